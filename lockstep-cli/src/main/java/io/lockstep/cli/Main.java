@@ -1,0 +1,89 @@
+package io.lockstep.cli;
+
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code lockstep} command: wires the verbs together and turns every failure into a
+ * one-line error with a non-zero exit (a stack trace only with {@code --verbose}). Each verb is
+ * its own class; this one only dispatches. Not thread-safe; one instance per invocation.
+ */
+@Command(name = "lockstep",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "One clock for every device in the room: measure, serve, track and correct time.",
+        subcommands = {
+                CommandLine.HelpCommand.class
+        })
+public final class Main implements Runnable {
+
+    /** Exit code for bad input or a failed operation. */
+    public static final int EXIT_FAILURE = 1;
+    /** Exit code for a usage error (unknown option, missing argument). */
+    public static final int EXIT_USAGE = 2;
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces and debug detail on errors.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        int code = run(System.out, System.err, args);
+        System.out.flush();
+        System.exit(code);
+    }
+
+    /**
+     * Runs one command line with the given streams and returns its exit code; tests call this
+     * instead of {@link #main} so nothing exits the JVM.
+     */
+    public static int run(PrintStream out, PrintStream err, String... args) {
+        PrintWriter outWriter = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
+        PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(outWriter);
+        cl.setErr(errWriter);
+        cl.setParameterExceptionHandler((ex, arguments) -> {
+            CommandLine c = ex.getCommandLine();
+            errWriter.println("lockstep: " + ex.getMessage());
+            errWriter.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+            return EXIT_USAGE;
+        });
+        cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
+            boolean verbose = parseResult.hasMatchedOption("--verbose")
+                    || parseResult.subcommands().stream().anyMatch(p -> p.hasMatchedOption("--verbose"))
+                    || (parseResult.subcommand() != null && parseResult.subcommand().hasMatchedOption("--verbose"));
+            errWriter.println("lockstep: " + CliErrors.describe(ex));
+            if (verbose) {
+                ex.printStackTrace(errWriter);
+            }
+            errWriter.flush();
+            return EXIT_FAILURE;
+        });
+        int code = cl.execute(args);
+        outWriter.flush();
+        errWriter.flush();
+        return code;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Reports the version from the jar manifest, or "development" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"lockstep " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+        }
+    }
+}

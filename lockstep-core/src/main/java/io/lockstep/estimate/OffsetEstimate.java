@@ -1,0 +1,34 @@
+package io.lockstep.estimate;
+
+/**
+ * One offset measurement of a remote clock, with the error bound the truth lies within and the
+ * Pupil Labs-style summary of the samples it came from. Immutable.
+ *
+ * <p>Sign: {@code offsetNanos = local − remote}; {@code remote_time = local_time − offset}.
+ *
+ * @param target          what was measured, as written by the user (e.g. {@code echo://host:port})
+ * @param protocol        {@code echo}, {@code ntp} or {@code neon}
+ * @param offsetNanos     Lockstep's estimate of {@code local − remote}
+ * @param errorBoundNanos the truth lies within {@code offsetNanos ± errorBoundNanos}
+ * @param roundTripNanos  round trip of the sample(s) the estimate was taken from
+ * @param samples         valid samples used for the statistics
+ * @param dropped         exchanges that failed (mismatch, short reply, timeout) and were dropped
+ * @param offsetMs        mean/std/median of the per-sample offsets in ms (Pupil Labs report)
+ * @param roundTripMs     mean/std/median of the per-sample round trips in ms (Pupil Labs report)
+ * @param method          how the estimate was formed, for the curious reader of JSON output
+ */
+public record OffsetEstimate(String target, String protocol, long offsetNanos, long errorBoundNanos,
+                             long roundTripNanos, int samples, int dropped, Stats offsetMs, Stats roundTripMs,
+                             String method) {
+
+    /** Returns a copy naming a different target and protocol (e.g. after resolving neon:// to echo). */
+    public OffsetEstimate withTarget(String newTarget, String newProtocol) {
+        return new OffsetEstimate(newTarget, newProtocol, offsetNanos, errorBoundNanos, roundTripNanos, samples,
+                dropped, offsetMs, roundTripMs, method);
+    }
+
+    /** True when {@code trueOffsetNanos} lies within this estimate's error bound. */
+    public boolean contains(long trueOffsetNanos) {
+        return Math.abs(trueOffsetNanos - offsetNanos) <= errorBoundNanos;
+    }
+}

@@ -1,0 +1,35 @@
+package io.lockstep.estimate;
+
+import java.util.Arrays;
+
+/**
+ * Mean, standard deviation and median of a set of values, in the units given: the summary that
+ * the Pupil Labs real-time API reports for offsets and round trips. Immutable.
+ *
+ * @param mean   arithmetic mean
+ * @param std    population standard deviation (as numpy's default {@code std})
+ * @param median median (mean of the two middle values for an even count)
+ */
+public record Stats(double mean, double std, double median) {
+
+    /** Summarises {@code values}; all NaN when empty. */
+    public static Stats of(double[] values) {
+        int n = values.length;
+        if (n == 0) {
+            return new Stats(Double.NaN, Double.NaN, Double.NaN);
+        }
+        double sum = 0;
+        for (double v : values) {
+            sum += v;
+        }
+        double mean = sum / n;
+        double sq = 0;
+        for (double v : values) {
+            sq += (v - mean) * (v - mean);
+        }
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        double median = (n % 2 == 1) ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+        return new Stats(mean, Math.sqrt(sq / n), median);
+    }
+}

@@ -1,0 +1,57 @@
+package io.lockstep.estimate;
+
+/**
+ * One two-way time exchange with a remote clock, in the wall domain: the local send and receive
+ * instants and the remote receive and send instants, all in ns. Immutable.
+ *
+ * <p>Sign convention (Lockstep everywhere): {@code offset = local − remote}, so
+ * {@code remote_time = local_time − offset}. This is the opposite sign of NTP's θ.
+ *
+ * <p>{@code remoteResolutionNanos} is the granularity of the remote timestamps: the remote
+ * clock read some instant in {@code [remote, remote + resolution)} (protocols that truncate,
+ * like Time Echo's milliseconds, have resolution 1 ms; NTP's is effectively 1 ns).
+ *
+ * @param localSendWallNanos    local wall time when the request left (t1)
+ * @param remoteReceiveWallNanos remote wall time when the request arrived (t2)
+ * @param remoteSendWallNanos   remote wall time when the reply left (t3)
+ * @param localReceiveWallNanos local wall time when the reply arrived (t4)
+ * @param remoteResolutionNanos granularity of the remote timestamps (≥ 1)
+ */
+public record TimeSample(long localSendWallNanos, long remoteReceiveWallNanos, long remoteSendWallNanos,
+                         long localReceiveWallNanos, long remoteResolutionNanos) {
+
+    public TimeSample {
+        if (remoteResolutionNanos < 1) {
+            throw new IllegalArgumentException("remote resolution must be at least 1 ns");
+        }
+    }
+
+    /**
+     * Offset {@code local − remote} from the midpoints of both ends, assuming a symmetric path
+     * and placing the remote instant at the middle of its resolution interval.
+     */
+    public long offsetNanos() {
+        long localMid = localSendWallNanos + (localReceiveWallNanos - localSendWallNanos) / 2;
+        long remoteMid = remoteReceiveWallNanos + (remoteSendWallNanos - remoteReceiveWallNanos) / 2
+                + (remoteResolutionNanos > 1 ? remoteResolutionNanos / 2 : 0);
+        return localMid - remoteMid;
+    }
+
+    /** Round trip excluding the remote's processing time: {@code (t4 − t1) − (t3 − t2)}, in ns. */
+    public long roundTripNanos() {
+        return (localReceiveWallNanos - localSendWallNanos) - Math.max(0, remoteSendWallNanos - remoteReceiveWallNanos);
+    }
+
+    /**
+     * Smallest offset consistent with causality: the remote read its clock no earlier than we
+     * sent and no later than we received, and the true remote reading lies within its resolution.
+     */
+    public long minOffsetNanos() {
+        return localSendWallNanos - (remoteReceiveWallNanos + remoteResolutionNanos);
+    }
+
+    /** Largest offset consistent with causality; see {@link #minOffsetNanos()}. */
+    public long maxOffsetNanos() {
+        return localReceiveWallNanos - remoteSendWallNanos;
+    }
+}
