@@ -1,0 +1,37 @@
+package io.lockstep.net;
+
+import java.io.Closeable;
+import java.io.IOException;
+
+import io.lockstep.estimate.TimeSample;
+
+/**
+ * An open channel to one remote clock that performs single time exchanges: the common shape of
+ * the Time Echo and NTP clients, used by one-shot measurement ({@code lockstep offset}) and by
+ * continuous tracking alike. Not thread-safe: one caller at a time.
+ */
+public interface TimeProbe extends Closeable {
+
+    /**
+     * Performs one exchange.
+     *
+     * @return the sample
+     * @throws DroppedSampleException when this exchange failed but the channel is still usable
+     *         (echo mismatch, short reply, a reply that timed out); callers count and go on
+     * @throws IOException when the channel is broken or the peer is not the expected server
+     */
+    TimeSample exchange() throws IOException;
+
+    /** The protocol spoken: {@code echo} or {@code ntp}. */
+    String protocol();
+
+    /** Resolution of the remote timestamps in ns (1 ms for Time Echo). */
+    long remoteResolutionNanos();
+
+    /** Thrown for one failed exchange that should be counted as dropped, not abort the run. */
+    final class DroppedSampleException extends IOException {
+        public DroppedSampleException(String reason) {
+            super(reason);
+        }
+    }
+}
