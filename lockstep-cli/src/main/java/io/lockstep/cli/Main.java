@@ -18,6 +18,10 @@ import picocli.CommandLine.Option;
         versionProvider = Main.Version.class,
         description = "One clock for every device in the room: measure, serve, track and correct time.",
         subcommands = {
+                ServeCommand.class,
+                OffsetCommand.class,
+                DemoCommand.class,
+                BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

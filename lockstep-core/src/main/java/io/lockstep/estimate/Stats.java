@@ -7,7 +7,8 @@ import java.util.Arrays;
  * the Pupil Labs real-time API reports for offsets and round trips. Immutable.
  *
  * @param mean   arithmetic mean
- * @param std    population standard deviation (as numpy's default {@code std})
+ * @param std    sample standard deviation (n − 1 in the denominator, as Python's
+ *               {@code statistics.stdev} that the Pupil Labs client uses); 0 for one value
  * @param median median (mean of the two middle values for an even count)
  */
 public record Stats(double mean, double std, double median) {
@@ -30,6 +31,6 @@ public record Stats(double mean, double std, double median) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         double median = (n % 2 == 1) ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
-        return new Stats(mean, Math.sqrt(sq / n), median);
+        return new Stats(mean, n > 1 ? Math.sqrt(sq / (n - 1)) : 0.0, median);
     }
 }

@@ -1,0 +1,122 @@
+package io.lockstep.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import io.lockstep.estimate.EchoEstimator;
+import io.lockstep.estimate.OffsetEstimate;
+import io.lockstep.estimate.TimeSample;
+import io.lockstep.net.BurstSampler;
+import io.lockstep.net.EchoProbe;
+import io.lockstep.net.EchoServer;
+import io.lockstep.net.Progress;
+import io.lockstep.time.SimulatedTimeSource;
+import io.lockstep.time.TimeSource;
+
+/**
+ * {@code lockstep bench echo}: Time Echo accuracy on loopback against a simulated clock whose
+ * true offset is known. The exchanges are cut into bursts of 100 (what one Pupil Labs
+ * {@code estimate_time_offset()} call makes); for each burst the Pupil Labs mean and median and
+ * Lockstep's estimate are compared with the truth at the burst's midpoint. Prints a table; never
+ * passes or fails on time. Not thread-safe; run once per process.
+ */
+public final class EchoBench {
+
+    private EchoBench() {
+    }
+
+    /**
+     * @param exchanges    total exchanges (a multiple of 100 is best)
+     * @param offsetNanos  how far the simulated device's clock reads ahead
+     * @param driftPpm     the simulated device's drift
+     * @return exit code (0)
+     */
+    public static int run(PrintStream out, int exchanges, long offsetNanos, double driftPpm) throws IOException {
+        TimeSource local = TimeSource.system();
+        SimulatedTimeSource device = new SimulatedTimeSource(local, offsetNanos, driftPpm);
+        int burstSize = Math.min(100, exchanges);
+        int bursts = Math.max(1, exchanges / burstSize);
+        List<double[]> errorsNs = new ArrayList<>(); // per burst: mean, median, lockstep, bound
+        List<Long> roundTrips = new ArrayList<>();
+        int contained = 0;
+        int dropped = 0;
+        String method = "";
+        out.printf(Locale.ROOT, "Time Echo on loopback: %d exchanges in %d bursts of %d, simulated device %+.3f ms, %.1f ppm%n",
+                bursts * burstSize, bursts, burstSize, offsetNanos / 1e6, driftPpm);
+        try (EchoServer server = EchoServer.start(device, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            EchoEstimator estimator = new EchoEstimator();
+            for (int b = 0; b < bursts; b++) {
+                try (EchoProbe probe = new EchoProbe(server.address(), local, 1_000_000_000L)) {
+                    BurstSampler.Burst burst = BurstSampler.run(probe, burstSize, Progress.NONE);
+                    List<TimeSample> samples = burst.samples();
+                    dropped += burst.dropped();
+                    OffsetEstimate e = estimator.estimate("echo://" + server.address(), "echo", samples, burst.dropped());
+                    TimeSample first = samples.get(0);
+                    TimeSample last = samples.get(samples.size() - 1);
+                    long midLocalWall = first.localSendWallNanos() / 2 + last.localReceiveWallNanos() / 2;
+                    long truth = trueOffsetAt(device, local, midLocalWall);
+                    errorsNs.add(new double[] {
+                            e.offsetMs().mean() * 1e6 - truth,
+                            e.offsetMs().median() * 1e6 - truth,
+                            e.offsetNanos() - truth,
+                            e.errorBoundNanos()});
+                    if (e.contains(truth)) {
+                        contained++;
+                    }
+                    method = e.method();
+                    for (TimeSample s : samples) {
+                        roundTrips.add(s.roundTripNanos());
+                    }
+                }
+            }
+        }
+        Table t = new Table("estimator", "mean abs error", "max abs error", "error bound (mean)", "truth within bound");
+        String[] names = {"Pupil Labs mean (1 ms clock)", "Pupil Labs median (1 ms clock)", "Lockstep (" + method + ")"};
+        for (int k = 0; k < 3; k++) {
+            double sum = 0;
+            double max = 0;
+            double boundSum = 0;
+            for (double[] e : errorsNs) {
+                sum += Math.abs(e[k]);
+                max = Math.max(max, Math.abs(e[k]));
+                boundSum += e[3];
+            }
+            boolean ours = k == 2;
+            t.row(names[k], us(sum / errorsNs.size()), us(max),
+                    ours ? us(boundSum / errorsNs.size()) : "none given",
+                    ours ? contained + "/" + errorsNs.size() : "-");
+        }
+        t.print(out);
+        long[] rt = roundTrips.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(rt);
+        out.printf(Locale.ROOT, "round trip: p50 %s, p99 %s, min %s over %d exchanges; dropped %d%n",
+                us(percentile(rt, 0.50)), us(percentile(rt, 0.99)), us(rt[0]), rt.length, dropped);
+        return 0;
+    }
+
+    /** True Lockstep offset (local − device) when the local wall clock reads {@code localWall}. */
+    private static long trueOffsetAt(SimulatedTimeSource device, TimeSource local, long localWall) {
+        // The device runs ahead by offset + drift·elapsed; evaluate at now and correct for the
+        // (tiny) drift between the burst midpoint and now.
+        long nowLocal = local.wallNanos();
+        long aheadNow = device.aheadOfReferenceNanos();
+        long ageNanos = nowLocal - localWall;
+        long aheadThen = aheadNow - Math.round(ageNanos * device.driftPpm() * 1e-6);
+        return -aheadThen;
+    }
+
+    private static double percentile(long[] sorted, double q) {
+        int i = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+        return sorted[i];
+    }
+
+    private static String us(double nanos) {
+        return String.format(Locale.ROOT, "%.1f us", nanos / 1e3);
+    }
+}

@@ -1,0 +1,82 @@
+package io.lockstep.cli;
+
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import io.lockstep.bench.EchoBench;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code lockstep bench NAME}: runs a benchmark and prints its table. Benchmarks report numbers;
+ * they never pass or fail on time. The work lives in {@code lockstep-bench}; each subcommand only
+ * parses its options.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Run a benchmark and print its table.",
+        subcommands = {BenchCommand.Echo.class})
+final class BenchCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+                "name a benchmark: " + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    static PrintStream stdout(CommandLine.Model.CommandSpec spec) {
+        // Benchmarks print through a PrintStream; bridge to picocli's writer so tests capture it.
+        java.io.PrintWriter w = spec.commandLine().getOut();
+        return new PrintStream(new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                w.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                w.write(new String(b, off, len, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void flush() {
+                w.flush();
+            }
+        }, true, StandardCharsets.UTF_8);
+    }
+
+    /** {@code lockstep bench echo}: Time Echo estimate errors against a known truth on loopback. */
+    @Command(name = "echo", mixinStandardHelpOptions = true,
+            description = "Time Echo on loopback against a simulated offset: error of mean, median and Lockstep's estimate.")
+    static final class Echo implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--exchanges", defaultValue = "1000", paramLabel = "N",
+                description = "Exchanges in all, in bursts of 100 (default ${DEFAULT-VALUE}).")
+        int exchanges;
+
+        @Option(names = "--offset", defaultValue = "137.5ms", paramLabel = "DURATION",
+                converter = Cli.DurationConverter.class,
+                description = "Simulated device offset (default ${DEFAULT-VALUE}).")
+        long offsetNanos;
+
+        @Option(names = "--drift", defaultValue = "20", paramLabel = "PPM",
+                description = "Simulated device drift in ppm (default ${DEFAULT-VALUE}).")
+        double driftPpm;
+
+        @Override
+        public Integer call() throws Exception {
+            if (exchanges < 2 || exchanges > 10_000_000) {
+                throw Cli.usage(spec.commandLine(), "--exchanges must be between 2 and 10000000");
+            }
+            PrintStream out = stdout(spec);
+            int code = EchoBench.run(out, exchanges, offsetNanos, driftPpm);
+            out.flush();
+            return code;
+        }
+    }
+}

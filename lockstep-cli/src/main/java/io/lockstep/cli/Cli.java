@@ -1,0 +1,79 @@
+package io.lockstep.cli;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+
+import io.lockstep.time.Durations;
+import picocli.CommandLine;
+
+/**
+ * Small helpers shared by the verbs: duration options, number formatting and a progress line
+ * that appears only when work takes longer than a second. Stateless except {@link ProgressLine},
+ * which belongs to one command run.
+ */
+final class Cli {
+
+    private Cli() {
+    }
+
+    /** Picocli converter for duration options written like {@code 137.5ms}. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return Durations.parseNanos(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static String ms(long nanos) {
+        return String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
+    }
+
+    static String ms(double millis) {
+        return String.format(Locale.ROOT, "%.3f ms", millis);
+    }
+
+    /** Fails with a one-line message for the user. */
+    static CommandLine.ParameterException usage(CommandLine cl, String message) {
+        return new CommandLine.ParameterException(cl, message);
+    }
+
+    /**
+     * Shows "label done/total" on stderr, rewriting one line, once the work has run for more
+     * than a second; erases itself when finished. Not thread-safe.
+     */
+    static final class ProgressLine implements io.lockstep.net.Progress {
+        private final PrintWriter err;
+        private final String label;
+        private final long startNanos = System.nanoTime();
+        private long lastPrintNanos;
+        private boolean shown;
+
+        ProgressLine(PrintWriter err, String label) {
+            this.err = err;
+            this.label = label;
+        }
+
+        @Override
+        public void update(int done, int total) {
+            long now = System.nanoTime();
+            if (now - startNanos < 1_000_000_000L || (now - lastPrintNanos < 200_000_000L && done < total)) {
+                return;
+            }
+            lastPrintNanos = now;
+            shown = true;
+            err.print("\r" + label + " " + done + "/" + total + "   ");
+            err.flush();
+        }
+
+        void finish() {
+            if (shown) {
+                err.print("\r" + " ".repeat(label.length() + 24) + "\r");
+                err.flush();
+            }
+        }
+    }
+}

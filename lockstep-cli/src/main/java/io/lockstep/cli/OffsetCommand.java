@@ -1,0 +1,113 @@
+package io.lockstep.cli;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import io.lockstep.estimate.OffsetEstimate;
+import io.lockstep.estimate.Stats;
+import io.lockstep.internal.Json;
+import io.lockstep.net.OffsetMeter;
+import io.lockstep.net.Target;
+import io.lockstep.time.TimeSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code lockstep offset TARGET}: one offset estimate, like the Pupil Labs client's
+ * {@code estimate_time_offset()}, with Lockstep's error-bounded estimate beside the Pupil Labs
+ * statistics. Parses and prints; {@link OffsetMeter} does the work.
+ */
+@Command(name = "offset", mixinStandardHelpOptions = true,
+        description = {"Measure the offset of a remote clock: offset = local − remote, so remote = local − offset.",
+                "TARGET is echo://HOST:PORT or neon://HOST[:PORT]."})
+final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "TARGET", description = "echo://HOST:PORT or neon://HOST[:PORT]")
+    String target;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "100",
+            description = "Exchanges to make after one discarded warm-up (default ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Cli.DurationConverter.class, defaultValue = "1s",
+            description = "Connect and per-exchange timeout (default ${DEFAULT-VALUE}).")
+    long timeoutNanos;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        if (samples < 1 || samples > 1_000_000) {
+            throw Cli.usage(cl, "--samples must be between 1 and 1000000, got " + samples);
+        }
+        if (timeoutNanos <= 0) {
+            throw Cli.usage(cl, "--timeout must be positive");
+        }
+        Target t;
+        try {
+            t = Target.parse(target);
+        } catch (IllegalArgumentException e) {
+            throw Cli.usage(cl, e.getMessage());
+        }
+        Cli.ProgressLine progress = new Cli.ProgressLine(cl.getErr(), "sampling " + t);
+        OffsetEstimate e;
+        try {
+            e = new OffsetMeter(TimeSource.system(), timeoutNanos).measure(t, samples, progress);
+        } finally {
+            progress.finish();
+        }
+        PrintWriter out = cl.getOut();
+        if (json) {
+            out.println(Json.write(toJson(e)));
+        } else {
+            printHuman(out, e);
+        }
+        out.flush();
+        return 0;
+    }
+
+    static Map<String, Object> toJson(OffsetEstimate e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target", e.target());
+        m.put("protocol", e.protocol());
+        m.put("offset_ns", e.offsetNanos());
+        m.put("error_bound_ns", e.errorBoundNanos());
+        m.put("roundtrip_ns", e.roundTripNanos());
+        m.put("samples", e.samples());
+        m.put("dropped", e.dropped());
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("offset_ms", stats(e.offsetMs()));
+        stats.put("roundtrip_ms", stats(e.roundTripMs()));
+        m.put("stats", stats);
+        m.put("method", e.method());
+        return m;
+    }
+
+    private static Map<String, Object> stats(Stats s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mean", s.mean());
+        m.put("std", s.std());
+        m.put("median", s.median());
+        return m;
+    }
+
+    static void printHuman(PrintWriter out, OffsetEstimate e) {
+        out.printf(Locale.ROOT, "target      %s (%s)%n", e.target(), e.protocol());
+        out.printf(Locale.ROOT, "offset      %s ± %s   (local − remote; remote = local − offset)%n",
+                Cli.ms(e.offsetNanos()), Cli.ms(e.errorBoundNanos()));
+        out.printf(Locale.ROOT, "round trip  %s best   samples %d, dropped %d   [%s]%n",
+                Cli.ms(e.roundTripNanos()), e.samples(), e.dropped(), e.method());
+        out.printf(Locale.ROOT, "Pupil Labs  offset mean %s, std %s, median %s; round trip mean %s, median %s%n",
+                Cli.ms(e.offsetMs().mean()), Cli.ms(e.offsetMs().std()), Cli.ms(e.offsetMs().median()),
+                Cli.ms(e.roundTripMs().mean()), Cli.ms(e.roundTripMs().median()));
+    }
+}

@@ -1,0 +1,71 @@
+package io.lockstep.net;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.lockstep.estimate.TimeSample;
+
+/**
+ * Runs a burst of exchanges over a {@link TimeProbe} the way the Pupil Labs client does: one
+ * warm-up exchange discarded (it pays for connection set-up and cold caches), then the requested
+ * number of exchanges, counting the dropped ones. Not thread-safe; one burst at a time.
+ */
+public final class BurstSampler {
+
+    /** Consecutive failed exchanges after which the burst gives up. */
+    static final int MAX_CONSECUTIVE_FAILURES = 20;
+
+    /** The outcome of a burst: the valid samples and the number dropped. */
+    public record Burst(List<TimeSample> samples, int dropped, String lastDropReason) {
+    }
+
+    private BurstSampler() {
+    }
+
+    /**
+     * @param probe    an open probe
+     * @param count    exchanges to keep (after the discarded warm-up)
+     * @param progress told after every exchange
+     * @throws IOException when the probe fails for good, or {@link #MAX_CONSECUTIVE_FAILURES}
+     *                     exchanges in a row fail
+     */
+    public static Burst run(TimeProbe probe, int count, Progress progress) throws IOException {
+        if (count < 1) {
+            throw new IllegalArgumentException("need at least 1 sample, got " + count);
+        }
+        warmUp(probe);
+        List<TimeSample> samples = new ArrayList<>(count);
+        int dropped = 0;
+        int consecutive = 0;
+        String lastReason = null;
+        for (int i = 0; i < count; i++) {
+            try {
+                samples.add(probe.exchange());
+                consecutive = 0;
+            } catch (TimeProbe.DroppedSampleException e) {
+                dropped++;
+                consecutive++;
+                lastReason = e.getMessage();
+                if (consecutive >= MAX_CONSECUTIVE_FAILURES) {
+                    throw new IOException(consecutive + " exchanges in a row failed; last: " + lastReason);
+                }
+            }
+            progress.update(i + 1, count);
+        }
+        return new Burst(samples, dropped, lastReason);
+    }
+
+    private static void warmUp(TimeProbe probe) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                probe.exchange();
+                return;
+            } catch (TimeProbe.DroppedSampleException e) {
+                if (attempt >= 2) {
+                    throw new IOException("warm-up exchange failed 3 times; last: " + e.getMessage());
+                }
+            }
+        }
+    }
+}

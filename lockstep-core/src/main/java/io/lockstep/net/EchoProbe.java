@@ -1,0 +1,181 @@
+package io.lockstep.net;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import io.lockstep.echo.EchoCodec;
+import io.lockstep.echo.EchoReply;
+import io.lockstep.estimate.TimeSample;
+import io.lockstep.time.TimeSource;
+
+/**
+ * A Time Echo client connection: each {@link #exchange()} sends the local wall time in ms and
+ * reads the 16-byte echo. Local send and receive instants are kept in ns (the wire carries only
+ * ms), so the round trip is measured to the local clock's granularity. Not thread-safe.
+ *
+ * <p>After a reply that is short, late or does not echo our value, the byte stream can no longer
+ * be trusted to line up with our requests, so the connection is dropped and the next exchange
+ * reconnects. A connection that fails before any good exchange is reported as an
+ * {@link IOException} saying what came back, because then the peer is most likely not a Time
+ * Echo server at all.
+ */
+public final class EchoProbe implements TimeProbe {
+
+    private final InetSocketAddress address;
+    private final TimeSource local;
+    private final int timeoutMillis;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private long goodExchanges;
+
+    /**
+     * @param address       the Time Echo server
+     * @param local         the local clock whose wall time is sent and measured
+     * @param timeoutNanos  connect and per-reply timeout
+     */
+    public EchoProbe(InetSocketAddress address, TimeSource local, long timeoutNanos) {
+        this.address = address;
+        this.local = local;
+        this.timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutNanos / 1_000_000L));
+    }
+
+    /** Connects now (otherwise the first exchange does), so connection errors surface early. */
+    public void connect() throws IOException {
+        if (socket != null) {
+            return;
+        }
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.setSoTimeout(timeoutMillis);
+            s.connect(address, timeoutMillis);
+        } catch (SocketTimeoutException e) {
+            s.close();
+            throw new SocketTimeoutException("cannot connect to " + EchoServer.describe(address)
+                    + " within " + timeoutMillis + " ms (host down or unreachable?)");
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        socket = s;
+        in = s.getInputStream();
+        out = s.getOutputStream();
+    }
+
+    @Override
+    public TimeSample exchange() throws IOException {
+        connect();
+        // A late reply can never be mistaken for the answer to a later request: after any failed
+        // exchange the connection is dropped and the next one starts on a fresh stream.
+        long t1 = local.wallNanos();
+        long sentMillis = EchoCodec.toMillis(t1);
+        ByteBuffer req = ByteBuffer.allocate(EchoCodec.REQUEST_BYTES);
+        EchoCodec.writeRequest(req, sentMillis);
+        byte[] reply = new byte[EchoCodec.REPLY_BYTES];
+        int got;
+        long t4;
+        try {
+            out.write(req.array());
+            out.flush();
+            got = readFully(reply);
+            t4 = local.wallNanos();
+        } catch (SocketTimeoutException e) {
+            disconnect();
+            return failed("no Time Echo reply from " + EchoServer.describe(address) + " within " + timeoutMillis
+                    + " ms", null, 0);
+        } catch (IOException e) {
+            disconnect();
+            if (goodExchanges == 0) {
+                throw new IOException(EchoServer.describe(address) + " closed the connection: " + e.getMessage(), e);
+            }
+            throw new DroppedSampleException("connection lost: " + e.getMessage());
+        }
+        if (got < EchoCodec.REPLY_BYTES) {
+            disconnect();
+            return failed("short reply (" + got + " of 16 bytes) from " + EchoServer.describe(address), reply, got);
+        }
+        EchoReply r = EchoCodec.readReply(ByteBuffer.wrap(reply));
+        if (r.echoedMillis() != sentMillis) {
+            disconnect();
+            return failed("reply from " + EchoServer.describe(address) + " did not echo our timestamp", reply, got);
+        }
+        goodExchanges++;
+        long serverNanos = r.serverMillis() * 1_000_000L;
+        // The wire's local value is truncated to ms but we know t1 to the ns: keep the ns.
+        return new TimeSample(t1, serverNanos, serverNanos, t4, 1_000_000L);
+    }
+
+    private TimeSample failed(String reason, byte[] reply, int length) throws IOException {
+        if (goodExchanges == 0) {
+            String looks = reply == null ? "" : describeBytes(reply, length);
+            throw new IOException(reason + looks + "; is it a Time Echo server?");
+        }
+        throw new DroppedSampleException(reason);
+    }
+
+    @Override
+    public String protocol() {
+        return "echo";
+    }
+
+    @Override
+    public long remoteResolutionNanos() {
+        return 1_000_000L;
+    }
+
+    @Override
+    public void close() {
+        disconnect();
+    }
+
+    private int readFully(byte[] buf) throws IOException {
+        int n = 0;
+        while (n < buf.length) {
+            int r = in.read(buf, n, buf.length - n);
+            if (r < 0) {
+                if (n == 0) {
+                    throw new EOFException("no reply before end of stream");
+                }
+                break;
+            }
+            n += r;
+        }
+        return n;
+    }
+
+    private void disconnect() {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // Nothing left to release.
+            }
+        }
+        socket = null;
+        in = null;
+        out = null;
+    }
+
+    /** Says what a bad reply looked like, so "port 80 is an HTTP server" is obvious from the error. */
+    static String describeBytes(byte[] b, int length) {
+        int printable = 0;
+        for (int i = 0; i < length; i++) {
+            if ((b[i] >= 0x20 && b[i] < 0x7f) || b[i] == '\r' || b[i] == '\n') {
+                printable++;
+            }
+        }
+        if (length > 0 && printable == length) {
+            String text = new String(b, 0, length, StandardCharsets.US_ASCII).replaceAll("\\s+", " ").trim();
+            return " (it answered text: \"" + text + "…\")";
+        }
+        return "";
+    }
+}

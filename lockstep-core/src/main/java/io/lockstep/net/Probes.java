@@ -1,0 +1,41 @@
+package io.lockstep.net;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+import io.lockstep.time.TimeSource;
+
+/**
+ * Opens a {@link TimeProbe} for a {@link Target}: the one place that knows which protocol client
+ * serves which scheme. {@code neon://} is resolved to its Time Echo port through the Companion
+ * HTTP API first. Stateless and thread-safe.
+ */
+public final class Probes {
+
+    private Probes() {
+    }
+
+    /**
+     * Opens (and connects, for TCP protocols) a probe for {@code target}.
+     *
+     * @param local        the local clock the probe timestamps with
+     * @param timeoutNanos connect and per-exchange timeout
+     */
+    public static TimeProbe open(Target target, TimeSource local, long timeoutNanos) throws IOException {
+        switch (target.scheme()) {
+            case "echo": {
+                EchoProbe p = new EchoProbe(new InetSocketAddress(target.host(), target.port()), local, timeoutNanos);
+                p.connect();
+                return p;
+            }
+            case "neon": {
+                InetSocketAddress echo = NeonClient.timeEchoAddress(target.host(), target.port(), timeoutNanos);
+                EchoProbe p = new EchoProbe(echo, local, timeoutNanos);
+                p.connect();
+                return p;
+            }
+            default:
+                throw new IOException("no client for " + target.scheme() + ":// targets yet");
+        }
+    }
+}
