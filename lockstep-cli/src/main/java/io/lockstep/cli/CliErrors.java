@@ -25,14 +25,14 @@ final class CliErrors {
         if (t instanceof UnknownHostException) {
             return "unknown host: " + t.getMessage();
         }
-        if (t instanceof ConnectException) {
-            return "connection refused or unreachable" + suffix(t);
+        if (t instanceof ConnectException && !String.valueOf(t.getMessage()).startsWith("cannot")) {
+            return "connection refused" + suffix(t);
         }
-        if (t instanceof NoRouteToHostException) {
+        if (t instanceof NoRouteToHostException && !String.valueOf(t.getMessage()).startsWith("cannot")) {
             return "host unreachable" + suffix(t);
         }
-        if (t instanceof SocketTimeoutException) {
-            return "timed out" + suffix(t);
+        if (t instanceof SocketTimeoutException && t.getMessage() == null) {
+            return "timed out";
         }
         String m = t.getMessage();
         if (m == null || m.isBlank()) {

@@ -61,9 +61,17 @@ public final class EchoProbe implements TimeProbe {
             s.close();
             throw new SocketTimeoutException("cannot connect to " + EchoServer.describe(address)
                     + " within " + timeoutMillis + " ms (host down or unreachable?)");
+        } catch (java.net.ConnectException e) {
+            s.close();
+            throw new java.net.ConnectException("cannot connect to " + EchoServer.describe(address)
+                    + ": connection refused (nothing listening on that port?)");
+        } catch (java.net.NoRouteToHostException e) {
+            s.close();
+            throw new java.net.NoRouteToHostException("cannot reach " + EchoServer.describe(address)
+                    + ": host unreachable");
         } catch (IOException e) {
             s.close();
-            throw e;
+            throw new IOException("cannot connect to " + EchoServer.describe(address) + ": " + e.getMessage(), e);
         }
         socket = s;
         in = s.getInputStream();

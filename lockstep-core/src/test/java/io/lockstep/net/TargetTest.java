@@ -1,0 +1,32 @@
+package io.lockstep.net;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class TargetTest {
+
+    @Test
+    void parsesSchemesAndDefaults() {
+        assertEquals(new Target("echo", "127.0.0.1", 4242, "echo://127.0.0.1:4242"), Target.parse("echo://127.0.0.1:4242"));
+        assertEquals(123, Target.parse("ntp://time.local").port());
+        assertEquals(8080, Target.parse("neon://192.0.2.7").port());
+        Target v6 = Target.parse("ntp://[::1]:1123");
+        assertEquals("::1", v6.host());
+        assertEquals(1123, v6.port());
+    }
+
+    @Test
+    void rejectsWhatItCannotMeasure() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Target.parse("echo://host")).getMessage()
+                .contains("needs a port"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Target.parse("http://host:80")).getMessage()
+                .contains("unknown scheme"));
+        assertThrows(IllegalArgumentException.class, () -> Target.parse("host:80"));
+        assertThrows(IllegalArgumentException.class, () -> Target.parse("echo://:80"));
+        assertThrows(IllegalArgumentException.class, () -> Target.parse("echo://h:99999"));
+        assertThrows(IllegalArgumentException.class, () -> Target.parse(""));
+    }
+}
