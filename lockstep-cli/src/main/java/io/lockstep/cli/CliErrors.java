@@ -23,7 +23,7 @@ final class CliErrors {
             t = t.getCause();
         }
         if (t instanceof UnknownHostException) {
-            return "unknown host: " + t.getMessage();
+            return String.valueOf(t.getMessage()).startsWith("unknown host") ? t.getMessage() : "unknown host: " + t.getMessage();
         }
         if (t instanceof ConnectException && !String.valueOf(t.getMessage()).startsWith("cannot")) {
             return "connection refused" + suffix(t);

@@ -52,6 +52,9 @@ public final class EchoProbe implements TimeProbe {
         if (socket != null) {
             return;
         }
+        if (address.isUnresolved()) {
+            throw new java.net.UnknownHostException("unknown host: " + address.getHostString());
+        }
         Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);

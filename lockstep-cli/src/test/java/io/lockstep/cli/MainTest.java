@@ -1,0 +1,204 @@
+package io.lockstep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import io.lockstep.internal.Json;
+import io.lockstep.net.EchoServer;
+import io.lockstep.testkit.FakeCompanion;
+import io.lockstep.time.SimulatedTimeSource;
+import io.lockstep.time.TimeSource;
+
+/** The command line through {@link Main#run}: output contracts, exit codes and one-line errors. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class MainTest {
+
+    record Result(int code, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static void assertOneLineError(Result r, String contains) {
+        assertTrue(r.code() != 0, "non-zero exit");
+        String first = r.err().lines().findFirst().orElse("");
+        assertTrue(first.startsWith("lockstep: ") && first.contains(contains), "stderr: " + r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void offsetJsonFollowsTheContract() throws IOException {
+        SimulatedTimeSource device = new SimulatedTimeSource(TimeSource.system(), 137_500_000L, 0);
+        try (EchoServer s = EchoServer.start(device, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            Result r = run("offset", "echo://127.0.0.1:" + s.port(), "--json", "--samples", "50");
+            assertEquals(0, r.code(), r.err());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) Json.parse(r.out().trim());
+            assertEquals("echo", m.get("protocol"));
+            assertEquals("echo://127.0.0.1:" + s.port(), m.get("target"));
+            long offset = (Long) m.get("offset_ns");
+            assertEquals(-137_500_000L, offset, 1_000_000L);
+            assertTrue((Long) m.get("error_bound_ns") > 0);
+            assertTrue(m.containsKey("roundtrip_ns"));
+            assertEquals(50L, m.get("samples"));
+            assertEquals(0L, m.get("dropped"));
+            @SuppressWarnings("unchecked")
+            Map<String, Map<String, Object>> stats = (Map<String, Map<String, Object>>) m.get("stats");
+            for (String k : new String[] {"offset_ms", "roundtrip_ms"}) {
+                assertTrue(stats.get(k).keySet().containsAll(java.util.List.of("mean", "std", "median")), k);
+            }
+            Result human = run("offset", "echo://127.0.0.1:" + s.port());
+            assertEquals(0, human.code());
+            assertTrue(human.out().contains("offset") && human.out().contains("Pupil Labs"), human.out());
+        }
+    }
+
+    @Test
+    void offsetOnANeonTarget() throws IOException {
+        try (FakeCompanion app = FakeCompanion.start(TimeSource.system())) {
+            Result r = run("offset", "neon://127.0.0.1:" + app.httpPort(), "--json", "--samples", "20");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("\"protocol\":\"neon\""));
+        }
+        try (FakeCompanion old = FakeCompanion.startTooOld()) {
+            assertOneLineError(run("offset", "neon://127.0.0.1:" + old.httpPort()),
+                    "Companion app too old: Time Echo needs a newer version");
+        }
+    }
+
+    @Test
+    void connectionRefused() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        assertOneLineError(run("offset", "echo://127.0.0.1:" + port), "connection refused");
+    }
+
+    @Test
+    void unknownHost() {
+        assertOneLineError(run("offset", "echo://no-such-host.invalid:4242"), "unknown host");
+    }
+
+    @Test
+    void anHttpServerIsNotATimeEchoServer() throws Exception {
+        try (ServerSocket http = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                try (Socket c = http.accept()) {
+                    c.getInputStream().read(new byte[8]);
+                    c.getOutputStream().write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException ignored) {
+                    // The client side asserts.
+                }
+            });
+            t.start();
+            assertOneLineError(run("offset", "echo://127.0.0.1:" + http.getLocalPort()), "is it a Time Echo server?");
+            t.join(5_000);
+        }
+    }
+
+    @Test
+    void aSilentPortTimesOut() throws Exception {
+        try (ServerSocket silent = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            // The kernel completes the handshake from the backlog; nothing ever answers.
+            assertOneLineError(run("offset", "echo://127.0.0.1:" + silent.getLocalPort(), "--timeout", "200ms"),
+                    "no Time Echo reply");
+        }
+    }
+
+    @Test
+    void tooFewValidSamples() throws Exception {
+        // Answers the warm-up and two exchanges correctly, then echoes the wrong value.
+        try (ServerSocket bad = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                int answered = 0;
+                while (!bad.isClosed()) {
+                    try (Socket c = bad.accept()) {
+                        DataInputStream in = new DataInputStream(c.getInputStream());
+                        DataOutputStream out = new DataOutputStream(c.getOutputStream());
+                        while (true) {
+                            long v = in.readLong();
+                            out.writeLong(answered++ < 3 ? v : v + 1);
+                            out.writeLong(System.currentTimeMillis());
+                        }
+                    } catch (IOException closed) {
+                        // Client hung up or the test ended.
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            assertOneLineError(run("offset", "echo://127.0.0.1:" + bad.getLocalPort(), "--samples", "10"),
+                    "did not echo our timestamp");
+        }
+    }
+
+    @Test
+    void badInputIsOneLineAndNonZero() {
+        assertOneLineError(run("offset", "ftp://x:1"), "unknown scheme");
+        assertOneLineError(run("offset", "echo://127.0.0.1"), "needs a port");
+        assertOneLineError(run("offset", "echo://127.0.0.1:1", "--samples", "0"), "--samples");
+        assertOneLineError(run("serve"), "nothing to serve");
+        assertOneLineError(run("serve", "--echo-port", "0", "--simulate-offset", "12"), "needs a unit");
+        assertOneLineError(run("serve", "--echo-port", "70000"), "out of range");
+        assertOneLineError(run("nonsense"), "Unmatched argument");
+        assertOneLineError(run("bench"), "name a benchmark");
+    }
+
+    @Test
+    void servePrintsItsPortAndServes() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Thread t = new Thread(() -> Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err,
+                "serve", "--echo-port", "0", "--simulate-offset", "137.5ms", "--duration", "5s"));
+        t.start();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!out.toString(StandardCharsets.UTF_8).contains("\n") && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        String line = out.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
+        assertTrue(line.matches("echo 127\\.0\\.0\\.1:\\d+"), line);
+        Result r = run("offset", "echo://" + line.substring(5), "--json", "--samples", "30");
+        assertEquals(0, r.code(), r.err());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) Json.parse(r.out().trim());
+        assertEquals(-137_500_000L, (Long) m.get("offset_ns"), 1_000_000L);
+        t.join(10_000);
+    }
+
+    @Test
+    void demoShowsTruthAndBothEstimates() {
+        Result r = run("demo");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("truth") && r.out().contains("Pupil Labs mean") && r.out().contains("Lockstep"), r.out());
+        assertTrue(r.out().contains("lies within"), r.out());
+    }
+
+    @Test
+    void benchEchoPrintsATable() {
+        Result r = run("bench", "echo", "--exchanges", "200");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("| Lockstep"), r.out());
+        assertTrue(r.out().contains("round trip: p50"), r.out());
+    }
+}
