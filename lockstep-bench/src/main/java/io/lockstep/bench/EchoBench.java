@@ -41,19 +41,20 @@ public final class EchoBench {
         TimeSource local = TimeSource.system();
         SimulatedTimeSource device = new SimulatedTimeSource(local, offsetNanos, driftPpm);
         int burstSize = Math.min(100, exchanges);
-        int bursts = Math.max(1, exchanges / burstSize);
+        int bursts = (exchanges + burstSize - 1) / burstSize;
         List<double[]> errorsNs = new ArrayList<>(); // per burst: mean, median, lockstep, bound
         List<Long> roundTrips = new ArrayList<>();
         int contained = 0;
         int dropped = 0;
         String method = "";
-        out.printf(Locale.ROOT, "Time Echo on loopback: %d exchanges in %d bursts of %d, simulated device %+.3f ms, %.1f ppm%n",
-                bursts * burstSize, bursts, burstSize, offsetNanos / 1e6, driftPpm);
+        out.printf(Locale.ROOT, "Time Echo on loopback: %d exchanges in %d bursts of up to %d, simulated device %+.3f ms, %.1f ppm%n",
+                exchanges, bursts, burstSize, offsetNanos / 1e6, driftPpm);
         try (EchoServer server = EchoServer.start(device, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             EchoEstimator estimator = new EchoEstimator();
             for (int b = 0; b < bursts; b++) {
+                int size = Math.min(burstSize, exchanges - b * burstSize);
                 try (EchoProbe probe = new EchoProbe(server.address(), local, 1_000_000_000L)) {
-                    BurstSampler.Burst burst = BurstSampler.run(probe, burstSize, Progress.NONE);
+                    BurstSampler.Burst burst = BurstSampler.run(probe, size, Progress.NONE);
                     List<TimeSample> samples = burst.samples();
                     dropped += burst.dropped();
                     OffsetEstimate e = estimator.estimate("echo://" + server.address(), "echo", samples, burst.dropped());

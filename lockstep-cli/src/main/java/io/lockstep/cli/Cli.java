@@ -42,35 +42,50 @@ final class Cli {
     }
 
     /**
-     * Shows "label done/total" on stderr, rewriting one line, once the work has run for more
-     * than a second; erases itself when finished. Not thread-safe.
+     * Shows "label done/total" on stderr once the work has run for more than a second: on a
+     * terminal one line rewritten in place and erased when finished; otherwise (a log file) a
+     * plain line every five seconds. Not thread-safe.
      */
     static final class ProgressLine implements io.lockstep.net.Progress {
         private final PrintWriter err;
         private final String label;
-        private final long startNanos = System.nanoTime();
+        private final boolean terminal;
+        private final java.util.function.LongSupplier monoNanos;
+        private final long startNanos;
         private long lastPrintNanos;
         private boolean shown;
 
         ProgressLine(PrintWriter err, String label) {
+            this(err, label, System.console() != null, System::nanoTime);
+        }
+
+        ProgressLine(PrintWriter err, String label, boolean terminal, java.util.function.LongSupplier monoNanos) {
             this.err = err;
             this.label = label;
+            this.terminal = terminal;
+            this.monoNanos = monoNanos;
+            this.startNanos = monoNanos.getAsLong();
         }
 
         @Override
         public void update(int done, int total) {
-            long now = System.nanoTime();
-            if (now - startNanos < 1_000_000_000L || (now - lastPrintNanos < 200_000_000L && done < total)) {
+            long now = monoNanos.getAsLong();
+            long every = terminal ? 200_000_000L : 5_000_000_000L;
+            if (now - startNanos < 1_000_000_000L || (shown && now - lastPrintNanos < every) || done >= total) {
                 return;
             }
             lastPrintNanos = now;
             shown = true;
-            err.print("\r" + label + " " + done + "/" + total + "   ");
+            if (terminal) {
+                err.print("\r" + label + " " + done + "/" + total + "   ");
+            } else {
+                err.println(label + " " + done + "/" + total);
+            }
             err.flush();
         }
 
         void finish() {
-            if (shown) {
+            if (shown && terminal) {
                 err.print("\r" + " ".repeat(label.length() + 24) + "\r");
                 err.flush();
             }

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
         })
-public final class Main implements Runnable {
+public final class Main implements java.util.concurrent.Callable<Integer> {
 
     /** Exit code for bad input or a failed operation. */
     public static final int EXIT_FAILURE = 1;
@@ -56,8 +56,7 @@ public final class Main implements Runnable {
         cl.setErr(errWriter);
         cl.setParameterExceptionHandler((ex, arguments) -> {
             CommandLine c = ex.getCommandLine();
-            errWriter.println("lockstep: " + ex.getMessage());
-            errWriter.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+            errWriter.println("lockstep: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
             return EXIT_USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
@@ -77,9 +76,11 @@ public final class Main implements Runnable {
         return code;
     }
 
+    /** No verb given: show the usage on stderr and fail, so scripts notice. */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return EXIT_USAGE;
     }
 
     /** Reports the version from the jar manifest, or "development" when run from classes. */

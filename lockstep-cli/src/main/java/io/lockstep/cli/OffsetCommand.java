@@ -40,6 +40,10 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
             description = "Connect and per-exchange timeout (default ${DEFAULT-VALUE}).")
     long timeoutNanos;
 
+    @Option(names = "--max-drift", paramLabel = "PPM", defaultValue = "100",
+            description = "Largest drift between the two clocks assumed during sampling; widens the bound (default ${DEFAULT-VALUE}).")
+    double maxDriftPpm;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
@@ -49,8 +53,11 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         if (samples < 1 || samples > 1_000_000) {
             throw Cli.usage(cl, "--samples must be between 1 and 1000000, got " + samples);
         }
-        if (timeoutNanos <= 0) {
-            throw Cli.usage(cl, "--timeout must be positive");
+        if (timeoutNanos < 1_000_000L) {
+            throw Cli.usage(cl, "--timeout must be at least 1ms");
+        }
+        if (!(maxDriftPpm >= 0) || maxDriftPpm > 1e6) {
+            throw Cli.usage(cl, "--max-drift must be between 0 and 1000000 ppm");
         }
         Target t;
         try {
@@ -61,7 +68,7 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         Cli.ProgressLine progress = new Cli.ProgressLine(cl.getErr(), "sampling " + t);
         OffsetEstimate e;
         try {
-            e = new OffsetMeter(TimeSource.system(), timeoutNanos).measure(t, samples, progress);
+            e = new OffsetMeter(TimeSource.system(), timeoutNanos, maxDriftPpm).measure(t, samples, progress);
         } finally {
             progress.finish();
         }
@@ -89,6 +96,7 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         stats.put("roundtrip_ms", stats(e.roundTripMs()));
         m.put("stats", stats);
         m.put("method", e.method());
+        m.put("local_wall_ns", e.localWallNanos());
         return m;
     }
 
@@ -104,6 +112,7 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         out.printf(Locale.ROOT, "target      %s (%s)%n", e.target(), e.protocol());
         out.printf(Locale.ROOT, "offset      %s ± %s   (local − remote; remote = local − offset)%n",
                 Cli.ms(e.offsetNanos()), Cli.ms(e.errorBoundNanos()));
+        out.printf(Locale.ROOT, "at          %s (local clock)%n", java.time.Instant.ofEpochSecond(0, e.localWallNanos()));
         out.printf(Locale.ROOT, "round trip  %s best   samples %d, dropped %d   [%s]%n",
                 Cli.ms(e.roundTripNanos()), e.samples(), e.dropped(), e.method());
         out.printf(Locale.ROOT, "Pupil Labs  offset mean %s, std %s, median %s; round trip mean %s, median %s%n",

@@ -62,6 +62,9 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         if (echoPort < 0 || echoPort > 65535) {
             throw Cli.usage(cl, "--echo-port " + echoPort + " is out of range 0-65535");
         }
+        if (durationNanos != null && durationNanos <= 0) {
+            throw Cli.usage(cl, "--duration must be positive");
+        }
         if (maxConnections < 1) {
             throw Cli.usage(cl, "--max-connections must be at least 1");
         }
@@ -110,7 +113,6 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     static String hostPort(InetSocketAddress a) {
-        String host = a.getAddress().getHostAddress();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        return io.lockstep.internal.Addresses.format(a);
     }
 }

@@ -42,6 +42,10 @@ class MainTest {
 
     static void assertOneLineError(Result r, String contains) {
         assertTrue(r.code() != 0, "non-zero exit");
+        if (contains.isEmpty()) {
+            return; // usage text: several lines by design
+        }
+        assertEquals(1, r.err().lines().count(), "one line: " + r.err());
         String first = r.err().lines().findFirst().orElse("");
         assertTrue(first.startsWith("lockstep: ") && first.contains(contains), "stderr: " + r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
@@ -113,7 +117,9 @@ class MainTest {
                 }
             });
             t.start();
-            assertOneLineError(run("offset", "echo://127.0.0.1:" + http.getLocalPort()), "is it a Time Echo server?");
+            Result r = run("offset", "echo://127.0.0.1:" + http.getLocalPort());
+            assertOneLineError(r, "is it a Time Echo server?");
+            assertTrue(r.err().contains("HTTP/1.1 400"), r.err());
             t.join(5_000);
         }
     }
@@ -124,6 +130,40 @@ class MainTest {
             // The kernel completes the handshake from the backlog; nothing ever answers.
             assertOneLineError(run("offset", "echo://127.0.0.1:" + silent.getLocalPort(), "--timeout", "200ms"),
                     "no Time Echo reply");
+            assertTrue(run("offset", "echo://127.0.0.1:" + silent.getLocalPort(), "--timeout", "100ms").err()
+                    .contains("neon://HOST"), "hints at neon:// for an HTTP port");
+        }
+    }
+
+    @Test
+    void aLostFirstReplyIsRetriedNotFatal() throws Exception {
+        // Swallows the very first request (as a busy Wi-Fi link might), then answers everything.
+        try (ServerSocket lossy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread t = new Thread(() -> {
+                boolean swallowed = false;
+                while (!lossy.isClosed()) {
+                    try (Socket c = lossy.accept()) {
+                        DataInputStream in = new DataInputStream(c.getInputStream());
+                        DataOutputStream out = new DataOutputStream(c.getOutputStream());
+                        while (true) {
+                            long v = in.readLong();
+                            if (!swallowed) {
+                                swallowed = true;
+                                continue;
+                            }
+                            out.writeLong(v);
+                            out.writeLong(System.currentTimeMillis());
+                        }
+                    } catch (IOException closed) {
+                        // Client reconnects after its timeout.
+                    }
+                }
+            });
+            t.setDaemon(true);
+            t.start();
+            Result r = run("offset", "echo://127.0.0.1:" + lossy.getLocalPort(), "--timeout", "200ms", "--samples", "20", "--json");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("\"samples\":20"), r.out());
         }
     }
 
@@ -163,6 +203,9 @@ class MainTest {
         assertOneLineError(run("serve", "--echo-port", "0", "--simulate-offset", "12"), "needs a unit");
         assertOneLineError(run("serve", "--echo-port", "70000"), "out of range");
         assertOneLineError(run("nonsense"), "Unmatched argument");
+        assertOneLineError(run(), "");
+        assertOneLineError(run("serve", "--echo-port", "0", "--duration", "-1s"), "--duration");
+        assertOneLineError(run("offset", "echo://127.0.0.1:1", "--timeout", "1us"), "at least 1ms");
         assertOneLineError(run("bench"), "name a benchmark");
     }
 

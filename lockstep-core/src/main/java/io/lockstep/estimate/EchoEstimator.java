@@ -23,7 +23,9 @@ import java.util.List;
  * the error bound its half-width, widened for clock drift over the burst. If the intervals do not
  * intersect (a server that rounds instead of truncating, or a clock step mid-burst) it falls back
  * to the median offset of the lowest-round-trip tenth with the bound
- * {@code best round trip / 2 + 1 ms}.
+ * {@code round trip / 2 + 1 ms}. A server that rounds to the nearest millisecond shifts every
+ * interval alike, so it cannot be detected from the samples: its estimates are 0.5 ms off.
+ * Real Companion apps and the Pupil Labs Python code truncate.
  * </ul>
  */
 public final class EchoEstimator {
@@ -84,7 +86,7 @@ public final class EchoEstimator {
             long mid = lo + (hi - lo) / 2;
             long bound = (hi - lo + 1) / 2 + 1;
             return new OffsetEstimate(target, protocol, mid, bound, best.roundTripNanos(), n, dropped,
-                    offsetStats, roundTripStats, "interval-intersection");
+                    offsetStats, roundTripStats, "interval-intersection", midpoint(best));
         }
         List<TimeSample> sorted = new ArrayList<>(samples);
         sorted.sort(Comparator.comparingLong(TimeSample::roundTripNanos));
@@ -98,6 +100,10 @@ public final class EchoEstimator {
         long bound = sorted.get(keep - 1).roundTripNanos() / 2 + best.remoteResolutionNanos()
                 + (long) Math.ceil(spanNanos * maxDriftPpm * 1e-6);
         return new OffsetEstimate(target, protocol, median, bound, best.roundTripNanos(), n, dropped,
-                offsetStats, roundTripStats, "min-roundtrip");
+                offsetStats, roundTripStats, "min-roundtrip", midpoint(best));
+    }
+
+    private static long midpoint(TimeSample s) {
+        return s.localSendWallNanos() + (s.localReceiveWallNanos() - s.localSendWallNanos()) / 2;
     }
 }

@@ -16,15 +16,26 @@ package io.lockstep.estimate;
  * @param offsetMs        mean/std/median of the per-sample offsets in ms (Pupil Labs report)
  * @param roundTripMs     mean/std/median of the per-sample round trips in ms (Pupil Labs report)
  * @param method          how the estimate was formed, for the curious reader of JSON output
+ * @param localWallNanos  the local wall time the estimate applies to (the best exchange's
+ *                        midpoint); with drift the offset is only exact at that instant
  */
 public record OffsetEstimate(String target, String protocol, long offsetNanos, long errorBoundNanos,
                              long roundTripNanos, int samples, int dropped, Stats offsetMs, Stats roundTripMs,
-                             String method) {
+                             String method, long localWallNanos) {
 
     /** Returns a copy naming a different target and protocol (e.g. after resolving neon:// to echo). */
     public OffsetEstimate withTarget(String newTarget, String newProtocol) {
         return new OffsetEstimate(newTarget, newProtocol, offsetNanos, errorBoundNanos, roundTripNanos, samples,
-                dropped, offsetMs, roundTripMs, method);
+                dropped, offsetMs, roundTripMs, method, localWallNanos);
+    }
+
+    /**
+     * Returns a copy whose bound is wider by {@code extraNanos}, e.g. for the local clock's own
+     * uncertainty against the host's wall clock.
+     */
+    public OffsetEstimate widenedBy(long extraNanos) {
+        return new OffsetEstimate(target, protocol, offsetNanos, errorBoundNanos + extraNanos, roundTripNanos, samples,
+                dropped, offsetMs, roundTripMs, method, localWallNanos);
     }
 
     /** True when {@code trueOffsetNanos} lies within this estimate's error bound. */

@@ -63,7 +63,7 @@ public final class BurstSampler {
                 return;
             } catch (TimeProbe.DroppedSampleException e) {
                 if (attempt >= 2) {
-                    throw new IOException("warm-up exchange failed 3 times; last: " + e.getMessage());
+                    throw new IOException(e.getMessage() + " (3 tries)");
                 }
             }
         }

@@ -22,9 +22,9 @@ import io.lockstep.time.TimeSource;
  *
  * <p>After a reply that is short, late or does not echo our value, the byte stream can no longer
  * be trusted to line up with our requests, so the connection is dropped and the next exchange
- * reconnects. A connection that fails before any good exchange is reported as an
+ * reconnects. A wrong or short reply before any good exchange is reported as an
  * {@link IOException} saying what came back, because then the peer is most likely not a Time
- * Echo server at all.
+ * Echo server at all; a missing reply is only a dropped sample, since replies get lost.
  */
 public final class EchoProbe implements TimeProbe {
 
@@ -99,9 +99,14 @@ public final class EchoProbe implements TimeProbe {
             got = readFully(reply);
             t4 = local.wallNanos();
         } catch (SocketTimeoutException e) {
+            // A lost reply is ordinary on busy Wi-Fi, even the first one: drop it and let the
+            // caller retry; only a peer that never answers is judged not to be a Time Echo server.
             disconnect();
-            return failed("no Time Echo reply from " + EchoServer.describe(address) + " within " + timeoutMillis
-                    + " ms", null, 0);
+            String reason = "no Time Echo reply from " + EchoServer.describe(address) + " within " + timeoutMillis + " ms";
+            if (goodExchanges == 0) {
+                reason += "; is it a Time Echo server? (for a Companion app's HTTP port, use neon://HOST)";
+            }
+            throw new DroppedSampleException(reason);
         } catch (IOException e) {
             disconnect();
             if (goodExchanges == 0) {

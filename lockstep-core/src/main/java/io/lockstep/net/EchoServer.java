@@ -313,7 +313,6 @@ public final class EchoServer implements Closeable {
     }
 
     static String describe(InetSocketAddress a) {
-        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
-        return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+        return io.lockstep.internal.Addresses.format(a);
     }
 }

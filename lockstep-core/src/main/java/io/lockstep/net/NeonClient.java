@@ -51,6 +51,13 @@ public final class NeonClient {
         } catch (SocketTimeoutException e) {
             throw new SocketTimeoutException("no answer from the Companion API at " + uri + " within "
                     + timeoutMillis + " ms");
+        } catch (java.net.ConnectException e) {
+            throw new java.net.ConnectException("cannot connect to the Companion API at " + uri
+                    + ": connection refused (is the Companion app running, on this port?)");
+        } catch (java.net.NoRouteToHostException e) {
+            throw new java.net.NoRouteToHostException("cannot reach the Companion API at " + uri + ": host unreachable");
+        } catch (java.net.UnknownHostException e) {
+            throw new java.net.UnknownHostException("unknown host: " + host);
         } finally {
             http.disconnect();
         }

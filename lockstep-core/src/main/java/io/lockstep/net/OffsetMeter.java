@@ -20,10 +20,21 @@ public final class OffsetMeter {
 
     private final TimeSource local;
     private final long timeoutNanos;
+    private final double maxDriftPpm;
 
-    public OffsetMeter(TimeSource local, long timeoutNanos) {
+    /**
+     * @param local        the local clock (its {@link TimeSource#wallUncertaintyNanos()} is added to bounds)
+     * @param timeoutNanos connect and per-exchange timeout
+     * @param maxDriftPpm  largest drift between the clocks assumed while a burst runs (at least 100)
+     */
+    public OffsetMeter(TimeSource local, long timeoutNanos, double maxDriftPpm) {
         this.local = local;
         this.timeoutNanos = timeoutNanos;
+        this.maxDriftPpm = maxDriftPpm;
+    }
+
+    public OffsetMeter(TimeSource local, long timeoutNanos) {
+        this(local, timeoutNanos, EchoEstimator.DEFAULT_MAX_DRIFT_PPM);
     }
 
     public OffsetMeter() {
@@ -45,7 +56,9 @@ public final class OffsetMeter {
                 throw new IOException("too few valid samples from " + target + ": " + valid + " of " + samples
                         + (burst.lastDropReason() == null ? "" : " (last drop: " + burst.lastDropReason() + ")"));
             }
-            return new EchoEstimator().estimate(target.text(), target.scheme(), burst.samples(), burst.dropped());
+            double maxDrift = Math.max(EchoEstimator.DEFAULT_MAX_DRIFT_PPM, maxDriftPpm);
+            return new EchoEstimator(maxDrift).estimate(target.text(), target.scheme(), burst.samples(), burst.dropped())
+                    .widenedBy(local.wallUncertaintyNanos());
         }
     }
 }

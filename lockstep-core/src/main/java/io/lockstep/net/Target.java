@@ -1,7 +1,5 @@
 package io.lockstep.net;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
@@ -21,6 +19,8 @@ public record Target(String scheme, String host, int port, String text) {
     /** Port of the Pupil Labs Companion app's HTTP API. */
     public static final int NEON_DEFAULT_PORT = 8080;
 
+    private static final String FORMS = "ntp://HOST[:PORT], echo://HOST:PORT or neon://HOST[:PORT]";
+
     /**
      * Parses a target.
      *
@@ -28,44 +28,71 @@ public record Target(String scheme, String host, int port, String text) {
      */
     public static Target parse(String text) {
         if (text == null || text.isBlank()) {
-            throw new IllegalArgumentException("missing target; write ntp://HOST[:PORT], echo://HOST:PORT or neon://HOST[:PORT]");
+            throw new IllegalArgumentException("missing target; write " + FORMS);
         }
-        URI uri;
-        try {
-            uri = new URI(text.trim());
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a target: " + e.getReason());
+        String t = text.trim();
+        int sep = t.indexOf("://");
+        if (sep <= 0) {
+            throw new IllegalArgumentException("'" + t + "' has no scheme; write " + FORMS);
         }
-        String scheme = uri.getScheme() == null ? null : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (scheme == null) {
-            throw new IllegalArgumentException("'" + text + "' has no scheme; write ntp://, echo:// or neon:// in front");
+        String scheme = t.substring(0, sep).toLowerCase(Locale.ROOT);
+        if (!scheme.equals("ntp") && !scheme.equals("echo") && !scheme.equals("neon")) {
+            throw new IllegalArgumentException("unknown scheme '" + scheme + "' in '" + t + "'; use ntp://, echo:// or neon://");
         }
-        String host = uri.getHost();
-        if (host == null || host.isEmpty()) {
-            throw new IllegalArgumentException("'" + text + "' has no host");
+        String authority = t.substring(sep + 3);
+        if (authority.endsWith("/")) {
+            authority = authority.substring(0, authority.length() - 1);
         }
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
+        if (authority.contains("/") || authority.contains("?") || authority.contains("#") || authority.contains("@")) {
+            throw new IllegalArgumentException("'" + t + "': a target is only HOST[:PORT], without path or user");
         }
-        if (uri.getPath() != null && !uri.getPath().isEmpty() && !uri.getPath().equals("/")) {
-            throw new IllegalArgumentException("'" + text + "': a target has no path");
-        }
-        int port = uri.getPort();
-        switch (scheme) {
-            case "ntp" -> port = port < 0 ? NTP_DEFAULT_PORT : port;
-            case "neon" -> port = port < 0 ? NEON_DEFAULT_PORT : port;
-            case "echo" -> {
-                if (port < 0) {
-                    throw new IllegalArgumentException("'" + text + "' needs a port: echo://HOST:PORT");
-                }
+        String host;
+        String portText = null;
+        if (authority.startsWith("[")) {
+            int close = authority.indexOf(']');
+            if (close < 0) {
+                throw new IllegalArgumentException("'" + t + "': missing ']' after the IPv6 address");
             }
-            default -> throw new IllegalArgumentException(
-                    "unknown scheme '" + scheme + "' in '" + text + "'; use ntp://, echo:// or neon://");
+            host = authority.substring(1, close);
+            String rest = authority.substring(close + 1);
+            if (!rest.isEmpty()) {
+                if (!rest.startsWith(":")) {
+                    throw new IllegalArgumentException("'" + t + "': expected ':PORT' after ']'");
+                }
+                portText = rest.substring(1);
+            }
+        } else {
+            int colon = authority.indexOf(':');
+            if (colon >= 0 && authority.indexOf(':', colon + 1) >= 0) {
+                throw new IllegalArgumentException("'" + t + "': put an IPv6 address in brackets, e.g. "
+                        + scheme + "://[::1]:PORT");
+            }
+            host = colon < 0 ? authority : authority.substring(0, colon);
+            portText = colon < 0 ? null : authority.substring(colon + 1);
         }
-        if (port < 1 || port > 65535) {
-            throw new IllegalArgumentException("port " + port + " in '" + text + "' is out of range 1-65535");
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("'" + t + "' has no host");
         }
-        return new Target(scheme, host, port, text.trim());
+        int port;
+        if (portText == null) {
+            port = switch (scheme) {
+                case "ntp" -> NTP_DEFAULT_PORT;
+                case "neon" -> NEON_DEFAULT_PORT;
+                default -> throw new IllegalArgumentException("'" + t + "' needs a port: echo://HOST:PORT");
+            };
+        } else {
+            if (portText.isEmpty()) {
+                throw new IllegalArgumentException("'" + t + "' has an empty port after ':'");
+            }
+            if (!portText.chars().allMatch(Character::isDigit) || portText.length() > 5) {
+                throw new IllegalArgumentException("port '" + portText + "' in '" + t + "' is not a number 1-65535");
+            }
+            port = Integer.parseInt(portText);
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port " + port + " in '" + t + "' is out of range 1-65535");
+            }
+        }
+        return new Target(scheme, host, port, t);
     }
 
     @Override

@@ -4,18 +4,21 @@ import java.time.Instant;
 import java.util.function.LongSupplier;
 
 /**
- * The host's clock with sub-microsecond wall-time granularity: a wall-clock anchor read once,
- * plus {@link System#nanoTime()} deltas from that anchor. Thread-safe and lock-free: the anchor
- * is an immutable object behind a volatile field.
+ * The host's clock with sub-microsecond wall-time granularity: a wall-clock anchor plus
+ * {@link System#nanoTime()} deltas from that anchor. Thread-safe and lock-free: the anchor is an
+ * immutable object behind a volatile field.
  *
- * <p>Why not {@link Instant#now()} on every read: on many platforms it is only microsecond
- * granular and costs more than {@code nanoTime()}. Why re-anchor: the operating system's wall
- * clock can be stepped (by an administrator, by chrony or ntpd) or slewed, while
- * {@code nanoTime()} keeps running at its own rate. So at most every
- * {@link #DEFAULT_CHECK_INTERVAL_NANOS} of monotonic time a read compares the anchored
- * prediction with the operating system's wall clock, and re-anchors when they differ by more
- * than {@link #DEFAULT_REANCHOR_THRESHOLD_NANOS}. A step is therefore visible at most one check
- * interval after it happened; slews smaller than the threshold are absorbed.
+ * <p>Why not {@link Instant#now()} on every read: on some platforms it is only microsecond
+ * granular, and it costs about twice as much as {@code nanoTime()}. How the anchor is read: the
+ * OS wall clock is read between two monotonic reads, several times, and the pairing with the
+ * narrowest bracket wins (the first reads in a fresh JVM are slow and would pair the wall time
+ * with the wrong monotonic instant by tens of microseconds). Why re-anchor: the OS wall clock
+ * can be stepped (an administrator, chrony, ntpd) or slewed while {@code nanoTime()} runs at its
+ * own rate. So at most every {@link #DEFAULT_CHECK_INTERVAL_NANOS} of monotonic time a read
+ * compares the prediction with the OS wall clock and re-anchors when they differ by more than
+ * {@link #DEFAULT_REANCHOR_THRESHOLD_NANOS} plus the comparison's own uncertainty. A step is
+ * visible at most one check interval after it happened; smaller slews are absorbed, so this
+ * source agrees with the OS wall clock to within {@link #wallUncertaintyNanos()}.
  */
 public final class SystemTimeSource implements TimeSource {
 
@@ -23,20 +26,27 @@ public final class SystemTimeSource implements TimeSource {
     public static final long DEFAULT_CHECK_INTERVAL_NANOS = 100_000_000L;
 
     /** Prediction error (ns) above which the anchor is re-read from the OS wall clock. */
-    public static final long DEFAULT_REANCHOR_THRESHOLD_NANOS = 50_000L;
+    public static final long DEFAULT_REANCHOR_THRESHOLD_NANOS = 5_000L;
+
+    /** Bracketed reads per anchor; the narrowest bracket is kept. */
+    private static final int ANCHOR_TRIES = 16;
 
     private static final SystemTimeSource SHARED = new SystemTimeSource(
             SystemTimeSource::osWallNanos, System::nanoTime,
             DEFAULT_CHECK_INTERVAL_NANOS, DEFAULT_REANCHOR_THRESHOLD_NANOS);
 
-    /** Immutable pairing of a wall reading with the monotonic reading taken at the same moment. */
-    private record Anchor(long wallNanos, long monoNanos, long nextCheckMonoNanos) {
+    /**
+     * Immutable pairing of a wall reading with the monotonic instant it was taken at, and how
+     * far off that pairing may be.
+     */
+    private record Anchor(long wallNanos, long monoNanos, long uncertaintyNanos, long nextCheckMonoNanos) {
     }
 
     private final LongSupplier osWallNanos;
     private final LongSupplier osMonoNanos;
     private final long checkIntervalNanos;
     private final long reanchorThresholdNanos;
+    private final long osWallGranularityNanos;
     private volatile Anchor anchor;
     private volatile long reanchorCount;
 
@@ -54,6 +64,7 @@ public final class SystemTimeSource implements TimeSource {
         this.osMonoNanos = osMonoNanos;
         this.checkIntervalNanos = checkIntervalNanos;
         this.reanchorThresholdNanos = reanchorThresholdNanos;
+        this.osWallGranularityNanos = probeGranularity(osWallNanos);
         this.anchor = readAnchor();
     }
 
@@ -77,6 +88,15 @@ public final class SystemTimeSource implements TimeSource {
         return osMonoNanos.getAsLong();
     }
 
+    /**
+     * How far this source's wall time may be from the OS wall clock: the anchor's pairing error
+     * plus the re-anchor threshold (drift and slew up to that much are absorbed).
+     */
+    @Override
+    public long wallUncertaintyNanos() {
+        return anchor.uncertaintyNanos + reanchorThresholdNanos;
+    }
+
     /** How many times the anchor has been re-read because the OS wall clock moved. */
     public long reanchorCount() {
         return reanchorCount;
@@ -87,13 +107,12 @@ public final class SystemTimeSource implements TimeSource {
         long predicted = current.wallNanos + (fresh.monoNanos - current.monoNanos);
         long errorNanos = fresh.wallNanos - predicted;
         Anchor next;
-        if (Math.abs(errorNanos) > reanchorThresholdNanos) {
+        if (Math.abs(errorNanos) > reanchorThresholdNanos + fresh.uncertaintyNanos + current.uncertaintyNanos) {
             next = fresh;
             reanchorCount++;
         } else {
-            // Keep the old anchor (its sub-microsecond phase is better than a fresh coarse read)
-            // and only push the next check out.
-            next = new Anchor(current.wallNanos, current.monoNanos, fresh.nextCheckMonoNanos);
+            // Keep the old anchor (a fresh one is no better) and only push the next check out.
+            next = new Anchor(current.wallNanos, current.monoNanos, current.uncertaintyNanos, fresh.nextCheckMonoNanos);
         }
         // Racing readers may both re-check; either result is a valid anchor, so last write wins.
         anchor = next;
@@ -101,13 +120,32 @@ public final class SystemTimeSource implements TimeSource {
     }
 
     private Anchor readAnchor() {
-        // Bracket the coarse wall read between two monotonic reads and pair it with their
-        // midpoint, so the anchor's error is at most half the bracket.
-        long before = osMonoNanos.getAsLong();
-        long wall = osWallNanos.getAsLong();
-        long after = osMonoNanos.getAsLong();
-        long mono = before + (after - before) / 2;
-        return new Anchor(wall, mono, mono + checkIntervalNanos);
+        long bestBracket = Long.MAX_VALUE;
+        long bestWall = 0;
+        long bestMono = 0;
+        for (int i = 0; i < ANCHOR_TRIES; i++) {
+            long before = osMonoNanos.getAsLong();
+            long wall = osWallNanos.getAsLong();
+            long after = osMonoNanos.getAsLong();
+            long bracket = after - before;
+            if (bracket < bestBracket) {
+                bestBracket = bracket;
+                bestWall = wall;
+                bestMono = before + bracket / 2;
+            }
+        }
+        long uncertainty = bestBracket / 2 + osWallGranularityNanos;
+        return new Anchor(bestWall, bestMono, uncertainty, bestMono + checkIntervalNanos);
+    }
+
+    /** Detects a microsecond-granular OS clock (all readings multiples of 1000 ns). */
+    private static long probeGranularity(LongSupplier wall) {
+        for (int i = 0; i < 32; i++) {
+            if (wall.getAsLong() % 1_000L != 0) {
+                return 1;
+            }
+        }
+        return 1_000L;
     }
 
     private static long osWallNanos() {

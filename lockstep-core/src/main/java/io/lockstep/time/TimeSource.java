@@ -26,6 +26,15 @@ public interface TimeSource {
         return 1;
     }
 
+    /**
+     * How far this source's wall time may be from the true wall time of the host it stands for,
+     * in ns: 0 for exact sources; for the system source, its possible disagreement with the
+     * operating system's wall clock. Estimates add it to their error bounds.
+     */
+    default long wallUncertaintyNanos() {
+        return 0;
+    }
+
     /** The shared system time source: wall time with sub-microsecond granularity. */
     static TimeSource system() {
         return SystemTimeSource.shared();

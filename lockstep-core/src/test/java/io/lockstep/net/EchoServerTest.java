@@ -39,8 +39,7 @@ class EchoServerTest {
             OffsetEstimate e = new OffsetMeter().measure(target, 100, Progress.NONE);
             long truth = -device.aheadOfReferenceNanos();
             assertEquals(truth, e.offsetNanos(), 1_000_000, e.toString());
-            // The system source re-anchors to the OS clock only beyond 50 µs, so allow that on top.
-            assertTrue(Math.abs(e.offsetNanos() - truth) <= e.errorBoundNanos() + 50_000, e + " truth " + truth);
+            assertTrue(Math.abs(e.offsetNanos() - truth) <= e.errorBoundNanos(), e + " truth " + truth);
             assertEquals(100, e.samples());
             assertEquals(0, e.dropped());
             assertEquals(-137.5, e.offsetMs().mean(), 2.0);

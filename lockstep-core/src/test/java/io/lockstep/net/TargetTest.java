@@ -29,4 +29,20 @@ class TargetTest {
         assertThrows(IllegalArgumentException.class, () -> Target.parse("echo://h:99999"));
         assertThrows(IllegalArgumentException.class, () -> Target.parse(""));
     }
+
+    @Test
+    void malformedPortsAreNamed() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Target.parse("echo://127.0.0.1:abc")).getMessage()
+                .contains("port 'abc'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Target.parse("echo://127.0.0.1:-5")).getMessage()
+                .contains("port '-5'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Target.parse("neon://127.0.0.1:")).getMessage()
+                .contains("empty port"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Target.parse("echo://::1:5")).getMessage()
+                .contains("brackets"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Target.parse("echo://[::1")).getMessage()
+                .contains("]"));
+        assertThrows(IllegalArgumentException.class, () -> Target.parse("echo://u@h:1"));
+        assertEquals(4242, Target.parse("echo://h:4242/").port());
+    }
 }

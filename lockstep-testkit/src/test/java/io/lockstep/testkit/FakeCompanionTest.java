@@ -26,7 +26,7 @@ class FakeCompanionTest {
             OffsetEstimate e = new OffsetMeter().measure(t, 50, Progress.NONE);
             assertEquals("neon", e.protocol());
             assertEquals(42_000_000L, e.offsetNanos(), 1_000_000L, e.toString());
-            assertTrue(Math.abs(e.offsetNanos() + phone.aheadOfReferenceNanos()) <= e.errorBoundNanos() + 50_000);
+            assertTrue(Math.abs(e.offsetNanos() + phone.aheadOfReferenceNanos()) <= e.errorBoundNanos());
         }
     }
 
