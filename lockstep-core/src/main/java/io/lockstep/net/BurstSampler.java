@@ -9,7 +9,8 @@ import io.lockstep.estimate.TimeSample;
 /**
  * Runs a burst of exchanges over a {@link TimeProbe} the way the Pupil Labs client does: one
  * warm-up exchange discarded (it pays for connection set-up and cold caches), then the requested
- * number of exchanges, counting the dropped ones. Not thread-safe; one burst at a time.
+ * number of exchanges, counting the dropped ones, spaced as the probe asks
+ * ({@link TimeProbe#burstSpacingNanos()}). Not thread-safe; one burst at a time.
  */
 public final class BurstSampler {
 
@@ -35,11 +36,17 @@ public final class BurstSampler {
             throw new IllegalArgumentException("need at least 1 sample, got " + count);
         }
         warmUp(probe);
+        long spacingNanos = probe.burstSpacingNanos();
+        java.util.SplittableRandom random = new java.util.SplittableRandom();
         List<TimeSample> samples = new ArrayList<>(count);
         int dropped = 0;
         int consecutive = 0;
         String lastReason = null;
         for (int i = 0; i < count; i++) {
+            if (spacingNanos > 0) {
+                // Uniform in [0, 2·spacing): random phases against the remote clock's ticks.
+                java.util.concurrent.locks.LockSupport.parkNanos(random.nextLong(2 * spacingNanos));
+            }
             try {
                 samples.add(probe.exchange());
                 consecutive = 0;

@@ -28,6 +28,15 @@ public interface TimeProbe extends Closeable {
     /** Resolution of the remote timestamps in ns (1 ms for Time Echo). */
     long remoteResolutionNanos();
 
+    /**
+     * Mean pause a burst should leave between exchanges, in ns. Protocols with coarse remote
+     * timestamps (Time Echo's whole milliseconds) gain from exchanges spread at random phases
+     * across the remote clock's ticks; 0 means back to back.
+     */
+    default long burstSpacingNanos() {
+        return 0;
+    }
+
     /** Thrown for one failed exchange that should be counted as dropped, not abort the run. */
     final class DroppedSampleException extends IOException {
         public DroppedSampleException(String reason) {
