@@ -22,8 +22,15 @@ public final class SystemTimeSource implements TimeSource {
     /** How often (monotonic ns) a read compares the prediction with the OS wall clock. */
     public static final long DEFAULT_CHECK_INTERVAL_NANOS = 100_000_000L;
 
-    /** Prediction error (ns) above which the anchor is re-read from the OS wall clock. */
-    public static final long DEFAULT_REANCHOR_THRESHOLD_NANOS = 50_000L;
+    /**
+     * Prediction error (ns) above which the anchor is re-read from the OS wall clock. Small,
+     * because an anchor read from a tight bracket is accurate to well under a microsecond, and
+     * an error below this threshold is never corrected (it would bias every NTP timestamp).
+     */
+    public static final long DEFAULT_REANCHOR_THRESHOLD_NANOS = 2_000L;
+
+    /** Bracketed reads per anchor; the tightest one is kept. */
+    private static final int ANCHOR_READS = 16;
 
     private static final SystemTimeSource SHARED = new SystemTimeSource(
             SystemTimeSource::osWallNanos, System::nanoTime,
@@ -101,13 +108,24 @@ public final class SystemTimeSource implements TimeSource {
     }
 
     private Anchor readAnchor() {
-        // Bracket the coarse wall read between two monotonic reads and pair it with their
-        // midpoint, so the anchor's error is at most half the bracket.
-        long before = osMonoNanos.getAsLong();
-        long wall = osWallNanos.getAsLong();
-        long after = osMonoNanos.getAsLong();
-        long mono = before + (after - before) / 2;
-        return new Anchor(wall, mono, mono + checkIntervalNanos);
+        // Bracket the wall read between two monotonic reads and pair it with their midpoint, so
+        // the anchor's error is at most half the bracket. Take the tightest of several brackets:
+        // a single one can be wide (the first reads of a JVM run interpreted and cold, or the
+        // thread is preempted), and an anchor off by tens of microseconds stays off until the
+        // next re-anchor.
+        Anchor best = null;
+        long bestBracket = Long.MAX_VALUE;
+        for (int i = 0; i < ANCHOR_READS; i++) {
+            long before = osMonoNanos.getAsLong();
+            long wall = osWallNanos.getAsLong();
+            long after = osMonoNanos.getAsLong();
+            if (after - before < bestBracket) {
+                bestBracket = after - before;
+                long mono = before + (after - before) / 2;
+                best = new Anchor(wall, mono, mono + checkIntervalNanos);
+            }
+        }
+        return best;
     }
 
     private static long osWallNanos() {
