@@ -26,7 +26,7 @@ public final class SystemTimeSource implements TimeSource {
     public static final long DEFAULT_CHECK_INTERVAL_NANOS = 100_000_000L;
 
     /** Prediction error (ns) above which the anchor is re-read from the OS wall clock. */
-    public static final long DEFAULT_REANCHOR_THRESHOLD_NANOS = 5_000L;
+    public static final long DEFAULT_REANCHOR_THRESHOLD_NANOS = 2_000L;
 
     /** Bracketed reads per anchor; the narrowest bracket is kept. */
     private static final int ANCHOR_TRIES = 16;

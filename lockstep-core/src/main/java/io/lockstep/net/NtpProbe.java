@@ -1,0 +1,220 @@
+package io.lockstep.net;
+
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.lockstep.estimate.TimeSample;
+import io.lockstep.ntp.NtpCodec;
+import io.lockstep.ntp.NtpDecodeException;
+import io.lockstep.ntp.NtpPacket;
+import io.lockstep.ntp.NtpTimestamp;
+import io.lockstep.time.TimeSource;
+
+/**
+ * One NTP client association over UDP performing single request/reply exchanges (RFC 5905 client
+ * mode), as a {@link TimeProbe} so one-shot measurement and continuous tracking can both use NTP.
+ * Not thread-safe: one exchange at a time.
+ *
+ * <p>Each request carries a random transmit timestamp instead of the local time, so the request
+ * does not reveal this host's clock; the local send time is kept here. A reply counts only if
+ * its origin timestamp equals that random value (which defeats stale, duplicated and spoofed
+ * replies) and it comes from the server's address and port.
+ *
+ * <p>Sign: the returned {@link TimeSample} has t1 = local send, t2 = server receive, t3 = server
+ * transmit, t4 = local receive, so its {@code offsetNanos()} is Lockstep's {@code local − remote},
+ * which is NTP's θ negated.
+ */
+public final class NtpProbe implements TimeProbe {
+
+    private static final SplittableRandom SEED = new SplittableRandom(new SecureRandom().nextLong());
+
+    private final String label;
+    private final InetSocketAddress server;
+    private final TimeSource local;
+    private final long timeoutNanos;
+    private final int version;
+    private final DatagramSocket socket;
+    private final SplittableRandom random;
+    private final byte[] receiveBuffer = new byte[2048];
+    private NtpPacket lastReply;
+
+    private NtpProbe(String label, InetSocketAddress server, TimeSource local, long timeoutNanos, int version)
+            throws IOException {
+        if (version < 3 || version > 4) {
+            throw new IllegalArgumentException("NTP version " + version + " is not 3 or 4");
+        }
+        if (timeoutNanos < 1_000_000L) {
+            throw new IllegalArgumentException("NTP timeout must be at least 1 ms");
+        }
+        this.label = label;
+        this.server = server;
+        this.local = local;
+        this.timeoutNanos = timeoutNanos;
+        this.version = version;
+        this.socket = new DatagramSocket();
+        // Connecting filters out datagrams from any other address and port, and lets the kernel
+        // report an ICMP port unreachable as an exception instead of a silent timeout.
+        socket.connect(server);
+        synchronized (SEED) {
+            this.random = SEED.split();
+        }
+    }
+
+    /**
+     * Opens a probe to an {@code ntp://} target.
+     *
+     * @throws IOException with a one-line message when the host cannot be resolved
+     */
+    public static NtpProbe open(Target target, TimeSource local, long timeoutNanos) throws IOException {
+        if (!"ntp".equals(target.scheme())) {
+            throw new IllegalArgumentException("not an ntp:// target: " + target);
+        }
+        InetAddress address;
+        try {
+            address = InetAddress.getByName(target.host());
+        } catch (UnknownHostException e) {
+            throw new IOException("cannot resolve NTP host '" + target.host() + "'", e);
+        }
+        return open(new InetSocketAddress(address, target.port()), local, timeoutNanos, 4);
+    }
+
+    /** Opens a probe to a server address, speaking NTP {@code version} (3 or 4). */
+    public static NtpProbe open(InetSocketAddress server, TimeSource local, long timeoutNanos, int version)
+            throws IOException {
+        String host = server.getAddress().getHostAddress();
+        String label = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + server.getPort();
+        return new NtpProbe(label, server, local, timeoutNanos, version);
+    }
+
+    /** {@code host:port} of the server, for messages. */
+    public String serverLabel() {
+        return label;
+    }
+
+    /** The server reply of the last successful exchange (root delay, dispersion, precision, stratum), or null. */
+    public NtpPacket lastReply() {
+        return lastReply;
+    }
+
+    /**
+     * Sends one request and waits up to the timeout for its reply.
+     *
+     * @throws DroppedSampleException on a timeout or an unusable reply (unsynchronised server,
+     *         bogus timestamps, a kiss code other than those below)
+     * @throws NtpKissException on a RATE, DENY or RSTR kiss-o'-death: stop asking this server
+     * @throws IOException when no server listens at the address (ICMP port unreachable)
+     */
+    @Override
+    public TimeSample exchange() throws IOException {
+        long transmitBits = random.nextLong();
+        if (transmitBits == 0) {
+            transmitBits = 1;
+        }
+        NtpTimestamp transmit = new NtpTimestamp(transmitBits);
+        byte[] request = NtpCodec.encode(NtpPacket.clientRequest(version, 0, transmit));
+        DatagramPacket out = new DatagramPacket(request, request.length);
+        DatagramPacket in = new DatagramPacket(receiveBuffer, receiveBuffer.length);
+        long deadlineMono = System.nanoTime() + timeoutNanos;
+        long t1 = local.wallNanos();
+        try {
+            socket.send(out);
+        } catch (PortUnreachableException e) {
+            throw unreachable();
+        }
+        while (true) {
+            long leftNanos = deadlineMono - System.nanoTime();
+            if (leftNanos <= 0) {
+                throw new DroppedSampleException("timeout");
+            }
+            long t4;
+            try {
+                socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos + 999_999)));
+                in.setLength(receiveBuffer.length);
+                socket.receive(in);
+                t4 = local.wallNanos();
+            } catch (SocketTimeoutException e) {
+                throw new DroppedSampleException("timeout");
+            } catch (PortUnreachableException e) {
+                throw unreachable();
+            }
+            NtpPacket reply;
+            try {
+                reply = NtpCodec.decode(java.nio.ByteBuffer.wrap(in.getData(), 0, in.getLength()));
+            } catch (NtpDecodeException e) {
+                continue;
+            }
+            if (reply.mode() != NtpPacket.MODE_SERVER || !reply.originTimestamp().equals(transmit)) {
+                // Not the answer to this request (a late reply to an earlier one, or forged): keep waiting.
+                continue;
+            }
+            return accept(reply, t1, t4);
+        }
+    }
+
+    private TimeSample accept(NtpPacket reply, long t1, long t4) throws IOException {
+        if (reply.stratum() == NtpPacket.STRATUM_KISS && reply.referenceId() != 0) {
+            String code = reply.kissCode();
+            if (code.equals("RATE") || code.equals("DENY") || code.equals("RSTR")) {
+                throw new NtpKissException(label, code);
+            }
+            throw new DroppedSampleException("kiss-o'-death " + code);
+        }
+        if (reply.leapIndicator() == NtpPacket.LEAP_UNSYNCHRONIZED || reply.stratum() == NtpPacket.STRATUM_KISS
+                || reply.stratum() >= NtpPacket.STRATUM_UNSYNCHRONIZED) {
+            throw new DroppedSampleException("server unsynchronised (leap " + reply.leapIndicator() + ", stratum "
+                    + reply.stratum() + ")");
+        }
+        if (reply.receiveTimestamp().isZero() || reply.transmitTimestamp().isZero()) {
+            throw new DroppedSampleException("reply without timestamps");
+        }
+        // The local clock is the era pivot: right for any server within 68 years of it.
+        long t2 = reply.receiveTimestamp().toWallNanos(t1);
+        long t3 = reply.transmitTimestamp().toWallNanos(t1);
+        if (t3 < t2 || t4 < t1) {
+            throw new DroppedSampleException("bogus timestamps");
+        }
+        lastReply = reply;
+        return new TimeSample(t1, t2, t3, t4, 1);
+    }
+
+    private IOException unreachable() {
+        return new IOException("no NTP reply from " + label + " within " + compactDuration(timeoutNanos)
+                + ": port unreachable (is an NTP server running there?)");
+    }
+
+    /** {@code 1s}, {@code 250ms}, {@code 1.5s}: durations as the CLI writes them. */
+    static String compactDuration(long nanos) {
+        if (nanos % 1_000_000_000L == 0) {
+            return nanos / 1_000_000_000L + "s";
+        }
+        if (nanos % 1_000_000L == 0) {
+            return nanos / 1_000_000L + "ms";
+        }
+        return io.lockstep.time.Durations.format(nanos).replace(" ", "");
+    }
+
+    @Override
+    public String protocol() {
+        return "ntp";
+    }
+
+    /** NTP timestamps resolve 2^−32 s; after rounding to ns, 1 ns. The server's precision is reported separately. */
+    @Override
+    public long remoteResolutionNanos() {
+        return 1;
+    }
+
+    @Override
+    public void close() {
+        socket.close();
+    }
+}

@@ -1,0 +1,267 @@
+package io.lockstep.net;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.lockstep.internal.ClockPrecision;
+import io.lockstep.internal.RateLimitTable;
+import io.lockstep.ntp.NtpCodec;
+import io.lockstep.ntp.NtpDecodeException;
+import io.lockstep.ntp.NtpPacket;
+import io.lockstep.ntp.NtpShort;
+import io.lockstep.ntp.NtpTimestamp;
+import io.lockstep.time.TimeSource;
+
+/**
+ * An RFC 5905 NTP server over UDP (IPv4 and IPv6) that serves a {@link TimeSource}: it answers
+ * client requests (mode 3, versions 3 and 4) with server replies (mode 4) in the request's
+ * version, and nothing else. Thread-safe: {@link #counters()} and {@link #close()} may be
+ * called from any thread while the receiving threads run.
+ *
+ * <p>Timestamps: the receive timestamp is read as soon as the datagram has been read from the
+ * socket; the reply is then built completely and the transmit timestamp is read and written
+ * into it last, immediately before the send. The origin timestamp is the request's transmit
+ * timestamp, copied verbatim (the client may have put a random value there).
+ *
+ * <p>Safety: control (mode 6), private (mode 7), symmetric and broadcast packets are never
+ * answered; a reply is the bare 48-byte header and requests shorter than that are malformed, so
+ * a reply is never larger than its request; malformed datagrams are dropped and counted; a
+ * client over its {@link NtpRateLimit} receives one RATE kiss-o'-death and then silence until
+ * it slows down, and the rate table has a fixed size whatever the number of clients.
+ */
+public final class NtpServer implements Closeable {
+
+    private static final System.Logger LOG = System.getLogger(NtpServer.class.getName());
+
+    /** Largest datagram considered; anything longer is malformed (NTP with NTS stays far below). */
+    private static final int MAX_DATAGRAM_BYTES = 1500;
+    /** How often the reference timestamp moves on, like a local reference being re-read. */
+    private static final long REFERENCE_REFRESH_NANOS = 16_000_000_000L;
+    private static final int RATE_KISS_ID = NtpPacket.referenceIdOf("RATE");
+
+    private final NtpServerConfig config;
+    private final TimeSource time;
+    private final DatagramChannel channel;
+    private final InetSocketAddress localAddress;
+    private final int precisionLog2;
+    private final NtpShort rootDelay;
+    private final NtpShort rootDispersion;
+    private final RateLimitTable rateTable;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean closed;
+
+    private final LongAdder answered = new LongAdder();
+    private final LongAdder droppedMalformed = new LongAdder();
+    private final LongAdder ignored = new LongAdder();
+    private final LongAdder rateLimited = new LongAdder();
+    private final LongAdder kissesSent = new LongAdder();
+    private final LongAdder sendErrors = new LongAdder();
+
+    private NtpServer(NtpServerConfig config, DatagramChannel channel) throws IOException {
+        this.config = config;
+        this.time = config.timeSource();
+        this.channel = channel;
+        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+        this.precisionLog2 = config.precisionLog2() != null ? config.precisionLog2()
+                : ClockPrecision.measureLog2Seconds(time);
+        this.rootDelay = NtpShort.fromNanos(config.rootDelayNanos());
+        this.rootDispersion = NtpShort.fromNanos(config.rootDispersionNanos());
+        NtpRateLimit limit = config.rateLimit();
+        this.rateTable = limit.enabled()
+                ? new RateLimitTable(limit.requestsPerSecond(), limit.burst(), limit.tableSlots())
+                : null;
+    }
+
+    /**
+     * Binds the socket and starts serving.
+     *
+     * @throws IOException with a one-line message when the address cannot be bound
+     */
+    public static NtpServer start(NtpServerConfig config) throws IOException {
+        InetAddress bind = config.bindAddress();
+        DatagramChannel ch = DatagramChannel.open(
+                bind instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+        NtpServer server;
+        try {
+            // A larger receive buffer rides out bursts of requests instead of dropping them.
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
+            ch.bind(new InetSocketAddress(bind, config.port()));
+            server = new NtpServer(config, ch);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            String where = hostPort(bind, config.port());
+            throw new IOException("cannot serve NTP on " + where + ": " + e.getMessage(), e);
+        }
+        for (int i = 0; i < config.threads(); i++) {
+            Thread t = new Thread(server::serve, "lockstep-ntp-" + server.port() + "-" + i);
+            t.setDaemon(true);
+            // Timestamps are taken on this thread; being scheduled promptly matters more than fairness.
+            t.setPriority(Thread.MAX_PRIORITY);
+            server.threads.add(t);
+            t.start();
+        }
+        LOG.log(System.Logger.Level.INFO, "NTP server on {0}, stratum {1}, precision 2^{2} s",
+                hostPort(server.localAddress.getAddress(), server.port()), config.stratum(), server.precisionLog2);
+        return server;
+    }
+
+    /** The address and port actually bound. */
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    /** The port actually bound (the chosen one when the configuration said 0). */
+    public int port() {
+        return localAddress.getPort();
+    }
+
+    /** The precision field sent in replies (log2 seconds), measured at start unless configured. */
+    public int precisionLog2() {
+        return precisionLog2;
+    }
+
+    /** The configuration served. */
+    public NtpServerConfig config() {
+        return config;
+    }
+
+    /** What the server has done so far. */
+    public NtpServerCounters counters() {
+        return new NtpServerCounters(answered.sum(), droppedMalformed.sum(), ignored.sum(), rateLimited.sum(),
+                kissesSent.sum(), sendErrors.sum());
+    }
+
+    /** Stops serving: closes the socket and waits briefly for the receiving threads to end. */
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        channel.close();
+        for (Thread t : threads) {
+            try {
+                t.join(2_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void serve() {
+        ByteBuffer rx = ByteBuffer.allocateDirect(MAX_DATAGRAM_BYTES + 1);
+        ByteBuffer tx = ByteBuffer.allocateDirect(NtpPacket.HEADER_BYTES);
+        while (!closed) {
+            rx.clear();
+            SocketAddress from;
+            try {
+                from = channel.receive(rx);
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.log(System.Logger.Level.DEBUG, "NTP receive failed: {0}", e.getMessage());
+                }
+                continue;
+            }
+            // Read the clock first: everything after this line delays the reply, not the stamp.
+            long receiveWallNanos = time.wallNanos();
+            if (from == null) {
+                continue;
+            }
+            rx.flip();
+            handle(rx, (InetSocketAddress) from, receiveWallNanos, tx);
+        }
+    }
+
+    private void handle(ByteBuffer rx, InetSocketAddress from, long receiveWallNanos, ByteBuffer tx) {
+        if (rx.remaining() > MAX_DATAGRAM_BYTES) {
+            droppedMalformed.increment();
+            return;
+        }
+        NtpPacket request;
+        try {
+            request = NtpCodec.decode(rx);
+        } catch (NtpDecodeException e) {
+            droppedMalformed.increment();
+            return;
+        }
+        if (request.mode() != NtpPacket.MODE_CLIENT || request.version() < 3 || request.version() > 4) {
+            ignored.increment();
+            return;
+        }
+        if (rateTable != null) {
+            switch (rateTable.check(from.getAddress(), time.monoNanos())) {
+                case ANSWER -> {
+                }
+                case KISS -> {
+                    rateLimited.increment();
+                    sendKiss(request, from, tx);
+                    return;
+                }
+                case DROP -> {
+                    rateLimited.increment();
+                    return;
+                }
+            }
+        }
+        long referenceWallNanos = receiveWallNanos - Math.floorMod(receiveWallNanos, REFERENCE_REFRESH_NANOS);
+        NtpPacket reply = new NtpPacket(config.leapIndicator(), request.version(), NtpPacket.MODE_SERVER,
+                config.stratum(), request.poll(), precisionLog2, rootDelay, rootDispersion, config.referenceId(),
+                NtpTimestamp.fromWallNanos(referenceWallNanos), request.transmitTimestamp(),
+                NtpTimestamp.fromWallNanos(receiveWallNanos), NtpTimestamp.ZERO);
+        tx.clear();
+        NtpCodec.encode(reply, tx);
+        // Last thing before the send: the transmit timestamp.
+        NtpCodec.putTransmitTimestamp(tx, 0, NtpTimestamp.fromWallNanos(time.wallNanos()));
+        tx.flip();
+        if (send(tx, from)) {
+            answered.increment();
+        }
+    }
+
+    /**
+     * A RATE kiss-o'-death (RFC 5905 §7.4): stratum 0, the kiss code as reference ID, and no time
+     * information — receive and transmit repeat the client's own transmit timestamp.
+     */
+    private void sendKiss(NtpPacket request, InetSocketAddress to, ByteBuffer tx) {
+        NtpPacket kiss = new NtpPacket(NtpPacket.LEAP_UNSYNCHRONIZED, request.version(), NtpPacket.MODE_SERVER,
+                NtpPacket.STRATUM_KISS, request.poll(), precisionLog2, NtpShort.ZERO, NtpShort.ZERO, RATE_KISS_ID,
+                NtpTimestamp.ZERO, request.transmitTimestamp(), request.transmitTimestamp(),
+                request.transmitTimestamp());
+        tx.clear();
+        NtpCodec.encode(kiss, tx);
+        tx.flip();
+        if (send(tx, to)) {
+            kissesSent.increment();
+        }
+    }
+
+    private boolean send(ByteBuffer tx, InetSocketAddress to) {
+        try {
+            channel.send(tx, to);
+            return true;
+        } catch (IOException e) {
+            if (!closed) {
+                sendErrors.increment();
+                LOG.log(System.Logger.Level.DEBUG, "NTP send to {0} failed: {1}", to, e.getMessage());
+            }
+            return false;
+        }
+    }
+
+    private static String hostPort(InetAddress address, int port) {
+        String host = address.getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+}

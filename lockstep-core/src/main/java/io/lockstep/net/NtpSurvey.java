@@ -1,0 +1,29 @@
+package io.lockstep.net;
+
+import java.util.List;
+import java.util.Map;
+
+import io.lockstep.estimate.OffsetEstimate;
+import io.lockstep.estimate.SelectedSources;
+
+/**
+ * The result of measuring several NTP servers at once ({@link NtpClient#measureAll}): each
+ * reachable server's estimate, the one-line error of each server that could not be measured,
+ * and the selection over the reachable ones. Immutable.
+ *
+ * @param estimates one per reachable server, in the order the targets were given
+ * @param failures  target text → one-line error, for servers that gave no usable reply
+ * @param selection truechimers, falsetickers and the combined estimate
+ */
+public record NtpSurvey(List<OffsetEstimate> estimates, Map<String, String> failures, SelectedSources selection) {
+
+    public NtpSurvey {
+        estimates = List.copyOf(estimates);
+        failures = Map.copyOf(failures);
+    }
+
+    /** The combined estimate of the truechimers, in the same JSON contract as a single target. */
+    public OffsetEstimate combined() {
+        return selection.combined();
+    }
+}
