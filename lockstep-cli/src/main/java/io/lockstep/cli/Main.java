@@ -49,6 +49,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
      * instead of {@link #main} so nothing exits the JVM.
      */
     public static int run(PrintStream out, PrintStream err, String... args) {
+        configureLogging(java.util.Arrays.asList(args).contains("--verbose"));
         PrintWriter outWriter = new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter errWriter = new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         CommandLine cl = new CommandLine(new Main());
@@ -74,6 +75,27 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
         outWriter.flush();
         errWriter.flush();
         return code;
+    }
+
+    /**
+     * Library logging (System.Logger, backed by java.util.logging here) goes to stderr as one
+     * short line per record, warnings and worse only unless {@code --verbose}: informational
+     * start-up lines would otherwise mix with the command's own output.
+     */
+    static void configureLogging(boolean verbose) {
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        java.util.logging.Level level = verbose ? java.util.logging.Level.FINE : java.util.logging.Level.WARNING;
+        root.setLevel(level);
+        for (java.util.logging.Handler h : root.getHandlers()) {
+            h.setLevel(level);
+            h.setFormatter(new java.util.logging.Formatter() {
+                @Override
+                public String format(java.util.logging.LogRecord r) {
+                    return "lockstep: " + r.getLevel().getName().toLowerCase(java.util.Locale.ROOT) + ": "
+                            + formatMessage(r) + System.lineSeparator();
+                }
+            });
+        }
     }
 
     /** No verb given: show the usage on stderr and fail, so scripts notice. */

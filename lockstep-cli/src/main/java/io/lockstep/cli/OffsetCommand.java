@@ -1,13 +1,16 @@
 package io.lockstep.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.estimate.Stats;
 import io.lockstep.internal.Json;
+import io.lockstep.net.NtpSurvey;
 import io.lockstep.net.OffsetMeter;
 import io.lockstep.net.Target;
 import io.lockstep.time.TimeSource;
@@ -23,18 +26,22 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "offset", mixinStandardHelpOptions = true,
         description = {"Measure the offset of a remote clock: offset = local − remote, so remote = local − offset.",
-                "TARGET is echo://HOST:PORT or neon://HOST[:PORT]."})
+                "TARGET is ntp://HOST[:PORT], echo://HOST:PORT or neon://HOST[:PORT].",
+                "Several ntp:// targets are measured at once; their confidence intervals are intersected,",
+                "falsetickers flagged and the truechimers combined."})
 final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "TARGET", description = "echo://HOST:PORT or neon://HOST[:PORT]")
-    String target;
+    @Parameters(paramLabel = "TARGET", arity = "1..*",
+            description = "ntp://HOST[:PORT], echo://HOST:PORT or neon://HOST[:PORT]; several only for ntp://")
+    List<String> targets;
 
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "100",
-            description = "Exchanges to make after one discarded warm-up (default ${DEFAULT-VALUE}).")
-    int samples;
+    @Option(names = "--samples", paramLabel = "N",
+            description = "Exchanges per target (default 100 for Time Echo after one discarded warm-up, as the"
+                    + " Pupil Labs client; 16 for NTP).")
+    Integer samples;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Cli.DurationConverter.class, defaultValue = "1s",
             description = "Connect and per-exchange timeout (default ${DEFAULT-VALUE}).")
@@ -50,7 +57,7 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        if (samples < 1 || samples > 1_000_000) {
+        if (samples != null && (samples < 1 || samples > 1_000_000)) {
             throw Cli.usage(cl, "--samples must be between 1 and 1000000, got " + samples);
         }
         if (timeoutNanos < 1_000_000L) {
@@ -59,20 +66,44 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         if (!(maxDriftPpm >= 0) || maxDriftPpm > 1e6) {
             throw Cli.usage(cl, "--max-drift must be between 0 and 1000000 ppm");
         }
-        Target t;
+        List<Target> parsed = new ArrayList<>();
         try {
-            t = Target.parse(target);
+            for (String text : targets) {
+                parsed.add(Target.parse(text));
+            }
         } catch (IllegalArgumentException e) {
             throw Cli.usage(cl, e.getMessage());
+        }
+        OffsetMeter meter = new OffsetMeter(TimeSource.system(), timeoutNanos, maxDriftPpm);
+        PrintWriter out = cl.getOut();
+        if (parsed.size() > 1) {
+            if (!parsed.stream().allMatch(t -> t.scheme().equals("ntp"))) {
+                throw Cli.usage(cl, "several targets are only for ntp:// servers; measure echo:// and neon:// one at a time");
+            }
+            if (samples != null && samples > 10_000) {
+                throw Cli.usage(cl, "--samples for NTP must be at most 10000");
+            }
+            NtpSurvey survey = meter.measureNtp(parsed, samples == null ? OffsetMeter.DEFAULT_NTP_SAMPLES : samples);
+            if (json) {
+                out.println(Json.write(toJson(survey)));
+            } else {
+                printHuman(out, survey);
+            }
+            out.flush();
+            return 0;
+        }
+        Target t = parsed.get(0);
+        int n = samples == null ? OffsetMeter.defaultSamples(t) : samples;
+        if (t.scheme().equals("ntp") && n > 10_000) {
+            throw Cli.usage(cl, "--samples for NTP must be at most 10000");
         }
         Cli.ProgressLine progress = new Cli.ProgressLine(cl.getErr(), "sampling " + t);
         OffsetEstimate e;
         try {
-            e = new OffsetMeter(TimeSource.system(), timeoutNanos, maxDriftPpm).measure(t, samples, progress);
+            e = meter.measure(t, n, progress);
         } finally {
             progress.finish();
         }
-        PrintWriter out = cl.getOut();
         if (json) {
             out.println(Json.write(toJson(e)));
         } else {
@@ -80,6 +111,32 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    static Map<String, Object> toJson(NtpSurvey survey) {
+        Map<String, Object> m = toJson(survey.combined());
+        List<Object> sources = new ArrayList<>();
+        for (OffsetEstimate e : survey.estimates()) {
+            Map<String, Object> one = toJson(e);
+            one.put("falseticker", survey.selection().isFalseticker(e));
+            sources.add(one);
+        }
+        m.put("sources", sources);
+        m.put("failures", new LinkedHashMap<>(survey.failures()));
+        return m;
+    }
+
+    static void printHuman(PrintWriter out, NtpSurvey survey) {
+        for (OffsetEstimate e : survey.estimates()) {
+            out.printf(Locale.ROOT, "%-12s %-28s %s ± %s  delay %s%n",
+                    survey.selection().isFalseticker(e) ? "falseticker" : "truechimer", e.target(),
+                    Cli.ms(e.offsetNanos()), Cli.ms(e.errorBoundNanos()), Cli.ms(e.roundTripNanos()));
+        }
+        survey.failures().forEach((target, why) -> out.printf(Locale.ROOT, "%-12s %-28s %s%n", "unreachable", target, why));
+        OffsetEstimate c = survey.combined();
+        out.printf(Locale.ROOT, "combined     offset %s ± %s   (local − remote; remote = local − offset)%n",
+                Cli.ms(c.offsetNanos()), Cli.ms(c.errorBoundNanos()));
+        out.printf(Locale.ROOT, "             [%s]%n", c.method());
     }
 
     static Map<String, Object> toJson(OffsetEstimate e) {
@@ -115,7 +172,8 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         out.printf(Locale.ROOT, "at          %s (local clock)%n", java.time.Instant.ofEpochSecond(0, e.localWallNanos()));
         out.printf(Locale.ROOT, "round trip  %s best   samples %d, dropped %d   [%s]%n",
                 Cli.ms(e.roundTripNanos()), e.samples(), e.dropped(), e.method());
-        out.printf(Locale.ROOT, "Pupil Labs  offset mean %s, std %s, median %s; round trip mean %s, median %s%n",
+        out.printf(Locale.ROOT, "%-11s offset mean %s, std %s, median %s; round trip mean %s, median %s%n",
+                e.protocol().equals("ntp") ? "all samples" : "Pupil Labs",
                 Cli.ms(e.offsetMs().mean()), Cli.ms(e.offsetMs().std()), Cli.ms(e.offsetMs().median()),
                 Cli.ms(e.roundTripMs().mean()), Cli.ms(e.roundTripMs().median()));
     }

@@ -1,6 +1,7 @@
 package io.lockstep.cli;
 
 import java.io.PrintWriter;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,6 +9,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.lockstep.net.EchoServer;
+import io.lockstep.net.NtpRateLimit;
+import io.lockstep.net.NtpServer;
+import io.lockstep.net.NtpServerConfig;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 import picocli.CommandLine;
@@ -15,13 +19,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code lockstep serve}: serves this host's time (or a simulated clock ahead of it) over Time
- * Echo, until interrupted or for {@code --duration}. Prints one {@code PROTOCOL HOST:PORT} line
+ * {@code lockstep serve}: serves this host's time (or a simulated clock ahead of it) over NTP and
+ * Time Echo, until interrupted or for {@code --duration}. Prints one {@code PROTOCOL HOST:PORT} line
  * per listener on stdout as soon as it listens, so scripts can read the chosen ports.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve time over Time Echo (TCP).",
-                "Port 0 picks a free port; the chosen ports are printed as 'echo HOST:PORT' lines."})
+        description = {"Serve time over NTP (UDP) and/or Time Echo (TCP).",
+                "Port 0 picks a free port; the chosen ports are printed as 'ntp HOST:PORT' / 'echo HOST:PORT' lines."})
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
@@ -31,8 +35,19 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 or :: to serve the network).")
     String bind;
 
+    @Option(names = "--ntp-port", paramLabel = "N", description = "Serve NTP on UDP port N (0 = any free port; 123 needs root).")
+    Integer ntpPort;
+
     @Option(names = "--echo-port", paramLabel = "N", description = "Serve Time Echo on TCP port N (0 = any free port).")
     Integer echoPort;
+
+    @Option(names = "--stratum", paramLabel = "N", defaultValue = "10",
+            description = "NTP stratum to announce, 1-15 (default ${DEFAULT-VALUE}: a local reference, like chrony's 'local stratum 10').")
+    int stratum;
+
+    @Option(names = "--ntp-rate-limit", paramLabel = "PER_SECOND",
+            description = "Requests per second one client may send before a RATE kiss-o'-death (default 32, burst 256; 0 = off).")
+    Double ntpRatePerSecond;
 
     @Option(names = "--simulate-offset", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
             defaultValue = "0s",
@@ -56,11 +71,20 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         CommandLine cl = spec.commandLine();
         PrintWriter out = cl.getOut();
         PrintWriter err = cl.getErr();
-        if (echoPort == null) {
-            throw Cli.usage(cl, "nothing to serve: give --echo-port N (0 = any free port)");
+        if (echoPort == null && ntpPort == null) {
+            throw Cli.usage(cl, "nothing to serve: give --ntp-port N and/or --echo-port N (0 = any free port)");
         }
-        if (echoPort < 0 || echoPort > 65535) {
+        if (echoPort != null && (echoPort < 0 || echoPort > 65535)) {
             throw Cli.usage(cl, "--echo-port " + echoPort + " is out of range 0-65535");
+        }
+        if (ntpPort != null && (ntpPort < 0 || ntpPort > 65535)) {
+            throw Cli.usage(cl, "--ntp-port " + ntpPort + " is out of range 0-65535");
+        }
+        if (stratum < 1 || stratum > 15) {
+            throw Cli.usage(cl, "--stratum " + stratum + " is out of range 1-15");
+        }
+        if (ntpRatePerSecond != null && (!(ntpRatePerSecond >= 0) || ntpRatePerSecond > 1e9)) {
+            throw Cli.usage(cl, "--ntp-rate-limit must be 0 (off) or a positive rate per second");
         }
         if (durationNanos != null && durationNanos <= 0) {
             throw Cli.usage(cl, "--duration must be positive");
@@ -79,14 +103,27 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(stop::countDown, "lockstep-serve-shutdown");
         try {
-            InetSocketAddress echoBind = new InetSocketAddress(bind, echoPort);
-            if (echoBind.isUnresolved()) {
+            InetAddress bindAddress;
+            try {
+                bindAddress = InetAddress.getByName(bind);
+            } catch (java.net.UnknownHostException e) {
                 throw Cli.usage(cl, "--bind " + bind + ": unknown address");
             }
-            EchoServer echo = EchoServer.start(clock, echoBind,
-                    new EchoServer.Options(maxConnections, EchoServer.Options.defaults().idleTimeoutNanos()));
-            servers.add(echo);
-            out.println("echo " + hostPort(echo.address()));
+            if (ntpPort != null) {
+                NtpRateLimit limit = ntpRatePerSecond == null ? NtpRateLimit.DEFAULT
+                        : ntpRatePerSecond == 0 ? NtpRateLimit.OFF
+                        : NtpRateLimit.of(ntpRatePerSecond, (int) Math.max(1, Math.min(1_000_000, ntpRatePerSecond * 8)));
+                NtpServer ntp = NtpServer.start(NtpServerConfig.builder(clock).bindAddress(bindAddress).port(ntpPort)
+                        .stratum(stratum).rateLimit(limit).build());
+                servers.add(ntp);
+                out.println("ntp " + hostPort(ntp.localAddress()));
+            }
+            if (echoPort != null) {
+                EchoServer echo = EchoServer.start(clock, new InetSocketAddress(bindAddress, echoPort),
+                        new EchoServer.Options(maxConnections, EchoServer.Options.defaults().idleTimeoutNanos()));
+                servers.add(echo);
+                out.println("echo " + hostPort(echo.address()));
+            }
             out.flush();
             if (simulateOffsetNanos != 0 || simulateDriftPpm != 0) {
                 err.println("serving a simulated clock " + Cli.ms(simulateOffsetNanos) + " ahead of this host, drift "

@@ -200,6 +200,8 @@ class MainTest {
         assertOneLineError(run("offset", "echo://127.0.0.1"), "needs a port");
         assertOneLineError(run("offset", "echo://127.0.0.1:1", "--samples", "0"), "--samples");
         assertOneLineError(run("serve"), "nothing to serve");
+        assertOneLineError(run("serve", "--ntp-port", "0", "--stratum", "16"), "--stratum");
+        assertOneLineError(run("offset", "ntp://127.0.0.1:1", "--samples", "20000"), "at most 10000");
         assertOneLineError(run("serve", "--echo-port", "0", "--simulate-offset", "12"), "needs a unit");
         assertOneLineError(run("serve", "--echo-port", "70000"), "out of range");
         assertOneLineError(run("nonsense"), "Unmatched argument");
@@ -226,6 +228,36 @@ class MainTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> m = (Map<String, Object>) Json.parse(r.out().trim());
         assertEquals(-137_500_000L, (Long) m.get("offset_ns"), 1_000_000L);
+        t.join(10_000);
+    }
+
+    @Test
+    void serveNtpAndEchoThenMeasureBoth() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Thread t = new Thread(() -> Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err,
+                "serve", "--ntp-port", "0", "--echo-port", "0", "--simulate-offset", "2.5ms", "--duration", "6s"));
+        t.start();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (out.toString(StandardCharsets.UTF_8).lines().count() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        java.util.List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(lines.get(0).matches("ntp 127\\.0\\.0\\.1:\\d+"), lines.toString());
+        assertTrue(lines.get(1).matches("echo 127\\.0\\.0\\.1:\\d+"), lines.toString());
+        for (String line : lines) {
+            String[] parts = line.split(" ");
+            Result r = run("offset", parts[0] + "://" + parts[1], "--json", "--samples", "10");
+            assertEquals(0, r.code(), r.err());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) Json.parse(r.out().trim());
+            assertEquals(parts[0], m.get("protocol"));
+            assertEquals(-2_500_000L, (Long) m.get("offset_ns"), 1_000_000L, r.out());
+        }
+        String ntp = "ntp://" + lines.get(0).split(" ")[1];
+        Result several = run("offset", ntp, ntp, "--json", "--samples", "4");
+        assertEquals(0, several.code(), several.err());
+        assertTrue(several.out().contains("\"sources\":[") && several.out().contains("\"falseticker\":false"), several.out());
+        assertOneLineError(run("offset", ntp, "echo://127.0.0.1:1"), "only for ntp://");
         t.join(10_000);
     }
 

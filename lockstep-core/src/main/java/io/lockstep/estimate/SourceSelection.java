@@ -110,7 +110,8 @@ public final class SourceSelection {
         String method = "intersection of " + estimates.size() + " servers' intervals: " + truechimers.size()
                 + " truechimer(s), " + falsetickers.size() + " falseticker(s); truechimers weighted by 1/error bound";
         OffsetEstimate combined = new OffsetEstimate(target, truechimers.get(0).protocol(), offset, bound,
-                minRoundTrip, samples, dropped, Stats.of(offsetsMs), Stats.of(roundTripsMs), method);
+                minRoundTrip, samples, dropped, Stats.of(offsetsMs), Stats.of(roundTripsMs), method,
+                truechimers.stream().mapToLong(OffsetEstimate::localWallNanos).max().orElse(0));
         return new SelectedSources(combined, truechimers, falsetickers, low, high);
     }
 }

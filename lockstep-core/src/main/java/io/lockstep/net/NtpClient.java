@@ -35,7 +35,8 @@ import io.lockstep.ntp.NtpPacket;
  * <p>Error bound of one server's estimate: half the round trip of the sample used (the reply
  * was stamped somewhere between our send and our receive), plus the server's root distance
  * (root delay / 2 + root dispersion: how far its own clock may be from its reference), plus its
- * precision (2^precision s: the granularity of its timestamps).
+ * precision (2^precision s: the granularity of its timestamps), plus how far the local time
+ * source may be from this host's wall clock ({@link io.lockstep.time.TimeSource#wallUncertaintyNanos()}).
  */
 public final class NtpClient {
 
@@ -106,7 +107,7 @@ public final class NtpClient {
             }
             throw new IOException("no usable NTP reply from " + server + ": " + describe(dropReasons));
         }
-        return estimate(targetText, samples, replies, dropped);
+        return estimate(targetText, samples, replies, dropped).widenedBy(options.timeSource().wallUncertaintyNanos());
     }
 
     /**
@@ -174,7 +175,8 @@ public final class NtpClient {
         String method = "minimum-delay sample of " + samples.size() + " (" + (samples.size() - kept.size())
                 + " rejected as delay outliers); bound = delay/2 + root distance + precision";
         return new OffsetEstimate(target, "ntp", best.offsetNanos(), errorBound, best.roundTripNanos(),
-                samples.size(), dropped, Stats.of(offsetsMs), Stats.of(roundTripsMs), method);
+                samples.size(), dropped, Stats.of(offsetsMs), Stats.of(roundTripsMs), method,
+                best.localSendWallNanos() + (best.localReceiveWallNanos() - best.localSendWallNanos()) / 2);
     }
 
     private static int indexOf(List<TimeSample> samples, TimeSample s) {

@@ -8,13 +8,16 @@ import io.lockstep.time.TimeSource;
 
 /**
  * One-shot offset measurement of a target, the Java counterpart of the Pupil Labs client's
- * {@code estimate_time_offset()}: a burst of exchanges turned into an {@link OffsetEstimate}.
+ * {@code estimate_time_offset()}: a burst of exchanges turned into an {@link OffsetEstimate}
+ * (Time Echo and {@code neon://} here, NTP through {@link NtpClient}).
  * Stateless apart from its settings; each call opens its own connection, so it is thread-safe.
  */
 public final class OffsetMeter {
 
-    /** Default number of samples, as in the Pupil Labs client. */
+    /** Default number of samples for Time Echo, as in the Pupil Labs client. */
     public static final int DEFAULT_SAMPLES = 100;
+    /** Default number of samples for NTP: each carries ns timestamps, so fewer are needed. */
+    public static final int DEFAULT_NTP_SAMPLES = NtpClientOptions.DEFAULT_SAMPLES;
     /** Default connect and per-exchange timeout: 1 s. */
     public static final long DEFAULT_TIMEOUT_NANOS = 1_000_000_000L;
 
@@ -49,6 +52,9 @@ public final class OffsetMeter {
      *                     requested number)
      */
     public OffsetEstimate measure(Target target, int samples, Progress progress) throws IOException {
+        if (target.scheme().equals("ntp")) {
+            return ntpClient(samples).measure(target);
+        }
         try (TimeProbe probe = Probes.open(target, local, timeoutNanos)) {
             BurstSampler.Burst burst = BurstSampler.run(probe, samples, progress);
             int valid = burst.samples().size();
@@ -60,5 +66,27 @@ public final class OffsetMeter {
             return new EchoEstimator(maxDrift).estimate(target.text(), target.scheme(), burst.samples(), burst.dropped())
                     .widenedBy(local.wallUncertaintyNanos());
         }
+    }
+
+    /**
+     * Measures several NTP servers at once and selects among them (intersection of their
+     * confidence intervals, falsetickers flagged, truechimers combined).
+     *
+     * @throws IOException when none could be measured
+     * @throws io.lockstep.estimate.SourceSelection.NoMajorityException when no majority agrees
+     */
+    public NtpSurvey measureNtp(java.util.List<Target> targets, int samples)
+            throws IOException, io.lockstep.estimate.SourceSelection.NoMajorityException {
+        return ntpClient(samples).measureAll(targets);
+    }
+
+    /** Default sample count for a target's protocol. */
+    public static int defaultSamples(Target target) {
+        return target.scheme().equals("ntp") ? DEFAULT_NTP_SAMPLES : DEFAULT_SAMPLES;
+    }
+
+    private NtpClient ntpClient(int samples) {
+        return new NtpClient(NtpClientOptions.defaults().withSamples(samples).withTimeoutNanos(timeoutNanos)
+                .withTimeSource(local));
     }
 }

@@ -34,8 +34,10 @@ public final class Probes {
                 p.connect();
                 return p;
             }
+            case "ntp":
+                return NtpProbe.open(target, local, timeoutNanos);
             default:
-                throw new IOException("no client for " + target.scheme() + ":// targets yet");
+                throw new IllegalArgumentException("no client for " + target.scheme() + ":// targets");
         }
     }
 }

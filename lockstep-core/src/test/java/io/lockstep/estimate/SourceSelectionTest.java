@@ -12,7 +12,7 @@ class SourceSelectionTest {
 
     private static OffsetEstimate est(String name, long offset, long bound) {
         Stats s = Stats.of(new double[] {offset / 1e6});
-        return new OffsetEstimate(name, "ntp", offset, bound, 100_000, 8, 0, s, s, "test");
+        return new OffsetEstimate(name, "ntp", offset, bound, 100_000, 8, 0, s, s, "test", 0L);
     }
 
     @Test
