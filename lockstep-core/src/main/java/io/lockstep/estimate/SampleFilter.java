@@ -38,18 +38,22 @@ public final class SampleFilter {
      * when it is too slow to use.
      */
     public double offer(TimeSample sample) {
-        long rtt = Math.max(0, sample.roundTripNanos());
+        return offer(sample.roundTripNanos(), sample.remoteResolutionNanos());
+    }
+
+    /** As {@link #offer(TimeSample)} for an exchange known only by its round trip and resolution (a log row). */
+    public double offer(long roundTripNanos, long resolutionNanos) {
+        long rtt = Math.max(0, roundTripNanos);
         history[next] = rtt;
         next = (next + 1) % history.length;
         count = Math.min(count + 1, history.length);
         System.arraycopy(history, 0, sorted, 0, count);
         Arrays.sort(sorted, 0, count);
-        long min = sorted[0];
         long median = sorted[(count - 1) / 2];
         if (rtt > median) {
             return 0;
         }
-        double sigma = sigmaNanos(rtt, sample.remoteResolutionNanos());
+        double sigma = sigmaNanos(rtt, resolutionNanos);
         return 1.0 / (sigma * sigma);
     }
 

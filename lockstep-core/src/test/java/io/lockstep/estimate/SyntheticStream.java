@@ -7,10 +7,10 @@ import java.util.SplittableRandom;
  * exponential queueing, seeded. (The full simulator lives in lockstep-testkit, which depends on
  * this module; these are the small streams unit tests need.)
  */
-final class SyntheticStream {
+public final class SyntheticStream {
 
-    static final long T0 = 1_767_225_600_000_000_000L;
-    static final long S = 1_000_000_000L;
+    public static final long T0 = 1_767_225_600_000_000_000L;
+    public static final long S = 1_000_000_000L;
 
     private final SplittableRandom random;
     private final long offsetNanos;
@@ -18,9 +18,9 @@ final class SyntheticStream {
     private final long oneWayNanos;
     private final double queueMeanNanos;
     private final long resolutionNanos;
-    long stepNanos;
+    public long stepNanos;
 
-    SyntheticStream(long seed, long offsetNanos, double driftPpm, long oneWayNanos, double queueMeanNanos,
+    public SyntheticStream(long seed, long offsetNanos, double driftPpm, long oneWayNanos, double queueMeanNanos,
                     long resolutionNanos) {
         this.random = new SplittableRandom(seed);
         this.offsetNanos = offsetNanos;
@@ -31,12 +31,18 @@ final class SyntheticStream {
     }
 
     /** True local − remote at local time {@code localNanos}. */
-    long trueOffsetAt(long localNanos) {
+    public long trueOffsetAt(long localNanos) {
         return offsetNanos + Math.round(driftPpm * 1e-6 * (localNanos - T0)) + stepNanos;
     }
 
+    /** True offset at {@code localNanos} for a 1 s step taken at second {@code stepAtSecond}. */
+    public long trueOffsetAtStep(long localNanos, int stepAtSecond) {
+        long base = offsetNanos + Math.round(driftPpm * 1e-6 * (localNanos - T0));
+        return localNanos >= T0 + stepAtSecond * S ? base + S : base;
+    }
+
     /** The exchange sent at local time {@code T0 + i·1 s}. */
-    TimeSample sample(int i) {
+    public TimeSample sample(int i) {
         long t1 = T0 + i * S;
         long d1 = oneWayNanos + Math.round(-Math.log(1 - random.nextDouble()) * queueMeanNanos);
         long d2 = oneWayNanos + Math.round(-Math.log(1 - random.nextDouble()) * queueMeanNanos);
