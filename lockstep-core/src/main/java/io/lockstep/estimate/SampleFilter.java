@@ -6,13 +6,17 @@ import java.util.Arrays;
  * Minimum-delay sample filtering that adapts to the delay distribution it observes. Queueing
  * only ever adds delay, and a sample whose round trip exceeds the path's minimum by {@code e}
  * can be off by up to {@code e/2}; so the filter keeps the round trips of recent exchanges,
- * rejects samples slower than their median, and weights the rest by
- * {@code 1/(σ₀² + (e/2)²)}, where the floor σ₀ is the spread among the fastest tenth of
- * exchanges (or the remote's quantisation, whichever is larger). On a quiet wired link almost
- * everything passes with similar weight; on busy Wi-Fi only the lucky fast exchanges count.
+ * rejects samples slower than their median, and weights the rest by {@code 1/(σ₀² + e²/12)}:
+ * given its excess, a sample's error is spread evenly over {@code ±e/2}. The floor σ₀ is the
+ * same spread for the fastest two percent of exchanges (or the remote's quantisation, whichever
+ * is larger), since even the fastest exchange seen so far waited a little. On a quiet wired
+ * link almost everything passes with similar weight; on busy Wi-Fi the lucky fast exchanges
+ * carry the fit.
  * Not thread-safe.
  */
 public final class SampleFilter {
+
+    private static final double SQRT12 = Math.sqrt(12);
 
     private final long[] history;
     private final long[] sorted;
@@ -75,10 +79,10 @@ public final class SampleFilter {
             // Too little history to know the path's floor: fall back on the causality bound.
             return Math.max(Math.max(rttNanos / 2.0, resolutionNanos / Math.sqrt(12)), 1);
         }
-        long fastTenth = sorted[(count - 1) / 10];
-        double floor = Math.max(Math.max((fastTenth - sorted[0]) / 2.0, resolutionNanos / Math.sqrt(12)), 1);
-        double excessHalf = Math.max(0, rttNanos - Math.min(minRoundTripNanos, sorted[0])) / 2.0;
-        return Math.sqrt(floor * floor + excessHalf * excessHalf);
+        long fastest = sorted[(count - 1) / 50];
+        double floor = Math.max(Math.max((fastest - sorted[0]) / SQRT12, resolutionNanos / SQRT12), 1);
+        double excess = Math.max(0, rttNanos - Math.min(minRoundTripNanos, sorted[0])) / SQRT12;
+        return Math.sqrt(floor * floor + excess * excess);
     }
 
     /** The smallest round trip in the history (ns), or {@link Long#MAX_VALUE} before any. */
