@@ -44,6 +44,24 @@ public record LinkModel(long baseDelayNanos, long asymmetryNanos, long jitterMea
         return new LinkModel(oneWayDelayNanos, 0, 0, 2, 0, 0, 0, 0, 0);
     }
 
+    /**
+     * A link from the few numbers a command line gives: one-way delay, mean queueing jitter per
+     * direction (heavy-tailed, α = 2.5), loss probability and asymmetry; no bursts.
+     */
+    public static LinkModel of(long delayNanos, long jitterMeanNanos, double lossProbability, long asymmetryNanos) {
+        return new LinkModel(delayNanos, asymmetryNanos, jitterMeanNanos, 2.5, lossProbability, 0, 0, 0, 0);
+    }
+
+    /** A named profile: {@code lan}, {@code busy-wifi} or {@code asymmetric}. */
+    public static LinkModel profile(String name) {
+        return switch (name) {
+            case "lan" -> wiredLan();
+            case "busy-wifi", "wifi" -> busyWifi();
+            case "asymmetric" -> asymmetricRoute();
+            default -> throw new IllegalArgumentException("unknown link profile '" + name + "'; use lan, busy-wifi or asymmetric");
+        };
+    }
+
     /** A switched wired LAN: 100 µs each way, a few tens of µs of queueing, no loss. */
     public static LinkModel wiredLan() {
         return new LinkModel(100_000, 0, 20_000, 3.0, 0, 0, 0, 0, 0);
