@@ -19,7 +19,7 @@ import io.lockstep.time.TimeSource;
  */
 public final class ClockTracker {
 
-    /** The clock enters holdover after this many sampling intervals without an accepted exchange. */
+    /** The clock enters holdover after this many sampling intervals without an answer. */
     public static final int HOLDOVER_INTERVALS = 3;
 
     private final TimeProbe probe;
@@ -76,6 +76,7 @@ public final class ClockTracker {
             return record(attemptLocal, -1, 0, SampleVerdict.DROPPED, probe.remoteResolutionNanos());
         }
         samples++;
+        clock.contact(OffsetTracker.localMidNanos(sample));
         SampleVerdict verdict = estimator.add(sample);
         ClockModel m = estimator.model();
         if (m != null) {

@@ -21,11 +21,17 @@ public final class SyncedClock {
     private final TimeSource local;
     private final long holdoverAfterNanos;
     private volatile ClockModel model;
+    private volatile long lastContactLocalNanos;
+
+    /** The model counts as stale when its newest sample is this many holdover thresholds old. */
+    public static final int STALE_MODEL_FACTOR = 20;
 
     /**
      * @param local              the local clock whose wall time is corrected
-     * @param holdoverAfterNanos how long after the newest accepted exchange the clock counts as
-     *                           in holdover (a tracker uses a few sampling intervals)
+     * @param holdoverAfterNanos how long without any answer from the reference the clock counts
+     *                           as in holdover (a tracker uses a few sampling intervals). Answers
+     *                           too slow to use still count as contact; but a model whose newest
+     *                           sample is {@value #STALE_MODEL_FACTOR} times older is in holdover too.
      */
     public SyncedClock(TimeSource local, long holdoverAfterNanos) {
         if (holdoverAfterNanos <= 0) {
@@ -38,6 +44,11 @@ public final class SyncedClock {
     /** Publishes a new model; called by the tracker that feeds this clock. */
     public void update(ClockModel newModel) {
         model = newModel;
+    }
+
+    /** Records that the reference answered at local time {@code localNanos} (even if the answer was not used). */
+    public void contact(long localNanos) {
+        lastContactLocalNanos = localNanos;
     }
 
     /** The current model, or null while {@link ClockState#UNSYNCED}. */
@@ -87,7 +98,8 @@ public final class SyncedClock {
         if (m == null) {
             return ClockState.UNSYNCED;
         }
-        if (m.ageNanos(localNanos) > holdoverAfterNanos) {
+        long sinceContact = localNanos - Math.max(lastContactLocalNanos, m.lastSampleLocalNanos());
+        if (sinceContact > holdoverAfterNanos || m.ageNanos(localNanos) > STALE_MODEL_FACTOR * holdoverAfterNanos) {
             return ClockState.HOLDOVER;
         }
         return m.driftKnown() ? ClockState.SYNCED : ClockState.SYNCING;

@@ -37,4 +37,19 @@ class SyncedClockTest {
         assertTrue(clock.errorBoundNanos() > boundAt10s);
         assertEquals(local.wallNanos(), clock.toLocal(clock.nowNanos()), 1);
     }
+
+    @Test
+    void slowAnswersCountAsContactUntilTheModelIsStale() {
+        VirtualTimeSource local = new VirtualTimeSource();
+        SyncedClock clock = new SyncedClock(local, 3 * S);
+        long t = local.wallNanos();
+        clock.update(new ClockModel(t, 0, 0, 1_000, 0.01, 50_000, t, 100, t - 100 * S, 0, true));
+        local.advance(10 * S);
+        clock.contact(local.wallNanos() - S);
+        assertEquals(ClockState.SYNCED, clock.state());
+        local.advance(51 * S);
+        clock.contact(local.wallNanos());
+        // Answers keep coming but none usable for 20 holdover thresholds: the model is stale.
+        assertEquals(ClockState.HOLDOVER, clock.state());
+    }
 }
