@@ -1,0 +1,153 @@
+package io.lockstep.bench;
+
+import java.util.Arrays;
+
+import io.lockstep.estimate.ClockModel;
+import io.lockstep.estimate.OffsetTracker;
+import io.lockstep.estimate.TimeSample;
+
+/**
+ * The estimators the tracking benchmark compares: the Pupil Labs way (mean of the first 100
+ * echoes, once), the median of the first 100, the LSL way (every 2 s, the offset of the
+ * fastest of the last 8 exchanges), and Lockstep's {@link OffsetTracker}. Stateless factory;
+ * each predictor it makes is not thread-safe.
+ */
+final class Baselines {
+
+    private Baselines() {
+    }
+
+    static OffsetPredictor[] all() {
+        return new OffsetPredictor[] {once("Pupil Labs mean100", false), once("median100", true), lsl(), lockstep()};
+    }
+
+    /** Mean (or median) of the first 100 offsets, then never updated; no drift. */
+    static OffsetPredictor once(String name, boolean median) {
+        return new OffsetPredictor() {
+            private final double[] offsets = new double[100];
+            private int n;
+            private long estimate;
+
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void add(TimeSample sample) {
+                if (n < offsets.length) {
+                    offsets[n++] = sample.offsetNanos();
+                    if (n == offsets.length) {
+                        estimate = Math.round(median ? median(offsets) : Arrays.stream(offsets).average().orElse(0));
+                    }
+                }
+            }
+
+            @Override
+            public boolean ready() {
+                return n == offsets.length;
+            }
+
+            @Override
+            public long offsetAtNanos(long localNanos) {
+                return estimate;
+            }
+
+            @Override
+            public double driftPpm() {
+                return 0;
+            }
+        };
+    }
+
+    /** Every second exchange, the offset of the fastest of the last eight; no drift. */
+    static OffsetPredictor lsl() {
+        return new OffsetPredictor() {
+            private final TimeSample[] last = new TimeSample[8];
+            private int n;
+            private long estimate;
+            private boolean ready;
+
+            @Override
+            public String name() {
+                return "LSL min-RTT 8/2s";
+            }
+
+            @Override
+            public void add(TimeSample sample) {
+                last[n % last.length] = sample;
+                n++;
+                if (n >= last.length && n % 2 == 0) {
+                    TimeSample best = last[0];
+                    for (TimeSample s : last) {
+                        if (s.roundTripNanos() < best.roundTripNanos()) {
+                            best = s;
+                        }
+                    }
+                    estimate = best.offsetNanos();
+                    ready = true;
+                }
+            }
+
+            @Override
+            public boolean ready() {
+                return ready;
+            }
+
+            @Override
+            public long offsetAtNanos(long localNanos) {
+                return estimate;
+            }
+
+            @Override
+            public double driftPpm() {
+                return 0;
+            }
+        };
+    }
+
+    /** Lockstep's tracker. */
+    static OffsetPredictor lockstep() {
+        return new OffsetPredictor() {
+            private final OffsetTracker tracker = new OffsetTracker();
+
+            @Override
+            public String name() {
+                return "Lockstep";
+            }
+
+            @Override
+            public void add(TimeSample sample) {
+                tracker.add(sample);
+            }
+
+            @Override
+            public boolean ready() {
+                return tracker.model() != null;
+            }
+
+            @Override
+            public long offsetAtNanos(long localNanos) {
+                return tracker.model().offsetAtNanos(localNanos);
+            }
+
+            @Override
+            public double driftPpm() {
+                ClockModel m = tracker.model();
+                return m.driftPpm();
+            }
+
+            @Override
+            public long errorBoundAtNanos(long localNanos) {
+                return tracker.model().errorBoundAtNanos(localNanos);
+            }
+        };
+    }
+
+    private static double median(double[] values) {
+        double[] s = values.clone();
+        Arrays.sort(s);
+        int n = s.length;
+        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    }
+}

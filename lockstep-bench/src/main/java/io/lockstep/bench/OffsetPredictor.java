@@ -1,0 +1,30 @@
+package io.lockstep.bench;
+
+import io.lockstep.estimate.TimeSample;
+
+/**
+ * One way of turning a stream of exchanges into offset predictions, as compared by the
+ * tracking benchmark. Not thread-safe.
+ */
+interface OffsetPredictor {
+
+    /** Short name for the table. */
+    String name();
+
+    /** Feeds one exchange (never a dropped one). */
+    void add(TimeSample sample);
+
+    /** True once the method has produced an estimate. */
+    boolean ready();
+
+    /** Predicted {@code local − remote} at local time {@code localNanos}. */
+    long offsetAtNanos(long localNanos);
+
+    /** Predicted rate of change of the offset (ppm); 0 for methods without a drift model. */
+    double driftPpm();
+
+    /** Error bound the method claims at {@code localNanos}, or -1 when it claims none. */
+    default long errorBoundAtNanos(long localNanos) {
+        return -1;
+    }
+}

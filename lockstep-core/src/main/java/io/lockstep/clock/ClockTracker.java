@@ -1,0 +1,101 @@
+package io.lockstep.clock;
+
+import java.io.IOException;
+
+import io.lockstep.estimate.ClockModel;
+import io.lockstep.estimate.OffsetTracker;
+import io.lockstep.estimate.SampleVerdict;
+import io.lockstep.estimate.TimeSample;
+import io.lockstep.net.TimeProbe;
+import io.lockstep.time.TimeSource;
+
+/**
+ * Drives continuous tracking: each call to {@link #sampleOnce()} performs one exchange through a
+ * {@link TimeProbe}, feeds the {@link OffsetTracker}, publishes the new model to the
+ * {@link SyncedClock}, and returns the {@link TrackRecord} to print and log. Pacing is the
+ * caller's (the CLI sleeps between calls; simulations advance virtual time), so this class is
+ * pure logic around one blocking exchange. Not thread-safe: one thread samples, any thread
+ * reads the clock.
+ */
+public final class ClockTracker {
+
+    /** The clock enters holdover after this many sampling intervals without an answer. */
+    public static final int HOLDOVER_INTERVALS = 3;
+
+    private final TimeProbe probe;
+    private final TimeSource local;
+    private final OffsetTracker estimator = new OffsetTracker();
+    private final SyncedClock clock;
+    private final int segmentBase;
+    private long samples;
+    private long dropped;
+
+    /**
+     * @param probe          the open channel to the reference clock
+     * @param local          the local clock (the one the probe stamps t1 and t4 with)
+     * @param intervalNanos  the sampling interval the caller will keep
+     * @param segmentBase    first segment number to report (continue a log after a restart)
+     */
+    public ClockTracker(TimeProbe probe, TimeSource local, long intervalNanos, int segmentBase) {
+        if (intervalNanos <= 0) {
+            throw new IllegalArgumentException("interval must be positive");
+        }
+        this.probe = probe;
+        this.local = local;
+        this.segmentBase = segmentBase;
+        this.clock = new SyncedClock(local, HOLDOVER_INTERVALS * intervalNanos);
+    }
+
+    /** The clock this tracker keeps up to date. */
+    public SyncedClock clock() {
+        return clock;
+    }
+
+    /** Exchanges that produced a sample so far. */
+    public long samples() {
+        return samples;
+    }
+
+    /** Exchanges that failed and were counted as dropped. */
+    public long dropped() {
+        return dropped;
+    }
+
+    /**
+     * Performs one exchange and updates the clock.
+     *
+     * @throws IOException when the channel is broken (a single failed exchange is a DROPPED record)
+     */
+    public TrackRecord sampleOnce() throws IOException {
+        long attemptLocal = local.wallNanos();
+        TimeSample sample;
+        try {
+            sample = probe.exchange();
+        } catch (TimeProbe.DroppedSampleException e) {
+            dropped++;
+            return record(attemptLocal, -1, 0, SampleVerdict.DROPPED, probe.remoteResolutionNanos());
+        }
+        samples++;
+        clock.contact(OffsetTracker.localMidNanos(sample));
+        SampleVerdict verdict = estimator.add(sample);
+        ClockModel m = estimator.model();
+        if (m != null) {
+            clock.update(m);
+        }
+        return record(OffsetTracker.localMidNanos(sample), Math.max(0, sample.roundTripNanos()), sample.offsetNanos(),
+                verdict, sample.remoteResolutionNanos());
+    }
+
+    private TrackRecord record(long localNanos, long rtt, long rawOffset, SampleVerdict verdict, long resolution) {
+        ClockModel m = clock.model();
+        ClockState state = clock.stateAt(m, localNanos);
+        int segment = segmentBase + estimator.segment();
+        if (m == null) {
+            return new TrackRecord(localNanos, 0, rtt, rawOffset, 0, -1, Double.NaN, state, verdict, segment,
+                    resolution);
+        }
+        long filtered = m.offsetAtNanos(localNanos);
+        return new TrackRecord(localNanos, localNanos - filtered, rtt, rawOffset, filtered,
+                m.errorBoundAtNanos(localNanos), m.driftPpm(), state, verdict, segment, resolution);
+    }
+}

@@ -1,0 +1,260 @@
+package io.lockstep.clock;
+
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+
+import io.lockstep.estimate.SampleVerdict;
+
+/**
+ * The offset log written by {@code lockstep track} and read by {@code lockstep correct}: a CSV
+ * file with one row per exchange, appended crash-safely. Each row goes to the file in a single
+ * unbuffered append, so killing the process loses at most the row being written; opening an
+ * existing log cuts off such a torn last row and appends after the intact ones, so a restarted
+ * tracker continues the same file. Not thread-safe: one writer per file.
+ *
+ * <p>Columns ({@link #HEADER}), all times in ns:
+ * <ul>
+ *   <li>{@code local_ns}: local wall time (UTC ns) of the exchange's midpoint;</li>
+ *   <li>{@code reference_ns}: the reference clock's time at that instant, by the model
+ *       ({@code local_ns − filtered_offset_ns}); empty while unsynced;</li>
+ *   <li>{@code roundtrip_ns}: the exchange's round trip, without the remote's processing time;</li>
+ *   <li>{@code raw_offset_ns}: the exchange's own offset {@code local − reference};</li>
+ *   <li>{@code filtered_offset_ns}: the model's offset at {@code local_ns};</li>
+ *   <li>{@code error_bound_ns}: the truth lies within {@code filtered_offset_ns ± error_bound_ns};</li>
+ *   <li>{@code drift_ppm}: rate of change of the offset;</li>
+ *   <li>{@code state}: UNSYNCED, SYNCING, SYNCED or HOLDOVER;</li>
+ *   <li>{@code verdict}: ACCEPTED, DELAYED, OUTLIER, STEP or DROPPED;</li>
+ *   <li>{@code segment}: increments at each detected step and at each restart; correction
+ *       never fits across a segment boundary;</li>
+ *   <li>{@code resolution_ns}: resolution of the remote's stamps (1 ms for Time Echo).</li>
+ * </ul>
+ * Dropped exchanges leave {@code roundtrip_ns} and {@code raw_offset_ns} empty.
+ */
+public final class OffsetLog implements Closeable {
+
+    /** The header line, without its line break. */
+    public static final String HEADER = "local_ns,reference_ns,roundtrip_ns,raw_offset_ns,filtered_offset_ns,"
+            + "error_bound_ns,drift_ppm,state,verdict,segment,resolution_ns";
+
+    /** One parsed row; {@code roundTripNanos} is -1 for dropped exchanges, {@code errorBoundNanos} -1 while unsynced. */
+    public record Row(long localNanos, long roundTripNanos, long rawOffsetNanos, long filteredOffsetNanos,
+                      long errorBoundNanos, double driftPpm, ClockState state, SampleVerdict verdict, int segment,
+                      long resolutionNanos) {
+    }
+
+    private final FileChannel channel;
+    private final int nextSegment;
+
+    private OffsetLog(FileChannel channel, int nextSegment) {
+        this.channel = channel;
+        this.nextSegment = nextSegment;
+    }
+
+    /**
+     * Opens {@code path} for appending, creating it with a header when missing or empty. An
+     * existing file must start with {@link #HEADER}; a torn last row (no line break) is cut off.
+     *
+     * @throws IOException with a clear message when the file is not an offset log
+     */
+    public static OffsetLog openAppend(Path path) throws IOException {
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            int lastSegment = -1;
+            long size = ch.size();
+            if (size > 0) {
+                String head = readHead(ch);
+                if (!head.equals(HEADER)) {
+                    throw new IOException(path + " is not a Lockstep offset log (its first line is not the expected header)");
+                }
+                long keep = lastLineBreak(ch, size) + 1;
+                if (keep < size) {
+                    ch.truncate(keep);
+                }
+                lastSegment = lastSegment(ch, keep);
+            }
+            if (ch.size() == 0) {
+                write(ch, HEADER + "\n");
+            }
+            ch.position(ch.size());
+            return new OffsetLog(ch, lastSegment + 1);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    /** The segment number a tracker appending to this log should start with. */
+    public int nextSegment() {
+        return nextSegment;
+    }
+
+    /** Appends one row in a single write. */
+    public void append(TrackRecord r) throws IOException {
+        write(channel, format(r));
+    }
+
+    /** Forces written rows to the storage device (for power loss; a killed process loses nothing written). */
+    public void sync() throws IOException {
+        channel.force(false);
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    /** Formats one row with its line break. */
+    public static String format(TrackRecord r) {
+        StringBuilder sb = new StringBuilder(128);
+        boolean synced = r.errorBoundNanos() >= 0;
+        sb.append(r.localNanos()).append(',');
+        if (synced) {
+            sb.append(r.referenceNanos());
+        }
+        sb.append(',');
+        if (r.hasSample()) {
+            sb.append(r.roundTripNanos()).append(',').append(r.rawOffsetNanos());
+        } else {
+            sb.append(',');
+        }
+        sb.append(',');
+        if (synced) {
+            sb.append(r.filteredOffsetNanos()).append(',').append(r.errorBoundNanos()).append(',')
+                    .append(String.format(Locale.ROOT, "%.6f", r.driftPpm()));
+        } else {
+            sb.append(",,");
+        }
+        sb.append(',').append(r.state()).append(',').append(r.verdict()).append(',').append(r.segment()).append(',')
+                .append(r.resolutionNanos()).append('\n');
+        return sb.toString();
+    }
+
+    /**
+     * Parses one data row.
+     *
+     * @throws IllegalArgumentException naming the line when the row is malformed
+     */
+    public static Row parse(String line, long lineNumber) {
+        String[] f = line.split(",", -1);
+        if (f.length != 11) {
+            throw new IllegalArgumentException("offset log line " + lineNumber + ": expected 11 columns, found " + f.length);
+        }
+        try {
+            return new Row(Long.parseLong(f[0]), f[2].isEmpty() ? -1 : Long.parseLong(f[2]),
+                    f[3].isEmpty() ? 0 : Long.parseLong(f[3]), f[4].isEmpty() ? 0 : Long.parseLong(f[4]),
+                    f[5].isEmpty() ? -1 : Long.parseLong(f[5]), f[6].isEmpty() ? Double.NaN : Double.parseDouble(f[6]),
+                    ClockState.valueOf(f[7]), SampleVerdict.valueOf(f[8]), Integer.parseInt(f[9]),
+                    Long.parseLong(f[10]));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("offset log line " + lineNumber + ": " + e.getMessage());
+        }
+    }
+
+    /** Receives rows of a log as it is read. */
+    @FunctionalInterface
+    public interface RowHandler {
+        void row(Row row, long lineNumber) throws IOException;
+    }
+
+    /**
+     * Streams the rows of a log to {@code handler} in file order; a torn last row (no line break,
+     * left by a killed writer) is skipped.
+     *
+     * @throws IOException when the file is not an offset log or a complete row is malformed
+     */
+    public static void read(Path path, RowHandler handler) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            String first = in.readLine();
+            if (first == null || !first.equals(HEADER)) {
+                throw new IOException(path + " is not a Lockstep offset log (missing header " + HEADER.substring(0, 20) + "…)");
+            }
+            boolean complete = endsWithLineBreak(path);
+            long lineNumber = 1;
+            String line = in.readLine();
+            while (line != null) {
+                lineNumber++;
+                String next = in.readLine();
+                if (next == null && !complete) {
+                    break;
+                }
+                if (!line.isEmpty()) {
+                    try {
+                        handler.row(parse(line, lineNumber), lineNumber);
+                    } catch (IllegalArgumentException e) {
+                        throw new IOException(path + ": " + e.getMessage(), e);
+                    }
+                }
+                line = next;
+            }
+        }
+    }
+
+    private static boolean endsWithLineBreak(Path path) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size == 0) {
+                return true;
+            }
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, size - 1);
+            return b.get(0) == '\n';
+        }
+    }
+
+    private static String readHead(FileChannel ch) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(HEADER.length() + 1);
+        ch.read(b, 0);
+        String s = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static long lastLineBreak(FileChannel ch, long size) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(4096);
+        long pos = size;
+        while (pos > 0) {
+            int len = (int) Math.min(b.capacity(), pos);
+            pos -= len;
+            b.clear().limit(len);
+            ch.read(b, pos);
+            for (int i = len - 1; i >= 0; i--) {
+                if (b.get(i) == '\n') {
+                    return pos + i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    private static int lastSegment(FileChannel ch, long size) throws IOException {
+        if (size <= HEADER.length() + 1) {
+            return -1;
+        }
+        long end = size - 1;
+        long start = lastLineBreak(ch, end) + 1;
+        ByteBuffer b = ByteBuffer.allocate((int) (end - start));
+        ch.read(b, start);
+        String line = new String(b.array(), StandardCharsets.UTF_8);
+        try {
+            return parse(line, -1).segment();
+        } catch (IllegalArgumentException e) {
+            return -1;
+        }
+    }
+
+    private static void write(FileChannel ch, String text) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (b.hasRemaining()) {
+            ch.write(b);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.lockstep.estimate;
+
+/**
+ * What the tracker believes about a remote clock at one moment: offset ({@code local − remote})
+ * at an anchor instant, its rate of change (drift, ppm), their uncertainties, and the bound
+ * the truth lies within at any instant. Immutable; a new model replaces the old one after each
+ * accepted sample, so readers on other threads can share it freely.
+ *
+ * <p>The error bound at local time {@code t} is the sum of
+ * <ul>
+ *   <li>half the best round trip in the window plus half the remote's resolution: a path
+ *       asymmetry can bias every two-way sample by up to that much, and no estimator can see it;</li>
+ *   <li>three standard uncertainties of the fitted line at {@code t}, which grow with the
+ *       distance from the data as {@code |t − anchor| × σ_drift} (holdover).</li>
+ * </ul>
+ * Before a drift could be fitted, the drift is taken as 0 with an uncertainty of
+ * {@value #UNKNOWN_DRIFT_SIGMA_PPM} ppm: two consumer crystals within their ±50 ppm tolerance.
+ *
+ * @param anchorLocalNanos     local wall time the offset refers to
+ * @param offsetNanos          {@code local − remote} at the anchor
+ * @param driftPpm             rate of change of the offset (ppm); a remote clock running fast
+ *                             relative to the local one makes it negative
+ * @param offsetSigmaNanos     standard uncertainty of the offset at the anchor
+ * @param driftSigmaPpm        standard uncertainty of the drift
+ * @param asymmetryBoundNanos  half the best round trip in the window plus half the resolution
+ * @param lastSampleLocalNanos local time of the newest sample in the model
+ * @param samples              samples in the window
+ * @param firstSampleLocalNanos local time of the oldest sample in the window
+ * @param segment              segment number; increments at each detected step
+ * @param driftKnown           true once the drift was fitted from enough samples
+ */
+public record ClockModel(long anchorLocalNanos, double offsetNanos, double driftPpm, double offsetSigmaNanos,
+                         double driftSigmaPpm, long asymmetryBoundNanos, long lastSampleLocalNanos, int samples,
+                         long firstSampleLocalNanos, int segment, boolean driftKnown) {
+
+    /** Drift uncertainty assumed before any was fitted (ppm). */
+    public static final double UNKNOWN_DRIFT_SIGMA_PPM = 100;
+
+    /** How many standard uncertainties the bound spans. */
+    public static final double SIGMAS = 3;
+
+    /** Offset {@code local − remote} predicted at local wall time {@code localNanos}. */
+    public long offsetAtNanos(long localNanos) {
+        return Math.round(offsetNanos + driftPpm * 1e-6 * (localNanos - anchorLocalNanos));
+    }
+
+    /** Standard uncertainty of {@link #offsetAtNanos(long)} (ns), without the asymmetry bound. */
+    public double sigmaAtNanos(long localNanos) {
+        double drift = Double.isFinite(driftSigmaPpm) ? driftSigmaPpm : UNKNOWN_DRIFT_SIGMA_PPM;
+        double fromDrift = drift * 1e-6 * (localNanos - anchorLocalNanos);
+        return Math.sqrt(offsetSigmaNanos * offsetSigmaNanos + fromDrift * fromDrift);
+    }
+
+    /** The truth lies within {@code offsetAtNanos(t) ± errorBoundAtNanos(t)}. */
+    public long errorBoundAtNanos(long localNanos) {
+        return asymmetryBoundNanos + (long) Math.ceil(SIGMAS * sigmaAtNanos(localNanos));
+    }
+
+    /** Remote (reference) time corresponding to local wall time {@code localNanos}. */
+    public long toRemoteNanos(long localNanos) {
+        return localNanos - offsetAtNanos(localNanos);
+    }
+
+    /** Local wall time at which the remote (reference) clock reads {@code remoteNanos}. */
+    public long toLocalNanos(long remoteNanos) {
+        // local = remote + offset(local), and offset is linear in local: solve, then polish once.
+        double rate = driftPpm * 1e-6;
+        double local = (remoteNanos - anchorLocalNanos + offsetNanos) / (1 - rate) + anchorLocalNanos;
+        long guess = Math.round(local);
+        return remoteNanos + offsetAtNanos(guess);
+    }
+
+    /** How long before {@code localNanos} the newest sample was taken (ns). */
+    public long ageNanos(long localNanos) {
+        return localNanos - lastSampleLocalNanos;
+    }
+}

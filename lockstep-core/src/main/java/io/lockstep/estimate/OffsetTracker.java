@@ -1,0 +1,237 @@
+package io.lockstep.estimate;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Follows a remote clock's offset and drift from a stream of exchanges: the pure estimator
+ * behind {@code SyncedClock} and {@code lockstep track}. Each sample goes through the
+ * adaptive minimum-delay {@link SampleFilter}; survivors are checked against the current model
+ * by the {@link StepDetector} (outliers are held back, confirmed steps start a new segment);
+ * accepted samples join the segment's window, which a weighted {@link OffsetRegression} fits
+ * and a {@link RunsTest} on the residual signs shortens whenever the straight line no longer
+ * fits (the frequency wandered). After a step the previous drift is carried over until the new
+ * segment has enough samples of its own. Not thread-safe: one thread feeds it; publish the
+ * immutable {@link ClockModel} to readers.
+ */
+public final class OffsetTracker {
+
+    /** Longest window, in samples (34 minutes at 1 Hz). */
+    public static final int DEFAULT_MAX_WINDOW = 2048;
+
+    /** Samples a segment needs before its own drift is trusted. */
+    public static final int MIN_DRIFT_SAMPLES = 8;
+
+    /** Smallest window the runs test may shrink to. */
+    private static final int MIN_WINDOW = 16;
+
+    private final int maxWindow;
+    private final SampleFilter filter = new SampleFilter();
+    private final StepDetector steps = new StepDetector(3);
+    private final List<TimeSample> held = new ArrayList<>();
+    private final List<Double> heldWeights = new ArrayList<>();
+
+    private long[] x;
+    private long[] y;
+    private long[] rtt;
+    private long[] resolution;
+    private double[] w;
+    private double[] residual;
+    private int start;
+    private int end;
+
+    private int segment;
+    private LineFit lastFit;
+    private LineFit priorDrift;
+    private ClockModel model;
+
+    /** A tracker with the default window limit. */
+    public OffsetTracker() {
+        this(DEFAULT_MAX_WINDOW);
+    }
+
+    /** A tracker whose window holds at most {@code maxWindow} (≥ 16) samples. */
+    public OffsetTracker(int maxWindow) {
+        if (maxWindow < MIN_WINDOW) {
+            throw new IllegalArgumentException("window must hold at least " + MIN_WINDOW + " samples");
+        }
+        this.maxWindow = maxWindow;
+        int capacity = 2 * maxWindow;
+        x = new long[capacity];
+        y = new long[capacity];
+        rtt = new long[capacity];
+        resolution = new long[capacity];
+        w = new double[capacity];
+        residual = new double[capacity];
+    }
+
+    /** Feeds one exchange and says what became of it. */
+    public SampleVerdict add(TimeSample sample) {
+        double weight = filter.offer(sample);
+        if (weight <= 0) {
+            return SampleVerdict.DELAYED;
+        }
+        if (model == null) {
+            append(sample, weight);
+            refit();
+            return SampleVerdict.ACCEPTED;
+        }
+        long local = localMidNanos(sample);
+        StepDetector.Result r = steps.check(model.offsetAtNanos(local), model.sigmaAtNanos(local),
+                1 / Math.sqrt(weight), sample);
+        switch (r) {
+            case CONSISTENT -> {
+                held.clear();
+                heldWeights.clear();
+                append(sample, weight);
+                refit();
+                return SampleVerdict.ACCEPTED;
+            }
+            case OUTLIER -> {
+                if (steps.pending() == 1) {
+                    held.clear();
+                    heldWeights.clear();
+                }
+                held.add(sample);
+                heldWeights.add(weight);
+                return SampleVerdict.OUTLIER;
+            }
+            default -> {
+                startSegment();
+                for (int i = 0; i < held.size(); i++) {
+                    append(held.get(i), heldWeights.get(i));
+                }
+                held.clear();
+                heldWeights.clear();
+                append(sample, weight);
+                steps.reset();
+                refit();
+                return SampleVerdict.STEP;
+            }
+        }
+    }
+
+    /** The current model, or null before the first accepted sample. */
+    public ClockModel model() {
+        return model;
+    }
+
+    /** Number of steps detected so far. */
+    public int segment() {
+        return segment;
+    }
+
+    /** The sample's local time: the midpoint of send and receive. */
+    public static long localMidNanos(TimeSample s) {
+        return s.localSendWallNanos() + (s.localReceiveWallNanos() - s.localSendWallNanos()) / 2;
+    }
+
+    private void startSegment() {
+        if (lastFit != null && model.driftKnown()) {
+            priorDrift = lastFit;
+        }
+        segment++;
+        start = 0;
+        end = 0;
+    }
+
+    private void append(TimeSample s, double weight) {
+        if (end == x.length) {
+            int keep = end - start;
+            System.arraycopy(x, start, x, 0, keep);
+            System.arraycopy(y, start, y, 0, keep);
+            System.arraycopy(rtt, start, rtt, 0, keep);
+            System.arraycopy(resolution, start, resolution, 0, keep);
+            System.arraycopy(w, start, w, 0, keep);
+            start = 0;
+            end = keep;
+        }
+        x[end] = localMidNanos(s);
+        y[end] = s.offsetNanos();
+        rtt[end] = Math.max(0, s.roundTripNanos());
+        resolution[end] = s.remoteResolutionNanos();
+        w[end] = weight;
+        end++;
+        if (end - start > maxWindow) {
+            start = end - maxWindow;
+        }
+    }
+
+    private void refit() {
+        reweight();
+        int n = end - start;
+        LineFit fit;
+        boolean driftKnown;
+        if (n < MIN_DRIFT_SAMPLES && priorDrift != null) {
+            fit = OffsetRegression.fitWithSlope(x, y, w, start, end, priorDrift.slopePpm(), priorDrift.slopeSigmaPpm());
+            driftKnown = true;
+        } else {
+            fit = chooseWindow();
+            driftKnown = fit.samples() >= MIN_DRIFT_SAMPLES && Double.isFinite(fit.slopeSigmaPpm());
+        }
+        lastFit = fit;
+        long bestRtt = Long.MAX_VALUE;
+        long res = 1;
+        for (int i = start; i < end; i++) {
+            bestRtt = Math.min(bestRtt, rtt[i]);
+            res = Math.max(res, resolution[i]);
+        }
+        long asymmetryBound = (bestRtt + 1) / 2 + (res > 1 ? (res + 1) / 2 : 0);
+        model = new ClockModel(fit.anchorLocalNanos(), fit.offsetNanos(), fit.slopePpm(), fit.offsetSigmaNanos(),
+                fit.slopeSigmaPpm(), asymmetryBound, x[end - 1], n, x[start], segment, driftKnown);
+    }
+
+    /**
+     * Recomputes every weight in the window against the window's fastest exchange and the
+     * filter's current view of the path, so early samples weighted before the path's minimum
+     * delay was known do not keep an undeserved say.
+     */
+    private void reweight() {
+        long min = Long.MAX_VALUE;
+        for (int i = start; i < end; i++) {
+            min = Math.min(min, rtt[i]);
+        }
+        for (int i = start; i < end; i++) {
+            double sigma = filter.sigmaNanos(rtt[i], resolution[i], min);
+            w[i] = 1 / (sigma * sigma);
+        }
+    }
+
+    /**
+     * Fits the whole segment; if the residual signs say the line does not fit, drops the older
+     * half and tries again, down to {@link #MIN_WINDOW}. Dropped samples stay dropped: the data
+     * said the clock no longer behaves as it did then.
+     */
+    private LineFit chooseWindow() {
+        while (true) {
+            LineFit fit = OffsetRegression.fit(x, y, w, start, end);
+            int n = end - start;
+            if (n < 2 * MIN_WINDOW) {
+                return fit;
+            }
+            for (int i = start; i < end; i++) {
+                residual[i] = y[i] - fit.offsetAt(x[i]);
+            }
+            long res = 1;
+            for (int i = start; i < end; i++) {
+                res = Math.max(res, resolution[i]);
+            }
+            if (RunsTest.looksRandom(residual, start, end, res > 1 ? res / 2.0 : 0)) {
+                return fit;
+            }
+            start = end - n / 2;
+        }
+    }
+
+    /** For tests: the window's sample count. */
+    int windowSize() {
+        return end - start;
+    }
+
+    @Override
+    public String toString() {
+        return "OffsetTracker[segment=" + segment + ", window=" + (end - start) + ", model=" + model + "]"
+                + (held.isEmpty() ? "" : " held=" + Arrays.toString(held.toArray()));
+    }
+}

@@ -1,0 +1,15 @@
+package io.lockstep.estimate;
+
+/** What the tracker made of one exchange. */
+public enum SampleVerdict {
+    /** Used in the model. */
+    ACCEPTED,
+    /** Round trip too slow compared with recent ones; ignored. */
+    DELAYED,
+    /** Inconsistent with the model; held back and, unless more like it follow, ignored. */
+    OUTLIER,
+    /** Confirmed a step: a new segment started with this and the held-back samples. */
+    STEP,
+    /** The exchange failed (lost, timed out). */
+    DROPPED
+}

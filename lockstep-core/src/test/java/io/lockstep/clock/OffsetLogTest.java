@@ -1,0 +1,84 @@
+package io.lockstep.clock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.lockstep.estimate.SampleVerdict;
+
+class OffsetLogTest {
+
+    @TempDir
+    Path dir;
+
+    private static TrackRecord row(long local, int segment) {
+        return new TrackRecord(local, local - 1_000, 150_000, 1_200, 1_000, 80_000, -20.5, ClockState.SYNCED,
+                SampleVerdict.ACCEPTED, segment, 1);
+    }
+
+    private List<OffsetLog.Row> readAll(Path p) throws IOException {
+        List<OffsetLog.Row> rows = new ArrayList<>();
+        OffsetLog.read(p, (r, line) -> rows.add(r));
+        return rows;
+    }
+
+    @Test
+    void rowsRoundTripAndRestartsAppendWithANewSegment() throws IOException {
+        Path p = dir.resolve("offsets.csv");
+        try (OffsetLog log = OffsetLog.openAppend(p)) {
+            assertEquals(0, log.nextSegment());
+            log.append(row(1_000_000, 0));
+            log.append(new TrackRecord(2_000_000, 0, -1, 0, 0, -1, Double.NaN, ClockState.UNSYNCED,
+                    SampleVerdict.DROPPED, 0, 1));
+        }
+        try (OffsetLog log = OffsetLog.openAppend(p)) {
+            assertEquals(1, log.nextSegment());
+            log.append(row(3_000_000, 1));
+        }
+        List<OffsetLog.Row> rows = readAll(p);
+        assertEquals(3, rows.size());
+        assertEquals(1_200, rows.get(0).rawOffsetNanos());
+        assertEquals(-20.5, rows.get(0).driftPpm());
+        assertEquals(-1, rows.get(1).roundTripNanos());
+        assertEquals(SampleVerdict.DROPPED, rows.get(1).verdict());
+        assertEquals(1, rows.get(2).segment());
+        assertTrue(Files.readString(p).startsWith(OffsetLog.HEADER + "\n"));
+    }
+
+    @Test
+    void aTornLastRowIsSkippedOnReadAndCutOffOnReopen() throws IOException {
+        Path p = dir.resolve("torn.csv");
+        try (OffsetLog log = OffsetLog.openAppend(p)) {
+            log.append(row(1_000_000, 0));
+        }
+        // What kill -9 in the middle of a write can leave behind.
+        Files.writeString(p, "2000000,1999000,150", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        assertEquals(1, readAll(p).size());
+        try (OffsetLog log = OffsetLog.openAppend(p)) {
+            log.append(row(3_000_000, 1));
+        }
+        List<OffsetLog.Row> rows = readAll(p);
+        assertEquals(2, rows.size());
+        assertEquals(3_000_000, rows.get(1).localNanos());
+    }
+
+    @Test
+    void refusesFilesThatAreNotOffsetLogs() throws IOException {
+        Path p = dir.resolve("data.csv");
+        Files.writeString(p, "timestamp [ns],x\n1,2\n");
+        IOException e = assertThrows(IOException.class, () -> OffsetLog.openAppend(p));
+        assertTrue(e.getMessage().contains("not a Lockstep offset log"));
+        assertEquals("timestamp [ns],x\n1,2\n", Files.readString(p));
+    }
+}

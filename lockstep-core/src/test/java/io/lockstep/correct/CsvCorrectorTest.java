@@ -1,0 +1,141 @@
+package io.lockstep.correct;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.lockstep.clock.ClockState;
+import io.lockstep.clock.OffsetLog;
+import io.lockstep.clock.TrackRecord;
+import io.lockstep.estimate.ClockModel;
+import io.lockstep.estimate.OffsetTracker;
+import io.lockstep.estimate.SampleVerdict;
+import io.lockstep.estimate.SyntheticStream;
+import io.lockstep.estimate.TimeSample;
+
+class CsvCorrectorTest {
+
+    private static final long S = SyntheticStream.S;
+    private static final long T0 = SyntheticStream.T0;
+
+    @TempDir
+    Path dir;
+
+    /** Tracks a synthetic remote for {@code seconds} (a 1 s step at {@code stepAt}) and logs every sample. */
+    private Path writeLog(SyntheticStream stream, int seconds, int stepAt) throws IOException {
+        Path p = dir.resolve("offsets.csv");
+        OffsetTracker tracker = new OffsetTracker();
+        try (OffsetLog log = OffsetLog.openAppend(p)) {
+            for (int i = 0; i < seconds; i++) {
+                if (i == stepAt) {
+                    stream.stepNanos = S;
+                }
+                TimeSample s = stream.sample(i);
+                SampleVerdict v = tracker.add(s);
+                ClockModel m = tracker.model();
+                long local = OffsetTracker.localMidNanos(s);
+                long filtered = m.offsetAtNanos(local);
+                log.append(new TrackRecord(local, local - filtered, s.roundTripNanos(), s.offsetNanos(), filtered,
+                        m.errorBoundAtNanos(local), m.driftPpm(), ClockState.SYNCED, v, tracker.segment(), 1));
+            }
+        }
+        return p;
+    }
+
+    @Test
+    void mapsNeonNanosecondsWithinTheBoundAndSplitsAtTheStep() throws IOException {
+        SyntheticStream stream = new SyntheticStream(21, -150_000_000, 18, 300_000, 200_000, 1);
+        Path log = writeLog(stream, 1800, 900);
+        CorrectionModel model = CorrectionModel.fromLog(log);
+        assertEquals(2, model.segments());
+
+        StringBuilder in = new StringBuilder("recording id,timestamp [ns],x\n");
+        long[] times = new long[500];
+        for (int i = 0; i < times.length; i++) {
+            // Avoid the few seconds around the step, which belong to neither line.
+            long t = T0 + 10 * S + i * 3_500_000_000L;
+            if (t > T0 + 895 * S && t < T0 + 905 * S) {
+                t += 12 * S;
+            }
+            times[i] = t;
+            in.append("abc,").append(t).append(",\"1,5\"\n");
+        }
+        StringWriter out = new StringWriter();
+        CorrectionReport r = new CsvCorrector(model, "timestamp [ns]", TimestampUnit.NS, false, OutsidePolicy.FAIL,
+                true).correct(new StringReader(in.toString()), out);
+        assertEquals(500, r.corrected());
+        String[] lines = out.toString().split("\n");
+        assertEquals("recording id,timestamp [ns],x", lines[0]);
+        for (int i = 0; i < times.length; i++) {
+            String[] f = lines[i + 1].split(",", 3);
+            assertEquals("abc", f[0]);
+            assertEquals("\"1,5\"", f[2]);
+            long truth = times[i] - stream.trueOffsetAtStep(times[i], 900);
+            long error = Long.parseLong(f[1]) - truth;
+            assertTrue(Math.abs(error) <= r.maxBoundNanos(), "row " + i + " error " + error + " bound " + r.maxBoundNanos());
+            assertTrue(Math.abs(error) < 100_000, "row " + i + " error " + error);
+        }
+    }
+
+    @Test
+    void outsideAndUnparsableRowsAreReportedWithLineNumbers() throws IOException {
+        SyntheticStream stream = new SyntheticStream(22, 0, 5, 300_000, 200_000, 1);
+        CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 300, -1));
+        double start = (T0 + 10 * S) / 1e9;
+        String in = "t_s,v\r\n" + start + ",1\r\nnonsense,2\r\n" + (start + 10_000) + ",3\r\n" + (start + 1) + ",4\r\n";
+
+        CsvCorrector strict = new CsvCorrector(model, "t_s", TimestampUnit.S, false, OutsidePolicy.FAIL, false);
+        IOException e = assertThrows(IOException.class, () -> strict.correct(new StringReader(in), new StringWriter()));
+        assertTrue(e.getMessage().startsWith("line 4:"), e.getMessage());
+
+        StringWriter out = new StringWriter();
+        CorrectionReport r = new CsvCorrector(model, "t_s", TimestampUnit.S, false, OutsidePolicy.KEEP, false)
+                .correct(new StringReader(in), out);
+        assertEquals(List.of(3L), r.unparsableLines());
+        assertEquals(List.of(4L), r.outsideLines());
+        assertEquals(2, r.corrected());
+        String[] lines = out.toString().split("\r\n");
+        assertEquals("nonsense,2", lines[2]);
+        assertEquals(in.split("\r\n")[3], lines[3]);
+        assertTrue(lines[1].matches("\\d+\\.\\d{9},1"), lines[1]);
+
+        StringWriter blank = new StringWriter();
+        new CsvCorrector(model, "t_s", TimestampUnit.S, false, OutsidePolicy.BLANK, false)
+                .correct(new StringReader(in), blank);
+        assertEquals(",3", blank.toString().split("\r\n")[3]);
+    }
+
+    @Test
+    void referenceToLocalInvertsLocalToReference() throws IOException {
+        SyntheticStream stream = new SyntheticStream(23, 40_000_000, -12, 300_000, 200_000, 1);
+        CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 600, -1));
+        long local = T0 + 300 * S;
+        StringWriter forward = new StringWriter();
+        new CsvCorrector(model, "t", TimestampUnit.NS, false, OutsidePolicy.FAIL, true)
+                .correct(new StringReader("t\n" + local + "\n"), forward);
+        long reference = Long.parseLong(forward.toString().split("\n")[1]);
+        StringWriter back = new StringWriter();
+        new CsvCorrector(model, "t", TimestampUnit.NS, true, OutsidePolicy.FAIL, true)
+                .correct(new StringReader("t\n" + reference + "\n"), back);
+        assertEquals(local, Long.parseLong(back.toString().split("\n")[1]), 2);
+    }
+
+    @Test
+    void missingColumnIsAClearError() throws IOException {
+        SyntheticStream stream = new SyntheticStream(24, 0, 0, 300_000, 200_000, 1);
+        CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 100, -1));
+        IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "timestamp [ns]",
+                TimestampUnit.NS, false, OutsidePolicy.FAIL, true).correct(new StringReader("a,b\n1,2\n"),
+                new StringWriter()));
+        assertTrue(e.getMessage().contains("no column named 'timestamp [ns]'"), e.getMessage());
+    }
+}

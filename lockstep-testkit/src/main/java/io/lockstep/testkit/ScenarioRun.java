@@ -1,0 +1,104 @@
+package io.lockstep.testkit;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.lockstep.net.TimeProbe;
+import io.lockstep.time.VirtualTimeSource;
+
+/**
+ * Plays a {@link Scenario} in virtual time: builds the clocks, link and probe from its seed,
+ * produces the stream of exchanges with the truth beside each one, and can then tell the truth
+ * at later instants (for holdover). Deterministic: the same scenario gives the same stream.
+ * Not thread-safe.
+ */
+public final class ScenarioRun {
+
+    private final Scenario scenario;
+    private final VirtualTimeSource truth = new VirtualTimeSource();
+    private final SimClock local;
+    private final SimClock remote;
+    private final SimulatedProbe probe;
+    private final long startMonoNanos;
+
+    /** Sets up the scenario at true time zero without sampling yet. */
+    public ScenarioRun(Scenario scenario) {
+        this.scenario = scenario;
+        this.local = new SimClock(truth, 0, 0, 0, scenario.seed() * 31 + 1);
+        this.remote = new SimClock(truth, scenario.remoteAheadNanos(), scenario.remoteDriftPpm(),
+                scenario.wanderPpmPerSqrtSecond(), scenario.seed() * 31 + 2);
+        this.startMonoNanos = truth.monoNanos();
+        if (scenario.stepAtNanos() >= 0) {
+            remote.stepAt(startMonoNanos + scenario.stepAtNanos(), scenario.stepNanos());
+        }
+        long timeout = Math.min(scenario.intervalNanos() / 2, 500_000_000L);
+        this.probe = new SimulatedProbe(truth, local, remote, new SimLink(scenario.link(), scenario.seed()),
+                scenario.remoteResolutionNanos(), Math.max(timeout, 1));
+        if (scenario.outageAtNanos() >= 0) {
+            probe.setOutage(startMonoNanos + scenario.outageAtNanos(), scenario.outageNanos());
+        }
+    }
+
+    /** Plays one scenario to the end and returns its stream. */
+    public static List<ScenarioSample> stream(Scenario scenario) {
+        return new ScenarioRun(scenario).samples();
+    }
+
+    /** The probe (in virtual time) that the stream is taken with; trackers can use it directly. */
+    public TimeProbe probe() {
+        return probe;
+    }
+
+    /** The simulated probe with its truth. */
+    public SimulatedProbe simulatedProbe() {
+        return probe;
+    }
+
+    /** The true clock; advance it to move time on. */
+    public VirtualTimeSource truth() {
+        return truth;
+    }
+
+    /** The local host's clock. */
+    public SimClock localClock() {
+        return local;
+    }
+
+    /** Samples from now to the scenario's end at its interval. */
+    public List<ScenarioSample> samples() {
+        int n = (int) (scenario.durationNanos() / scenario.intervalNanos());
+        List<ScenarioSample> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            long due = startMonoNanos + i * scenario.intervalNanos();
+            long now = truth.monoNanos();
+            if (due > now) {
+                truth.advance(due - now);
+            }
+            out.add(next());
+        }
+        return out;
+    }
+
+    /** Performs one exchange now and returns it with the truth. */
+    public ScenarioSample next() {
+        long attempt = truth.monoNanos();
+        long attemptLocal = local.wallNanos();
+        try {
+            var sample = probe.exchange();
+            long mid = probe.lastMidpointTrueMonoNanos();
+            long localMid = sample.localSendWallNanos()
+                    + (sample.localReceiveWallNanos() - sample.localSendWallNanos()) / 2;
+            return new ScenarioSample(sample, localMid, probe.trueOffsetAtNanos(mid), probe.trueDriftPpmAt(mid));
+        } catch (TimeProbe.DroppedSampleException e) {
+            return new ScenarioSample(null, attemptLocal, probe.trueOffsetAtNanos(attempt),
+                    probe.trueDriftPpmAt(attempt));
+        }
+    }
+
+    /** Moves true time on by {@code nanos} and returns the truth there, with no exchange. */
+    public ScenarioSample truthAfter(long nanos) {
+        truth.advance(nanos);
+        long now = truth.monoNanos();
+        return new ScenarioSample(null, local.wallNanos(), probe.trueOffsetAtNanos(now), probe.trueDriftPpmAt(now));
+    }
+}

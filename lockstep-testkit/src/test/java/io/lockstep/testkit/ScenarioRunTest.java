@@ -1,0 +1,56 @@
+package io.lockstep.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.lockstep.estimate.TimeSample;
+
+class ScenarioRunTest {
+
+    private static final long S = 1_000_000_000L;
+
+    @Test
+    void anHourOfSamplesIsQuickAndDeterministic() {
+        Scenario s = Scenario.of("wifi", LinkModel.busyWifi(), 20, 3);
+        long started = System.nanoTime();
+        List<ScenarioSample> a = ScenarioRun.stream(s);
+        long tookNanos = System.nanoTime() - started;
+        List<ScenarioSample> b = ScenarioRun.stream(s);
+        assertEquals(3600, a.size());
+        assertEquals(a, b);
+        // Generous: the point is "well under a second", even on a loaded machine.
+        assertTrue(tookNanos < 5 * S, "took " + tookNanos / 1e6 + " ms");
+    }
+
+    @Test
+    void samplesAreCausallyConsistentWithTheTruth() {
+        Scenario s = Scenario.of("lan", LinkModel.wiredLan(), -15, 5).withResolution(1_000_000);
+        for (ScenarioSample x : ScenarioRun.stream(s)) {
+            TimeSample t = x.sample();
+            assertTrue(t.minOffsetNanos() <= x.trueOffsetNanos() && x.trueOffsetNanos() <= t.maxOffsetNanos(),
+                    "truth outside the causality interval: " + x);
+        }
+    }
+
+    @Test
+    void asymmetryBiasesTheRawOffsetByHalfOfIt() {
+        Scenario s = Scenario.of("asym", new LinkModel(2_000_000, 600_000, 0, 2, 0, 0, 0, 0, 0), 0, 1)
+                .withWander(0).withDuration(10 * S, S);
+        for (ScenarioSample x : ScenarioRun.stream(s)) {
+            assertEquals(-300_000, x.sample().offsetNanos() - x.trueOffsetNanos(), 20_000);
+        }
+    }
+
+    @Test
+    void outagesDropEverySampleInside() {
+        Scenario s = Scenario.of("out", LinkModel.wiredLan(), 0, 1).withDuration(100 * S, S).withOutage(20 * S, 30 * S);
+        List<ScenarioSample> xs = ScenarioRun.stream(s);
+        for (int i = 0; i < xs.size(); i++) {
+            assertEquals(i >= 20 && i < 50, xs.get(i).dropped(), "sample " + i);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.lockstep.testkit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.lockstep.estimate.ClockModel;
+import io.lockstep.estimate.OffsetTracker;
+import io.lockstep.estimate.SampleVerdict;
+
+/** The estimator against simulated streams with known truth. */
+class TrackerOnScenariosTest {
+
+    private static final long S = 1_000_000_000L;
+
+    /** Error statistics of the tracker's prediction at each sample after a five-minute warm-up. */
+    record Result(double rmsNanos, double p99Nanos, double driftErrorPpm, int boundViolations, int checked,
+                  OffsetTracker tracker) {
+    }
+
+    static Result run(Scenario scenario) {
+        OffsetTracker tracker = new OffsetTracker();
+        List<ScenarioSample> stream = ScenarioRun.stream(scenario);
+        double[] errors = new double[stream.size()];
+        int m = 0;
+        int violations = 0;
+        double sq = 0;
+        long t0 = stream.get(0).localWallNanos();
+        double driftError = Double.NaN;
+        for (ScenarioSample s : stream) {
+            if (!s.dropped()) {
+                tracker.add(s.sample());
+            }
+            ClockModel model = tracker.model();
+            if (model == null || s.localWallNanos() - t0 < 300 * S) {
+                continue;
+            }
+            double e = model.offsetAtNanos(s.localWallNanos()) - s.trueOffsetNanos();
+            errors[m++] = Math.abs(e);
+            sq += e * e;
+            if (Math.abs(e) > model.errorBoundAtNanos(s.localWallNanos())) {
+                violations++;
+            }
+            driftError = model.driftPpm() - s.trueDriftPpm();
+        }
+        double[] sorted = Arrays.copyOf(errors, m);
+        Arrays.sort(sorted);
+        return new Result(Math.sqrt(sq / m), sorted[(int) Math.floor(0.99 * (m - 1))], driftError, violations, m,
+                tracker);
+    }
+
+    @Test
+    void wiredLanIsFollowedToMicroseconds() {
+        Result r = run(Scenario.of("lan", LinkModel.wiredLan(), 20, 11));
+        System.out.println("lan " + r);
+        assertTrue(r.rmsNanos() < 10_000, "rms " + r.rmsNanos());
+        assertTrue(Math.abs(r.driftErrorPpm()) < 0.05, "drift error " + r.driftErrorPpm());
+        assertEquals(0, r.boundViolations());
+    }
+
+    @Test
+    void busyWifiStaysWithin100MicrosecondsAtP99() {
+        Result r = run(Scenario.of("wifi", LinkModel.busyWifi(), -21, 12));
+        System.out.println("wifi " + r);
+        assertTrue(r.p99Nanos() < 100_000, "p99 " + r.p99Nanos());
+        assertTrue(Math.abs(r.driftErrorPpm()) < 0.05, "drift error " + r.driftErrorPpm());
+        assertTrue(r.boundViolations() <= r.checked() / 100, "violations " + r.boundViolations());
+    }
+
+    @Test
+    void aStepStartsANewSegmentInsteadOfSmearing() {
+        Result r = run(Scenario.of("step", LinkModel.wiredLan(), 10, 13).withStep(1800 * S, S));
+        System.out.println("step " + r);
+        assertEquals(1, r.tracker().segment());
+        // The truth leaves the bound only while the step is being confirmed and the new segment is young.
+        assertTrue(r.boundViolations() <= 10, "violations " + r.boundViolations());
+        // Errors only around the step itself (three samples to confirm it).
+        assertTrue(r.p99Nanos() < 20_000, "p99 " + r.p99Nanos());
+    }
+
+    @Test
+    void echoResolutionOfOneMillisecondStillGivesSubMillisecondOffsets() {
+        Result r = run(Scenario.of("echo", LinkModel.wiredLan(), 15, 14).withResolution(1_000_000));
+        System.out.println("echo " + r);
+        assertTrue(r.rmsNanos() < 200_000, "rms " + r.rmsNanos());
+        assertEquals(0, r.boundViolations());
+    }
+
+    @Test
+    void verdictsAreReported() {
+        OffsetTracker tracker = new OffsetTracker();
+        int delayed = 0;
+        for (ScenarioSample s : ScenarioRun.stream(Scenario.of("wifi", LinkModel.busyWifi(), 0, 15)
+                .withDuration(600 * S, S))) {
+            if (!s.dropped() && tracker.add(s.sample()) == SampleVerdict.DELAYED) {
+                delayed++;
+            }
+        }
+        assertTrue(delayed > 200 && delayed < 400, "delayed " + delayed);
+    }
+}
