@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table.",
-        subcommands = {BenchCommand.Echo.class})
+        subcommands = {BenchCommand.Echo.class, BenchCommand.Tracking.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -75,6 +75,34 @@ final class BenchCommand implements Runnable {
             }
             PrintStream out = stdout(spec);
             int code = EchoBench.run(out, exchanges, offsetNanos, driftPpm);
+            out.flush();
+            return code;
+        }
+    }
+
+    /** {@code lockstep bench tracking}: the tracking scenarios in virtual time, every estimator on one stream. */
+    @Command(name = "tracking", mixinStandardHelpOptions = true,
+            description = "Tracking scenarios (LAN, busy Wi-Fi, asymmetric route, Pi RTC, phone, step, outage) in virtual"
+                    + " time: Pupil Labs mean/median, LSL min-RTT and Lockstep on identical sample streams.")
+    static final class Tracking implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Simulation seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--only", paramLabel = "TEXT", description = "Run only scenarios whose name contains TEXT.")
+        String only;
+
+        @Override
+        public Integer call() {
+            PrintStream out = stdout(spec);
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--seed", Long.toString(seed)));
+            if (only != null) {
+                args.add("--only");
+                args.add(only);
+            }
+            int code = io.lockstep.bench.TrackingBench.run(out, args.toArray(String[]::new));
             out.flush();
             return code;
         }

@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
         subcommands = {
                 ServeCommand.class,
                 OffsetCommand.class,
+                CorrectCommand.class,
+                ImpairCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class
