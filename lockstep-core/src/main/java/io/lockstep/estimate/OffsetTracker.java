@@ -11,8 +11,10 @@ import java.util.List;
  * by the {@link StepDetector} (outliers are held back, confirmed steps start a new segment);
  * accepted samples join the segment's window, which a weighted {@link OffsetRegression} fits
  * and a {@link RunsTest} on the residual signs shortens whenever the straight line no longer
- * fits (the frequency wandered). After a step the previous drift is carried over until the new
- * segment has enough samples of its own. Not thread-safe: one thread feeds it; publish the
+ * fits (the frequency wandered). Once the drift is known, the {@link IntervalFit} through the
+ * same window's causality intervals sharpens the line (keeping the regression's
+ * uncertainties). After a step the previous drift is carried over until the new segment has
+ * enough samples of its own. Not thread-safe: one thread feeds it; publish the
  * immutable {@link ClockModel} to readers.
  */
 public final class OffsetTracker {
@@ -35,6 +37,8 @@ public final class OffsetTracker {
     private long[] x;
     private long[] y;
     private long[] rtt;
+    private long[] low;
+    private long[] high;
     private long[] resolution;
     private double[] w;
     private double[] residual;
@@ -61,6 +65,8 @@ public final class OffsetTracker {
         x = new long[capacity];
         y = new long[capacity];
         rtt = new long[capacity];
+        low = new long[capacity];
+        high = new long[capacity];
         resolution = new long[capacity];
         w = new double[capacity];
         residual = new double[capacity];
@@ -142,6 +148,8 @@ public final class OffsetTracker {
             System.arraycopy(x, start, x, 0, keep);
             System.arraycopy(y, start, y, 0, keep);
             System.arraycopy(rtt, start, rtt, 0, keep);
+            System.arraycopy(low, start, low, 0, keep);
+            System.arraycopy(high, start, high, 0, keep);
             System.arraycopy(resolution, start, resolution, 0, keep);
             System.arraycopy(w, start, w, 0, keep);
             start = 0;
@@ -150,6 +158,8 @@ public final class OffsetTracker {
         x[end] = localMidNanos(s);
         y[end] = s.offsetNanos();
         rtt[end] = Math.max(0, s.roundTripNanos());
+        low[end] = s.minOffsetNanos();
+        high[end] = s.maxOffsetNanos();
         resolution[end] = s.remoteResolutionNanos();
         w[end] = weight;
         end++;
@@ -169,6 +179,9 @@ public final class OffsetTracker {
         } else {
             fit = chooseWindow();
             driftKnown = fit.samples() >= MIN_DRIFT_SAMPLES && Double.isFinite(fit.slopeSigmaPpm());
+            if (driftKnown) {
+                fit = sharpen(fit);
+            }
         }
         lastFit = fit;
         long bestRtt = Long.MAX_VALUE;
@@ -180,6 +193,20 @@ public final class OffsetTracker {
         long asymmetryBound = (bestRtt + 1) / 2 + (res > 1 ? (res + 1) / 2 : 0);
         model = new ClockModel(fit.anchorLocalNanos(), fit.offsetNanos(), fit.slopePpm(), fit.offsetSigmaNanos(),
                 fit.slopeSigmaPpm(), asymmetryBound, x[end - 1], n, x[start], segment, driftKnown);
+    }
+
+    /**
+     * Replaces the least-squares line by the {@link IntervalFit} through the same window when
+     * a straight line passes through every causality interval; keeps the least-squares
+     * uncertainties, which stay an honest (if cautious) description of the scatter.
+     */
+    private LineFit sharpen(LineFit ls) {
+        IntervalFit.Result r = IntervalFit.fit(x, low, high, start, end, ls.anchorLocalNanos(), ls.slopePpm());
+        if (r == null || r.slackNanos() < 0) {
+            return ls;
+        }
+        return new LineFit(ls.anchorLocalNanos(), r.offsetNanos(), r.slopePpm(), ls.offsetSigmaNanos(),
+                ls.slopeSigmaPpm(), ls.samples(), ls.firstLocalNanos(), ls.lastLocalNanos());
     }
 
     /**
