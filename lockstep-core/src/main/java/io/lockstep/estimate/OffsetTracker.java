@@ -46,6 +46,11 @@ public final class OffsetTracker {
     private int end;
 
     private int segment;
+    private int sinceBlock;
+    private double previousBlockDriftPpm = Double.NaN;
+    private long previousBlockCentreNanos;
+    private double wanderSum;
+    private long wanderPairs;
     private LineFit lastFit;
     private LineFit priorDrift;
     private ClockModel model;
@@ -133,6 +138,42 @@ public final class OffsetTracker {
         return s.localSendWallNanos() + (s.localReceiveWallNanos() - s.localSendWallNanos()) / 2;
     }
 
+    /** Samples per block whose drifts are compared to bound the frequency wander. */
+    static final int WANDER_BLOCK = 256;
+
+    /**
+     * Every {@value #WANDER_BLOCK} accepted samples, fits the drift of just that block and
+     * compares it with the previous block's: {@code (Δdrift)²/Δt} over successive blocks
+     * estimates the random walk's rate {@code q} plus the blocks' own measurement noise, so its
+     * running mean is an upper limit of the wander, never an underestimate.
+     */
+    private void measureWander() {
+        if (++sinceBlock < WANDER_BLOCK || end - start < WANDER_BLOCK) {
+            return;
+        }
+        sinceBlock = 0;
+        int from = end - WANDER_BLOCK;
+        LineFit ls = OffsetRegression.fit(x, y, w, from, end);
+        if (ls == null || !Double.isFinite(ls.slopeSigmaPpm())) {
+            return;
+        }
+        IntervalFit.Result r = IntervalFit.fit(x, low, high, from, end, ls.anchorLocalNanos(), ls.slopePpm());
+        double drift = r != null && r.slackNanos() >= 0 ? r.slopePpm() : ls.slopePpm();
+        long centre = ls.anchorLocalNanos();
+        if (!Double.isNaN(previousBlockDriftPpm) && centre > previousBlockCentreNanos) {
+            double d = drift - previousBlockDriftPpm;
+            wanderSum += d * d / ((centre - previousBlockCentreNanos) * 1e-9);
+            wanderPairs++;
+        }
+        previousBlockDriftPpm = drift;
+        previousBlockCentreNanos = centre;
+    }
+
+    /** Upper limit of the frequency random walk's rate (ppm²/s) measured so far; 0 before two blocks. */
+    public double wanderPpm2PerSecond() {
+        return wanderPairs == 0 ? 0 : wanderSum / wanderPairs;
+    }
+
     private void startSegment() {
         if (lastFit != null && model.driftKnown()) {
             priorDrift = lastFit;
@@ -140,6 +181,9 @@ public final class OffsetTracker {
         segment++;
         start = 0;
         end = 0;
+        // A step breaks the block sequence; the wander measured so far still describes the oscillators.
+        previousBlockDriftPpm = Double.NaN;
+        sinceBlock = 0;
     }
 
     private void append(TimeSample s, double weight) {
@@ -184,6 +228,7 @@ public final class OffsetTracker {
             }
         }
         lastFit = fit;
+        measureWander();
         long bestRtt = Long.MAX_VALUE;
         long res = 1;
         for (int i = start; i < end; i++) {
@@ -192,7 +237,8 @@ public final class OffsetTracker {
         }
         long asymmetryBound = (bestRtt + 1) / 2 + (res > 1 ? (res + 1) / 2 : 0);
         model = new ClockModel(fit.anchorLocalNanos(), fit.offsetNanos(), fit.slopePpm(), fit.offsetSigmaNanos(),
-                fit.slopeSigmaPpm(), asymmetryBound, x[end - 1], n, x[start], segment, driftKnown);
+                fit.slopeSigmaPpm(), asymmetryBound, x[end - 1], n, x[start], segment, driftKnown,
+                wanderPpm2PerSecond());
     }
 
     /**
