@@ -297,11 +297,6 @@ public final class OffsetTracker {
         }
     }
 
-    /** For tests: the window's sample count. */
-    int windowSize() {
-        return end - start;
-    }
-
     @Override
     public String toString() {
         return "OffsetTracker[segment=" + segment + ", window=" + (end - start) + ", model=" + model + "]"
