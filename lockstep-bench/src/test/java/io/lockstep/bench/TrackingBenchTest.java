@@ -22,9 +22,7 @@ class TrackingBenchTest {
         assertEquals("Lockstep", lockstep.estimator());
         assertTrue(lockstep.p99Micros() <= 100, "p99 " + lockstep.p99Micros());
         assertTrue(pupil.p99Micros() >= 10 * lockstep.p99Micros());
-        // After ten minutes of busy Wi-Fi the drift is still settling (see the bench's goal line);
-        // after the hour it is well within 0.05 ppm.
-        assertTrue(lockstep.driftError10mPpm() <= 0.5, "drift " + lockstep.driftError10mPpm());
+        assertTrue(lockstep.driftError10mPpm() <= 0.05, "drift " + lockstep.driftError10mPpm());
         assertTrue(lockstep.driftErrorEndPpm() <= 0.05, "drift " + lockstep.driftErrorEndPpm());
         assertEquals(r, TrackingBench.runScenario(Scenarios.tracking(1).get(1)));
     }

@@ -1,10 +1,10 @@
 package io.lockstep.cli;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -105,8 +105,8 @@ final class CorrectCommand implements Callable<Integer> {
         CorrectionReport report;
         long started = System.nanoTime();
         try {
-            try (BufferedReader r = Files.newBufferedReader(in, StandardCharsets.UTF_8);
-                 BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            try (InputStream r = Files.newInputStream(in);
+                 OutputStream w = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
                 report = corrector.correct(r, w);
             }
             Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

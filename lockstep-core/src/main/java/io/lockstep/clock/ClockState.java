@@ -1,6 +1,6 @@
 package io.lockstep.clock;
 
-/** How far a {@link SyncedClock} can be trusted. */
+/** How far a {@link SyncedClock} can be trusted. Immutable. */
 public enum ClockState {
     /** No usable exchange yet; the clock cannot tell reference time. */
     UNSYNCED,

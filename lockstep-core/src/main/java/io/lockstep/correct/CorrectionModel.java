@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import io.lockstep.clock.OffsetLog;
+import io.lockstep.estimate.IntervalFit;
 import io.lockstep.estimate.LineFit;
 import io.lockstep.estimate.OffsetRegression;
 import io.lockstep.estimate.SampleFilter;
@@ -14,15 +15,17 @@ import io.lockstep.estimate.SampleVerdict;
  * A robust piecewise-linear map between a host's local clock and the reference clock, built
  * after the fact from an {@link OffsetLog}. The log's raw offsets are cut into segments where
  * the tracker saw a step or was restarted (the map is never continued across those), and each
- * segment into chunks of {@value #CHUNK_ROWS} usable rows; each chunk gets a Huber-robust
- * weighted line (weights from the same minimum-delay filter the live tracker uses), evaluated
- * at its centre as a knot. Between knots the offset is interpolated linearly; before the first
+ * segment into chunks of {@value #CHUNK_ROWS} usable rows. Each chunk gives a knot at its
+ * centre, fitted over the chunk and {@value #NEIGHBOURS} neighbours either side: a Huber-robust
+ * weighted line (weights from the same minimum-delay filter the live tracker uses), sharpened
+ * by the {@link IntervalFit} through the rows' causality intervals when a line passes through
+ * all of them. Between knots the offset is interpolated linearly; before the first
  * and after the last knot of a segment, the end chunks' lines carry it to the segment's first
  * and last row. Outside every segment the map says so instead of guessing, unless asked to
  * extrapolate.
  *
- * <p>Each knot's error bound is half the chunk's best round trip plus half the resolution
- * (path asymmetry the data cannot reveal) plus three standard uncertainties of the chunk fit.
+ * <p>Each knot's error bound is half the best round trip around it plus half the resolution
+ * (path asymmetry the data cannot reveal) plus three standard uncertainties of the robust fit.
  * Memory grows with the log (one knot per chunk), never with the data being corrected.
  * Immutable after construction; lookups are thread-safe.
  */
@@ -30,6 +33,9 @@ public final class CorrectionModel {
 
     /** Usable log rows per chunk: about a minute at 1 Hz. */
     public static final int CHUNK_ROWS = 64;
+
+    /** Chunks either side of a knot's own that its fit also uses. */
+    public static final int NEIGHBOURS = 3;
 
     private final long[] knotLocal;
     private final double[] knotOffset;
@@ -178,18 +184,38 @@ public final class CorrectionModel {
         }
     }
 
-    /** Accumulates one chunk at a time; memory is one chunk plus the knots. */
+    /** Rows of one chunk of the log. */
+    private static final class Chunk {
+        final long[] x = new long[CHUNK_ROWS];
+        final long[] y = new long[CHUNK_ROWS];
+        final long[] low = new long[CHUNK_ROWS];
+        final long[] high = new long[CHUNK_ROWS];
+        final long[] rtt = new long[CHUNK_ROWS];
+        final double[] w = new double[CHUNK_ROWS];
+        long resolution = 1;
+        int n;
+        double weightSum;
+        double weightedX;
+
+        long centreNanos() {
+            return x[0] + Math.round(weightedX / weightSum);
+        }
+    }
+
+    /**
+     * Streams the log a chunk at a time. Each knot is fitted over its chunk and
+     * {@value #NEIGHBOURS} chunks either side within the segment, so memory is bounded by
+     * {@code 2·NEIGHBOURS + 1} chunks plus the knots.
+     */
     private static final class Builder {
         private final SampleFilter filter = new SampleFilter();
-        private final long[] x = new long[CHUNK_ROWS];
-        private final long[] y = new long[CHUNK_ROWS];
-        private final long[] rtt = new long[CHUNK_ROWS];
-        private final double[] w = new double[CHUNK_ROWS];
-        private long chunkResolution = 1;
-        private int n;
+        private final java.util.ArrayList<Chunk> chunks = new java.util.ArrayList<>();
+        private Chunk open;
+        private int nextKnot;
         private int currentSegment = Integer.MIN_VALUE;
         private long firstLocal;
         private long lastLocal;
+        private boolean segmentHasRows;
         private int segmentFirstKnot;
 
         long[] knotLocal = new long[16];
@@ -212,41 +238,96 @@ public final class CorrectionModel {
                 finishSegment();
                 currentSegment = row.segment();
                 segmentFirstKnot = knots;
+                segmentHasRows = false;
                 filter.reset();
-                firstLocal = row.localNanos();
             }
             // Only rows the live tracker used; outliers and slow rows stay out of the map too.
             double weight = filter.offer(row.roundTripNanos(), row.resolutionNanos());
             if (weight <= 0 || !(row.verdict() == SampleVerdict.ACCEPTED || row.verdict() == SampleVerdict.STEP)) {
                 return;
             }
-            if (n == 0 && knots == segmentFirstKnot) {
+            if (!segmentHasRows) {
                 firstLocal = row.localNanos();
+                segmentHasRows = true;
             }
-            x[n] = row.localNanos();
-            y[n] = row.rawOffsetNanos();
-            rtt[n] = row.roundTripNanos();
-            w[n] = weight;
-            chunkResolution = Math.max(chunkResolution, row.resolutionNanos());
+            if (open == null) {
+                open = new Chunk();
+            }
+            Chunk c = open;
+            int i = c.n;
+            c.x[i] = row.localNanos();
+            c.y[i] = row.rawOffsetNanos();
+            // The raw offset is the interval's midpoint: exchanges prove the truth within ±(rtt + resolution)/2.
+            long half = (row.roundTripNanos() + (row.resolutionNanos() > 1 ? row.resolutionNanos() : 0) + 1) / 2;
+            c.low[i] = row.rawOffsetNanos() - half;
+            c.high[i] = row.rawOffsetNanos() + half;
+            c.rtt[i] = row.roundTripNanos();
+            c.w[i] = weight;
+            c.resolution = Math.max(c.resolution, row.resolutionNanos());
+            c.weightSum += weight;
+            c.weightedX += weight * (row.localNanos() - c.x[0]);
+            c.n++;
             lastLocal = row.localNanos();
-            n++;
-            if (n == CHUNK_ROWS) {
-                finishChunk();
+            if (c.n == CHUNK_ROWS) {
+                chunks.add(c);
+                open = null;
+                fitReadyKnots(false);
             }
         }
 
-        void finishChunk() {
-            if (n == 0) {
-                return;
+        private void fitReadyKnots(boolean segmentDone) {
+            while (nextKnot < chunks.size() && (segmentDone || nextKnot + NEIGHBOURS < chunks.size())) {
+                fitKnot(nextKnot);
+                nextKnot++;
             }
-            LineFit fit = OffsetRegression.fitRobust(x, y, w, 0, n);
+            while (nextKnot - NEIGHBOURS > 0) {
+                chunks.remove(0);
+                nextKnot--;
+            }
+        }
+
+        private void fitKnot(int j) {
+            int from = Math.max(0, j - NEIGHBOURS);
+            int to = Math.min(chunks.size() - 1, j + NEIGHBOURS);
+            int n = 0;
+            for (int c = from; c <= to; c++) {
+                n += chunks.get(c).n;
+            }
+            long[] x = new long[n];
+            long[] y = new long[n];
+            long[] low = new long[n];
+            long[] high = new long[n];
+            double[] w = new double[n];
             long bestRtt = Long.MAX_VALUE;
-            for (int i = 0; i < n; i++) {
-                bestRtt = Math.min(bestRtt, rtt[i]);
+            long resolution = 1;
+            int k = 0;
+            for (int c = from; c <= to; c++) {
+                Chunk ch = chunks.get(c);
+                System.arraycopy(ch.x, 0, x, k, ch.n);
+                System.arraycopy(ch.y, 0, y, k, ch.n);
+                System.arraycopy(ch.low, 0, low, k, ch.n);
+                System.arraycopy(ch.high, 0, high, k, ch.n);
+                System.arraycopy(ch.w, 0, w, k, ch.n);
+                for (int i = 0; i < ch.n; i++) {
+                    bestRtt = Math.min(bestRtt, ch.rtt[i]);
+                }
+                resolution = Math.max(resolution, ch.resolution);
+                k += ch.n;
             }
-            double slope = Double.isFinite(fit.slopeSigmaPpm()) ? fit.slopePpm() : 0;
-            long bound = (bestRtt + 1) / 2 + (chunkResolution > 1 ? (chunkResolution + 1) / 2 : 0)
-                    + (long) Math.ceil(3 * fit.offsetSigmaNanos());
+            long at = chunks.get(j).centreNanos();
+            LineFit fit = OffsetRegression.fitRobust(x, y, w, 0, n);
+            boolean sloped = Double.isFinite(fit.slopeSigmaPpm());
+            double offset = fit.offsetAt(at);
+            double slope = sloped ? fit.slopePpm() : 0;
+            if (sloped) {
+                IntervalFit.Result sharp = IntervalFit.fit(x, low, high, 0, n, at, fit.slopePpm());
+                if (sharp != null && sharp.slackNanos() >= 0) {
+                    offset = sharp.offsetNanos();
+                    slope = sharp.slopePpm();
+                }
+            }
+            long bound = (bestRtt + 1) / 2 + (resolution > 1 ? (resolution + 1) / 2 : 0)
+                    + (long) Math.ceil(3 * fit.sigmaAt(at));
             if (knots == knotLocal.length) {
                 int size = knots * 2;
                 knotLocal = Arrays.copyOf(knotLocal, size);
@@ -256,22 +337,25 @@ public final class CorrectionModel {
                 knotSegment = Arrays.copyOf(knotSegment, size);
             }
             // Knots must be strictly increasing for interpolation.
-            long at = fit.anchorLocalNanos();
             if (knots > segmentFirstKnot && at <= knotLocal[knots - 1]) {
                 at = knotLocal[knots - 1] + 1;
             }
             knotLocal[knots] = at;
-            knotOffset[knots] = fit.offsetAt(at);
+            knotOffset[knots] = offset;
             knotSlope[knots] = slope;
             knotBound[knots] = bound;
             knotSegment[knots] = currentSegment;
             knots++;
-            n = 0;
-            chunkResolution = 1;
         }
 
         void finishSegment() {
-            finishChunk();
+            if (open != null && open.n > 0) {
+                chunks.add(open);
+            }
+            open = null;
+            fitReadyKnots(true);
+            chunks.clear();
+            nextKnot = 0;
             if (knots == segmentFirstKnot || currentSegment == Integer.MIN_VALUE) {
                 return;
             }

@@ -1,21 +1,28 @@
 package io.lockstep.correct;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Streams a CSV file and maps one timestamp column between the local and the reference clock
- * with a {@link CorrectionModel}, leaving every other byte of every row as it was. Constant
- * memory: one line at a time. Rows whose timestamp does not parse are copied unchanged and
- * reported (or stop the run when {@code failOnUnparsable}); timestamps outside the log's span
- * are handled by the {@link OutsidePolicy} and reported with their line numbers. Not
- * thread-safe; one instance per run.
+ * with a {@link CorrectionModel}, leaving every other byte of every row as it was (line
+ * endings included). Works on bytes, not characters: delimiters, quotes and digits are ASCII,
+ * and UTF-8 never uses those byte values inside other characters, so no decoding is needed.
+ * Constant memory: a fixed buffer, whatever the file's size; one line must fit in it. Rows
+ * whose timestamp does not parse are copied unchanged and reported (or stop the run when
+ * {@code failOnUnparsable}); timestamps outside the log's span are handled by the
+ * {@link OutsidePolicy} and reported with their line numbers. Not thread-safe; one instance
+ * per run.
  */
 public final class CsvCorrector {
+
+    /** Longest line accepted, in bytes. */
+    public static final int MAX_LINE_BYTES = 1 << 20;
 
     /** Thrown when a row stops the run; the message names the line and the flag that would let it pass. */
     public static final class CorrectionException extends IOException {
@@ -52,55 +59,56 @@ public final class CsvCorrector {
     }
 
     /**
-     * Corrects {@code in} into {@code out}; neither is closed.
+     * Corrects {@code in} into {@code out}; neither is closed, {@code out} is flushed.
      *
-     * @throws CorrectionException when the column is missing or a row stops the run by policy
+     * @throws CorrectionException when the column is missing, a line is too long, or a row
+     *         stops the run by policy
      */
-    public CorrectionReport correct(Reader in, Writer out) throws IOException {
-        BufferedReader reader = in instanceof BufferedReader br ? br : new BufferedReader(in, 1 << 16);
+    public CorrectionReport correct(InputStream in, OutputStream out) throws IOException {
+        LineReader lines = new LineReader(in);
         CorrectionReport report = new CorrectionReport();
-        String header = readLineKeepingEnd(reader);
-        if (header == null) {
+        if (!lines.next()) {
             throw new CorrectionException("the input is empty; expected a header line naming the column '" + column + "'");
         }
-        String eol = header.endsWith("\r\n") ? "\r\n" : "\n";
-        String headerText = stripEnd(header);
-        int index = columnIndex(headerText);
-        out.write(header.endsWith("\n") ? header : header + eol);
+        int index = columnIndex(new String(lines.buf, lines.start, lines.contentEnd - lines.start, StandardCharsets.UTF_8));
+        out.write(lines.buf, lines.start, lines.end - lines.start);
         CorrectionModel.Cursor cursor = model.cursor();
-        StringBuilder sb = new StringBuilder(256);
+        StringBuilder number = new StringBuilder(32);
+        byte[] digits = new byte[32];
         long lineNumber = 1;
-        String line;
-        while ((line = reader.readLine()) != null) {
+        while (lines.next()) {
             lineNumber++;
-            if (line.isEmpty()) {
-                out.write(eol);
+            byte[] b = lines.buf;
+            int lineStart = lines.start;
+            int contentEnd = lines.contentEnd;
+            int lineEnd = lines.end;
+            if (contentEnd == lineStart) {
+                out.write(b, lineStart, lineEnd - lineStart);
                 continue;
             }
             report.row();
-            int start = fieldStart(line, index);
-            int end = start < 0 ? -1 : fieldEnd(line, start);
-            long value;
+            int start = fieldStart(b, lineStart, contentEnd, index);
+            int end = start < 0 ? -1 : fieldEnd(b, start, contentEnd);
             int valueStart = start;
             int valueEnd = end;
+            long value;
             try {
                 if (start < 0) {
-                    throw new NumberFormatException("too few columns");
+                    throw new NumberFormatException("the line has too few columns");
                 }
-                if (end - start >= 2 && line.charAt(start) == '"' && line.charAt(end - 1) == '"') {
+                if (end - start >= 2 && b[start] == '"' && b[end - 1] == '"') {
                     valueStart++;
                     valueEnd--;
                 }
-                value = unit.parseNanos(line, valueStart, valueEnd);
+                value = unit.parseNanos(b, valueStart, valueEnd);
             } catch (RuntimeException e) {
                 if (failOnUnparsable) {
                     throw new CorrectionException("line " + lineNumber + ": cannot read '" + column + "' as a number in "
-                            + unit.name().toLowerCase(java.util.Locale.ROOT) + " (" + e.getMessage()
+                            + unit.name().toLowerCase(Locale.ROOT) + " (" + e.getMessage()
                             + "); pass --bad-rows keep to copy such rows unchanged");
                 }
                 report.unparsable(lineNumber);
-                out.write(line);
-                out.write(eol);
+                out.write(b, lineStart, lineEnd - lineStart);
                 continue;
             }
             long mapped;
@@ -115,18 +123,16 @@ public final class CsvCorrector {
             if (!covered) {
                 report.outside(lineNumber);
                 switch (outsidePolicy) {
-                    case FAIL -> throw new CorrectionException("line " + lineNumber + ": timestamp " + line.substring(
-                            valueStart, valueEnd).trim() + " is outside the offset log's span; pass --outside "
-                            + "extrapolate, keep or blank to go on");
+                    case FAIL -> throw new CorrectionException("line " + lineNumber + ": timestamp "
+                            + new String(b, valueStart, valueEnd - valueStart, StandardCharsets.UTF_8).trim()
+                            + " is outside the offset log's span; pass --outside extrapolate, keep or blank to go on");
                     case KEEP -> {
-                        out.write(line);
-                        out.write(eol);
+                        out.write(b, lineStart, lineEnd - lineStart);
                         continue;
                     }
                     case BLANK -> {
-                        sb.setLength(0);
-                        sb.append(line, 0, start).append(line, end, line.length()).append(eol);
-                        out.append(sb);
+                        out.write(b, lineStart, start - lineStart);
+                        out.write(b, end, lineEnd - end);
                         continue;
                     }
                     case EXTRAPOLATE -> {
@@ -134,11 +140,15 @@ public final class CsvCorrector {
                 }
             }
             report.corrected(cursor.boundNanos());
-            sb.setLength(0);
-            sb.append(line, 0, valueStart);
-            unit.format(mapped, sb);
-            sb.append(line, valueEnd, line.length()).append(eol);
-            out.append(sb);
+            number.setLength(0);
+            unit.format(mapped, number);
+            int len = number.length();
+            for (int i = 0; i < len; i++) {
+                digits[i] = (byte) number.charAt(i);
+            }
+            out.write(b, lineStart, valueStart - lineStart);
+            out.write(digits, 0, len);
+            out.write(b, valueEnd, lineEnd - valueEnd);
         }
         out.flush();
         return report;
@@ -146,18 +156,19 @@ public final class CsvCorrector {
 
     private int columnIndex(String header) throws CorrectionException {
         List<String> names = new ArrayList<>();
+        byte[] b = header.getBytes(StandardCharsets.UTF_8);
         int i = 0;
         while (true) {
-            int end = fieldEnd(header, i);
-            String name = header.substring(i, end).trim();
+            int end = fieldEnd(b, i, b.length);
+            String name = new String(b, i, end - i, StandardCharsets.UTF_8).trim();
             if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
                 name = name.substring(1, name.length() - 1).replace("\"\"", "\"");
             }
-            if (i == 0 && name.startsWith("\uFEFF")) {
+            if (names.isEmpty() && name.startsWith("\uFEFF")) {
                 name = name.substring(1);
             }
             names.add(name);
-            if (end >= header.length()) {
+            if (end >= b.length) {
                 break;
             }
             i = end + 1;
@@ -169,12 +180,12 @@ public final class CsvCorrector {
         return index;
     }
 
-    /** Start of field {@code index}, or -1 when the line has fewer fields. */
-    private static int fieldStart(String line, int index) {
-        int pos = 0;
+    /** Start of field {@code index} within {@code [from, to)}, or -1 when the line has fewer fields. */
+    private static int fieldStart(byte[] b, int from, int to, int index) {
+        int pos = from;
         for (int f = 0; f < index; f++) {
-            int end = fieldEnd(line, pos);
-            if (end >= line.length()) {
+            int end = fieldEnd(b, pos, to);
+            if (end >= to) {
                 return -1;
             }
             pos = end + 1;
@@ -183,14 +194,13 @@ public final class CsvCorrector {
     }
 
     /** End (exclusive) of the field starting at {@code start}, honouring double quotes. */
-    private static int fieldEnd(String line, int start) {
+    private static int fieldEnd(byte[] b, int start, int to) {
         int i = start;
-        int n = line.length();
-        if (i < n && line.charAt(i) == '"') {
+        if (i < to && b[i] == '"') {
             i++;
-            while (i < n) {
-                if (line.charAt(i) == '"') {
-                    if (i + 1 < n && line.charAt(i + 1) == '"') {
+            while (i < to) {
+                if (b[i] == '"') {
+                    if (i + 1 < to && b[i + 1] == '"') {
                         i += 2;
                         continue;
                     }
@@ -200,29 +210,69 @@ public final class CsvCorrector {
                 i++;
             }
         }
-        while (i < n && line.charAt(i) != ',') {
+        while (i < to && b[i] != ',') {
             i++;
         }
         return i;
     }
 
-    private static String readLineKeepingEnd(BufferedReader reader) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        int c;
-        while ((c = reader.read()) >= 0) {
-            sb.append((char) c);
-            if (c == '\n') {
-                break;
+    /** Splits a byte stream into lines in one reusable buffer; not thread-safe. */
+    private static final class LineReader {
+        private final InputStream in;
+        byte[] buf = new byte[1 << 20];
+        private int filled;
+        private int pos;
+        private boolean eof;
+        int start;
+        int contentEnd;
+        int end;
+
+        LineReader(InputStream in) {
+            this.in = in;
+        }
+
+        /** Advances to the next line: {@code [start, contentEnd)} without, {@code [start, end)} with its line break. */
+        boolean next() throws IOException {
+            int scan = pos;
+            while (true) {
+                for (int i = scan; i < filled; i++) {
+                    if (buf[i] == '\n') {
+                        start = pos;
+                        end = i + 1;
+                        contentEnd = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
+                        pos = end;
+                        return true;
+                    }
+                }
+                if (eof) {
+                    if (pos == filled) {
+                        return false;
+                    }
+                    start = pos;
+                    end = filled;
+                    contentEnd = filled > pos && buf[filled - 1] == '\r' ? filled - 1 : filled;
+                    pos = filled;
+                    return true;
+                }
+                scan = filled - pos;
+                if (pos > 0) {
+                    System.arraycopy(buf, pos, buf, 0, filled - pos);
+                    filled -= pos;
+                    pos = 0;
+                }
+                if (filled == buf.length) {
+                    if (buf.length >= MAX_LINE_BYTES * 2) {
+                        throw new CorrectionException("a line is longer than " + MAX_LINE_BYTES + " bytes; is this a CSV file?");
+                    }
+                    buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+                }
+                int n = in.read(buf, filled, buf.length - filled);
+                if (n < 0) {
+                    eof = true;
+                } else {
+                    filled += n;
+                }
             }
         }
-        return sb.length() == 0 ? null : sb.toString();
-    }
-
-    private static String stripEnd(String line) {
-        int end = line.length();
-        while (end > 0 && (line.charAt(end - 1) == '\n' || line.charAt(end - 1) == '\r')) {
-            end--;
-        }
-        return line.substring(0, end);
     }
 }

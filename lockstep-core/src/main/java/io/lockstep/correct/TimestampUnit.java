@@ -103,6 +103,34 @@ public enum TimestampUnit {
         return negative ? -nanos : nanos;
     }
 
+    /** As {@link #parseNanos(CharSequence, int, int)} for ASCII digits in {@code bytes[from, to)}. */
+    public long parseNanos(byte[] bytes, int from, int to) {
+        return parseNanos(new AsciiSequence(bytes), from, to);
+    }
+
+    /** A zero-copy view of ASCII bytes as characters, so parsing needs no decoding. */
+    private record AsciiSequence(byte[] bytes) implements CharSequence {
+        @Override
+        public int length() {
+            return bytes.length;
+        }
+
+        @Override
+        public char charAt(int index) {
+            return (char) (bytes[index] & 0xff);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new String(bytes, start, end - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+
+        @Override
+        public String toString() {
+            return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
     /** Appends {@code nanos} in this unit with all its nanoseconds. */
     public void format(long nanos, StringBuilder out) {
         if (decimals == 0) {

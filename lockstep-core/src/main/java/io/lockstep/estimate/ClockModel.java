@@ -11,7 +11,10 @@ package io.lockstep.estimate;
  *   <li>half the best round trip in the window plus half the remote's resolution: a path
  *       asymmetry can bias every two-way sample by up to that much, and no estimator can see it;</li>
  *   <li>three standard uncertainties of the fitted line at {@code t}, which grow with the
- *       distance from the data as {@code |t − anchor| × σ_drift} (holdover).</li>
+ *       distance from the data as {@code |t − anchor| × σ_drift}, and with frequency wander: a
+ *       random walk of rate {@code q} (ppm²/s) adds {@code q·|t − anchor|³/3} to the offset's
+ *       variance (the fitted drift is the frequency near the anchor). The tracker measures an upper limit of {@code q} from how
+ *       much the drift of successive blocks of samples differs (holdover).</li>
  * </ul>
  * Before a drift could be fitted, the drift is taken as 0 with an uncertainty of
  * {@value #UNKNOWN_DRIFT_SIGMA_PPM} ppm: two consumer crystals within their ±50 ppm tolerance.
@@ -28,10 +31,20 @@ package io.lockstep.estimate;
  * @param firstSampleLocalNanos local time of the oldest sample in the window
  * @param segment              segment number; increments at each detected step
  * @param driftKnown           true once the drift was fitted from enough samples
+ * @param wanderPpm2PerSecond  upper limit of the frequency random walk's rate {@code q} (ppm² per
+ *                             second) seen in the data; 0 before it could be measured
  */
 public record ClockModel(long anchorLocalNanos, double offsetNanos, double driftPpm, double offsetSigmaNanos,
                          double driftSigmaPpm, long asymmetryBoundNanos, long lastSampleLocalNanos, int samples,
-                         long firstSampleLocalNanos, int segment, boolean driftKnown) {
+                         long firstSampleLocalNanos, int segment, boolean driftKnown, double wanderPpm2PerSecond) {
+
+    /** A model without a wander measurement. */
+    public ClockModel(long anchorLocalNanos, double offsetNanos, double driftPpm, double offsetSigmaNanos,
+                      double driftSigmaPpm, long asymmetryBoundNanos, long lastSampleLocalNanos, int samples,
+                      long firstSampleLocalNanos, int segment, boolean driftKnown) {
+        this(anchorLocalNanos, offsetNanos, driftPpm, offsetSigmaNanos, driftSigmaPpm, asymmetryBoundNanos,
+                lastSampleLocalNanos, samples, firstSampleLocalNanos, segment, driftKnown, 0);
+    }
 
     /** Drift uncertainty assumed before any was fitted (ppm). */
     public static final double UNKNOWN_DRIFT_SIGMA_PPM = 100;
@@ -48,7 +61,11 @@ public record ClockModel(long anchorLocalNanos, double offsetNanos, double drift
     public double sigmaAtNanos(long localNanos) {
         double drift = Double.isFinite(driftSigmaPpm) ? driftSigmaPpm : UNKNOWN_DRIFT_SIGMA_PPM;
         double fromDrift = drift * 1e-6 * (localNanos - anchorLocalNanos);
-        return Math.sqrt(offsetSigmaNanos * offsetSigmaNanos + fromDrift * fromDrift);
+        // The fitted drift is the window's mean frequency, i.e. the frequency near the anchor, so
+        // the wander is counted from there. q·age³/3 is in ppm²·s², i.e. µs²; ×1e6 makes it ns².
+        double ageSeconds = Math.abs(localNanos - anchorLocalNanos) * 1e-9;
+        double wander = wanderPpm2PerSecond * ageSeconds * ageSeconds * ageSeconds / 3 * 1e6;
+        return Math.sqrt(offsetSigmaNanos * offsetSigmaNanos + fromDrift * fromDrift + wander);
     }
 
     /** The truth lies within {@code offsetAtNanos(t) ± errorBoundAtNanos(t)}. */

@@ -11,8 +11,10 @@ import java.util.List;
  * by the {@link StepDetector} (outliers are held back, confirmed steps start a new segment);
  * accepted samples join the segment's window, which a weighted {@link OffsetRegression} fits
  * and a {@link RunsTest} on the residual signs shortens whenever the straight line no longer
- * fits (the frequency wandered). After a step the previous drift is carried over until the new
- * segment has enough samples of its own. Not thread-safe: one thread feeds it; publish the
+ * fits (the frequency wandered). Once the drift is known, the {@link IntervalFit} through the
+ * same window's causality intervals sharpens the line (keeping the regression's
+ * uncertainties). After a step the previous drift is carried over until the new segment has
+ * enough samples of its own. Not thread-safe: one thread feeds it; publish the
  * immutable {@link ClockModel} to readers.
  */
 public final class OffsetTracker {
@@ -35,6 +37,8 @@ public final class OffsetTracker {
     private long[] x;
     private long[] y;
     private long[] rtt;
+    private long[] low;
+    private long[] high;
     private long[] resolution;
     private double[] w;
     private double[] residual;
@@ -42,6 +46,11 @@ public final class OffsetTracker {
     private int end;
 
     private int segment;
+    private int sinceBlock;
+    private double previousBlockDriftPpm = Double.NaN;
+    private long previousBlockCentreNanos;
+    private double wanderSum;
+    private long wanderPairs;
     private LineFit lastFit;
     private LineFit priorDrift;
     private ClockModel model;
@@ -61,6 +70,8 @@ public final class OffsetTracker {
         x = new long[capacity];
         y = new long[capacity];
         rtt = new long[capacity];
+        low = new long[capacity];
+        high = new long[capacity];
         resolution = new long[capacity];
         w = new double[capacity];
         residual = new double[capacity];
@@ -127,6 +138,42 @@ public final class OffsetTracker {
         return s.localSendWallNanos() + (s.localReceiveWallNanos() - s.localSendWallNanos()) / 2;
     }
 
+    /** Samples per block whose drifts are compared to bound the frequency wander. */
+    static final int WANDER_BLOCK = 256;
+
+    /**
+     * Every {@value #WANDER_BLOCK} accepted samples, fits the drift of just that block and
+     * compares it with the previous block's: {@code (Δdrift)²/Δt} over successive blocks
+     * estimates the random walk's rate {@code q} plus the blocks' own measurement noise, so its
+     * running mean is an upper limit of the wander, never an underestimate.
+     */
+    private void measureWander() {
+        if (++sinceBlock < WANDER_BLOCK || end - start < WANDER_BLOCK) {
+            return;
+        }
+        sinceBlock = 0;
+        int from = end - WANDER_BLOCK;
+        LineFit ls = OffsetRegression.fit(x, y, w, from, end);
+        if (ls == null || !Double.isFinite(ls.slopeSigmaPpm())) {
+            return;
+        }
+        IntervalFit.Result r = IntervalFit.fit(x, low, high, from, end, ls.anchorLocalNanos(), ls.slopePpm());
+        double drift = r != null && r.slackNanos() >= 0 ? r.slopePpm() : ls.slopePpm();
+        long centre = ls.anchorLocalNanos();
+        if (!Double.isNaN(previousBlockDriftPpm) && centre > previousBlockCentreNanos) {
+            double d = drift - previousBlockDriftPpm;
+            wanderSum += d * d / ((centre - previousBlockCentreNanos) * 1e-9);
+            wanderPairs++;
+        }
+        previousBlockDriftPpm = drift;
+        previousBlockCentreNanos = centre;
+    }
+
+    /** Upper limit of the frequency random walk's rate (ppm²/s) measured so far; 0 before two blocks. */
+    public double wanderPpm2PerSecond() {
+        return wanderPairs == 0 ? 0 : wanderSum / wanderPairs;
+    }
+
     private void startSegment() {
         if (lastFit != null && model.driftKnown()) {
             priorDrift = lastFit;
@@ -134,6 +181,9 @@ public final class OffsetTracker {
         segment++;
         start = 0;
         end = 0;
+        // A step breaks the block sequence; the wander measured so far still describes the oscillators.
+        previousBlockDriftPpm = Double.NaN;
+        sinceBlock = 0;
     }
 
     private void append(TimeSample s, double weight) {
@@ -142,6 +192,8 @@ public final class OffsetTracker {
             System.arraycopy(x, start, x, 0, keep);
             System.arraycopy(y, start, y, 0, keep);
             System.arraycopy(rtt, start, rtt, 0, keep);
+            System.arraycopy(low, start, low, 0, keep);
+            System.arraycopy(high, start, high, 0, keep);
             System.arraycopy(resolution, start, resolution, 0, keep);
             System.arraycopy(w, start, w, 0, keep);
             start = 0;
@@ -150,6 +202,8 @@ public final class OffsetTracker {
         x[end] = localMidNanos(s);
         y[end] = s.offsetNanos();
         rtt[end] = Math.max(0, s.roundTripNanos());
+        low[end] = s.minOffsetNanos();
+        high[end] = s.maxOffsetNanos();
         resolution[end] = s.remoteResolutionNanos();
         w[end] = weight;
         end++;
@@ -169,8 +223,12 @@ public final class OffsetTracker {
         } else {
             fit = chooseWindow();
             driftKnown = fit.samples() >= MIN_DRIFT_SAMPLES && Double.isFinite(fit.slopeSigmaPpm());
+            if (driftKnown) {
+                fit = sharpen(fit);
+            }
         }
         lastFit = fit;
+        measureWander();
         long bestRtt = Long.MAX_VALUE;
         long res = 1;
         for (int i = start; i < end; i++) {
@@ -179,7 +237,22 @@ public final class OffsetTracker {
         }
         long asymmetryBound = (bestRtt + 1) / 2 + (res > 1 ? (res + 1) / 2 : 0);
         model = new ClockModel(fit.anchorLocalNanos(), fit.offsetNanos(), fit.slopePpm(), fit.offsetSigmaNanos(),
-                fit.slopeSigmaPpm(), asymmetryBound, x[end - 1], n, x[start], segment, driftKnown);
+                fit.slopeSigmaPpm(), asymmetryBound, x[end - 1], n, x[start], segment, driftKnown,
+                wanderPpm2PerSecond());
+    }
+
+    /**
+     * Replaces the least-squares line by the {@link IntervalFit} through the same window when
+     * a straight line passes through every causality interval; keeps the least-squares
+     * uncertainties, which stay an honest (if cautious) description of the scatter.
+     */
+    private LineFit sharpen(LineFit ls) {
+        IntervalFit.Result r = IntervalFit.fit(x, low, high, start, end, ls.anchorLocalNanos(), ls.slopePpm());
+        if (r == null || r.slackNanos() < 0) {
+            return ls;
+        }
+        return new LineFit(ls.anchorLocalNanos(), r.offsetNanos(), r.slopePpm(), ls.offsetSigmaNanos(),
+                ls.slopeSigmaPpm(), ls.samples(), ls.firstLocalNanos(), ls.lastLocalNanos());
     }
 
     /**
@@ -222,11 +295,6 @@ public final class OffsetTracker {
             }
             start = end - n / 2;
         }
-    }
-
-    /** For tests: the window's sample count. */
-    int windowSize() {
-        return end - start;
     }
 
     @Override

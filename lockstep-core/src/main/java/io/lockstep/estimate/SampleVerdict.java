@@ -1,6 +1,6 @@
 package io.lockstep.estimate;
 
-/** What the tracker made of one exchange. */
+/** What the tracker made of one exchange. Immutable. */
 public enum SampleVerdict {
     /** Used in the model. */
     ACCEPTED,

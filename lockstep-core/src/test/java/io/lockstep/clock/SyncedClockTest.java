@@ -52,4 +52,31 @@ class SyncedClockTest {
         // Answers keep coming but none usable for 20 holdover thresholds: the model is stale.
         assertEquals(ClockState.HOLDOVER, clock.state());
     }
+
+    @Test
+    void readersNeverSeeAMixOfTwoModels() throws InterruptedException {
+        VirtualTimeSource local = new VirtualTimeSource();
+        SyncedClock clock = new SyncedClock(local, 3 * S);
+        long t = local.wallNanos();
+        // Two models that agree only with themselves: offset and segment change together.
+        ClockModel a = new ClockModel(t, 1_000_000, 0, 10, 0.001, 1_000, t, 100, t, 0, true);
+        ClockModel b = new ClockModel(t, 2_000_000, 0, 10, 0.001, 2_000, t, 100, t, 1, true);
+        clock.update(a);
+        java.util.concurrent.atomic.AtomicBoolean torn = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread reader = new Thread(() -> {
+            for (int i = 0; i < 200_000; i++) {
+                ClockModel m = clock.model();
+                long offset = m.offsetAtNanos(t);
+                if (offset != 1_000_000L * (m.segment() + 1) || clock.state() != ClockState.SYNCED) {
+                    torn.set(true);
+                }
+            }
+        });
+        reader.start();
+        for (int i = 0; i < 200_000 && reader.isAlive(); i++) {
+            clock.update(i % 2 == 0 ? b : a);
+        }
+        reader.join();
+        assertTrue(!torn.get());
+    }
 }

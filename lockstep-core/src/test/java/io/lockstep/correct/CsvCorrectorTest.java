@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -29,6 +30,10 @@ class CsvCorrectorTest {
 
     @TempDir
     Path dir;
+
+    private static ByteArrayInputStream in(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
+    }
 
     /** Tracks a synthetic remote for {@code seconds} (a 1 s step at {@code stepAt}) and logs every sample. */
     private Path writeLog(SyntheticStream stream, int seconds, int stepAt) throws IOException {
@@ -69,11 +74,11 @@ class CsvCorrectorTest {
             times[i] = t;
             in.append("abc,").append(t).append(",\"1,5\"\n");
         }
-        StringWriter out = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         CorrectionReport r = new CsvCorrector(model, "timestamp [ns]", TimestampUnit.NS, false, OutsidePolicy.FAIL,
-                true).correct(new StringReader(in.toString()), out);
+                true).correct(in(in.toString()), out);
         assertEquals(500, r.corrected());
-        String[] lines = out.toString().split("\n");
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
         assertEquals("recording id,timestamp [ns],x", lines[0]);
         for (int i = 0; i < times.length; i++) {
             String[] f = lines[i + 1].split(",", 3);
@@ -94,24 +99,24 @@ class CsvCorrectorTest {
         String in = "t_s,v\r\n" + start + ",1\r\nnonsense,2\r\n" + (start + 10_000) + ",3\r\n" + (start + 1) + ",4\r\n";
 
         CsvCorrector strict = new CsvCorrector(model, "t_s", TimestampUnit.S, false, OutsidePolicy.FAIL, false);
-        IOException e = assertThrows(IOException.class, () -> strict.correct(new StringReader(in), new StringWriter()));
+        IOException e = assertThrows(IOException.class, () -> strict.correct(in(in), new ByteArrayOutputStream()));
         assertTrue(e.getMessage().startsWith("line 4:"), e.getMessage());
 
-        StringWriter out = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         CorrectionReport r = new CsvCorrector(model, "t_s", TimestampUnit.S, false, OutsidePolicy.KEEP, false)
-                .correct(new StringReader(in), out);
+                .correct(in(in), out);
         assertEquals(List.of(3L), r.unparsableLines());
         assertEquals(List.of(4L), r.outsideLines());
         assertEquals(2, r.corrected());
-        String[] lines = out.toString().split("\r\n");
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\r\n");
         assertEquals("nonsense,2", lines[2]);
         assertEquals(in.split("\r\n")[3], lines[3]);
         assertTrue(lines[1].matches("\\d+\\.\\d{9},1"), lines[1]);
 
-        StringWriter blank = new StringWriter();
+        ByteArrayOutputStream blank = new ByteArrayOutputStream();
         new CsvCorrector(model, "t_s", TimestampUnit.S, false, OutsidePolicy.BLANK, false)
-                .correct(new StringReader(in), blank);
-        assertEquals(",3", blank.toString().split("\r\n")[3]);
+                .correct(in(in), blank);
+        assertEquals(",3", blank.toString(StandardCharsets.UTF_8).split("\r\n")[3]);
     }
 
     @Test
@@ -119,14 +124,40 @@ class CsvCorrectorTest {
         SyntheticStream stream = new SyntheticStream(23, 40_000_000, -12, 300_000, 200_000, 1);
         CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 600, -1));
         long local = T0 + 300 * S;
-        StringWriter forward = new StringWriter();
+        ByteArrayOutputStream forward = new ByteArrayOutputStream();
         new CsvCorrector(model, "t", TimestampUnit.NS, false, OutsidePolicy.FAIL, true)
-                .correct(new StringReader("t\n" + local + "\n"), forward);
-        long reference = Long.parseLong(forward.toString().split("\n")[1]);
-        StringWriter back = new StringWriter();
+                .correct(in("t\n" + local + "\n"), forward);
+        long reference = Long.parseLong(forward.toString(StandardCharsets.UTF_8).split("\n")[1]);
+        ByteArrayOutputStream back = new ByteArrayOutputStream();
         new CsvCorrector(model, "t", TimestampUnit.NS, true, OutsidePolicy.FAIL, true)
-                .correct(new StringReader("t\n" + reference + "\n"), back);
-        assertEquals(local, Long.parseLong(back.toString().split("\n")[1]), 2);
+                .correct(in("t\n" + reference + "\n"), back);
+        assertEquals(local, Long.parseLong(back.toString(StandardCharsets.UTF_8).split("\n")[1]), 2);
+    }
+
+    @Test
+    void linesSplitAcrossReadsAndLineEndingsSurviveByteForByte() throws IOException {
+        SyntheticStream stream = new SyntheticStream(25, 0, 3, 300_000, 200_000, 1);
+        CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 200, -1));
+        StringBuilder text = new StringBuilder("\uFEFFé,t_us\r\n");
+        for (int i = 0; i < 50; i++) {
+            text.append("\"ü,").append(i).append("\",").append((T0 + (20 + i) * S) / 1000).append(i % 2 == 0 ? "\r\n" : "\n");
+        }
+        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream whole = new ByteArrayOutputStream();
+        new CsvCorrector(model, "t_us", TimestampUnit.US, false, OutsidePolicy.FAIL, true).correct(in(text.toString()), whole);
+        ByteArrayOutputStream trickled = new ByteArrayOutputStream();
+        java.io.InputStream slow = new java.io.FilterInputStream(new ByteArrayInputStream(bytes)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return super.read(b, off, Math.min(len, 3));
+            }
+        };
+        new CsvCorrector(model, "t_us", TimestampUnit.US, false, OutsidePolicy.FAIL, true).correct(slow, trickled);
+        assertEquals(whole.toString(StandardCharsets.UTF_8), trickled.toString(StandardCharsets.UTF_8));
+        String[] lines = whole.toString(StandardCharsets.UTF_8).split("\n", -1);
+        assertEquals("\uFEFFé,t_us\r", lines[0]);
+        assertTrue(lines[1].matches("\"ü,0\",\\d+\\.\\d{3}\r"), lines[1]);
+        assertTrue(lines[2].matches("\"ü,1\",\\d+\\.\\d{3}"), lines[2]);
     }
 
     @Test
@@ -134,8 +165,8 @@ class CsvCorrectorTest {
         SyntheticStream stream = new SyntheticStream(24, 0, 0, 300_000, 200_000, 1);
         CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 100, -1));
         IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "timestamp [ns]",
-                TimestampUnit.NS, false, OutsidePolicy.FAIL, true).correct(new StringReader("a,b\n1,2\n"),
-                new StringWriter()));
+                TimestampUnit.NS, false, OutsidePolicy.FAIL, true).correct(in("a,b\n1,2\n"),
+                new ByteArrayOutputStream()));
         assertTrue(e.getMessage().contains("no column named 'timestamp [ns]'"), e.getMessage());
     }
 }

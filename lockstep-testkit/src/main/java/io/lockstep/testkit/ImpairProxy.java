@@ -36,14 +36,17 @@ import java.util.concurrent.locks.LockSupport;
  * their order, so later chunks queue behind it (head-of-line blocking, as in real TCP).
  *
  * <p>Thread-safe; it runs its own threads (one receiver per socket, one scheduler for UDP,
- * a reader and a writer per direction of each TCP connection) until {@link #close()}.
+ * a reader and a writer per direction of each TCP connection) until {@link #close()}. UDP
+ * sessions (one upstream socket per client address) last until the proxy closes, at most
+ * {@value #MAX_UDP_SESSIONS} of them; TCP connections are released when both directions end.
  */
 public final class ImpairProxy implements Closeable {
 
     /** Extra delay of a TCP chunk the model says was lost (the minimum retransmission timeout). */
     public static final long TCP_RETRANSMIT_NANOS = 200_000_000L;
 
-    private static final int MAX_UDP_SESSIONS = 1024;
+    /** Most client addresses a UDP proxy keeps an upstream socket for. */
+    public static final int MAX_UDP_SESSIONS = 1024;
 
     private final SimLink link;
     private final long originNanos = System.nanoTime();
@@ -221,16 +224,28 @@ public final class ImpairProxy implements Closeable {
                 client.setTcpNoDelay(true);
                 upstream.setTcpNoDelay(true);
                 upstream.connect(target, 5_000);
-                pipe(client, upstream, true);
-                pipe(upstream, client, false);
+                AtomicLong openDirections = new AtomicLong(2);
+                Runnable directionDone = () -> {
+                    if (openDirections.decrementAndGet() == 0) {
+                        closeConnection(client, upstream);
+                    }
+                };
+                pipe(client, upstream, true, directionDone);
+                pipe(upstream, client, false, directionDone);
             } catch (IOException e) {
-                closeQuietly(client);
-                closeQuietly(upstream);
+                closeConnection(client, upstream);
             }
         }
     }
 
-    private void pipe(Socket from, Socket to, boolean request) throws IOException {
+    private void closeConnection(Socket a, Socket b) {
+        closeQuietly(a);
+        closeQuietly(b);
+        resources.remove(a);
+        resources.remove(b);
+    }
+
+    private void pipe(Socket from, Socket to, boolean request, Runnable done) throws IOException {
         InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream();
         BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
@@ -261,6 +276,7 @@ public final class ImpairProxy implements Closeable {
                     Chunk c = queue.take();
                     if (c == END) {
                         to.shutdownOutput();
+                        done.run();
                         return;
                     }
                     long wait;
@@ -272,8 +288,7 @@ public final class ImpairProxy implements Closeable {
                     forwarded.incrementAndGet();
                 }
             } catch (IOException | InterruptedException e) {
-                closeQuietly(from);
-                closeQuietly(to);
+                closeConnection(from, to);
             }
         });
     }

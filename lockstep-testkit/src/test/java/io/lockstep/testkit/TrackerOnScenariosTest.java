@@ -91,6 +91,28 @@ class TrackerOnScenariosTest {
     }
 
     @Test
+    void holdoverBoundsCoverAWanderingOscillatorForAnHour() {
+        for (long seed = 1; seed <= 3; seed++) {
+            Scenario s = Scenario.of("rpi", LinkModel.wiredLan(), 20, 40 + seed).withWander(0.001);
+            ScenarioRun run = new ScenarioRun(s);
+            OffsetTracker tracker = new OffsetTracker();
+            for (ScenarioSample x : run.samples()) {
+                if (!x.dropped()) {
+                    tracker.add(x.sample());
+                }
+            }
+            ClockModel m = tracker.model();
+            assertTrue(tracker.wanderPpm2PerSecond() > 0);
+            for (long age : new long[] {600 * S, 3000 * S}) {
+                ScenarioSample later = run.truthAfter(age);
+                long error = m.offsetAtNanos(later.localWallNanos()) - later.trueOffsetNanos();
+                assertTrue(Math.abs(error) <= m.errorBoundAtNanos(later.localWallNanos()),
+                        "seed " + seed + " error " + error + " bound " + m.errorBoundAtNanos(later.localWallNanos()));
+            }
+        }
+    }
+
+    @Test
     void verdictsAreReported() {
         OffsetTracker tracker = new OffsetTracker();
         int delayed = 0;

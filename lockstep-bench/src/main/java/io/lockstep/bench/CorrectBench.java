@@ -1,0 +1,152 @@
+package io.lockstep.bench;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+
+import io.lockstep.clock.ClockTracker;
+import io.lockstep.clock.OffsetLog;
+import io.lockstep.correct.CorrectionModel;
+import io.lockstep.correct.CorrectionReport;
+import io.lockstep.correct.CsvCorrector;
+import io.lockstep.correct.OutsidePolicy;
+import io.lockstep.correct.TimestampUnit;
+import io.lockstep.testkit.Scenario;
+import io.lockstep.testkit.ScenarioRun;
+import io.lockstep.testkit.Scenarios;
+
+/**
+ * {@code lockstep bench correct}: tracks a simulated device for an hour (virtual time), writes
+ * the offset log, then corrects a Pupil Labs Neon-like gaze export of device timestamps and
+ * reports throughput (rows/s, MB/s) and the error of the corrected timestamps against the
+ * simulation's truth. Temporary files only; prints a table, never passes or fails. Stateless.
+ */
+public final class CorrectBench {
+
+    private static final long S = 1_000_000_000L;
+
+    private CorrectBench() {
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @param args {@code [--rows N] [--scenario INDEX]} (scenarios as in {@code bench tracking}, 0 = wired LAN)
+     * @return 0
+     */
+    public static int run(PrintStream out, String... args) {
+        int rows = 2_000_000;
+        int scenarioIndex = 1;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rows" -> rows = Integer.parseInt(value(args, ++i, "--rows"));
+                case "--scenario" -> scenarioIndex = Integer.parseInt(value(args, ++i, "--scenario"));
+                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' (use --rows N, --scenario INDEX)");
+            }
+        }
+        try {
+            return measure(out, rows, Scenarios.tracking(1).get(scenarioIndex));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int measure(PrintStream out, int rows, Scenario scenario) throws IOException {
+        Path dir = Files.createTempDirectory("lockstep-bench-correct");
+        try {
+            Path log = dir.resolve("offsets.csv");
+            ScenarioRun run = new ScenarioRun(scenario);
+            long localAtTrueZero = run.localClock().wallNanos() - run.truth().monoNanos();
+            try (OffsetLog offsets = OffsetLog.openAppend(log)) {
+                ClockTracker tracker = new ClockTracker(run.probe(), run.localClock(), S, 0);
+                for (int i = 0; i < 3600; i++) {
+                    run.truth().advance(i * S - run.truth().monoNanos());
+                    offsets.append(tracker.sampleOnce());
+                }
+            }
+            // Device timestamps between minute 1 and minute 59, evenly spaced.
+            Path in = dir.resolve("gaze.csv");
+            long step = 3480 * S / rows;
+            try (OutputStream w = new BufferedOutputStream(Files.newOutputStream(in), 1 << 20)) {
+                w.write("section id,recording id,timestamp [ns],gaze x [px],gaze y [px],worn,fixation id,blink id\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                StringBuilder sb = new StringBuilder(128);
+                for (int i = 0; i < rows; i++) {
+                    sb.setLength(0);
+                    sb.append("5b1e7c4d,9f0a2b3c,").append(localAtTrueZero + 60 * S + i * step).append(',')
+                            .append(800 + i % 97).append(".125,").append(600 - i % 89).append(".5,1.0,")
+                            .append(i / 50).append(",\n");
+                    w.write(sb.toString().getBytes(StandardCharsets.US_ASCII));
+                }
+            }
+            long bytes = Files.size(in);
+            Path corrected = dir.resolve("gaze-ref.csv");
+            long started = System.nanoTime();
+            CorrectionModel model = CorrectionModel.fromLog(log);
+            long modelled = System.nanoTime();
+            CorrectionReport report;
+            try (InputStream r = Files.newInputStream(in);
+                 OutputStream w = new BufferedOutputStream(Files.newOutputStream(corrected), 1 << 20)) {
+                report = new CsvCorrector(model, "timestamp [ns]", TimestampUnit.NS, false, OutsidePolicy.FAIL, true)
+                        .correct(r, w);
+            }
+            long done = System.nanoTime();
+            // Accuracy: every 1000th row against the truth.
+            double maxErrorNanos = 0;
+            double sumSq = 0;
+            int checked = 0;
+            try (var lines = Files.lines(corrected)) {
+                var it = lines.skip(1).iterator();
+                for (int i = 0; it.hasNext(); i++) {
+                    String line = it.next();
+                    if (i % 1000 != 0) {
+                        continue;
+                    }
+                    long trueMono = 60 * S + i * step;
+                    long reference = Long.parseLong(line.split(",", 4)[2]);
+                    long truth = localAtTrueZero + trueMono - run.simulatedProbe().trueOffsetAtNanos(trueMono);
+                    double e = reference - truth;
+                    maxErrorNanos = Math.max(maxErrorNanos, Math.abs(e));
+                    sumSq += e * e;
+                    checked++;
+                }
+            }
+            double seconds = (done - modelled) / 1e9;
+            out.printf(Locale.ROOT, "Correction of a Neon-like gaze export against a 1 h offset log (%s, seed 1)%n",
+                    scenario.name());
+            String fmt = "%-10s %-10s %-12s %-10s %-10s %-12s %-12s %-12s%n";
+            out.printf(Locale.ROOT, fmt, "rows", "MB", "model ms", "seconds", "rows/s", "MB/s", "rms err us",
+                    "max err us");
+            out.printf(Locale.ROOT, fmt, rows, String.format(Locale.ROOT, "%.1f", bytes / 1e6),
+                    String.format(Locale.ROOT, "%.1f", (modelled - started) / 1e6), String.format(Locale.ROOT, "%.2f", seconds),
+                    String.format(Locale.ROOT, "%.0f", rows / seconds),
+                    String.format(Locale.ROOT, "%.0f", bytes / 1e6 / seconds),
+                    String.format(Locale.ROOT, "%.2f", Math.sqrt(sumSq / checked) / 1e3),
+                    String.format(Locale.ROOT, "%.2f", maxErrorNanos / 1e3));
+            out.printf(Locale.ROOT, "error bound reported by the model: at most %.1f us; %d rows outside the log's span%n",
+                    report.maxBoundNanos() / 1e3, report.outside());
+            return 0;
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path p : (Iterable<Path>) files::iterator) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+}
