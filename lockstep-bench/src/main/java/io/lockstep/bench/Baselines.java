@@ -134,7 +134,7 @@ final class Baselines {
             @Override
             public double driftPpm() {
                 ClockModel m = tracker.model();
-                return m.driftPpm();
+                return m.offsetRatePpm();
             }
 
             @Override

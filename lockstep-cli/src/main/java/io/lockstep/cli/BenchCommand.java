@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table.",
-        subcommands = {BenchCommand.Echo.class, BenchCommand.Tracking.class})
+        subcommands = {BenchCommand.Echo.class, BenchCommand.Tracking.class, BenchCommand.Correct.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -103,6 +103,28 @@ final class BenchCommand implements Runnable {
                 args.add(only);
             }
             int code = io.lockstep.bench.TrackingBench.run(out, args.toArray(String[]::new));
+            out.flush();
+            return code;
+        }
+    }
+
+    /** {@code lockstep bench correct}: post-hoc correction throughput and accuracy on synthetic Neon rows. */
+    @Command(name = "correct", mixinStandardHelpOptions = true,
+            description = "Throughput (rows/s) and error of `lockstep correct` on synthetic Neon-like recordings with known truth.")
+    static final class Correct implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--rows", defaultValue = "2000000", paramLabel = "N", description = "Rows to correct (default ${DEFAULT-VALUE}).")
+        long rows;
+
+        @Option(names = "--scenario", defaultValue = "0", paramLabel = "I", description = "Tracking scenario index (default ${DEFAULT-VALUE}).")
+        int scenario;
+
+        @Override
+        public Integer call() throws Exception {
+            PrintStream out = stdout(spec);
+            int code = io.lockstep.bench.CorrectBench.run(out, "--rows", Long.toString(rows), "--scenario", Integer.toString(scenario));
             out.flush();
             return code;
         }

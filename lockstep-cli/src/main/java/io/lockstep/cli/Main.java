@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
         subcommands = {
                 ServeCommand.class,
                 OffsetCommand.class,
+                TrackCommand.class,
                 CorrectCommand.class,
                 ImpairCommand.class,
                 DemoCommand.class,

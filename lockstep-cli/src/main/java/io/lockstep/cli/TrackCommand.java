@@ -34,8 +34,8 @@ import picocli.CommandLine.Spec;
  * invocation.
  */
 @Command(name = "track", mixinStandardHelpOptions = true,
-        description = {"Follows the offset and drift of a remote clock: offset = local − remote, drift = its rate of "
-                + "change in ppm (a remote running fast makes it negative).",
+        description = {"Follows the offset and drift of a remote clock: offset = local − remote, drift = how fast the "
+                + "remote runs relative to this clock in ppm (positive: remote fast; the offset changes at minus this).",
                 "TARGET is ntp://HOST[:PORT], echo://HOST:PORT or neon://HOST[:PORT]. --log appends one CSV row per "
                         + "exchange (the input of `lockstep correct`); a restarted track continues the same log."})
 final class TrackCommand implements Callable<Integer> {

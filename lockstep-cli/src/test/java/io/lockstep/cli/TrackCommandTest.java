@@ -53,7 +53,7 @@ class TrackCommandTest {
             assertEquals("SYNCED", last.get("state"));
             assertEquals(run, ((Number) last.get("segment")).intValue());
             double drift = ((Number) last.get("drift_ppm")).doubleValue();
-            assertEquals(-20.0, drift, 0.5);
+            assertEquals(20.0, drift, 0.5, "the served clock runs 20 ppm fast");
             long offset = ((Number) last.get("offset_ns")).longValue();
             long bound = ((Number) last.get("error_bound_ns")).longValue();
             assertTrue(Math.abs(offset - probe.trueOffsetNanos()) <= bound, offset + " ± " + bound);

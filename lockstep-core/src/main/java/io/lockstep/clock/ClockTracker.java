@@ -96,6 +96,6 @@ public final class ClockTracker {
         }
         long filtered = m.offsetAtNanos(localNanos);
         return new TrackRecord(localNanos, localNanos - filtered, rtt, rawOffset, filtered,
-                m.errorBoundAtNanos(localNanos), m.driftPpm(), state, verdict, segment, resolution);
+                m.errorBoundAtNanos(localNanos), m.remoteDriftPpm(), state, verdict, segment, resolution);
     }
 }

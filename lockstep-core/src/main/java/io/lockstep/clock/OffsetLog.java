@@ -29,7 +29,9 @@ import io.lockstep.estimate.SampleVerdict;
  *   <li>{@code raw_offset_ns}: the exchange's own offset {@code local − reference};</li>
  *   <li>{@code filtered_offset_ns}: the model's offset at {@code local_ns};</li>
  *   <li>{@code error_bound_ns}: the truth lies within {@code filtered_offset_ns ± error_bound_ns};</li>
- *   <li>{@code drift_ppm}: rate of change of the offset;</li>
+ *   <li>{@code drift_ppm}: how fast the remote clock runs relative to the local one, in ppm
+ *       (positive = remote fast, the sign of {@code serve --simulate-drift}); the offset changes
+ *       at minus this rate;</li>
  *   <li>{@code state}: UNSYNCED, SYNCING, SYNCED or HOLDOVER;</li>
  *   <li>{@code verdict}: ACCEPTED, DELAYED, OUTLIER, STEP or DROPPED;</li>
  *   <li>{@code segment}: increments at each detected step and at each restart; correction

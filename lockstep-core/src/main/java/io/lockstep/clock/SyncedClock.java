@@ -87,10 +87,14 @@ public final class SyncedClock {
         return m == null ? Long.MAX_VALUE : m.errorBoundAtNanos(local.wallNanos());
     }
 
-    /** Rate of change of the offset in ppm (a reference running fast makes it negative); NaN while unsynced. */
+    /**
+     * How fast the reference runs relative to the local clock, in ppm (positive: the reference
+     * runs fast, as {@code serve --simulate-drift}); the offset changes at minus this rate. NaN
+     * while unsynced.
+     */
     public double driftPpm() {
         ClockModel m = model;
-        return m == null ? Double.NaN : m.driftPpm();
+        return m == null ? Double.NaN : m.remoteDriftPpm();
     }
 
     /** The state a clock with {@code m} would be in at local time {@code localNanos}. */

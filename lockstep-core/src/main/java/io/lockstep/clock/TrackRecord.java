@@ -12,7 +12,8 @@ import io.lockstep.estimate.SampleVerdict;
  * @param rawOffsetNanos      the exchange's own offset {@code local − reference}; 0 when dropped
  * @param filteredOffsetNanos the model's offset at {@code localNanos}; 0 while unsynced
  * @param errorBoundNanos     the model's error bound there; -1 while unsynced
- * @param driftPpm            the model's drift; NaN while unsynced
+ * @param driftPpm            how fast the remote runs relative to the local clock (ppm, positive =
+ *                            remote fast; the offset changes at minus this); NaN while unsynced
  * @param state               the clock's state after this sample
  * @param verdict             what the estimator made of the exchange
  * @param segment             segment number (a new one after each detected step or restart)

@@ -21,8 +21,8 @@ package io.lockstep.estimate;
  *
  * @param anchorLocalNanos     local wall time the offset refers to
  * @param offsetNanos          {@code local − remote} at the anchor
- * @param driftPpm             rate of change of the offset (ppm); a remote clock running fast
- *                             relative to the local one makes it negative
+ * @param offsetRatePpm        rate of change of the offset (ppm); a remote clock running fast
+ *                             relative to the local one makes it negative (see {@link #remoteDriftPpm()})
  * @param offsetSigmaNanos     standard uncertainty of the offset at the anchor
  * @param driftSigmaPpm        standard uncertainty of the drift
  * @param asymmetryBoundNanos  half the best round trip in the window plus half the resolution
@@ -34,15 +34,15 @@ package io.lockstep.estimate;
  * @param wanderPpm2PerSecond  upper limit of the frequency random walk's rate {@code q} (ppm² per
  *                             second) seen in the data; 0 before it could be measured
  */
-public record ClockModel(long anchorLocalNanos, double offsetNanos, double driftPpm, double offsetSigmaNanos,
+public record ClockModel(long anchorLocalNanos, double offsetNanos, double offsetRatePpm, double offsetSigmaNanos,
                          double driftSigmaPpm, long asymmetryBoundNanos, long lastSampleLocalNanos, int samples,
                          long firstSampleLocalNanos, int segment, boolean driftKnown, double wanderPpm2PerSecond) {
 
     /** A model without a wander measurement. */
-    public ClockModel(long anchorLocalNanos, double offsetNanos, double driftPpm, double offsetSigmaNanos,
+    public ClockModel(long anchorLocalNanos, double offsetNanos, double offsetRatePpm, double offsetSigmaNanos,
                       double driftSigmaPpm, long asymmetryBoundNanos, long lastSampleLocalNanos, int samples,
                       long firstSampleLocalNanos, int segment, boolean driftKnown) {
-        this(anchorLocalNanos, offsetNanos, driftPpm, offsetSigmaNanos, driftSigmaPpm, asymmetryBoundNanos,
+        this(anchorLocalNanos, offsetNanos, offsetRatePpm, offsetSigmaNanos, driftSigmaPpm, asymmetryBoundNanos,
                 lastSampleLocalNanos, samples, firstSampleLocalNanos, segment, driftKnown, 0);
     }
 
@@ -52,9 +52,18 @@ public record ClockModel(long anchorLocalNanos, double offsetNanos, double drift
     /** How many standard uncertainties the bound spans. */
     public static final double SIGMAS = 3;
 
+    /**
+     * How fast the remote clock runs relative to the local one, in ppm: positive when the remote
+     * runs fast (the sign of {@code serve --simulate-drift}). The offset ({@code local − remote})
+     * then shrinks at this rate: this is {@code −offsetRatePpm}.
+     */
+    public double remoteDriftPpm() {
+        return -offsetRatePpm;
+    }
+
     /** Offset {@code local − remote} predicted at local wall time {@code localNanos}. */
     public long offsetAtNanos(long localNanos) {
-        return Math.round(offsetNanos + driftPpm * 1e-6 * (localNanos - anchorLocalNanos));
+        return Math.round(offsetNanos + offsetRatePpm * 1e-6 * (localNanos - anchorLocalNanos));
     }
 
     /** Standard uncertainty of {@link #offsetAtNanos(long)} (ns), without the asymmetry bound. */
@@ -81,7 +90,7 @@ public record ClockModel(long anchorLocalNanos, double offsetNanos, double drift
     /** Local wall time at which the remote (reference) clock reads {@code remoteNanos}. */
     public long toLocalNanos(long remoteNanos) {
         // local = remote + offset(local), and offset is linear in local: solve, then polish once.
-        double rate = driftPpm * 1e-6;
+        double rate = offsetRatePpm * 1e-6;
         double local = (remoteNanos - anchorLocalNanos + offsetNanos) / (1 - rate) + anchorLocalNanos;
         long guess = Math.round(local);
         return remoteNanos + offsetAtNanos(guess);

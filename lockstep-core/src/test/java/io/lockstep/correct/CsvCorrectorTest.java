@@ -50,7 +50,7 @@ class CsvCorrectorTest {
                 long local = OffsetTracker.localMidNanos(s);
                 long filtered = m.offsetAtNanos(local);
                 log.append(new TrackRecord(local, local - filtered, s.roundTripNanos(), s.offsetNanos(), filtered,
-                        m.errorBoundAtNanos(local), m.driftPpm(), ClockState.SYNCED, v, tracker.segment(), 1));
+                        m.errorBoundAtNanos(local), m.remoteDriftPpm(), ClockState.SYNCED, v, tracker.segment(), 1));
             }
         }
         return p;

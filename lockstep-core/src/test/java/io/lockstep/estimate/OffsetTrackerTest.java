@@ -25,7 +25,7 @@ class OffsetTrackerTest {
                 }
             }
             ClockModel m = tracker.model();
-            assertEquals(-20.0, m.driftPpm(), 0.05, "seed " + seed);
+            assertEquals(-20.0, m.offsetRatePpm(), 0.05, "seed " + seed);
             assertTrue(m.driftKnown());
         }
     }

@@ -39,7 +39,7 @@ class ClockTrackerSimTest {
             if (i == 120) {
                 assertEquals(ClockState.SYNCED, clock.state());
                 // Drift of the offset is -20 ppm: the served clock runs fast.
-                assertEquals(-20.0, clock.driftPpm(), 0.5);
+                assertEquals(20.0, clock.driftPpm(), 0.5, "remote runs 20 ppm fast");
             }
             if (i > 30) {
                 assertTrue(Math.abs(clock.offsetNanos() - truthOffset) <= clock.errorBoundNanos(),

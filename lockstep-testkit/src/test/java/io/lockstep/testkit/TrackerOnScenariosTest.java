@@ -45,7 +45,7 @@ class TrackerOnScenariosTest {
             if (Math.abs(e) > model.errorBoundAtNanos(s.localWallNanos())) {
                 violations++;
             }
-            driftError = model.driftPpm() - s.trueDriftPpm();
+            driftError = model.offsetRatePpm() - s.trueDriftPpm();
         }
         double[] sorted = Arrays.copyOf(errors, m);
         Arrays.sort(sorted);

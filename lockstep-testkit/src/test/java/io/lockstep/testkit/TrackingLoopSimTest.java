@@ -51,7 +51,7 @@ class TrackingLoopSimTest {
         TrackRecord last = records.get(records.size() - 1);
         assertEquals(ClockState.SYNCED, last.state());
         // The served clock runs 20 ppm fast, so offset = local − served falls at 20 ppm.
-        assertEquals(-20.0, last.driftPpm(), 0.5);
+        assertEquals(20.0, last.driftPpm(), 0.5, "remote runs 20 ppm fast");
         long truthOffset = probe.trueOffsetNanos();
         assertTrue(Math.abs(tracker.clock().offsetNanos() - truthOffset) <= tracker.clock().errorBoundNanos());
 
