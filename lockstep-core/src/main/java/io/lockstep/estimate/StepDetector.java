@@ -5,7 +5,8 @@ package io.lockstep.estimate;
  * model's prediction lies outside what the sample allows: outside its causality interval
  * {@code [t1 − t2 − resolution, t4 − t3]}, or further from its offset than
  * {@value #SIGMAS} combined standard uncertainties. One inconsistent sample is an outlier;
- * {@link #confirmCount} in a row on the same side, agreeing with each other, are a step, and
+ * {@link #confirmCount} in a row on the same side, agreeing with each other and each excluding
+ * the prediction by causality (not merely by statistics), are a step, and
  * the tracker starts a new segment at the first of them instead of smearing the jump into the
  * line. Not thread-safe.
  */
@@ -57,6 +58,13 @@ public final class StepDetector {
         if (!outsideCausality && !tooFar) {
             reset();
             return Result.CONSISTENT;
+        }
+        if (!outsideCausality) {
+            // Statistically odd but still possible: the sample's own causality interval admits the
+            // prediction. Reject it as an outlier, but never let it confirm a step: on a noisy
+            // link a run of such samples is noise the fit under-estimated, not proof of a jump.
+            reset();
+            return Result.OUTLIER;
         }
         int side = offset > predictedOffsetNanos ? 1 : -1;
         // Held-back samples must agree with each other: their causality intervals overlap.
