@@ -13,6 +13,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.lockstep.internal.ClockPrecision;
@@ -35,6 +36,9 @@ import io.lockstep.time.TimeSource;
  * into it last, immediately before the send. The origin timestamp is the request's transmit
  * timestamp, copied verbatim (the client may have put a random value there).
  *
+ * <p>Blocking receive stamps requests late by the thread wake-up latency; see
+ * {@link NtpServerConfig#busyPoll()} for when and why to busy-poll instead.
+ *
  * <p>Safety: control (mode 6), private (mode 7), symmetric and broadcast packets are never
  * answered; a reply is the bare 48-byte header and requests shorter than that are malformed, so
  * a reply is never larger than its request; malformed datagrams are dropped and counted; a
@@ -50,6 +54,10 @@ public final class NtpServer implements Closeable {
     /** How often the reference timestamp moves on, like a local reference being re-read. */
     private static final long REFERENCE_REFRESH_NANOS = 16_000_000_000L;
     private static final int RATE_KISS_ID = NtpPacket.referenceIdOf("RATE");
+    /** Requests sent to the warm-up twin; enough for the JIT's optimising tier. */
+    private static final int WARM_UP_REQUESTS = 20_000;
+    private static final long WARM_UP_MAX_NANOS = 3_000_000_000L;
+    private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
 
     private final NtpServerConfig config;
     private final TimeSource time;
@@ -98,6 +106,9 @@ public final class NtpServer implements Closeable {
             // A larger receive buffer rides out bursts of requests instead of dropping them.
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
             ch.bind(new InetSocketAddress(bind, config.port()));
+            if (config.busyPoll()) {
+                ch.configureBlocking(false);
+            }
             server = new NtpServer(config, ch);
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -112,8 +123,14 @@ public final class NtpServer implements Closeable {
             server.threads.add(t);
             t.start();
         }
-        LOG.log(System.Logger.Level.INFO, "NTP server on {0}, stratum {1}, precision 2^{2} s",
-                hostPort(server.localAddress.getAddress(), server.port()), config.stratum(), server.precisionLog2);
+        if (config.warmUp() && WARMED_UP.compareAndSet(false, true)) {
+            Thread w = new Thread(() -> warmUp(config), "lockstep-ntp-warmup");
+            w.setDaemon(true);
+            w.start();
+        }
+        LOG.log(System.Logger.Level.INFO, "NTP server on {0}, stratum {1}, precision 2^{2} s{3}",
+                hostPort(server.localAddress.getAddress(), server.port()), config.stratum(), server.precisionLog2,
+                config.busyPoll() ? ", busy-polling" : "");
         return server;
     }
 
@@ -158,6 +175,37 @@ public final class NtpServer implements Closeable {
         }
     }
 
+    /**
+     * Runs a private twin of the server on a loopback port and sends it requests, so that the
+     * code between socket and clock (ours and the JDK's) is compiled before it matters. The twin
+     * is a separate instance: real counters and the rate table stay untouched.
+     */
+    private static void warmUp(NtpServerConfig real) {
+        NtpServerConfig twinConfig = new NtpServerConfig(real.timeSource(), InetAddress.getLoopbackAddress(), 0,
+                real.stratum(), real.referenceId(), real.rootDelayNanos(), real.rootDispersionNanos(),
+                real.leapIndicator(), real.precisionLog2(), NtpRateLimit.OFF, 1, real.busyPoll(), false);
+        long start = System.nanoTime();
+        try (NtpServer twin = start(twinConfig); DatagramChannel client = DatagramChannel.open()) {
+            client.connect(twin.localAddress());
+            client.configureBlocking(false);
+            ByteBuffer request = ByteBuffer.wrap(NtpCodec.encode(
+                    NtpPacket.clientRequest(4, 0, NtpTimestamp.fromWallNanos(real.timeSource().wallNanos()))));
+            ByteBuffer reply = ByteBuffer.allocateDirect(NtpPacket.HEADER_BYTES);
+            for (int i = 0; i < WARM_UP_REQUESTS && System.nanoTime() - start < WARM_UP_MAX_NANOS; i++) {
+                request.rewind();
+                client.write(request);
+                long deadline = System.nanoTime() + 50_000_000L;
+                reply.clear();
+                while (client.read(reply) <= 0 && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "NTP warm-up stopped: {0}", e.getMessage());
+        }
+        LOG.log(System.Logger.Level.DEBUG, "NTP warm-up took {0} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
     private void serve() {
         ByteBuffer rx = ByteBuffer.allocateDirect(MAX_DATAGRAM_BYTES + 1);
         ByteBuffer tx = ByteBuffer.allocateDirect(NtpPacket.HEADER_BYTES);
@@ -174,11 +222,13 @@ public final class NtpServer implements Closeable {
                 }
                 continue;
             }
-            // Read the clock first: everything after this line delays the reply, not the stamp.
-            long receiveWallNanos = time.wallNanos();
             if (from == null) {
+                // Only in busy-poll mode: nothing yet, ask again at once.
+                Thread.onSpinWait();
                 continue;
             }
+            // Read the clock first: everything after this line delays the reply, not the stamp.
+            long receiveWallNanos = time.wallNanos();
             rx.flip();
             handle(rx, (InetSocketAddress) from, receiveWallNanos, tx);
         }
@@ -249,7 +299,11 @@ public final class NtpServer implements Closeable {
 
     private boolean send(ByteBuffer tx, InetSocketAddress to) {
         try {
-            channel.send(tx, to);
+            if (channel.send(tx, to) == 0) {
+                // Non-blocking (busy-poll) mode and the socket buffer is full: the reply is lost.
+                sendErrors.increment();
+                return false;
+            }
             return true;
         } catch (IOException e) {
             if (!closed) {
