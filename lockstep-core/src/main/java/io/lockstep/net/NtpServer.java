@@ -133,7 +133,8 @@ public final class NtpServer implements Closeable {
             w.setDaemon(true);
             w.start();
         }
-        LOG.log(System.Logger.Level.INFO, "NTP server on {0}, stratum {1}, precision 2^{2} s{3}",
+        // DEBUG, not INFO: the CLI prints the bound address itself, on stdout, in its own format.
+        LOG.log(System.Logger.Level.DEBUG, "NTP server on {0}, stratum {1}, precision 2^{2} s{3}",
                 hostPort(server.localAddress.getAddress(), server.port()), config.stratum(), server.precisionLog2,
                 config.busyPoll() ? ", busy-polling" : "");
         return server;

@@ -12,6 +12,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.util.List;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
@@ -211,6 +212,21 @@ class NtpServerTest {
                     NtpServerConfig.builder(TimeSource.system()).port(first.port()).build()));
             assertTrue(e.getMessage().startsWith("cannot serve NTP on 127.0.0.1:" + first.port()), e.getMessage());
             assertTrue(!e.getMessage().contains("\n"));
+        }
+    }
+
+    @Test
+    void severalThreadsAndBusyPollingServeToo() throws Exception {
+        for (NtpServerConfig.Builder b : List.of(NtpServerConfig.builder(TimeSource.system()).threads(3),
+                NtpServerConfig.builder(TimeSource.system()).busyPoll(true))) {
+            try (NtpServer server = start(b)) {
+                for (int i = 0; i < 5; i++) {
+                    byte[] reply = query(server.localAddress(), request(4, 3, 40 + i), 2000);
+                    assertNotNull(reply);
+                    assertEquals(40 + i, NtpCodec.decode(reply).originTimestamp().bits());
+                }
+                awaitCounter(() -> server.counters().answered(), 5);
+            }
         }
     }
 
