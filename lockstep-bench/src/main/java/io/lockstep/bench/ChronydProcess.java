@@ -99,13 +99,19 @@ final class ChronydProcess implements AutoCloseable {
         }
     }
 
+    /** Stops chronyd: SIGTERM, and SIGKILL if it has not exited within 3 s. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(3, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(3, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(3, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
-                process.waitFor(3, TimeUnit.SECONDS);
+                Thread.currentThread().interrupt();
             }
         }
     }

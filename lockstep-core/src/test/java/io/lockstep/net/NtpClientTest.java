@@ -183,6 +183,16 @@ class NtpClientTest {
     }
 
     @Test
+    void probeCountsATimeoutAsADroppedSampleAndStaysUsable() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
+             NtpProbe probe = NtpProbe.open(target(silent.getLocalPort()), TimeSource.system(), 50_000_000L)) {
+            TimeProbe.DroppedSampleException e = assertThrows(TimeProbe.DroppedSampleException.class, probe::exchange);
+            assertEquals("timeout", e.getMessage());
+            assertThrows(TimeProbe.DroppedSampleException.class, probe::exchange);
+        }
+    }
+
+    @Test
     void severalServersFlagTheFalseticker() throws Exception {
         TimeSource sys = TimeSource.system();
         try (NtpServer a = serve(sys); NtpServer b = serve(sys);
