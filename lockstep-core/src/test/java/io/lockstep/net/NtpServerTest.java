@@ -231,6 +231,37 @@ class NtpServerTest {
     }
 
     @Test
+    void randomDatagramsAreAllAccountedForAndServingGoesOn() throws Exception {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        int n = 3000;
+        try (NtpServer server = start(NtpServerConfig.builder(TimeSource.system()).rateLimit(NtpRateLimit.OFF));
+             DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
+            Supplier<Long> accounted = () -> {
+                NtpServerCounters c = server.counters();
+                return c.answered() + c.droppedMalformed() + c.ignored();
+            };
+            for (int i = 0; i < n; i++) {
+                byte[] b = new byte[r.nextInt(4) == 0 ? r.nextInt(120) : 48 + 4 * r.nextInt(8)];
+                r.nextBytes(b);
+                s.send(new DatagramPacket(b, b.length, server.localAddress()));
+                if (i % 100 == 99) {
+                    // Pace: let the server catch up so the kernel's socket buffer never overflows.
+                    for (int w = 0; w < 500 && accounted.get() < i + 1; w++) {
+                        Thread.sleep(2);
+                    }
+                }
+            }
+            for (int i = 0; i < 300 && accounted.get() < n; i++) {
+                Thread.sleep(10);
+            }
+            NtpServerCounters c = server.counters();
+            assertEquals(n, accounted.get(), c.toString());
+            assertTrue(c.droppedMalformed() > 0 && c.ignored() > 0 && c.answered() > 0, c.toString());
+            assertNotNull(query(server.localAddress(), request(4, 3, 1), 2000), "still serving");
+        }
+    }
+
+    @Test
     void configRejectsBadValues() {
         assertThrows(IllegalArgumentException.class,
                 () -> NtpServerConfig.builder(TimeSource.system()).stratum(16).build());
