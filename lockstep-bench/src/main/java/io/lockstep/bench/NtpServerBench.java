@@ -64,10 +64,14 @@ public final class NtpServerBench {
         }
         try {
             Path dir = Files.createTempDirectory("lockstep-bench-ntp");
-            if (o.accuracy()) {
-                accuracy(out, o, dir);
-            } else {
-                throughput(out, o, dir);
+            try {
+                if (o.accuracy()) {
+                    accuracy(out, o, dir);
+                } else {
+                    throughput(out, o, dir);
+                }
+            } finally {
+                deleteTree(dir);
             }
             return 0;
         } catch (IOException e) {
@@ -257,6 +261,14 @@ public final class NtpServerBench {
             for (ChronydProcess c : started) {
                 c.close();
             }
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Leftover temporary files are harmless.
         }
     }
 

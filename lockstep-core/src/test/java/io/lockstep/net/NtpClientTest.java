@@ -53,6 +53,15 @@ class NtpClientTest {
     }
 
     @Test
+    void version3RequestsWorkToo() throws Exception {
+        try (NtpServer server = serve(TimeSource.system());
+             NtpProbe probe = NtpProbe.open(server.localAddress(), TimeSource.system(), 1_000_000_000L, 3)) {
+            probe.exchange();
+            assertEquals(3, probe.lastReply().version());
+        }
+    }
+
+    @Test
     void aServerAheadShowsANegativeOffset() throws Exception {
         SimulatedTimeSource ahead = new SimulatedTimeSource(TimeSource.system(), 2_500_000, 0);
         try (NtpServer server = serve(ahead)) {

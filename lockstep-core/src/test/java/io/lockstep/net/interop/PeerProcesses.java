@@ -162,5 +162,18 @@ final class PeerProcesses implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        deleteTree(dir);
+    }
+
+    /** Removes the private directory (configs, logs, sockets); keeps it only when CI wants artefacts. */
+    static void deleteTree(Path root) {
+        if (System.getenv("LOCKSTEP_KEEP_INTEROP_FILES") != null) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            // Leftover temporary files are harmless; the test result does not depend on them.
+        }
     }
 }
