@@ -1,16 +1,16 @@
 package io.lockstep.net;
 
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 
 import io.lockstep.estimate.TimeSample;
 import io.lockstep.ntp.NtpCodec;
@@ -29,11 +29,20 @@ import io.lockstep.time.TimeSource;
  * its origin timestamp equals that random value (which defeats stale, duplicated and spoofed
  * replies) and it comes from the server's address and port.
  *
+ * <p>Waiting for the reply: the probe first polls its socket in a busy loop for up to
+ * {@link #SPIN_NANOS} and only then blocks. A reply on a LAN arrives well within that window,
+ * and a spinning thread notices it within a microsecond or two, whereas a blocked thread is
+ * woken by the scheduler tens to hundreds of microseconds late — a delay that would be read as
+ * part of the return leg and bias the offset by half of it.
+ *
  * <p>Sign: the returned {@link TimeSample} has t1 = local send, t2 = server receive, t3 = server
  * transmit, t4 = local receive, so its {@code offsetNanos()} is Lockstep's {@code local − remote},
  * which is NTP's θ negated.
  */
 public final class NtpProbe implements TimeProbe {
+
+    /** How long to busy-poll for a reply before blocking. */
+    public static final long SPIN_NANOS = 20_000_000L;
 
     private static final SplittableRandom SEED = new SplittableRandom(new SecureRandom().nextLong());
 
@@ -42,9 +51,11 @@ public final class NtpProbe implements TimeProbe {
     private final TimeSource local;
     private final long timeoutNanos;
     private final int version;
-    private final DatagramSocket socket;
+    private final DatagramChannel channel;
+    private final Selector selector;
     private final SplittableRandom random;
-    private final byte[] receiveBuffer = new byte[2048];
+    private final ByteBuffer receiveBuffer = ByteBuffer.allocateDirect(2048);
+    private final ByteBuffer sendBuffer = ByteBuffer.allocateDirect(NtpPacket.HEADER_BYTES);
     private NtpPacket lastReply;
 
     private NtpProbe(String label, InetSocketAddress server, TimeSource local, long timeoutNanos, int version)
@@ -60,10 +71,18 @@ public final class NtpProbe implements TimeProbe {
         this.local = local;
         this.timeoutNanos = timeoutNanos;
         this.version = version;
-        this.socket = new DatagramSocket();
-        // Connecting filters out datagrams from any other address and port, and lets the kernel
-        // report an ICMP port unreachable as an exception instead of a silent timeout.
-        socket.connect(server);
+        this.channel = DatagramChannel.open();
+        try {
+            // Connecting filters out datagrams from any other address and port, and lets the kernel
+            // report an ICMP port unreachable as an exception instead of a silent timeout.
+            channel.connect(server);
+            channel.configureBlocking(false);
+            this.selector = Selector.open();
+            channel.register(selector, SelectionKey.OP_READ);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
         synchronized (SEED) {
             this.random = SEED.split();
         }
@@ -120,35 +139,46 @@ public final class NtpProbe implements TimeProbe {
             transmitBits = 1;
         }
         NtpTimestamp transmit = new NtpTimestamp(transmitBits);
-        byte[] request = NtpCodec.encode(NtpPacket.clientRequest(version, 0, transmit));
-        DatagramPacket out = new DatagramPacket(request, request.length);
-        DatagramPacket in = new DatagramPacket(receiveBuffer, receiveBuffer.length);
-        long deadlineMono = System.nanoTime() + timeoutNanos;
+        sendBuffer.clear();
+        NtpCodec.encode(NtpPacket.clientRequest(version, 0, transmit), sendBuffer);
+        sendBuffer.flip();
+        // Anything still queued is a late reply to an earlier request: discard it first.
+        drain();
+        long startMono = System.nanoTime();
+        long deadlineMono = startMono + timeoutNanos;
         long t1 = local.wallNanos();
         try {
-            socket.send(out);
+            channel.write(sendBuffer);
         } catch (PortUnreachableException e) {
             throw unreachable();
         }
         while (true) {
-            long leftNanos = deadlineMono - System.nanoTime();
-            if (leftNanos <= 0) {
-                throw new DroppedSampleException("timeout");
-            }
-            long t4;
+            receiveBuffer.clear();
+            int n;
             try {
-                socket.setSoTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(leftNanos + 999_999)));
-                in.setLength(receiveBuffer.length);
-                socket.receive(in);
-                t4 = local.wallNanos();
-            } catch (SocketTimeoutException e) {
-                throw new DroppedSampleException("timeout");
+                n = channel.read(receiveBuffer);
             } catch (PortUnreachableException e) {
                 throw unreachable();
             }
+            long t4 = local.wallNanos();
+            if (n <= 0) {
+                long now = System.nanoTime();
+                if (now - deadlineMono >= 0) {
+                    throw new DroppedSampleException("timeout");
+                }
+                if (now - startMono < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    long leftMillis = Math.max(1, (deadlineMono - now + 999_999) / 1_000_000);
+                    selector.select(leftMillis);
+                    selector.selectedKeys().clear();
+                }
+                continue;
+            }
+            receiveBuffer.flip();
             NtpPacket reply;
             try {
-                reply = NtpCodec.decode(java.nio.ByteBuffer.wrap(in.getData(), 0, in.getLength()));
+                reply = NtpCodec.decode(receiveBuffer);
             } catch (NtpDecodeException e) {
                 continue;
             }
@@ -157,6 +187,20 @@ public final class NtpProbe implements TimeProbe {
                 continue;
             }
             return accept(reply, t1, t4);
+        }
+    }
+
+    private void drain() throws IOException {
+        for (int i = 0; i < 64; i++) {
+            receiveBuffer.clear();
+            try {
+                if (channel.read(receiveBuffer) <= 0) {
+                    return;
+                }
+            } catch (PortUnreachableException e) {
+                // A leftover error from an earlier request; the send below will tell again if it persists.
+                return;
+            }
         }
     }
 
@@ -214,7 +258,11 @@ public final class NtpProbe implements TimeProbe {
     }
 
     @Override
-    public void close() {
-        socket.close();
+    public void close() throws IOException {
+        try {
+            selector.close();
+        } finally {
+            channel.close();
+        }
     }
 }

@@ -13,6 +13,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.lockstep.internal.ClockPrecision;
@@ -35,6 +36,9 @@ import io.lockstep.time.TimeSource;
  * into it last, immediately before the send. The origin timestamp is the request's transmit
  * timestamp, copied verbatim (the client may have put a random value there).
  *
+ * <p>Blocking receive stamps requests late by the thread wake-up latency; see
+ * {@link NtpServerConfig#busyPoll()} for when and why to busy-poll instead.
+ *
  * <p>Safety: control (mode 6), private (mode 7), symmetric and broadcast packets are never
  * answered; a reply is the bare 48-byte header and requests shorter than that are malformed, so
  * a reply is never larger than its request; malformed datagrams are dropped and counted; a
@@ -50,6 +54,10 @@ public final class NtpServer implements Closeable {
     /** How often the reference timestamp moves on, like a local reference being re-read. */
     private static final long REFERENCE_REFRESH_NANOS = 16_000_000_000L;
     private static final int RATE_KISS_ID = NtpPacket.referenceIdOf("RATE");
+    /** Requests sent to the warm-up twin; enough for the JIT's optimising tier. */
+    private static final int WARM_UP_REQUESTS = 20_000;
+    private static final long WARM_UP_MAX_NANOS = 3_000_000_000L;
+    private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
 
     private final NtpServerConfig config;
     private final TimeSource time;
@@ -59,6 +67,8 @@ public final class NtpServer implements Closeable {
     private final NtpShort rootDelay;
     private final NtpShort rootDispersion;
     private final RateLimitTable rateTable;
+    /** The reply's constant fields (stratum, precision, root delay and dispersion, reference ID), encoded once. */
+    private final byte[] replyTemplate;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
@@ -78,6 +88,9 @@ public final class NtpServer implements Closeable {
                 : ClockPrecision.measureLog2Seconds(time);
         this.rootDelay = NtpShort.fromNanos(config.rootDelayNanos());
         this.rootDispersion = NtpShort.fromNanos(config.rootDispersionNanos());
+        this.replyTemplate = NtpCodec.encode(new NtpPacket(config.leapIndicator(), 4, NtpPacket.MODE_SERVER,
+                config.stratum(), 0, precisionLog2, rootDelay, rootDispersion, config.referenceId(),
+                NtpTimestamp.ZERO, NtpTimestamp.ZERO, NtpTimestamp.ZERO, NtpTimestamp.ZERO));
         NtpRateLimit limit = config.rateLimit();
         this.rateTable = limit.enabled()
                 ? new RateLimitTable(limit.requestsPerSecond(), limit.burst(), limit.tableSlots())
@@ -98,6 +111,9 @@ public final class NtpServer implements Closeable {
             // A larger receive buffer rides out bursts of requests instead of dropping them.
             ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
             ch.bind(new InetSocketAddress(bind, config.port()));
+            if (config.busyPoll()) {
+                ch.configureBlocking(false);
+            }
             server = new NtpServer(config, ch);
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -112,8 +128,15 @@ public final class NtpServer implements Closeable {
             server.threads.add(t);
             t.start();
         }
-        LOG.log(System.Logger.Level.INFO, "NTP server on {0}, stratum {1}, precision 2^{2} s",
-                hostPort(server.localAddress.getAddress(), server.port()), config.stratum(), server.precisionLog2);
+        if (config.warmUp() && WARMED_UP.compareAndSet(false, true)) {
+            Thread w = new Thread(() -> warmUp(config), "lockstep-ntp-warmup");
+            w.setDaemon(true);
+            w.start();
+        }
+        // DEBUG, not INFO: the CLI prints the bound address itself, on stdout, in its own format.
+        LOG.log(System.Logger.Level.DEBUG, "NTP server on {0}, stratum {1}, precision 2^{2} s{3}",
+                hostPort(server.localAddress.getAddress(), server.port()), config.stratum(), server.precisionLog2,
+                config.busyPoll() ? ", busy-polling" : "");
         return server;
     }
 
@@ -158,6 +181,37 @@ public final class NtpServer implements Closeable {
         }
     }
 
+    /**
+     * Runs a private twin of the server on a loopback port and sends it requests, so that the
+     * code between socket and clock (ours and the JDK's) is compiled before it matters. The twin
+     * is a separate instance: real counters and the rate table stay untouched.
+     */
+    private static void warmUp(NtpServerConfig real) {
+        NtpServerConfig twinConfig = new NtpServerConfig(real.timeSource(), InetAddress.getLoopbackAddress(), 0,
+                real.stratum(), real.referenceId(), real.rootDelayNanos(), real.rootDispersionNanos(),
+                real.leapIndicator(), real.precisionLog2(), NtpRateLimit.OFF, 1, real.busyPoll(), false);
+        long start = System.nanoTime();
+        try (NtpServer twin = start(twinConfig); DatagramChannel client = DatagramChannel.open()) {
+            client.connect(twin.localAddress());
+            client.configureBlocking(false);
+            ByteBuffer request = ByteBuffer.wrap(NtpCodec.encode(
+                    NtpPacket.clientRequest(4, 0, NtpTimestamp.fromWallNanos(real.timeSource().wallNanos()))));
+            ByteBuffer reply = ByteBuffer.allocateDirect(NtpPacket.HEADER_BYTES);
+            for (int i = 0; i < WARM_UP_REQUESTS && System.nanoTime() - start < WARM_UP_MAX_NANOS; i++) {
+                request.rewind();
+                client.write(request);
+                long deadline = System.nanoTime() + 50_000_000L;
+                reply.clear();
+                while (client.read(reply) <= 0 && System.nanoTime() - deadline < 0) {
+                    Thread.onSpinWait();
+                }
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "NTP warm-up stopped: {0}", e.getMessage());
+        }
+        LOG.log(System.Logger.Level.DEBUG, "NTP warm-up took {0} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
     private void serve() {
         ByteBuffer rx = ByteBuffer.allocateDirect(MAX_DATAGRAM_BYTES + 1);
         ByteBuffer tx = ByteBuffer.allocateDirect(NtpPacket.HEADER_BYTES);
@@ -174,11 +228,13 @@ public final class NtpServer implements Closeable {
                 }
                 continue;
             }
-            // Read the clock first: everything after this line delays the reply, not the stamp.
-            long receiveWallNanos = time.wallNanos();
             if (from == null) {
+                // Only in busy-poll mode: nothing yet, ask again at once.
+                Thread.onSpinWait();
                 continue;
             }
+            // Read the clock first: everything after this line delays the reply, not the stamp.
+            long receiveWallNanos = time.wallNanos();
             rx.flip();
             handle(rx, (InetSocketAddress) from, receiveWallNanos, tx);
         }
@@ -189,24 +245,30 @@ public final class NtpServer implements Closeable {
             droppedMalformed.increment();
             return;
         }
-        NtpPacket request;
+        // The hot path reads the few fields it needs in place instead of decoding the whole
+        // request into objects: at hundreds of thousands of requests a second that matters.
         try {
-            request = NtpCodec.decode(rx);
+            NtpCodec.check(rx);
         } catch (NtpDecodeException e) {
             droppedMalformed.increment();
             return;
         }
-        if (request.mode() != NtpPacket.MODE_CLIENT || request.version() < 3 || request.version() > 4) {
+        int start = rx.position();
+        int first = rx.get(start) & 0xFF;
+        int version = (first >>> 3) & 0x7;
+        if ((first & 0x7) != NtpPacket.MODE_CLIENT || version < 3 || version > 4) {
             ignored.increment();
             return;
         }
+        long originBits = NtpCodec.getTimestampBits(rx, start + NtpCodec.TRANSMIT_TIMESTAMP_OFFSET);
+        byte poll = rx.get(start + NtpCodec.POLL_OFFSET);
         if (rateTable != null) {
             switch (rateTable.check(from.getAddress(), time.monoNanos())) {
                 case ANSWER -> {
                 }
                 case KISS -> {
                     rateLimited.increment();
-                    sendKiss(request, from, tx);
+                    sendKiss(version, poll, originBits, from, tx);
                     return;
                 }
                 case DROP -> {
@@ -216,14 +278,18 @@ public final class NtpServer implements Closeable {
             }
         }
         long referenceWallNanos = receiveWallNanos - Math.floorMod(receiveWallNanos, REFERENCE_REFRESH_NANOS);
-        NtpPacket reply = new NtpPacket(config.leapIndicator(), request.version(), NtpPacket.MODE_SERVER,
-                config.stratum(), request.poll(), precisionLog2, rootDelay, rootDispersion, config.referenceId(),
-                NtpTimestamp.fromWallNanos(referenceWallNanos), request.transmitTimestamp(),
-                NtpTimestamp.fromWallNanos(receiveWallNanos), NtpTimestamp.ZERO);
         tx.clear();
-        NtpCodec.encode(reply, tx);
+        tx.put(replyTemplate);
+        tx.put(0, (byte) ((config.leapIndicator() << 6) | (version << 3) | NtpPacket.MODE_SERVER));
+        tx.put(NtpCodec.POLL_OFFSET, poll);
+        NtpCodec.putTimestampBits(tx, NtpCodec.REFERENCE_TIMESTAMP_OFFSET,
+                NtpTimestamp.fromWallNanos(referenceWallNanos).bits());
+        NtpCodec.putTimestampBits(tx, NtpCodec.ORIGIN_TIMESTAMP_OFFSET, originBits);
+        NtpCodec.putTimestampBits(tx, NtpCodec.RECEIVE_TIMESTAMP_OFFSET,
+                NtpTimestamp.fromWallNanos(receiveWallNanos).bits());
         // Last thing before the send: the transmit timestamp.
-        NtpCodec.putTransmitTimestamp(tx, 0, NtpTimestamp.fromWallNanos(time.wallNanos()));
+        NtpCodec.putTimestampBits(tx, NtpCodec.TRANSMIT_TIMESTAMP_OFFSET,
+                NtpTimestamp.fromWallNanos(time.wallNanos()).bits());
         tx.flip();
         if (send(tx, from)) {
             answered.increment();
@@ -234,11 +300,11 @@ public final class NtpServer implements Closeable {
      * A RATE kiss-o'-death (RFC 5905 §7.4): stratum 0, the kiss code as reference ID, and no time
      * information — receive and transmit repeat the client's own transmit timestamp.
      */
-    private void sendKiss(NtpPacket request, InetSocketAddress to, ByteBuffer tx) {
-        NtpPacket kiss = new NtpPacket(NtpPacket.LEAP_UNSYNCHRONIZED, request.version(), NtpPacket.MODE_SERVER,
-                NtpPacket.STRATUM_KISS, request.poll(), precisionLog2, NtpShort.ZERO, NtpShort.ZERO, RATE_KISS_ID,
-                NtpTimestamp.ZERO, request.transmitTimestamp(), request.transmitTimestamp(),
-                request.transmitTimestamp());
+    private void sendKiss(int version, int poll, long originBits, InetSocketAddress to, ByteBuffer tx) {
+        NtpTimestamp origin = new NtpTimestamp(originBits);
+        NtpPacket kiss = new NtpPacket(NtpPacket.LEAP_UNSYNCHRONIZED, version, NtpPacket.MODE_SERVER,
+                NtpPacket.STRATUM_KISS, poll, precisionLog2, NtpShort.ZERO, NtpShort.ZERO, RATE_KISS_ID,
+                NtpTimestamp.ZERO, origin, origin, origin);
         tx.clear();
         NtpCodec.encode(kiss, tx);
         tx.flip();
@@ -249,7 +315,11 @@ public final class NtpServer implements Closeable {
 
     private boolean send(ByteBuffer tx, InetSocketAddress to) {
         try {
-            channel.send(tx, to);
+            if (channel.send(tx, to) == 0) {
+                // Non-blocking (busy-poll) mode and the socket buffer is full: the reply is lost.
+                sendErrors.increment();
+                return false;
+            }
             return true;
         } catch (IOException e) {
             if (!closed) {

@@ -25,10 +25,24 @@ import io.lockstep.time.TimeSource;
  * @param precisionLog2       precision field; {@code null} to measure the clock read cost at start
  * @param rateLimit           per-client limit
  * @param threads             receiving threads sharing the socket (1–16)
+ * @param busyPoll            poll the socket in a busy loop instead of blocking: see below
+ * @param warmUp              exercise the serving code in the background at start (once per JVM),
+ *                            so the JIT compiler has compiled it before real clients arrive;
+ *                            interpreted code between the socket and the clock read adds
+ *                            hundreds of µs to the receive timestamp of the first requests
+ *
+ * <p>Why busy polling: Java cannot read the kernel's receive timestamp (SO_TIMESTAMPNS), so the
+ * server stamps a request when its thread gets the datagram. A thread blocked in receive is
+ * woken up by the scheduler, which takes 5–20 µs on an idle bare-metal host and 50–200 µs in
+ * a virtual machine or on a busy host; the receive timestamp is late by that much and every
+ * client sees the server ahead by half of it. A busy-polling thread sees the datagram within a
+ * microsecond or two, at the cost of one CPU core kept busy. chronyd does not need this because
+ * it reads kernel timestamps. Off by default; turn it on for a dedicated time server.
  */
 public record NtpServerConfig(TimeSource timeSource, InetAddress bindAddress, int port, int stratum, int referenceId,
                               long rootDelayNanos, long rootDispersionNanos, int leapIndicator, Integer precisionLog2,
-                              NtpRateLimit rateLimit, int threads) {
+                              NtpRateLimit rateLimit, int threads, boolean busyPoll,
+                              boolean warmUp) {
 
     /** Default stratum, as chrony's {@code local} directive. */
     public static final int DEFAULT_STRATUM = 10;
@@ -77,6 +91,8 @@ public record NtpServerConfig(TimeSource timeSource, InetAddress bindAddress, in
         private Integer precisionLog2;
         private NtpRateLimit rateLimit = NtpRateLimit.DEFAULT;
         private int threads = 1;
+        private boolean busyPoll;
+        private boolean warmUp = true;
 
         private Builder(TimeSource timeSource) {
             this.timeSource = timeSource;
@@ -133,11 +149,23 @@ public record NtpServerConfig(TimeSource timeSource, InetAddress bindAddress, in
             return this;
         }
 
+        /** Busy-poll the socket for microsecond receive timestamps (one core busy per thread). */
+        public Builder busyPoll(boolean busyPoll) {
+            this.busyPoll = busyPoll;
+            return this;
+        }
+
+        /** Warm up the JIT in the background at start (default on). */
+        public Builder warmUp(boolean warmUp) {
+            this.warmUp = warmUp;
+            return this;
+        }
+
         public NtpServerConfig build() {
             int refId = referenceId != null ? referenceId
                     : stratum == 1 ? NtpPacket.referenceIdOf("LOCL") : LOCAL_REFERENCE_ID;
             return new NtpServerConfig(timeSource, bindAddress, port, stratum, refId, rootDelayNanos,
-                    rootDispersionNanos, leapIndicator, precisionLog2, rateLimit, threads);
+                    rootDispersionNanos, leapIndicator, precisionLog2, rateLimit, threads, busyPoll, warmUp);
         }
     }
 }

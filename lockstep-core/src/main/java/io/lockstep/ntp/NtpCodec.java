@@ -13,6 +13,14 @@ import java.nio.ByteBuffer;
  */
 public final class NtpCodec {
 
+    /** Offset of the poll field in the header. */
+    public static final int POLL_OFFSET = 2;
+    /** Offset of the reference timestamp in the header. */
+    public static final int REFERENCE_TIMESTAMP_OFFSET = 16;
+    /** Offset of the origin timestamp in the header. */
+    public static final int ORIGIN_TIMESTAMP_OFFSET = 24;
+    /** Offset of the receive timestamp in the header. */
+    public static final int RECEIVE_TIMESTAMP_OFFSET = 32;
     /** Offset of the transmit timestamp in the header, for servers that stamp it just before sending. */
     public static final int TRANSMIT_TIMESTAMP_OFFSET = 40;
 
@@ -49,6 +57,23 @@ public final class NtpCodec {
                 new NtpTimestamp(getLong(buf, start + 32)), new NtpTimestamp(getLong(buf, start + 40)));
         buf.position(start + length);
         return p;
+    }
+
+    /**
+     * Checks, without decoding or allocating, that the datagram between {@code buf}'s position
+     * and limit is a well-formed NTP packet ({@link #decode} would accept it); the position does
+     * not move. Servers use it on their hot path and then read single fields by offset.
+     *
+     * @throws NtpDecodeException when {@link #decode} would throw
+     */
+    public static void check(ByteBuffer buf) throws NtpDecodeException {
+        int length = buf.remaining();
+        if (length < NtpPacket.HEADER_BYTES) {
+            throw new NtpDecodeException("NTP packet too short: " + length + " bytes, need " + NtpPacket.HEADER_BYTES);
+        }
+        if (length > NtpPacket.HEADER_BYTES) {
+            checkTrailer(buf, buf.position() + NtpPacket.HEADER_BYTES, length - NtpPacket.HEADER_BYTES);
+        }
     }
 
     /** Decodes a whole byte array; see {@link #decode(ByteBuffer)}. */
@@ -93,6 +118,16 @@ public final class NtpCodec {
      */
     public static void putTransmitTimestamp(ByteBuffer buf, int headerStart, NtpTimestamp transmit) {
         putLong(buf, headerStart + TRANSMIT_TIMESTAMP_OFFSET, transmit.bits());
+    }
+
+    /** Writes a raw 64-bit timestamp at {@code index}, big-endian. */
+    public static void putTimestampBits(ByteBuffer buf, int index, long bits) {
+        putLong(buf, index, bits);
+    }
+
+    /** Reads a raw 64-bit timestamp at {@code index}, big-endian. */
+    public static long getTimestampBits(ByteBuffer buf, int index) {
+        return getLong(buf, index);
     }
 
     /**

@@ -53,6 +53,15 @@ class NtpClientTest {
     }
 
     @Test
+    void version3RequestsWorkToo() throws Exception {
+        try (NtpServer server = serve(TimeSource.system());
+             NtpProbe probe = NtpProbe.open(server.localAddress(), TimeSource.system(), 1_000_000_000L, 3)) {
+            probe.exchange();
+            assertEquals(3, probe.lastReply().version());
+        }
+    }
+
+    @Test
     void aServerAheadShowsANegativeOffset() throws Exception {
         SimulatedTimeSource ahead = new SimulatedTimeSource(TimeSource.system(), 2_500_000, 0);
         try (NtpServer server = serve(ahead)) {
@@ -179,6 +188,16 @@ class NtpClientTest {
             assertTrue(s.minOffsetNanos() <= -10_000_000 && -10_000_000 <= s.maxOffsetNanos() + 1, s.toString());
             assertEquals("ntp", probe.protocol());
             assertEquals(NtpServerConfig.DEFAULT_STRATUM, probe.lastReply().stratum());
+        }
+    }
+
+    @Test
+    void probeCountsATimeoutAsADroppedSampleAndStaysUsable() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"));
+             NtpProbe probe = NtpProbe.open(target(silent.getLocalPort()), TimeSource.system(), 50_000_000L)) {
+            TimeProbe.DroppedSampleException e = assertThrows(TimeProbe.DroppedSampleException.class, probe::exchange);
+            assertEquals("timeout", e.getMessage());
+            assertThrows(TimeProbe.DroppedSampleException.class, probe::exchange);
         }
     }
 

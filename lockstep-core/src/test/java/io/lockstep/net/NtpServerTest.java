@@ -12,6 +12,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.util.List;
 import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
@@ -211,6 +212,52 @@ class NtpServerTest {
                     NtpServerConfig.builder(TimeSource.system()).port(first.port()).build()));
             assertTrue(e.getMessage().startsWith("cannot serve NTP on 127.0.0.1:" + first.port()), e.getMessage());
             assertTrue(!e.getMessage().contains("\n"));
+        }
+    }
+
+    @Test
+    void severalThreadsAndBusyPollingServeToo() throws Exception {
+        for (NtpServerConfig.Builder b : List.of(NtpServerConfig.builder(TimeSource.system()).threads(3),
+                NtpServerConfig.builder(TimeSource.system()).busyPoll(true))) {
+            try (NtpServer server = start(b)) {
+                for (int i = 0; i < 5; i++) {
+                    byte[] reply = query(server.localAddress(), request(4, 3, 40 + i), 2000);
+                    assertNotNull(reply);
+                    assertEquals(40 + i, NtpCodec.decode(reply).originTimestamp().bits());
+                }
+                awaitCounter(() -> server.counters().answered(), 5);
+            }
+        }
+    }
+
+    @Test
+    void randomDatagramsAreAllAccountedForAndServingGoesOn() throws Exception {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(5);
+        int n = 3000;
+        try (NtpServer server = start(NtpServerConfig.builder(TimeSource.system()).rateLimit(NtpRateLimit.OFF));
+             DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
+            Supplier<Long> accounted = () -> {
+                NtpServerCounters c = server.counters();
+                return c.answered() + c.droppedMalformed() + c.ignored();
+            };
+            for (int i = 0; i < n; i++) {
+                byte[] b = new byte[r.nextInt(4) == 0 ? r.nextInt(120) : 48 + 4 * r.nextInt(8)];
+                r.nextBytes(b);
+                s.send(new DatagramPacket(b, b.length, server.localAddress()));
+                if (i % 100 == 99) {
+                    // Pace: let the server catch up so the kernel's socket buffer never overflows.
+                    for (int w = 0; w < 500 && accounted.get() < i + 1; w++) {
+                        Thread.sleep(2);
+                    }
+                }
+            }
+            for (int i = 0; i < 300 && accounted.get() < n; i++) {
+                Thread.sleep(10);
+            }
+            NtpServerCounters c = server.counters();
+            assertEquals(n, accounted.get(), c.toString());
+            assertTrue(c.droppedMalformed() > 0 && c.ignored() > 0 && c.answered() > 0, c.toString());
+            assertNotNull(query(server.localAddress(), request(4, 3, 1), 2000), "still serving");
         }
     }
 
