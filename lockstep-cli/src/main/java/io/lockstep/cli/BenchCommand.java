@@ -15,7 +15,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table.",
-        subcommands = {BenchCommand.Echo.class, BenchCommand.Tracking.class, BenchCommand.Correct.class})
+        subcommands = {BenchCommand.Echo.class, BenchCommand.NtpServer.class, BenchCommand.Tracking.class,
+                BenchCommand.Correct.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -127,6 +128,64 @@ final class BenchCommand implements Runnable {
             int code = io.lockstep.bench.CorrectBench.run(out, "--rows", Long.toString(rows), "--scenario", Integer.toString(scenario));
             out.flush();
             return code;
+        }
+    }
+
+    /** {@code lockstep bench ntp-server}: our NTP server and chronyd under the same load generator. */
+    @Command(name = "ntp-server", mixinStandardHelpOptions = true,
+            description = {"Load-test Lockstep's NTP server and a chronyd server (-x, private files) on loopback with the"
+                    + " same generator: replies/s, loss, latency p50/p99, ratio to chronyd.",
+                    "--accuracy adds a chronyd client following each server (needs chronyd)."})
+    static final class NtpServer implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--duration", paramLabel = "DURATION", description = "Load time per round and server.")
+        String duration;
+
+        @Option(names = "--rounds", paramLabel = "N", description = "Alternating rounds per server.")
+        Integer rounds;
+
+        @Option(names = "--window", paramLabel = "N", description = "Requests in flight.")
+        Integer window;
+
+        @Option(names = "--threads", paramLabel = "N", description = "Receiving threads of our server.")
+        Integer threads;
+
+        @Option(names = "--busy-poll", description = "Run our server with a busy-polling receive thread.")
+        boolean busyPoll;
+
+        @Option(names = "--accuracy", description = "Also measure accuracy as seen by a chronyd client.")
+        boolean accuracy;
+
+        @Option(names = "--accuracy-duration", paramLabel = "DURATION", description = "How long each chronyd client follows.")
+        String accuracyDuration;
+
+        @Override
+        public Integer call() {
+            java.util.List<String> args = new java.util.ArrayList<>();
+            add(args, "--duration", duration);
+            add(args, "--rounds", rounds);
+            add(args, "--window", window);
+            add(args, "--threads", threads);
+            if (busyPoll) {
+                args.add("--busy-poll");
+            }
+            if (accuracy) {
+                args.add("--accuracy");
+            }
+            add(args, "--accuracy-duration", accuracyDuration);
+            PrintStream out = stdout(spec);
+            int code = io.lockstep.bench.NtpServerBench.run(out, args.toArray(String[]::new));
+            out.flush();
+            return code;
+        }
+
+        private static void add(java.util.List<String> args, String name, Object value) {
+            if (value != null) {
+                args.add(name);
+                args.add(value.toString());
+            }
         }
     }
 }
