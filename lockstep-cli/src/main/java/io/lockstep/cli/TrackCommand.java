@@ -16,6 +16,7 @@ import io.lockstep.clock.OffsetLog;
 import io.lockstep.clock.TrackRecord;
 import io.lockstep.clock.TrackingLoop;
 import io.lockstep.internal.Json;
+import io.lockstep.net.BurstProbe;
 import io.lockstep.net.Probes;
 import io.lockstep.net.Target;
 import io.lockstep.net.TimeProbe;
@@ -69,6 +70,11 @@ final class TrackCommand implements Callable<Integer> {
             description = "Per-exchange timeout (default: the interval, at most 1s).")
     String timeout;
 
+    @Option(names = "--burst", paramLabel = "N",
+            description = "Exchanges per interval, condensed into one sample by intersecting their causality intervals"
+                    + " (default 8 for echo:// and neon:// whose timestamps are whole ms, 1 for ntp://).")
+    Integer burst;
+
     @Option(names = "--log", paramLabel = "FILE", description = "Append one CSV row per exchange to FILE.")
     Path log;
 
@@ -88,9 +94,13 @@ final class TrackCommand implements Callable<Integer> {
         if (count < 0) {
             throw new IllegalArgumentException("--count must not be negative");
         }
+        int exchangesPerSample = burst != null ? burst : t.scheme().equals("ntp") ? 1 : 8;
+        if (exchangesPerSample < 1 || exchangesPerSample > 1000) {
+            throw new IllegalArgumentException("--burst must be between 1 and 1000");
+        }
         PrintWriter out = spec.commandLine().getOut();
         boolean live = !json && System.console() != null;
-        try (TimeProbe probe = opener.open(t, local, timeoutNanos);
+        try (TimeProbe probe = burstOf(opener.open(t, local, timeoutNanos), exchangesPerSample);
              OffsetLog offsets = log == null ? null : OffsetLog.openAppend(log)) {
             ClockTracker tracker = new ClockTracker(probe, local, intervalNanos, offsets == null ? 0 : offsets.nextSegment());
             TrackingLoop loop = new TrackingLoop(tracker, local, intervalNanos,
@@ -118,6 +128,10 @@ final class TrackCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    private static TimeProbe burstOf(TimeProbe probe, int exchanges) {
+        return exchanges == 1 ? probe : new BurstProbe(probe, exchanges);
     }
 
     /** The human status line for one record. */
