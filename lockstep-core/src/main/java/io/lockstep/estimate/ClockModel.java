@@ -58,7 +58,7 @@ public record ClockModel(long anchorLocalNanos, double offsetNanos, double offse
      * then shrinks at this rate: this is {@code −offsetRatePpm}.
      */
     public double remoteDriftPpm() {
-        return -offsetRatePpm;
+        return 0.0 - offsetRatePpm; // not -x: an unknown drift of 0 should print as 0, not -0
     }
 
     /** Offset {@code local − remote} predicted at local wall time {@code localNanos}. */
