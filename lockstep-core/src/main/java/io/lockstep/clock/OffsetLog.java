@@ -52,11 +52,17 @@ public final class OffsetLog implements Closeable {
                       long resolutionNanos) {
     }
 
-    private final FileChannel channel;
-    private final int nextSegment;
+    /** Rows between forced writes to the storage device (a killed process loses nothing either way). */
+    static final int SYNC_EVERY_ROWS = 60;
 
-    private OffsetLog(FileChannel channel, int nextSegment) {
+    private final FileChannel channel;
+    private final java.nio.channels.FileLock lock;
+    private final int nextSegment;
+    private int rowsSinceSync;
+
+    private OffsetLog(FileChannel channel, java.nio.channels.FileLock lock, int nextSegment) {
         this.channel = channel;
+        this.lock = lock;
         this.nextSegment = nextSegment;
     }
 
@@ -70,6 +76,16 @@ public final class OffsetLog implements Closeable {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         try {
+            // Two trackers appending to one log would interleave rows of different segments.
+            java.nio.channels.FileLock lock;
+            try {
+                lock = ch.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException sameProcess) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IOException(path + " is in use by another `lockstep track`; give each tracker its own log");
+            }
             int lastSegment = -1;
             long size = ch.size();
             if (size > 0) {
@@ -87,7 +103,7 @@ public final class OffsetLog implements Closeable {
                 write(ch, HEADER + "\n");
             }
             ch.position(ch.size());
-            return new OffsetLog(ch, lastSegment + 1);
+            return new OffsetLog(ch, lock, lastSegment + 1);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
@@ -99,19 +115,34 @@ public final class OffsetLog implements Closeable {
         return nextSegment;
     }
 
-    /** Appends one row in a single write. */
+    /**
+     * Appends one row in a single write. Every {@value #SYNC_EVERY_ROWS} rows the file is forced
+     * to the storage device, so a power loss costs at most that many rows, never a hole of zeros
+     * in the middle.
+     */
     public void append(TrackRecord r) throws IOException {
         write(channel, format(r));
+        if (++rowsSinceSync >= SYNC_EVERY_ROWS) {
+            sync();
+        }
     }
 
     /** Forces written rows to the storage device (for power loss; a killed process loses nothing written). */
     public void sync() throws IOException {
         channel.force(false);
+        rowsSinceSync = 0;
     }
 
+    /** Forces what was written, releases the lock and closes the file. */
     @Override
     public void close() throws IOException {
-        channel.close();
+        try {
+            if (channel.isOpen()) {
+                sync();
+            }
+        } finally {
+            channel.close(); // also releases the lock
+        }
     }
 
     /** Formats one row with its line break. */
@@ -237,20 +268,25 @@ public final class OffsetLog implements Closeable {
         return -1;
     }
 
+    /**
+     * The segment of the last row that parses, scanning back over malformed ones (a log damaged
+     * by a power loss); -1 when there is none. Never restarting numbering at 0 matters: a new
+     * segment must not merge with an old one of the same number.
+     */
     private static int lastSegment(FileChannel ch, long size) throws IOException {
-        if (size <= HEADER.length() + 1) {
-            return -1;
-        }
         long end = size - 1;
-        long start = lastLineBreak(ch, end) + 1;
-        ByteBuffer b = ByteBuffer.allocate((int) (end - start));
-        ch.read(b, start);
-        String line = new String(b.array(), StandardCharsets.UTF_8);
-        try {
-            return parse(line, -1).segment();
-        } catch (IllegalArgumentException e) {
-            return -1;
+        for (int rows = 0; end > HEADER.length() && rows < 10_000; rows++) {
+            long start = lastLineBreak(ch, end) + 1;
+            ByteBuffer b = ByteBuffer.allocate((int) (end - start));
+            ch.read(b, start);
+            String line = new String(b.array(), StandardCharsets.UTF_8);
+            try {
+                return parse(line, -1).segment();
+            } catch (IllegalArgumentException malformed) {
+                end = start - 1;
+            }
         }
+        return -1;
     }
 
     private static void write(FileChannel ch, String text) throws IOException {

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 import io.lockstep.clock.OffsetLog;
+import io.lockstep.estimate.ClockModel;
 import io.lockstep.estimate.IntervalFit;
 import io.lockstep.estimate.LineFit;
 import io.lockstep.estimate.OffsetRegression;
@@ -40,6 +41,7 @@ public final class CorrectionModel {
     private final long[] knotLocal;
     private final double[] knotOffset;
     private final double[] knotSlopePpm;
+    private final double[] knotSlopeSigmaPpm;
     private final long[] knotBound;
     private final int[] knotSegment;
     // Per segment: first and last knot index and the local time span its rows cover.
@@ -53,6 +55,7 @@ public final class CorrectionModel {
         knotLocal = Arrays.copyOf(b.knotLocal, k);
         knotOffset = Arrays.copyOf(b.knotOffset, k);
         knotSlopePpm = Arrays.copyOf(b.knotSlope, k);
+        knotSlopeSigmaPpm = Arrays.copyOf(b.knotSlopeSigma, k);
         knotBound = Arrays.copyOf(b.knotBound, k);
         knotSegment = Arrays.copyOf(b.knotSegment, k);
         int s = b.segments;
@@ -130,6 +133,21 @@ public final class CorrectionModel {
             return covered;
         }
 
+        /**
+         * A knot's bound carried {@code localNanos − knot} away along its line: the slope's own
+         * uncertainty grows with the distance, and outside every segment (a step or restart lies
+         * in between, or no data at all) a drift of up to {@link ClockModel#UNKNOWN_DRIFT_SIGMA_PPM}
+         * is possible too.
+         */
+        private long extrapolatedBound(int knot, long localNanos) {
+            double distance = Math.abs((double) localNanos - knotLocal[knot]);
+            double grow = 3 * knotSlopeSigmaPpm[knot] * 1e-6 * distance;
+            if (!covered) {
+                grow += ClockModel.UNKNOWN_DRIFT_SIGMA_PPM * 1e-6 * distance;
+            }
+            return knotBound[knot] + (long) Math.ceil(grow);
+        }
+
         /** True when the last {@link #locate(long)} found a covering segment. */
         public boolean covered() {
             return covered;
@@ -146,10 +164,10 @@ public final class CorrectionModel {
             double offset;
             if (i < first) {
                 offset = knotOffset[first] + knotSlopePpm[first] * 1e-6 * (localNanos - knotLocal[first]);
-                boundNanos = knotBound[first];
+                boundNanos = extrapolatedBound(first, localNanos);
             } else if (i >= last) {
                 offset = knotOffset[last] + knotSlopePpm[last] * 1e-6 * (localNanos - knotLocal[last]);
-                boundNanos = knotBound[last];
+                boundNanos = extrapolatedBound(last, localNanos);
             } else {
                 double f = (double) (localNanos - knotLocal[i]) / (knotLocal[i + 1] - knotLocal[i]);
                 offset = knotOffset[i] + f * (knotOffset[i + 1] - knotOffset[i]);
@@ -221,6 +239,7 @@ public final class CorrectionModel {
         long[] knotLocal = new long[16];
         double[] knotOffset = new double[16];
         double[] knotSlope = new double[16];
+        double[] knotSlopeSigma = new double[16];
         long[] knotBound = new long[16];
         int[] knotSegment = new int[16];
         int knots;
@@ -333,6 +352,7 @@ public final class CorrectionModel {
                 knotLocal = Arrays.copyOf(knotLocal, size);
                 knotOffset = Arrays.copyOf(knotOffset, size);
                 knotSlope = Arrays.copyOf(knotSlope, size);
+                knotSlopeSigma = Arrays.copyOf(knotSlopeSigma, size);
                 knotBound = Arrays.copyOf(knotBound, size);
                 knotSegment = Arrays.copyOf(knotSegment, size);
             }
@@ -343,6 +363,7 @@ public final class CorrectionModel {
             knotLocal[knots] = at;
             knotOffset[knots] = offset;
             knotSlope[knots] = slope;
+            knotSlopeSigma[knots] = sloped ? fit.slopeSigmaPpm() : ClockModel.UNKNOWN_DRIFT_SIGMA_PPM;
             knotBound[knots] = bound;
             knotSegment[knots] = currentSegment;
             knots++;

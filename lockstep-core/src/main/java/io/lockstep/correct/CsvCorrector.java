@@ -156,6 +156,10 @@ public final class CsvCorrector {
 
     private int columnIndex(String header) throws CorrectionException {
         List<String> names = new ArrayList<>();
+        // A UTF-8 byte order mark (Excel writes one) precedes even a quoted first name.
+        if (header.startsWith("\uFEFF")) {
+            header = header.substring(1);
+        }
         byte[] b = header.getBytes(StandardCharsets.UTF_8);
         int i = 0;
         while (true) {
@@ -163,9 +167,6 @@ public final class CsvCorrector {
             String name = new String(b, i, end - i, StandardCharsets.UTF_8).trim();
             if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
                 name = name.substring(1, name.length() - 1).replace("\"\"", "\"");
-            }
-            if (names.isEmpty() && name.startsWith("\uFEFF")) {
-                name = name.substring(1);
             }
             names.add(name);
             if (end >= b.length) {

@@ -67,10 +67,15 @@ public enum TimestampUnit {
         long whole = 0;
         int digits = 0;
         while (i < to && Character.isDigit(text.charAt(i))) {
-            if (++digits > 18) {
+            // Epoch nanoseconds have 19 digits: keep them on the fast path, checked for overflow.
+            if (++digits > 19) {
                 return slow(text, from, to);
             }
-            whole = whole * 10 + (text.charAt(i) - '0');
+            try {
+                whole = Math.addExact(Math.multiplyExact(whole, 10), text.charAt(i) - '0');
+            } catch (ArithmeticException overflow) {
+                return slow(text, from, to);
+            }
             i++;
         }
         long fraction = 0;
@@ -99,7 +104,12 @@ public enum TimestampUnit {
         if (digits == 0) {
             throw new NumberFormatException("not a number");
         }
-        long nanos = Math.addExact(Math.multiplyExact(whole, nanosPerUnit), fraction + (roundUp ? 1 : 0));
+        long nanos;
+        try {
+            nanos = Math.addExact(Math.multiplyExact(whole, nanosPerUnit), fraction + (roundUp ? 1 : 0));
+        } catch (ArithmeticException overflow) {
+            return slow(text, from, to);
+        }
         return negative ? -nanos : nanos;
     }
 
@@ -152,8 +162,9 @@ public enum TimestampUnit {
     }
 
     private long slow(CharSequence text, int from, int to) {
-        // Exponent notation and other rare spellings: exact but slower.
+        // Exponent notation and other rare spellings: exact but slower. Halves round away from
+        // zero, as on the fast path, so a value's rounding never depends on how it was spelled.
         BigDecimal value = new BigDecimal(text.subSequence(from, to).toString().trim());
-        return value.multiply(BigDecimal.valueOf(nanosPerUnit)).setScale(0, RoundingMode.HALF_EVEN).longValueExact();
+        return value.multiply(BigDecimal.valueOf(nanosPerUnit)).setScale(0, RoundingMode.HALF_UP).longValueExact();
     }
 }

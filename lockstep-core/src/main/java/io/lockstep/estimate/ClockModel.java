@@ -61,6 +61,13 @@ public record ClockModel(long anchorLocalNanos, double offsetNanos, double offse
         return 0.0 - offsetRatePpm; // not -x: an unknown drift of 0 should print as 0, not -0
     }
 
+    /** The same model with its bound widened by {@code extraNanos} everywhere. */
+    public ClockModel withExtraBoundNanos(long extraNanos) {
+        return new ClockModel(anchorLocalNanos, offsetNanos, offsetRatePpm, offsetSigmaNanos, driftSigmaPpm,
+                asymmetryBoundNanos + extraNanos, lastSampleLocalNanos, samples, firstSampleLocalNanos, segment,
+                driftKnown, wanderPpm2PerSecond);
+    }
+
     /** Offset {@code local − remote} predicted at local wall time {@code localNanos}. */
     public long offsetAtNanos(long localNanos) {
         return Math.round(offsetNanos + offsetRatePpm * 1e-6 * (localNanos - anchorLocalNanos));

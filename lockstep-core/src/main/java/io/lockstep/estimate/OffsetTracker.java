@@ -100,12 +100,25 @@ public final class OffsetTracker {
                 return SampleVerdict.ACCEPTED;
             }
             case OUTLIER -> {
-                if (steps.pending() == 1) {
+                if (steps.pending() <= 1) {
+                    // pending 0: a statistical outlier, never part of a step; 1: a new run begins.
                     held.clear();
                     heldWeights.clear();
                 }
-                held.add(sample);
-                heldWeights.add(weight);
+                if (steps.pending() >= 1) {
+                    held.add(sample);
+                    heldWeights.add(weight);
+                    // This sample proves the model wrong at its instant (its causality interval
+                    // excludes the prediction): until the step is confirmed or refuted, widen the
+                    // published bound to cover what the sample allows instead of keeping a bound
+                    // known to be false.
+                    long predicted = model.offsetAtNanos(local);
+                    long needed = Math.max(predicted - sample.minOffsetNanos(), sample.maxOffsetNanos() - predicted);
+                    long extra = needed - model.errorBoundAtNanos(local);
+                    if (extra > 0) {
+                        model = model.withExtraBoundNanos(extra);
+                    }
+                }
                 return SampleVerdict.OUTLIER;
             }
             default -> {

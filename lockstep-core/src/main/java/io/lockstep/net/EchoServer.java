@@ -64,7 +64,14 @@ public final class EchoServer implements Closeable {
         this.clock = clock;
         this.options = options;
         this.selector = Selector.open();
-        this.serverChannel = ServerSocketChannel.open();
+        ServerSocketChannel channel;
+        try {
+            channel = ServerSocketChannel.open();
+        } catch (IOException e) {
+            selector.close();
+            throw e;
+        }
+        this.serverChannel = channel;
         try {
             serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             serverChannel.bind(bind, 512);
@@ -158,10 +165,13 @@ public final class EchoServer implements Closeable {
 
     private void loop() {
         long checkEveryNanos = Math.max(10_000_000L, Math.min(1_000_000_000L, options.idleTimeoutNanos() / 4));
-        long nextIdleCheck = clock.monoNanos() + checkEveryNanos;
+        // Idle checks run on this host's monotonic clock: the served clock may be simulated.
+        long nextIdleCheck = System.nanoTime() + checkEveryNanos;
+        long acceptPausedUntil = 0;
+        boolean acceptPaused = false;
         try {
             while (!closed) {
-                selector.select(Math.max(1, checkEveryNanos / 1_000_000L));
+                selector.select(acceptPaused ? 20 : Math.max(1, checkEveryNanos / 1_000_000L));
                 Iterator<SelectionKey> it = selector.selectedKeys().iterator();
                 while (it.hasNext()) {
                     SelectionKey key = it.next();
@@ -169,16 +179,26 @@ public final class EchoServer implements Closeable {
                     if (!key.isValid()) {
                         continue;
                     }
-                    try {
-                        if (key.isAcceptable()) {
+                    if (key.isAcceptable()) {
+                        try {
                             acceptAll();
-                        } else {
-                            if (key.isReadable()) {
-                                read(key);
-                            }
-                            if (key.isValid() && key.isWritable()) {
-                                flush(key);
-                            }
+                        } catch (IOException | RuntimeException e) {
+                            // Usually out of file descriptors. The listening socket must survive:
+                            // stop accepting for a moment, then try again.
+                            LOG.log(System.Logger.Level.WARNING, "Time Echo server cannot accept connections"
+                                    + " (pausing 100 ms): {0}", e.toString());
+                            key.interestOps(0);
+                            acceptPaused = true;
+                            acceptPausedUntil = System.nanoTime() + 100_000_000L;
+                        }
+                        continue;
+                    }
+                    try {
+                        if (key.isReadable()) {
+                            read(key);
+                        }
+                        if (key.isValid() && key.isWritable()) {
+                            flush(key);
                         }
                     } catch (IOException | RuntimeException e) {
                         // One broken client never takes the server down.
@@ -187,6 +207,10 @@ public final class EchoServer implements Closeable {
                     }
                 }
                 long now = System.nanoTime();
+                if (acceptPaused && now - acceptPausedUntil >= 0) {
+                    serverChannel.keyFor(selector).interestOps(SelectionKey.OP_ACCEPT);
+                    acceptPaused = false;
+                }
                 if (now - nextIdleCheck >= 0) {
                     closeIdle(now);
                     nextIdleCheck = now + checkEveryNanos;

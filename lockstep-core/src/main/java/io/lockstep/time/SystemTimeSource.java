@@ -6,7 +6,7 @@ import java.util.function.LongSupplier;
 /**
  * The host's clock with sub-microsecond wall-time granularity: a wall-clock anchor plus
  * {@link System#nanoTime()} deltas from that anchor. Thread-safe and lock-free: the anchor is an
- * immutable object behind a volatile field.
+ * immutable object replaced by compare-and-set.
  *
  * <p>Why not {@link Instant#now()} on every read: on some platforms it is only microsecond
  * granular, and it costs about twice as much as {@code nanoTime()}. How the anchor is read: the
@@ -47,8 +47,8 @@ public final class SystemTimeSource implements TimeSource {
     private final long checkIntervalNanos;
     private final long reanchorThresholdNanos;
     private final long osWallGranularityNanos;
-    private volatile Anchor anchor;
-    private volatile long reanchorCount;
+    private final java.util.concurrent.atomic.AtomicReference<Anchor> anchor = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicLong reanchorCount = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * A source over explicit clock readers; tests use this to simulate wall-clock steps.
@@ -65,7 +65,7 @@ public final class SystemTimeSource implements TimeSource {
         this.checkIntervalNanos = checkIntervalNanos;
         this.reanchorThresholdNanos = reanchorThresholdNanos;
         this.osWallGranularityNanos = probeGranularity(osWallNanos);
-        this.anchor = readAnchor();
+        this.anchor.set(readAnchor());
     }
 
     static SystemTimeSource shared() {
@@ -75,7 +75,7 @@ public final class SystemTimeSource implements TimeSource {
     @Override
     public long wallNanos() {
         long mono = osMonoNanos.getAsLong();
-        Anchor a = anchor;
+        Anchor a = anchor.get();
         if (mono - a.nextCheckMonoNanos >= 0) {
             a = recheck(a);
             mono = osMonoNanos.getAsLong();
@@ -94,12 +94,12 @@ public final class SystemTimeSource implements TimeSource {
      */
     @Override
     public long wallUncertaintyNanos() {
-        return anchor.uncertaintyNanos + reanchorThresholdNanos;
+        return anchor.get().uncertaintyNanos + reanchorThresholdNanos;
     }
 
     /** How many times the anchor has been re-read because the OS wall clock moved. */
     public long reanchorCount() {
-        return reanchorCount;
+        return reanchorCount.get();
     }
 
     private Anchor recheck(Anchor current) {
@@ -107,16 +107,22 @@ public final class SystemTimeSource implements TimeSource {
         long predicted = current.wallNanos + (fresh.monoNanos - current.monoNanos);
         long errorNanos = fresh.wallNanos - predicted;
         Anchor next;
-        if (Math.abs(errorNanos) > reanchorThresholdNanos + fresh.uncertaintyNanos + current.uncertaintyNanos) {
+        boolean reanchor = Math.abs(errorNanos) > reanchorThresholdNanos + fresh.uncertaintyNanos + current.uncertaintyNanos;
+        if (reanchor) {
             next = fresh;
-            reanchorCount++;
         } else {
             // Keep the old anchor (a fresh one is no better) and only push the next check out.
             next = new Anchor(current.wallNanos, current.monoNanos, current.uncertaintyNanos, fresh.nextCheckMonoNanos);
         }
-        // Racing readers may both re-check; either result is a valid anchor, so last write wins.
-        anchor = next;
-        return next;
+        // Only replace the anchor this thread judged: if another reader re-checked meanwhile, its
+        // result (possibly a re-anchor after a step) stands and this one is dropped.
+        if (anchor.compareAndSet(current, next)) {
+            if (reanchor) {
+                reanchorCount.incrementAndGet();
+            }
+            return next;
+        }
+        return anchor.get();
     }
 
     private Anchor readAnchor() {

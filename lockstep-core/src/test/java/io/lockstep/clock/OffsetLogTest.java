@@ -81,4 +81,30 @@ class OffsetLogTest {
         assertTrue(e.getMessage().contains("not a Lockstep offset log"));
         assertEquals("timestamp [ns],x\n1,2\n", Files.readString(p));
     }
+
+    @Test
+    void aSecondWriterIsRefused() throws IOException {
+        Path p = dir.resolve("busy.csv");
+        try (OffsetLog first = OffsetLog.openAppend(p)) {
+            first.append(row(1_000_000, 0));
+            IOException e = assertThrows(IOException.class, () -> OffsetLog.openAppend(p));
+            assertTrue(e.getMessage().contains("in use"), e.getMessage());
+        }
+        try (OffsetLog again = OffsetLog.openAppend(p)) {
+            assertEquals(1, again.nextSegment(), "free again once the first writer closed");
+        }
+    }
+
+    @Test
+    void segmentNumberingSurvivesAMalformedLastRow() throws IOException {
+        Path p = dir.resolve("damaged.csv");
+        try (OffsetLog log = OffsetLog.openAppend(p)) {
+            log.append(row(1_000_000, 4));
+        }
+        // A complete but garbled line, as a power loss can leave behind.
+        Files.writeString(p, "\0\0\0garbage,,\n", StandardOpenOption.APPEND);
+        try (OffsetLog log = OffsetLog.openAppend(p)) {
+            assertEquals(5, log.nextSegment(), "numbering continues after the last row that parses");
+        }
+    }
 }

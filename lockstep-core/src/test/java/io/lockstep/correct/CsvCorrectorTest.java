@@ -120,6 +120,35 @@ class CsvCorrectorTest {
     }
 
     @Test
+    void aByteOrderMarkBeforeAQuotedHeaderIsIgnored() throws IOException {
+        SyntheticStream stream = new SyntheticStream(23, 40_000_000, -12, 300_000, 200_000, 1);
+        CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 600, -1));
+        long local = T0 + 300 * S;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CorrectionReport r = new CsvCorrector(model, "timestamp [ns]", TimestampUnit.NS, false, OutsidePolicy.FAIL, true)
+                .correct(in("\uFEFF\"timestamp [ns]\",x\n" + local + ",7\n"), out);
+        assertEquals(1, r.corrected());
+        assertTrue(out.toString(StandardCharsets.UTF_8).endsWith(",7\n"));
+    }
+
+    @Test
+    void extrapolatedBoundsGrowWithDistance() throws IOException {
+        SyntheticStream stream = new SyntheticStream(23, 40_000_000, -12, 300_000, 200_000, 1);
+        CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 600, -1));
+        CorrectionModel.Cursor c = model.cursor();
+        long inside = T0 + 300 * S;
+        c.locate(inside);
+        c.offsetNanos(inside);
+        long boundInside = c.boundNanos();
+        long farAway = T0 + 3 * 3600 * S;
+        c.locate(farAway);
+        c.offsetNanos(farAway);
+        // Hours past the log: at least the 100 ppm an unknown drift may add over that time.
+        assertTrue(c.boundNanos() > boundInside + 100e-6 * (farAway - (T0 + 600 * S)) * 0.99,
+                c.boundNanos() + " vs " + boundInside);
+    }
+
+    @Test
     void referenceToLocalInvertsLocalToReference() throws IOException {
         SyntheticStream stream = new SyntheticStream(23, 40_000_000, -12, 300_000, 200_000, 1);
         CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 600, -1));

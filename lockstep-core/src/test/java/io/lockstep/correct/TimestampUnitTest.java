@@ -18,6 +18,16 @@ class TimestampUnitTest {
     }
 
     @Test
+    void halvesRoundTheSameWayWhateverTheLength() {
+        // 19 integer digits (epoch ns) and 18 digits must agree on how .5 rounds.
+        assertEquals(1_767_225_600_000_000_001L, parse(TimestampUnit.NS, "1767225600000000000.5"));
+        assertEquals(176_722_560_000_000_001L, parse(TimestampUnit.NS, "176722560000000000.5"));
+        assertEquals(-176_722_560_000_000_001L, parse(TimestampUnit.NS, "-176722560000000000.5"));
+        assertEquals(Long.MAX_VALUE, parse(TimestampUnit.NS, "9223372036854775807"));
+        assertThrows(ArithmeticException.class, () -> parse(TimestampUnit.NS, "9223372036854775808"));
+    }
+
+    @Test
     void parsesExactlyInEveryUnit() {
         assertEquals(1_767_225_600_123_456_789L, parse(TimestampUnit.NS, "1767225600123456789"));
         assertEquals(1_767_225_600_123_456_789L, parse(TimestampUnit.S, "1767225600.123456789"));

@@ -14,7 +14,7 @@ class ScenarioRunTest {
     private static final long S = 1_000_000_000L;
 
     @Test
-    void anHourOfSamplesIsQuickAndDeterministic() {
+    void anHourOfSamplesIsDeterministic() {
         Scenario s = Scenario.of("wifi", LinkModel.busyWifi(), 20, 3);
         long started = System.nanoTime();
         List<ScenarioSample> a = ScenarioRun.stream(s);
@@ -22,8 +22,8 @@ class ScenarioRunTest {
         List<ScenarioSample> b = ScenarioRun.stream(s);
         assertEquals(3600, a.size());
         assertEquals(a, b);
-        // Generous: the point is "well under a second", even on a loaded machine.
-        assertTrue(tookNanos < 5 * S, "took " + tookNanos / 1e6 + " ms");
+        // Speed is reported, not asserted (`lockstep bench tracking` prints its wall time).
+        System.out.println("an hour of 1 Hz samples in " + tookNanos / 1e6 + " ms");
     }
 
     @Test

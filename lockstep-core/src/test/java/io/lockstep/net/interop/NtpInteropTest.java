@@ -203,7 +203,9 @@ class NtpInteropTest {
             System.out.printf(Locale.ROOT, "chronyd client %s after 60 s: %d samples, std dev %.1f us, "
                             + "local - server %+.1f us from expected%n", name, samples, stdDevNanos / 1e3,
                     (localMinusRemote - expectedLocalMinusRemote) / 1e3);
-            assertTrue(samples >= 8, "enough samples kept: " + row);
+            // chronyd trims its sample window by a runs test; on a busy machine it may keep only the
+            // newest few. Three is the least a standard deviation needs.
+            assertTrue(samples >= 3, "enough samples kept: " + row);
             assertTrue(stdDevNanos < TOLERANCE_NANOS, "small std dev: " + row);
             // chronyd's own error bound for the source ("+/- X" in sources): its root distance estimate.
             Matcher bound = Pattern.compile("\\+/-\\s+(\\S+)").matcher(sources);
