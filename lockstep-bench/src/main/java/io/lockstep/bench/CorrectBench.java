@@ -11,7 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import io.lockstep.clock.ClockTracker;
+import io.lockstep.net.ClockTracker;
 import io.lockstep.clock.OffsetLog;
 import io.lockstep.correct.CorrectionModel;
 import io.lockstep.correct.CorrectionReport;

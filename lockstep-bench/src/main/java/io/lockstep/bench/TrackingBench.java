@@ -31,8 +31,8 @@ public final class TrackingBench {
     private TrackingBench() {
     }
 
-    /** The measurements of one estimator on one scenario. */
-    record Result(String scenario, String estimator, double rmsMicros, double p99Micros, double driftError10mPpm,
+    /** The measurements of one estimator on one scenario (µs, ppm, s, %; NaN where not applicable). */
+    public record Result(String scenario, String estimator, double rmsMicros, double p99Micros, double driftError10mPpm,
                   double driftErrorEndPpm, double convergeSeconds, double holdover10mMicros,
                   double holdover1hMicros, double withinBoundPercent) {
     }
@@ -53,15 +53,24 @@ public final class TrackingBench {
                 default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' (use --seed N, --only TEXT)");
             }
         }
-        List<Result> results = new ArrayList<>();
         long started = System.nanoTime();
+        List<Result> results = results(seed, only);
+        print(out, results, seed, (System.nanoTime() - started) / 1e9);
+        return 0;
+    }
+
+    /**
+     * Plays the scenarios whose name contains {@code only} (all when null, case-insensitive) and
+     * returns every estimator's measurements, for callers that judge them rather than print them.
+     */
+    public static List<Result> results(long seed, String only) {
+        List<Result> results = new ArrayList<>();
         for (Scenario scenario : Scenarios.tracking(seed)) {
-            if (only == null || scenario.name().toLowerCase(Locale.ROOT).contains(only)) {
+            if (only == null || scenario.name().toLowerCase(Locale.ROOT).contains(only.toLowerCase(Locale.ROOT))) {
                 results.addAll(runScenario(scenario));
             }
         }
-        print(out, results, seed, (System.nanoTime() - started) / 1e9);
-        return 0;
+        return results;
     }
 
     /** Plays one scenario and measures every estimator on the same stream. */

@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code lockstep bench NAME}: runs a benchmark and prints its table. Benchmarks report numbers;
  * they never pass or fail on time. The work lives in {@code lockstep-bench}; each subcommand only
- * parses its options.
+ * parses its options. Not thread-safe: one instance per invocation.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table.",

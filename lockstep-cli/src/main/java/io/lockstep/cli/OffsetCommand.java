@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code lockstep offset TARGET}: one offset estimate, like the Pupil Labs client's
  * {@code estimate_time_offset()}, with Lockstep's error-bounded estimate beside the Pupil Labs
- * statistics. Parses and prints; {@link OffsetMeter} does the work.
+ * statistics. Parses and prints; {@link OffsetMeter} does the work. Not thread-safe: one
+ * instance per invocation.
  */
 @Command(name = "offset", mixinStandardHelpOptions = true,
         description = {"Measure the offset of a remote clock: offset = local − remote, so remote = local − offset.",

@@ -21,7 +21,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code lockstep serve}: serves this host's time (or a simulated clock ahead of it) over NTP and
  * Time Echo, until interrupted or for {@code --duration}. Prints one {@code PROTOCOL HOST:PORT} line
- * per listener on stdout as soon as it listens, so scripts can read the chosen ports.
+ * per listener on stdout as soon as it listens, so scripts can read the chosen ports. Not
+ * thread-safe: picocli makes one instance per invocation; the servers it starts are.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve time over NTP (UDP) and/or Time Echo (TCP).",

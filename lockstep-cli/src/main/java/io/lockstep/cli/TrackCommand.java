@@ -11,10 +11,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.lockstep.clock.ClockTracker;
+import io.lockstep.net.ClockTracker;
 import io.lockstep.clock.OffsetLog;
 import io.lockstep.clock.TrackRecord;
-import io.lockstep.clock.TrackingLoop;
+import io.lockstep.net.TrackingLoop;
 import io.lockstep.internal.Json;
 import io.lockstep.net.BurstProbe;
 import io.lockstep.net.Probes;

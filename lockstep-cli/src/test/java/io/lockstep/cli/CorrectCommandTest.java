@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.lockstep.clock.ClockTracker;
+import io.lockstep.net.ClockTracker;
 import io.lockstep.clock.OffsetLog;
 import io.lockstep.testkit.LinkModel;
 import io.lockstep.testkit.Scenario;

@@ -98,7 +98,7 @@ public final class SyncedClock {
     }
 
     /** The state a clock with {@code m} would be in at local time {@code localNanos}. */
-    ClockState stateAt(ClockModel m, long localNanos) {
+    public ClockState stateAt(ClockModel m, long localNanos) {
         if (m == null) {
             return ClockState.UNSYNCED;
         }

@@ -13,7 +13,8 @@ import java.util.Locale;
  * with a {@link CorrectionModel}, leaving every other byte of every row as it was (line
  * endings included). Works on bytes, not characters: delimiters, quotes and digits are ASCII,
  * and UTF-8 never uses those byte values inside other characters, so no decoding is needed.
- * Constant memory: a fixed buffer, whatever the file's size; one line must fit in it. Rows
+ * Constant memory whatever the file's size: one line buffer of 1 MiB that grows to at most
+ * 2 MiB when a line (up to {@link #MAX_LINE_BYTES}) straddles a read. Rows
  * whose timestamp does not parse are copied unchanged and reported (or stop the run when
  * {@code failOnUnparsable}); timestamps outside the log's span are handled by the
  * {@link OutsidePolicy} and reported with their line numbers. Not thread-safe; one instance

@@ -2,7 +2,7 @@ package io.lockstep.correct;
 
 import java.util.Locale;
 
-/** What {@link CsvCorrector} does with a timestamp the offset log does not cover. */
+/** What {@link CsvCorrector} does with a timestamp the offset log does not cover. Immutable constants, thread-safe. */
 public enum OutsidePolicy {
     /** Stop with an error naming the first such line (the default: nothing is guessed silently). */
     FAIL,

@@ -104,6 +104,6 @@ public final class EchoEstimator {
     }
 
     private static long midpoint(TimeSample s) {
-        return s.localSendWallNanos() + (s.localReceiveWallNanos() - s.localSendWallNanos()) / 2;
+        return s.localMidNanos();
     }
 }

@@ -148,7 +148,7 @@ public final class OffsetTracker {
 
     /** The sample's local time: the midpoint of send and receive. */
     public static long localMidNanos(TimeSample s) {
-        return s.localSendWallNanos() + (s.localReceiveWallNanos() - s.localSendWallNanos()) / 2;
+        return s.localMidNanos();
     }
 
     /** Samples per block whose drifts are compared to bound the frequency wander. */

@@ -31,10 +31,15 @@ public record TimeSample(long localSendWallNanos, long remoteReceiveWallNanos, l
      * and placing the remote instant at the middle of its resolution interval.
      */
     public long offsetNanos() {
-        long localMid = localSendWallNanos + (localReceiveWallNanos - localSendWallNanos) / 2;
+        long localMid = localMidNanos();
         long remoteMid = remoteReceiveWallNanos + (remoteSendWallNanos - remoteReceiveWallNanos) / 2
                 + (remoteResolutionNanos > 1 ? remoteResolutionNanos / 2 : 0);
         return localMid - remoteMid;
+    }
+
+    /** The local instant the exchange stands for: the midpoint of send and receive (wall ns). */
+    public long localMidNanos() {
+        return localSendWallNanos + (localReceiveWallNanos - localSendWallNanos) / 2;
     }
 
     /** Round trip excluding the remote's processing time: {@code (t4 − t1) − (t3 − t2)}, in ns. */

@@ -70,7 +70,7 @@ public final class BurstProbe implements TimeProbe {
         if (lo > hi) {
             return best;
         }
-        long mid = best.localSendWallNanos() + (best.localReceiveWallNanos() - best.localSendWallNanos()) / 2;
+        long mid = best.localMidNanos();
         long halfWidth = (hi - lo + 1) / 2;
         long centre = lo + (hi - lo) / 2;
         // Chosen so that minOffset = t1 − (remote + 1) ≈ lo and maxOffset = t4 − remote ≈ hi.

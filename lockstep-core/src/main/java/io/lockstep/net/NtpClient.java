@@ -176,7 +176,7 @@ public final class NtpClient {
                 + " rejected as delay outliers); bound = delay/2 + root distance + precision";
         return new OffsetEstimate(target, "ntp", best.offsetNanos(), errorBound, best.roundTripNanos(),
                 samples.size(), dropped, Stats.of(offsetsMs), Stats.of(roundTripsMs), method,
-                best.localSendWallNanos() + (best.localReceiveWallNanos() - best.localSendWallNanos()) / 2);
+                best.localMidNanos());
     }
 
     private static int indexOf(List<TimeSample> samples, TimeSample s) {

@@ -77,12 +77,22 @@ public final class NtpProbe implements TimeProbe {
             // report an ICMP port unreachable as an exception instead of a silent timeout.
             channel.connect(server);
             channel.configureBlocking(false);
-            this.selector = Selector.open();
-            channel.register(selector, SelectionKey.OP_READ);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
         }
+        Selector opened = null;
+        try {
+            opened = Selector.open();
+            channel.register(opened, SelectionKey.OP_READ);
+        } catch (IOException | RuntimeException e) {
+            if (opened != null) {
+                opened.close();
+            }
+            channel.close();
+            throw e;
+        }
+        this.selector = opened;
         synchronized (SEED) {
             this.random = SEED.split();
         }
@@ -109,8 +119,7 @@ public final class NtpProbe implements TimeProbe {
     /** Opens a probe to a server address, speaking NTP {@code version} (3 or 4). */
     public static NtpProbe open(InetSocketAddress server, TimeSource local, long timeoutNanos, int version)
             throws IOException {
-        String host = server.getAddress().getHostAddress();
-        String label = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + server.getPort();
+        String label = io.lockstep.internal.Addresses.format(server);
         return new NtpProbe(label, server, local, timeoutNanos, version);
     }
 

@@ -331,7 +331,6 @@ public final class NtpServer implements Closeable {
     }
 
     private static String hostPort(InetAddress address, int port) {
-        String host = address.getHostAddress();
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return io.lockstep.internal.Addresses.format(new InetSocketAddress(address, port));
     }
 }

@@ -1,12 +1,14 @@
-package io.lockstep.clock;
+package io.lockstep.net;
 
 import java.io.IOException;
 
+import io.lockstep.clock.ClockState;
+import io.lockstep.clock.SyncedClock;
+import io.lockstep.clock.TrackRecord;
 import io.lockstep.estimate.ClockModel;
 import io.lockstep.estimate.OffsetTracker;
 import io.lockstep.estimate.SampleVerdict;
 import io.lockstep.estimate.TimeSample;
-import io.lockstep.net.TimeProbe;
 import io.lockstep.time.TimeSource;
 
 /**

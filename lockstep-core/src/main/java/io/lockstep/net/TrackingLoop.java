@@ -1,8 +1,9 @@
-package io.lockstep.clock;
+package io.lockstep.net;
 
 import java.io.IOException;
 import java.util.concurrent.locks.LockSupport;
 
+import io.lockstep.clock.TrackRecord;
 import io.lockstep.time.TimeSource;
 
 /**
