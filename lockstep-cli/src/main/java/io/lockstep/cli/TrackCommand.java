@@ -63,11 +63,11 @@ final class TrackCommand implements Callable<Integer> {
     @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (default: until interrupted).")
     String duration;
 
-    @Option(names = "--count", paramLabel = "N", defaultValue = "0", description = "Stop after N exchanges.")
+    @Option(names = "--count", paramLabel = "N", defaultValue = "0", description = "Stop after N exchanges (default 0: no limit).")
     long count;
 
     @Option(names = "--timeout", paramLabel = "DURATION",
-            description = "Per-exchange timeout (default: the interval, at most 1s).")
+            description = "Per-exchange timeout (default: the interval, at least 100ms and at most 1s).")
     String timeout;
 
     @Option(names = "--burst", paramLabel = "N",
@@ -90,9 +90,10 @@ final class TrackCommand implements Callable<Integer> {
         Target t = Target.parse(target);
         long intervalNanos = positive(interval, "--interval");
         long durationNanos = duration == null ? 0 : positive(duration, "--duration");
-        long timeoutNanos = timeout == null ? Math.min(intervalNanos, 1_000_000_000L) : positive(timeout, "--timeout");
+        long timeoutNanos = timeout == null ? Math.max(100_000_000L, Math.min(intervalNanos, 1_000_000_000L))
+                : positive(timeout, "--timeout");
         if (count < 0) {
-            throw new IllegalArgumentException("--count must not be negative");
+            throw new IllegalArgumentException("--count must not be negative (0, the default, means no limit)");
         }
         int exchangesPerSample = burst != null ? burst : t.scheme().equals("ntp") ? 1 : 8;
         if (exchangesPerSample < 1 || exchangesPerSample > 1000) {
@@ -109,12 +110,20 @@ final class TrackCommand implements Callable<Integer> {
                 if (offsets != null) {
                     offsets.append(r);
                 }
+                String why = r.hasSample() ? null : tracker.lastFailure();
                 if (json) {
-                    out.println(Json.write(toJson(r, t)));
-                } else if (live) {
-                    out.print("\r" + status(r) + "   ");
+                    Map<String, Object> m = toJson(r, t);
+                    if (why != null) {
+                        m.put("error", why);
+                    }
+                    out.println(Json.write(m));
                 } else {
-                    out.println(status(r));
+                    String line = status(r) + (why == null ? "" : " (" + why + ")");
+                    if (live) {
+                        out.print("\r" + line + "   ");
+                    } else {
+                        out.println(line);
+                    }
                 }
                 out.flush();
             });

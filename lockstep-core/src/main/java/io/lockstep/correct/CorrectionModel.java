@@ -22,8 +22,9 @@ import io.lockstep.estimate.SampleVerdict;
  * by the {@link IntervalFit} through the rows' causality intervals when a line passes through
  * all of them. Between knots the offset is interpolated linearly; before the first
  * and after the last knot of a segment, the end chunks' lines carry it to the segment's first
- * and last row. Outside every segment the map says so instead of guessing, unless asked to
- * extrapolate.
+ * and last row. In a gap of up to ten minutes between segments both neighbours' lines are
+ * candidates (see {@link Cursor#offsetNanos(long)}). Outside every segment the map says so
+ * instead of guessing, unless asked to extrapolate.
  *
  * <p>Each knot's error bound is half the best round trip around it plus half the resolution
  * (path asymmetry the data cannot reveal) plus three standard uncertainties of the robust fit.
@@ -34,6 +35,12 @@ public final class CorrectionModel {
 
     /** Usable log rows per chunk: about a minute at 1 Hz. */
     public static final int CHUNK_ROWS = 64;
+
+    /**
+     * Longest gap between two segments that a lookup bridges (10 minutes): beyond that the clock
+     * may have wandered unobserved, and times in the gap count as outside the log.
+     */
+    public static final long MAX_BRIDGE_NANOS = 600_000_000_000L;
 
     /** Chunks either side of a knot's own that its fit also uses. */
     public static final int NEIGHBOURS = 3;
@@ -111,6 +118,7 @@ public final class CorrectionModel {
     public final class Cursor {
         private int segment;
         private boolean covered;
+        private boolean bridging;
         private long boundNanos;
 
         /**
@@ -127,6 +135,15 @@ public final class CorrectionModel {
                 segment = s;
             }
             covered = localNanos >= segStart[s] && localNanos <= segEnd[s];
+            bridging = false;
+            if (!covered && s + 1 < segStart.length && localNanos > segEnd[s] && localNanos < segStart[s + 1]
+                    && segStart[s + 1] - segEnd[s] <= MAX_BRIDGE_NANOS) {
+                // Between two segments (a restart, or a step whose instant lies somewhere in the
+                // gap): both neighbours' lines are candidates, see offsetNanos.
+                covered = true;
+                bridging = true;
+                return true;
+            }
             if (!covered && s + 1 < segStart.length && segStart[s + 1] - localNanos < localNanos - segEnd[s]) {
                 segment = s + 1;
             }
@@ -153,10 +170,28 @@ public final class CorrectionModel {
             return covered;
         }
 
-        /** Offset {@code local − reference} at {@code localNanos} in the located segment. */
+        /**
+         * Offset {@code local − reference} at {@code localNanos} in the located segment. In a gap
+         * between two segments the truth follows one neighbour's line or the other's (the clock was
+         * continuous across a restart, or stepped at an unknown instant in the gap): the estimate
+         * is the midpoint of both lines and the bound covers both, so it is tight after a restart
+         * and honestly wide around a step.
+         */
         public long offsetNanos(long localNanos) {
-            int first = segFirstKnot[segment];
-            int last = segLastKnot[segment];
+            if (bridging) {
+                double before = offsetIn(segment, localNanos);
+                long boundBefore = boundNanos;
+                double after = offsetIn(segment + 1, localNanos);
+                long boundAfter = boundNanos;
+                boundNanos = (long) Math.ceil(Math.abs(after - before) / 2) + Math.max(boundBefore, boundAfter);
+                return Math.round((before + after) / 2);
+            }
+            return Math.round(offsetIn(segment, localNanos));
+        }
+
+        private double offsetIn(int seg, long localNanos) {
+            int first = segFirstKnot[seg];
+            int last = segLastKnot[seg];
             int i = Arrays.binarySearch(knotLocal, first, last + 1, localNanos);
             if (i < 0) {
                 i = -i - 2;
@@ -173,7 +208,7 @@ public final class CorrectionModel {
                 offset = knotOffset[i] + f * (knotOffset[i + 1] - knotOffset[i]);
                 boundNanos = Math.max(knotBound[i], knotBound[i + 1]);
             }
-            return Math.round(offset);
+            return offset;
         }
 
         /** Error bound of the last {@link #offsetNanos(long)}, in ns. */

@@ -55,8 +55,10 @@ public final class BurstProbe implements TimeProbe {
             try {
                 s = inner.exchange();
             } catch (DroppedSampleException e) {
+                // A failure usually means the link or the remote is down for now: waiting out a
+                // timeout for every remaining exchange would stall tracking for seconds.
                 lastDrop = e.getMessage();
-                continue;
+                break;
             }
             lo = Math.max(lo, s.minOffsetNanos());
             hi = Math.min(hi, s.maxOffsetNanos());

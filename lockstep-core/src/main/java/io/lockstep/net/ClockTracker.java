@@ -31,6 +31,7 @@ public final class ClockTracker {
     private final int segmentBase;
     private long samples;
     private long dropped;
+    private String lastFailure;
 
     /**
      * @param probe          the open channel to the reference clock
@@ -58,6 +59,11 @@ public final class ClockTracker {
         return samples;
     }
 
+    /** Why the latest exchange failed, or null when it succeeded. */
+    public String lastFailure() {
+        return lastFailure;
+    }
+
     /** Exchanges that failed and were counted as dropped. */
     public long dropped() {
         return dropped;
@@ -66,7 +72,12 @@ public final class ClockTracker {
     /**
      * Performs one exchange and updates the clock.
      *
-     * @throws IOException when the channel is broken (a single failed exchange is a DROPPED record)
+     * <p>Once the remote has answered at least once, any failure, even a refused connection or an
+     * unreachable port, is an outage: a DROPPED record, the clock drifts into HOLDOVER, and the next
+     * call tries again (the probes reconnect by themselves). Before the first answer a broken
+     * channel is more likely a wrong address, so it is reported at once.
+     *
+     * @throws IOException when the channel fails before the remote ever answered
      */
     public TrackRecord sampleOnce() throws IOException {
         long attemptLocal = local.wallNanos();
@@ -75,8 +86,17 @@ public final class ClockTracker {
             sample = probe.exchange();
         } catch (TimeProbe.DroppedSampleException e) {
             dropped++;
+            lastFailure = e.getMessage();
+            return record(attemptLocal, -1, 0, SampleVerdict.DROPPED, probe.remoteResolutionNanos());
+        } catch (IOException e) {
+            if (samples == 0) {
+                throw e;
+            }
+            dropped++;
+            lastFailure = e.getMessage();
             return record(attemptLocal, -1, 0, SampleVerdict.DROPPED, probe.remoteResolutionNanos());
         }
+        lastFailure = null;
         samples++;
         clock.contact(OffsetTracker.localMidNanos(sample));
         SampleVerdict verdict = estimator.add(sample);

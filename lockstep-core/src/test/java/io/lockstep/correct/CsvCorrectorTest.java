@@ -92,6 +92,24 @@ class CsvCorrectorTest {
     }
 
     @Test
+    void timesInsideTheStepGapGetABoundThatCoversEitherSide() throws IOException {
+        SyntheticStream stream = new SyntheticStream(21, -150_000_000, 18, 300_000, 200_000, 1);
+        CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 1800, 900));
+        CorrectionModel.Cursor c = model.cursor();
+        int inGap = 0;
+        for (long t = T0 + 897 * S; t < T0 + 904 * S; t += 50_000_000L) {
+            assertTrue(c.locate(t), "the gap between segments lies within the log's span");
+            long offset = c.offsetNanos(t);
+            long truth = stream.trueOffsetAtStep(t, 900);
+            assertTrue(Math.abs(offset - truth) <= c.boundNanos(), t + ": error " + (offset - truth) + " bound " + c.boundNanos());
+            if (c.boundNanos() >= S / 2) {
+                inGap++;
+            }
+        }
+        assertTrue(inGap > 0, "somewhere the step's instant is unknown and the bound says so");
+    }
+
+    @Test
     void outsideAndUnparsableRowsAreReportedWithLineNumbers() throws IOException {
         SyntheticStream stream = new SyntheticStream(22, 0, 5, 300_000, 200_000, 1);
         CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 300, -1));
