@@ -97,6 +97,10 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (only != null && io.lockstep.testkit.Scenarios.tracking(seed).stream()
+                    .noneMatch(s -> s.name().toLowerCase(java.util.Locale.ROOT).contains(only.toLowerCase(java.util.Locale.ROOT)))) {
+                throw Cli.usage(spec.commandLine(), "no scenario name contains '" + only + "'");
+            }
             PrintStream out = stdout(spec);
             java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--seed", Long.toString(seed)));
             if (only != null) {
@@ -124,6 +128,14 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (rows < 1 || rows > 1_000_000_000L) {
+                throw Cli.usage(spec.commandLine(), "--rows must be between 1 and 1000000000");
+            }
+            int scenarios = io.lockstep.testkit.Scenarios.tracking(1).size();
+            if (scenario < 0 || scenario >= scenarios) {
+                throw Cli.usage(spec.commandLine(), "--scenario must be between 0 and " + (scenarios - 1)
+                        + " (the order of `lockstep bench tracking`)");
+            }
             PrintStream out = stdout(spec);
             int code = io.lockstep.bench.CorrectBench.run(out, "--rows", Long.toString(rows), "--scenario", Integer.toString(scenario));
             out.flush();

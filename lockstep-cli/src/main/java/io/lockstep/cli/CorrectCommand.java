@@ -90,10 +90,16 @@ final class CorrectCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("unknown --bad-rows policy '" + badRows + "'; use fail or keep");
         };
         if (!Files.isRegularFile(in)) {
-            throw new IllegalArgumentException("no such input file: " + in);
+            throw new IllegalArgumentException(Files.isDirectory(in) ? "--in " + in + " is a directory, not a CSV file"
+                    : "no such input file: " + in);
         }
         if (!Files.isRegularFile(log)) {
-            throw new IllegalArgumentException("no such offset log: " + log);
+            throw new IllegalArgumentException(Files.isDirectory(log) ? "--log " + log + " is a directory, not an offset log"
+                    : "no such offset log: " + log);
+        }
+        Path outDir = out.toAbsolutePath().getParent();
+        if (outDir != null && !Files.isDirectory(outDir)) {
+            throw new IllegalArgumentException("cannot write --out " + out + ": no such directory " + outDir);
         }
         if (Files.exists(out) && Files.isSameFile(in, out)) {
             throw new IllegalArgumentException("--out must not be the input file");

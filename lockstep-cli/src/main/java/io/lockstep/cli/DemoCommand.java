@@ -44,6 +44,12 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!(Math.abs(driftPpm) <= 1e5)) {
+            throw Cli.usage(spec.commandLine(), "--drift " + driftPpm + " is not a plausible drift in ppm (at most 100000)");
+        }
+        if (Math.abs(offsetNanos) > 3_600_000_000_000L) {
+            throw Cli.usage(spec.commandLine(), "--offset must be within an hour");
+        }
         PrintWriter out = spec.commandLine().getOut();
         TimeSource local = TimeSource.system();
         out.println("Lockstep demo: simulated devices on this machine, measured for real over loopback.");

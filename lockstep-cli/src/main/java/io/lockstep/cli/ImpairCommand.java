@@ -114,6 +114,11 @@ final class ImpairCommand implements Callable<Integer> {
 
     LinkModel model() {
         if (profile != null) {
+            if (delay != null && !delay.equals("0ms") || jitter != null && !jitter.equals("0ms") || lossPercent != 0
+                    || asymmetry != null && !asymmetry.equals("0ms")) {
+                throw new IllegalArgumentException("--profile sets delay, jitter, loss and asymmetry itself;"
+                        + " give either --profile or those options");
+            }
             return LinkModel.profile(profile.toLowerCase(Locale.ROOT));
         }
         if (!(lossPercent >= 0 && lossPercent < 100)) {

@@ -104,9 +104,10 @@ public final class CsvCorrector {
                 value = unit.parseNanos(b, valueStart, valueEnd);
             } catch (RuntimeException e) {
                 if (failOnUnparsable) {
-                    throw new CorrectionException("line " + lineNumber + ": cannot read '" + column + "' as a number in "
-                            + unit.name().toLowerCase(Locale.ROOT) + " (" + e.getMessage()
-                            + "); pass --bad-rows keep to copy such rows unchanged");
+                    String cell = new String(b, valueStart, Math.min(valueEnd - valueStart, 40), StandardCharsets.UTF_8);
+                    throw new CorrectionException("line " + lineNumber + ": '" + cell + "' in column '" + column
+                            + "' is not a number in " + unit.name().toLowerCase(Locale.ROOT)
+                            + "; pass --bad-rows keep to copy such rows unchanged");
                 }
                 report.unparsable(lineNumber);
                 out.write(b, lineStart, lineEnd - lineStart);

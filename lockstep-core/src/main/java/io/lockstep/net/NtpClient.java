@@ -107,7 +107,14 @@ public final class NtpClient {
             }
             throw new IOException("no usable NTP reply from " + server + ": " + describe(dropReasons));
         }
-        return estimate(targetText, samples, replies, dropped).widenedBy(options.timeSource().wallUncertaintyNanos());
+        OffsetEstimate e = estimate(targetText, samples, replies, dropped).widenedBy(options.timeSource().wallUncertaintyNanos());
+        if (dropped > 0) {
+            // Say why requests went unanswered (a RATE kiss-o'-death above all), not just how many.
+            e = new OffsetEstimate(e.target(), e.protocol(), e.offsetNanos(), e.errorBoundNanos(), e.roundTripNanos(),
+                    e.samples(), e.dropped(), e.offsetMs(), e.roundTripMs(),
+                    e.method() + "; dropped: " + describe(dropReasons), e.localWallNanos());
+        }
+        return e;
     }
 
     /**
