@@ -21,12 +21,29 @@ final class Baselines {
         return new OffsetPredictor[] {once("Pupil Labs mean100", false), once("median100", true), lsl(), lockstep()};
     }
 
+    /**
+     * A method that holds one offset until it replaces it, with no drift model: what both
+     * one-shot ways and LSL's way predict between their updates.
+     */
+    private abstract static class HeldOffset implements OffsetPredictor {
+        long estimate;
+
+        @Override
+        public long offsetAtNanos(long localNanos) {
+            return estimate;
+        }
+
+        @Override
+        public double driftPpm() {
+            return 0;
+        }
+    }
+
     /** Mean (or median) of the first 100 offsets, then never updated; no drift. */
     static OffsetPredictor once(String name, boolean median) {
-        return new OffsetPredictor() {
+        return new HeldOffset() {
             private final double[] offsets = new double[100];
             private int n;
-            private long estimate;
 
             @Override
             public String name() {
@@ -47,25 +64,14 @@ final class Baselines {
             public boolean ready() {
                 return n == offsets.length;
             }
-
-            @Override
-            public long offsetAtNanos(long localNanos) {
-                return estimate;
-            }
-
-            @Override
-            public double driftPpm() {
-                return 0;
-            }
         };
     }
 
     /** Every second exchange, the offset of the fastest of the last eight; no drift. */
     static OffsetPredictor lsl() {
-        return new OffsetPredictor() {
+        return new HeldOffset() {
             private final TimeSample[] last = new TimeSample[8];
             private int n;
-            private long estimate;
             private boolean ready;
 
             @Override
@@ -92,16 +98,6 @@ final class Baselines {
             @Override
             public boolean ready() {
                 return ready;
-            }
-
-            @Override
-            public long offsetAtNanos(long localNanos) {
-                return estimate;
-            }
-
-            @Override
-            public double driftPpm() {
-                return 0;
             }
         };
     }
