@@ -380,7 +380,7 @@ public final class CorrectionModel {
                     slope = sharp.slopePpm();
                 }
             }
-            long bound = (bestRtt + 1) / 2 + (resolution > 1 ? (resolution + 1) / 2 : 0)
+            long bound = io.lockstep.estimate.TimeSample.asymmetryBoundNanos(bestRtt, resolution)
                     + (long) Math.ceil(3 * fit.sigmaAt(at));
             if (knots == knotLocal.length) {
                 int size = knots * 2;

@@ -248,7 +248,7 @@ public final class OffsetTracker {
             bestRtt = Math.min(bestRtt, rtt[i]);
             res = Math.max(res, resolution[i]);
         }
-        long asymmetryBound = (bestRtt + 1) / 2 + (res > 1 ? (res + 1) / 2 : 0);
+        long asymmetryBound = TimeSample.asymmetryBoundNanos(bestRtt, res);
         model = new ClockModel(fit.anchorLocalNanos(), fit.offsetNanos(), fit.slopePpm(), fit.offsetSigmaNanos(),
                 fit.slopeSigmaPpm(), asymmetryBound, x[end - 1], n, x[start], segment, driftKnown,
                 wanderPpm2PerSecond());

@@ -42,6 +42,18 @@ public record TimeSample(long localSendWallNanos, long remoteReceiveWallNanos, l
         return localSendWallNanos + (localReceiveWallNanos - localSendWallNanos) / 2;
     }
 
+    /**
+     * What no two-way measurement can see: a path asymmetry shifts every sample by up to half
+     * the round trip, and a remote clock of coarse resolution hides up to half a tick more. The
+     * one formula both the live tracker and post-hoc correction add to their bounds.
+     *
+     * @param bestRoundTripNanos   the fastest round trip among the samples used
+     * @param remoteResolutionNanos the coarsest remote resolution among them
+     */
+    public static long asymmetryBoundNanos(long bestRoundTripNanos, long remoteResolutionNanos) {
+        return (bestRoundTripNanos + 1) / 2 + (remoteResolutionNanos > 1 ? (remoteResolutionNanos + 1) / 2 : 0);
+    }
+
     /** Round trip excluding the remote's processing time: {@code (t4 − t1) − (t3 − t2)}, in ns. */
     public long roundTripNanos() {
         return (localReceiveWallNanos - localSendWallNanos) - Math.max(0, remoteSendWallNanos - remoteReceiveWallNanos);

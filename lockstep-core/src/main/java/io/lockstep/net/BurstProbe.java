@@ -2,7 +2,6 @@ package io.lockstep.net;
 
 import java.io.IOException;
 import java.util.SplittableRandom;
-import java.util.concurrent.locks.LockSupport;
 
 import io.lockstep.estimate.TimeSample;
 
@@ -49,7 +48,7 @@ public final class BurstProbe implements TimeProbe {
         long spacing = inner.burstSpacingNanos();
         for (int i = 0; i < exchangesPerSample; i++) {
             if (i > 0 && spacing > 0) {
-                LockSupport.parkNanos(random.nextLong(2 * spacing));
+                BurstSampler.pauseAtRandomPhase(spacing, random);
             }
             TimeSample s;
             try {

@@ -44,8 +44,7 @@ public final class BurstSampler {
         String lastReason = null;
         for (int i = 0; i < count; i++) {
             if (spacingNanos > 0) {
-                // Uniform in [0, 2·spacing): random phases against the remote clock's ticks.
-                java.util.concurrent.locks.LockSupport.parkNanos(random.nextLong(2 * spacingNanos));
+                pauseAtRandomPhase(spacingNanos, random);
             }
             try {
                 samples.add(probe.exchange());
@@ -61,6 +60,14 @@ public final class BurstSampler {
             progress.update(i + 1, count);
         }
         return new Burst(samples, dropped, lastReason);
+    }
+
+    /**
+     * Waits uniformly in {@code [0, 2·spacing)}: exchanges then fall at random phases of the
+     * remote clock's ticks, which is what lets coarse (1 ms) timestamps narrow each other.
+     */
+    static void pauseAtRandomPhase(long spacingNanos, java.util.SplittableRandom random) {
+        java.util.concurrent.locks.LockSupport.parkNanos(random.nextLong(2 * spacingNanos));
     }
 
     private static void warmUp(TimeProbe probe) throws IOException {
