@@ -21,7 +21,7 @@ import java.util.List;
  * of those intervals is set by the lowest-round-trip samples and, because their millisecond
  * boundaries fall at different phases, shrinks well below 1 ms. The estimate is its midpoint and
  * the error bound its half-width, widened for clock drift over the burst. If the intervals do not
- * intersect (a server that rounds instead of truncating, or a clock step mid-burst) it falls back
+ * intersect (a clock step mid-burst, or timestamps that are not what they claim) it falls back
  * to the median offset of the lowest-round-trip tenth with the bound
  * {@code round trip / 2 + 1 ms}. A server that rounds to the nearest millisecond shifts every
  * interval alike, so it cannot be detected from the samples: its estimates are 0.5 ms off.

@@ -17,7 +17,7 @@ import io.lockstep.estimate.TimeSample;
  * is built so that its own causality interval is exactly the intersection: centred on the local
  * midpoint of the fastest exchange, with a "round trip" equal to the intersection's width and
  * 1 ns remote resolution. A tracker consuming it therefore sees an honest, much narrower sample.
- * If the intervals do not intersect (a remote that rounds instead of truncating), the fastest
+ * If the intervals do not intersect (a remote clock that stepped mid-burst), the fastest
  * exchange is returned unchanged. The few milliseconds a burst lasts make drift within it
  * negligible (20 ppm × 10 ms = 0.2 µs).
  */
