@@ -56,13 +56,11 @@ public final class OffsetLog implements Closeable {
     static final int SYNC_EVERY_ROWS = 60;
 
     private final FileChannel channel;
-    private final java.nio.channels.FileLock lock;
     private final int nextSegment;
     private int rowsSinceSync;
 
-    private OffsetLog(FileChannel channel, java.nio.channels.FileLock lock, int nextSegment) {
+    private OffsetLog(FileChannel channel, int nextSegment) {
         this.channel = channel;
-        this.lock = lock;
         this.nextSegment = nextSegment;
     }
 
@@ -103,7 +101,8 @@ public final class OffsetLog implements Closeable {
                 write(ch, HEADER + "\n");
             }
             ch.position(ch.size());
-            return new OffsetLog(ch, lock, lastSegment + 1);
+            // The lock lives as long as the channel: closing it releases the lock.
+            return new OffsetLog(ch, lastSegment + 1);
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;

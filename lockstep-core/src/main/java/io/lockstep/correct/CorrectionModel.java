@@ -50,7 +50,6 @@ public final class CorrectionModel {
     private final double[] knotSlopePpm;
     private final double[] knotSlopeSigmaPpm;
     private final long[] knotBound;
-    private final int[] knotSegment;
     // Per segment: first and last knot index and the local time span its rows cover.
     private final int[] segFirstKnot;
     private final int[] segLastKnot;
@@ -64,7 +63,6 @@ public final class CorrectionModel {
         knotSlopePpm = Arrays.copyOf(b.knotSlope, k);
         knotSlopeSigmaPpm = Arrays.copyOf(b.knotSlopeSigma, k);
         knotBound = Arrays.copyOf(b.knotBound, k);
-        knotSegment = Arrays.copyOf(b.knotSegment, k);
         int s = b.segments;
         segFirstKnot = Arrays.copyOf(b.segFirst, s);
         segLastKnot = Arrays.copyOf(b.segLast, s);
@@ -95,16 +93,6 @@ public final class CorrectionModel {
     /** Number of knots. */
     public int knots() {
         return knotLocal.length;
-    }
-
-    /** Earliest local time covered. */
-    public long startLocalNanos() {
-        return segStart[0];
-    }
-
-    /** Latest local time covered. */
-    public long endLocalNanos() {
-        return segEnd[segEnd.length - 1];
     }
 
     /**
@@ -276,7 +264,6 @@ public final class CorrectionModel {
         double[] knotSlope = new double[16];
         double[] knotSlopeSigma = new double[16];
         long[] knotBound = new long[16];
-        int[] knotSegment = new int[16];
         int knots;
         int[] segFirst = new int[4];
         int[] segLast = new int[4];
@@ -293,7 +280,8 @@ public final class CorrectionModel {
                 currentSegment = row.segment();
                 segmentFirstKnot = knots;
                 segmentHasRows = false;
-                filter.reset();
+                // The filter is not reset: like the live tracker's, it describes the path, which
+                // a clock step does not change, so both judge the same rows alike.
             }
             // Only rows the live tracker used; outliers and slow rows stay out of the map too.
             double weight = filter.offer(row.roundTripNanos(), row.resolutionNanos());
@@ -389,7 +377,6 @@ public final class CorrectionModel {
                 knotSlope = Arrays.copyOf(knotSlope, size);
                 knotSlopeSigma = Arrays.copyOf(knotSlopeSigma, size);
                 knotBound = Arrays.copyOf(knotBound, size);
-                knotSegment = Arrays.copyOf(knotSegment, size);
             }
             // Knots must be strictly increasing for interpolation.
             if (knots > segmentFirstKnot && at <= knotLocal[knots - 1]) {
@@ -400,7 +387,6 @@ public final class CorrectionModel {
             knotSlope[knots] = slope;
             knotSlopeSigma[knots] = sloped ? fit.slopeSigmaPpm() : ClockModel.UNKNOWN_DRIFT_SIGMA_PPM;
             knotBound[knots] = bound;
-            knotSegment[knots] = currentSegment;
             knots++;
         }
 

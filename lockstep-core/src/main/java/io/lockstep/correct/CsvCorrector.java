@@ -104,9 +104,10 @@ public final class CsvCorrector {
                 value = unit.parseNanos(b, valueStart, valueEnd);
             } catch (RuntimeException e) {
                 if (failOnUnparsable) {
-                    String cell = new String(b, valueStart, Math.min(valueEnd - valueStart, 40), StandardCharsets.UTF_8);
-                    throw new CorrectionException("line " + lineNumber + ": '" + cell + "' in column '" + column
-                            + "' is not a number in " + unit.name().toLowerCase(Locale.ROOT)
+                    String what = start < 0 ? "the row has no column '" + column + "'"
+                            : "'" + new String(b, valueStart, Math.min(valueEnd - valueStart, 40), StandardCharsets.UTF_8)
+                            + "' in column '" + column + "' is not a number in " + unit.name().toLowerCase(Locale.ROOT);
+                    throw new CorrectionException("line " + lineNumber + ": " + what
                             + "; pass --bad-rows keep to copy such rows unchanged");
                 }
                 report.unparsable(lineNumber);

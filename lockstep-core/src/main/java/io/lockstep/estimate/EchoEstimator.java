@@ -86,7 +86,7 @@ public final class EchoEstimator {
             long mid = lo + (hi - lo) / 2;
             long bound = (hi - lo + 1) / 2 + 1;
             return new OffsetEstimate(target, protocol, mid, bound, best.roundTripNanos(), n, dropped,
-                    offsetStats, roundTripStats, "interval-intersection", midpoint(best));
+                    offsetStats, roundTripStats, "interval-intersection", best.localMidNanos());
         }
         List<TimeSample> sorted = new ArrayList<>(samples);
         sorted.sort(Comparator.comparingLong(TimeSample::roundTripNanos));
@@ -100,10 +100,6 @@ public final class EchoEstimator {
         long bound = sorted.get(keep - 1).roundTripNanos() / 2 + best.remoteResolutionNanos()
                 + (long) Math.ceil(spanNanos * maxDriftPpm * 1e-6);
         return new OffsetEstimate(target, protocol, median, bound, best.roundTripNanos(), n, dropped,
-                offsetStats, roundTripStats, "min-roundtrip", midpoint(best));
-    }
-
-    private static long midpoint(TimeSample s) {
-        return s.localMidNanos();
+                offsetStats, roundTripStats, "min-roundtrip", best.localMidNanos());
     }
 }

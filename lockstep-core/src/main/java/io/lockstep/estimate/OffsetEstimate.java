@@ -23,12 +23,6 @@ public record OffsetEstimate(String target, String protocol, long offsetNanos, l
                              long roundTripNanos, int samples, int dropped, Stats offsetMs, Stats roundTripMs,
                              String method, long localWallNanos) {
 
-    /** Returns a copy naming a different target and protocol (e.g. after resolving neon:// to echo). */
-    public OffsetEstimate withTarget(String newTarget, String newProtocol) {
-        return new OffsetEstimate(newTarget, newProtocol, offsetNanos, errorBoundNanos, roundTripNanos, samples,
-                dropped, offsetMs, roundTripMs, method, localWallNanos);
-    }
-
     /**
      * Returns a copy whose bound is wider by {@code extraNanos}, e.g. for the local clock's own
      * uncertainty against the host's wall clock.

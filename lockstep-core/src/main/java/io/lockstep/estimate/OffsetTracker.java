@@ -32,7 +32,6 @@ public final class OffsetTracker {
     private final SampleFilter filter = new SampleFilter();
     private final StepDetector steps = new StepDetector(3);
     private final List<TimeSample> held = new ArrayList<>();
-    private final List<Double> heldWeights = new ArrayList<>();
 
     private long[] x;
     private long[] y;
@@ -84,18 +83,18 @@ public final class OffsetTracker {
             return SampleVerdict.DELAYED;
         }
         if (model == null) {
-            append(sample, weight);
+            append(sample);
             refit();
             return SampleVerdict.ACCEPTED;
         }
-        long local = localMidNanos(sample);
-        StepDetector.Result r = steps.check(model.offsetAtNanos(local), model.sigmaAtNanos(local),
+        long local = sample.localMidNanos();
+        long predicted = model.offsetAtNanos(local);
+        StepDetector.Result r = steps.check(predicted, model.sigmaAtNanos(local),
                 1 / Math.sqrt(weight), sample);
         switch (r) {
             case CONSISTENT -> {
                 held.clear();
-                heldWeights.clear();
-                append(sample, weight);
+                append(sample);
                 refit();
                 return SampleVerdict.ACCEPTED;
             }
@@ -103,16 +102,13 @@ public final class OffsetTracker {
                 if (steps.pending() <= 1) {
                     // pending 0: a statistical outlier, never part of a step; 1: a new run begins.
                     held.clear();
-                    heldWeights.clear();
-                }
+                    }
                 if (steps.pending() >= 1) {
                     held.add(sample);
-                    heldWeights.add(weight);
                     // This sample proves the model wrong at its instant (its causality interval
                     // excludes the prediction): until the step is confirmed or refuted, widen the
                     // published bound to cover what the sample allows instead of keeping a bound
                     // known to be false.
-                    long predicted = model.offsetAtNanos(local);
                     long needed = Math.max(predicted - sample.minOffsetNanos(), sample.maxOffsetNanos() - predicted);
                     long extra = needed - model.errorBoundAtNanos(local);
                     if (extra > 0) {
@@ -124,11 +120,10 @@ public final class OffsetTracker {
             default -> {
                 startSegment();
                 for (int i = 0; i < held.size(); i++) {
-                    append(held.get(i), heldWeights.get(i));
+                    append(held.get(i));
                 }
                 held.clear();
-                heldWeights.clear();
-                append(sample, weight);
+                append(sample);
                 steps.reset();
                 refit();
                 return SampleVerdict.STEP;
@@ -146,10 +141,6 @@ public final class OffsetTracker {
         return segment;
     }
 
-    /** The sample's local time: the midpoint of send and receive. */
-    public static long localMidNanos(TimeSample s) {
-        return s.localMidNanos();
-    }
 
     /** Samples per block whose drifts are compared to bound the frequency wander. */
     static final int WANDER_BLOCK = 256;
@@ -199,7 +190,8 @@ public final class OffsetTracker {
         sinceBlock = 0;
     }
 
-    private void append(TimeSample s, double weight) {
+    /** Adds a sample to the window; its weight is set by the next {@link #reweight()}. */
+    private void append(TimeSample s) {
         if (end == x.length) {
             int keep = end - start;
             System.arraycopy(x, start, x, 0, keep);
@@ -208,17 +200,15 @@ public final class OffsetTracker {
             System.arraycopy(low, start, low, 0, keep);
             System.arraycopy(high, start, high, 0, keep);
             System.arraycopy(resolution, start, resolution, 0, keep);
-            System.arraycopy(w, start, w, 0, keep);
             start = 0;
             end = keep;
         }
-        x[end] = localMidNanos(s);
+        x[end] = s.localMidNanos();
         y[end] = s.offsetNanos();
         rtt[end] = Math.max(0, s.roundTripNanos());
         low[end] = s.minOffsetNanos();
         high[end] = s.maxOffsetNanos();
         resolution[end] = s.remoteResolutionNanos();
-        w[end] = weight;
         end++;
         if (end - start > maxWindow) {
             start = end - maxWindow;

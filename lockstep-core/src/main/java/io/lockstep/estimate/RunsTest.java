@@ -15,16 +15,9 @@ public final class RunsTest {
     }
 
     /**
-     * The z-score of the number of sign runs among {@code residuals[from, to)} (zeros are
-     * skipped); 0 when there are too few of either sign to tell.
-     */
-    public static double z(double[] residuals, int from, int to) {
-        return z(residuals, from, to, 0);
-    }
-
-    /**
-     * As {@link #z(double[], int, int)}, counting only residuals larger than
-     * {@code deadBandNanos}: quantised stamps (Time Echo's 1 ms) give residuals whose signs
+     * The z-score of the number of sign runs among {@code residuals[from, to)}, counting only
+     * residuals larger than {@code deadBandNanos} (0 when there are too few of either sign to
+     * tell): quantised stamps (Time Echo's 1 ms) give residuals whose signs
      * follow the phase of the quantisation, not the model, so those inside half the resolution
      * carry no evidence either way.
      */

@@ -89,10 +89,4 @@ public final class SampleFilter {
     public long minRoundTripNanos() {
         return count == 0 ? Long.MAX_VALUE : sorted[0];
     }
-
-    /** Forgets the history (after the path changed). */
-    public void reset() {
-        count = 0;
-        next = 0;
-    }
 }

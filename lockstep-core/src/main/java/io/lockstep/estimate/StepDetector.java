@@ -71,10 +71,8 @@ public final class StepDetector {
         boolean agrees = pending > 0 && side == pendingSide && sample.minOffsetNanos() <= pendingMaxOffset
                 && sample.maxOffsetNanos() >= pendingMinOffset;
         if (!agrees) {
-            pending = 0;
+            reset();
             pendingSide = side;
-            pendingMinOffset = Double.NEGATIVE_INFINITY;
-            pendingMaxOffset = Double.POSITIVE_INFINITY;
         }
         pending++;
         pendingMinOffset = Math.max(pendingMinOffset, sample.minOffsetNanos());

@@ -11,6 +11,9 @@ import io.lockstep.time.TimeSource;
  */
 public final class ClockPrecision {
 
+    @SuppressWarnings("unused") // written only so the JIT cannot drop the timed clock reads
+    private static volatile long blackhole;
+
     private static final int ROUNDS = 50;
     private static final int READS_PER_ROUND = 1000;
 
@@ -35,10 +38,7 @@ public final class ClockPrecision {
             long elapsed = System.nanoTime() - start;
             best = Math.min(best, (double) elapsed / READS_PER_ROUND);
         }
-        if (sink == 42) {
-            // Keeps the reads from being optimised away; practically never true.
-            best += 0;
-        }
+        blackhole = sink; // a volatile write keeps the reads from being optimised away
         return Math.max(best, source.wallResolutionNanos());
     }
 

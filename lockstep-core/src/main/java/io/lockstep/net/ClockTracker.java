@@ -84,12 +84,8 @@ public final class ClockTracker {
         TimeSample sample;
         try {
             sample = probe.exchange();
-        } catch (TimeProbe.DroppedSampleException e) {
-            dropped++;
-            lastFailure = e.getMessage();
-            return record(attemptLocal, -1, 0, SampleVerdict.DROPPED, probe.remoteResolutionNanos());
         } catch (IOException e) {
-            if (samples == 0) {
+            if (samples == 0 && !(e instanceof TimeProbe.DroppedSampleException)) {
                 throw e;
             }
             dropped++;
@@ -98,13 +94,16 @@ public final class ClockTracker {
         }
         lastFailure = null;
         samples++;
-        clock.contact(OffsetTracker.localMidNanos(sample));
+        long localMid = sample.localMidNanos();
+        clock.contact(localMid);
         SampleVerdict verdict = estimator.add(sample);
         ClockModel m = estimator.model();
         if (m != null) {
-            clock.update(m);
+            // The model is about the local time source; how far that may be from the host's wall
+            // clock belongs in every bound published, as in one-shot estimates.
+            clock.update(m.withExtraBoundNanos(local.wallUncertaintyNanos()));
         }
-        return record(OffsetTracker.localMidNanos(sample), Math.max(0, sample.roundTripNanos()), sample.offsetNanos(),
+        return record(localMid, Math.max(0, sample.roundTripNanos()), sample.offsetNanos(),
                 verdict, sample.remoteResolutionNanos());
     }
 

@@ -21,6 +21,7 @@ import io.lockstep.estimate.Stats;
 import io.lockstep.estimate.TimeSample;
 import io.lockstep.internal.ClockPrecision;
 import io.lockstep.ntp.NtpPacket;
+import io.lockstep.time.Durations;
 
 /**
  * Measures the offset of NTP servers ({@code lockstep offset ntp://HOST[:PORT]}): a burst of
@@ -46,16 +47,6 @@ public final class NtpClient {
         this.options = options;
     }
 
-    /** A client with {@link NtpClientOptions#defaults()}. */
-    public NtpClient() {
-        this(NtpClientOptions.defaults());
-    }
-
-    /** The options in force. */
-    public NtpClientOptions options() {
-        return options;
-    }
-
     /**
      * One offset estimate of one server.
      *
@@ -64,17 +55,13 @@ public final class NtpClient {
      *         server sent a RATE/DENY/RSTR kiss-o'-death before any usable reply
      */
     public OffsetEstimate measure(Target target) throws IOException {
-        try (NtpProbe probe = NtpProbe.open(target, options.timeSource(), options.timeoutNanos())) {
+        try (NtpProbe probe = NtpProbe.open(target, options.timeSource(), options.timeoutNanos(), options.version())) {
             return measure(probe, target.text());
         }
     }
 
-    /**
-     * Measures with an already open probe; {@code targetText} names the result.
-     *
-     * @throws IOException as {@link #measure(Target)}
-     */
-    public OffsetEstimate measure(NtpProbe probe, String targetText) throws IOException {
+    /** Measures with an already open probe; {@code targetText} names the result. */
+    private OffsetEstimate measure(NtpProbe probe, String targetText) throws IOException {
         List<TimeSample> samples = new ArrayList<>();
         List<NtpPacket> replies = new ArrayList<>();
         Map<String, Integer> dropReasons = new TreeMap<>();
@@ -103,18 +90,12 @@ public final class NtpClient {
             String server = probe.serverLabel();
             if (dropReasons.keySet().equals(java.util.Set.of("timeout"))) {
                 throw new IOException("no NTP reply from " + server + " within "
-                        + NtpProbe.compactDuration(options.timeoutNanos()));
+                        + Durations.formatCompact(options.timeoutNanos()));
             }
             throw new IOException("no usable NTP reply from " + server + ": " + describe(dropReasons));
         }
-        OffsetEstimate e = estimate(targetText, samples, replies, dropped).widenedBy(options.timeSource().wallUncertaintyNanos());
-        if (dropped > 0) {
-            // Say why requests went unanswered (a RATE kiss-o'-death above all), not just how many.
-            e = new OffsetEstimate(e.target(), e.protocol(), e.offsetNanos(), e.errorBoundNanos(), e.roundTripNanos(),
-                    e.samples(), e.dropped(), e.offsetMs(), e.roundTripMs(),
-                    e.method() + "; dropped: " + describe(dropReasons), e.localWallNanos());
-        }
-        return e;
+        return estimate(targetText, samples, replies, dropped, dropReasons)
+                .widenedBy(options.timeSource().wallUncertaintyNanos());
     }
 
     /**
@@ -166,13 +147,13 @@ public final class NtpClient {
     }
 
     private static OffsetEstimate estimate(String target, List<TimeSample> samples, List<NtpPacket> replies,
-                                           int dropped) {
+                                           int dropped, Map<String, Integer> dropReasons) {
         List<TimeSample> kept = DelayFilter.keep(samples);
         TimeSample best = kept.get(0);
         NtpPacket bestReply = replies.get(indexOf(samples, best));
         long rootDistanceNanos = bestReply.rootDelay().toNanos() / 2 + bestReply.rootDispersion().toNanos();
         long precisionNanos = ClockPrecision.nanosOfLog2(bestReply.precision());
-        long errorBound = (best.roundTripNanos() + 1) / 2 + rootDistanceNanos + precisionNanos;
+        long errorBound = TimeSample.asymmetryBoundNanos(best.roundTripNanos(), 1) + rootDistanceNanos + precisionNanos;
         double[] offsetsMs = new double[samples.size()];
         double[] roundTripsMs = new double[samples.size()];
         for (int i = 0; i < samples.size(); i++) {
@@ -180,7 +161,9 @@ public final class NtpClient {
             roundTripsMs[i] = samples.get(i).roundTripNanos() / 1e6;
         }
         String method = "minimum-delay sample of " + samples.size() + " (" + (samples.size() - kept.size())
-                + " rejected as delay outliers); bound = delay/2 + root distance + precision";
+                + " rejected as delay outliers); bound = delay/2 + root distance + precision"
+                // Say why requests went unanswered (a RATE kiss-o'-death above all), not just how many.
+                + (dropped > 0 ? "; dropped: " + describe(dropReasons) : "");
         return new OffsetEstimate(target, "ntp", best.offsetNanos(), errorBound, best.roundTripNanos(),
                 samples.size(), dropped, Stats.of(offsetsMs), Stats.of(roundTripsMs), method,
                 best.localMidNanos());

@@ -104,6 +104,15 @@ public final class NtpProbe implements TimeProbe {
      * @throws IOException with a one-line message when the host cannot be resolved
      */
     public static NtpProbe open(Target target, TimeSource local, long timeoutNanos) throws IOException {
+        return open(target, local, timeoutNanos, 4);
+    }
+
+    /**
+     * Opens a probe to an {@code ntp://} target speaking NTP {@code version} (3 or 4).
+     *
+     * @throws IOException with a one-line message when the host cannot be resolved
+     */
+    public static NtpProbe open(Target target, TimeSource local, long timeoutNanos, int version) throws IOException {
         if (!"ntp".equals(target.scheme())) {
             throw new IllegalArgumentException("not an ntp:// target: " + target);
         }
@@ -113,7 +122,7 @@ public final class NtpProbe implements TimeProbe {
         } catch (UnknownHostException e) {
             throw new IOException("cannot resolve NTP host '" + target.host() + "'", e);
         }
-        return open(new InetSocketAddress(address, target.port()), local, timeoutNanos, 4);
+        return open(new InetSocketAddress(address, target.port()), local, timeoutNanos, version);
     }
 
     /** Opens a probe to a server address, speaking NTP {@code version} (3 or 4). */
@@ -169,7 +178,6 @@ public final class NtpProbe implements TimeProbe {
             } catch (PortUnreachableException e) {
                 throw unreachable();
             }
-            long t4 = local.wallNanos();
             if (n <= 0) {
                 long now = System.nanoTime();
                 if (now - deadlineMono >= 0) {
@@ -184,6 +192,8 @@ public final class NtpProbe implements TimeProbe {
                 }
                 continue;
             }
+            // Straight after the read, and only when something came: empty polls read no clocks.
+            long t4 = local.wallNanos();
             receiveBuffer.flip();
             NtpPacket reply;
             try {
@@ -240,19 +250,8 @@ public final class NtpProbe implements TimeProbe {
     }
 
     private IOException unreachable() {
-        return new IOException("no NTP reply from " + label + " within " + compactDuration(timeoutNanos)
+        return new IOException("no NTP reply from " + label + " within " + io.lockstep.time.Durations.formatCompact(timeoutNanos)
                 + ": port unreachable (is an NTP server running there?)");
-    }
-
-    /** {@code 1s}, {@code 250ms}, {@code 1.5s}: durations as the CLI writes them. */
-    static String compactDuration(long nanos) {
-        if (nanos % 1_000_000_000L == 0) {
-            return nanos / 1_000_000_000L + "s";
-        }
-        if (nanos % 1_000_000L == 0) {
-            return nanos / 1_000_000L + "ms";
-        }
-        return io.lockstep.time.Durations.format(nanos).replace(" ", "");
     }
 
     @Override

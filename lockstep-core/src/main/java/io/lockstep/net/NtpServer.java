@@ -64,8 +64,6 @@ public final class NtpServer implements Closeable {
     private final DatagramChannel channel;
     private final InetSocketAddress localAddress;
     private final int precisionLog2;
-    private final NtpShort rootDelay;
-    private final NtpShort rootDispersion;
     private final RateLimitTable rateTable;
     /** The reply's constant fields (stratum, precision, root delay and dispersion, reference ID), encoded once. */
     private final byte[] replyTemplate;
@@ -86,10 +84,9 @@ public final class NtpServer implements Closeable {
         this.localAddress = (InetSocketAddress) channel.getLocalAddress();
         this.precisionLog2 = config.precisionLog2() != null ? config.precisionLog2()
                 : ClockPrecision.measureLog2Seconds(time);
-        this.rootDelay = NtpShort.fromNanos(config.rootDelayNanos());
-        this.rootDispersion = NtpShort.fromNanos(config.rootDispersionNanos());
         this.replyTemplate = NtpCodec.encode(new NtpPacket(config.leapIndicator(), 4, NtpPacket.MODE_SERVER,
-                config.stratum(), 0, precisionLog2, rootDelay, rootDispersion, config.referenceId(),
+                config.stratum(), 0, precisionLog2, NtpShort.fromNanos(config.rootDelayNanos()),
+                NtpShort.fromNanos(config.rootDispersionNanos()), config.referenceId(),
                 NtpTimestamp.ZERO, NtpTimestamp.ZERO, NtpTimestamp.ZERO, NtpTimestamp.ZERO));
         NtpRateLimit limit = config.rateLimit();
         this.rateTable = limit.enabled()

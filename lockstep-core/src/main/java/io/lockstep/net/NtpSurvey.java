@@ -19,7 +19,8 @@ public record NtpSurvey(List<OffsetEstimate> estimates, Map<String, String> fail
 
     public NtpSurvey {
         estimates = List.copyOf(estimates);
-        failures = Map.copyOf(failures);
+        // Keep the order the targets were given in: the CLI lists failures in it.
+        failures = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(failures));
     }
 
     /** The combined estimate of the truechimers, in the same JSON contract as a single target. */

@@ -22,22 +22,17 @@ public final class Probes {
      * @param timeoutNanos connect and per-exchange timeout
      */
     public static TimeProbe open(Target target, TimeSource local, long timeoutNanos) throws IOException {
-        switch (target.scheme()) {
-            case "echo": {
-                EchoProbe p = new EchoProbe(new InetSocketAddress(target.host(), target.port()), local, timeoutNanos);
-                p.connect();
-                return p;
-            }
-            case "neon": {
-                InetSocketAddress echo = NeonClient.timeEchoAddress(target.host(), target.port(), timeoutNanos);
-                EchoProbe p = new EchoProbe(echo, local, timeoutNanos);
-                p.connect();
-                return p;
-            }
-            case "ntp":
-                return NtpProbe.open(target, local, timeoutNanos);
-            default:
-                throw new IllegalArgumentException("no client for " + target.scheme() + ":// targets");
+        InetSocketAddress echo = switch (target.scheme()) {
+            case "ntp" -> null;
+            case "echo" -> new InetSocketAddress(target.host(), target.port());
+            case "neon" -> NeonClient.timeEchoAddress(target.host(), target.port(), timeoutNanos);
+            default -> throw new IllegalArgumentException("no client for " + target.scheme() + ":// targets");
+        };
+        if (echo == null) {
+            return NtpProbe.open(target, local, timeoutNanos);
         }
+        EchoProbe p = new EchoProbe(echo, local, timeoutNanos);
+        p.connect();
+        return p;
     }
 }

@@ -41,12 +41,9 @@ public final class NtpCodec {
      * @throws NtpDecodeException when the bytes are not a well-formed NTP packet
      */
     public static NtpPacket decode(ByteBuffer buf) throws NtpDecodeException {
+        check(buf);
         int start = buf.position();
         int length = buf.remaining();
-        if (length < NtpPacket.HEADER_BYTES) {
-            throw new NtpDecodeException("NTP packet too short: " + length + " bytes, need " + NtpPacket.HEADER_BYTES);
-        }
-        checkTrailer(buf, start + NtpPacket.HEADER_BYTES, length - NtpPacket.HEADER_BYTES);
         int b0 = buf.get(start) & 0xFF;
         NtpPacket p = new NtpPacket(
                 b0 >>> 6, (b0 >>> 3) & 0x7, b0 & 0x7,
@@ -112,13 +109,6 @@ public final class NtpCodec {
         return out;
     }
 
-    /**
-     * Overwrites the transmit timestamp of a header already encoded at {@code headerStart}: lets a
-     * server read its clock as late as possible, after everything else of the reply is built.
-     */
-    public static void putTransmitTimestamp(ByteBuffer buf, int headerStart, NtpTimestamp transmit) {
-        putLong(buf, headerStart + TRANSMIT_TIMESTAMP_OFFSET, transmit.bits());
-    }
 
     /** Writes a raw 64-bit timestamp at {@code index}, big-endian. */
     public static void putTimestampBits(ByteBuffer buf, int index, long bits) {

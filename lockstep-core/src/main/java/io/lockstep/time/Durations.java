@@ -55,6 +55,17 @@ public final class Durations {
         }
     }
 
+    /** Formats a duration the way the command line takes it: {@code 1s}, {@code 250ms}, {@code 1.50ms}. */
+    public static String formatCompact(long nanos) {
+        if (nanos % 1_000_000_000L == 0) {
+            return nanos / 1_000_000_000L + "s";
+        }
+        if (nanos % 1_000_000L == 0) {
+            return nanos / 1_000_000L + "ms";
+        }
+        return format(nanos).replace(" ", "");
+    }
+
     /** Formats nanoseconds with a unit chosen for readability, e.g. {@code -137.500 ms}, {@code 42.1 us}. */
     public static String format(long nanos) {
         long abs = Math.abs(nanos);

@@ -77,8 +77,9 @@ public final class SystemTimeSource implements TimeSource {
         long mono = osMonoNanos.getAsLong();
         Anchor a = anchor.get();
         if (mono - a.nextCheckMonoNanos >= 0) {
+            // The re-check takes a microsecond or so; the reading still stands for the instant
+            // this call began (timestamping paths depend on that), only seen through the new anchor.
             a = recheck(a);
-            mono = osMonoNanos.getAsLong();
         }
         return a.wallNanos + (mono - a.monoNanos);
     }

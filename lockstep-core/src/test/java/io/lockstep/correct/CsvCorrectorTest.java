@@ -47,7 +47,7 @@ class CsvCorrectorTest {
                 TimeSample s = stream.sample(i);
                 SampleVerdict v = tracker.add(s);
                 ClockModel m = tracker.model();
-                long local = OffsetTracker.localMidNanos(s);
+                long local = s.localMidNanos();
                 long filtered = m.offsetAtNanos(local);
                 log.append(new TrackRecord(local, local - filtered, s.roundTripNanos(), s.offsetNanos(), filtered,
                         m.errorBoundAtNanos(local), m.remoteDriftPpm(), ClockState.SYNCED, v, tracker.segment(), 1));

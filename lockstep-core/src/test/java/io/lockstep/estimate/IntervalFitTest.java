@@ -19,7 +19,7 @@ class IntervalFitTest {
         long[] hi = new long[n];
         for (int i = 0; i < n; i++) {
             TimeSample s = stream.sample(i);
-            x[i] = OffsetTracker.localMidNanos(s);
+            x[i] = s.localMidNanos();
             lo[i] = s.minOffsetNanos();
             hi[i] = s.maxOffsetNanos();
         }
