@@ -14,7 +14,8 @@ import java.util.Locale;
  * endings included). Works on bytes, not characters: delimiters, quotes and digits are ASCII,
  * and UTF-8 never uses those byte values inside other characters, so no decoding is needed.
  * Constant memory whatever the file's size: one line buffer of 1 MiB that grows to at most
- * 2 MiB when a line (up to {@link #MAX_LINE_BYTES}) straddles a read. Rows
+ * 2 MiB when a line (up to {@link #MAX_LINE_BYTES}) straddles a read; a longer line is an
+ * error. Rows
  * whose timestamp does not parse are copied unchanged and reported (or stop the run when
  * {@code failOnUnparsable}); timestamps outside the log's span are handled by the
  * {@link OutsidePolicy} and reported with their line numbers. Not thread-safe; one instance
@@ -241,6 +242,10 @@ public final class CsvCorrector {
             while (true) {
                 for (int i = scan; i < filled; i++) {
                     if (buf[i] == '\n') {
+                        if (i - pos > MAX_LINE_BYTES) {
+                            throw new CorrectionException("a line is longer than " + MAX_LINE_BYTES
+                                    + " bytes; is this a CSV file?");
+                        }
                         start = pos;
                         end = i + 1;
                         contentEnd = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
@@ -258,6 +263,9 @@ public final class CsvCorrector {
                     pos = filled;
                     return true;
                 }
+                if (filled - pos > MAX_LINE_BYTES) {
+                    throw new CorrectionException("a line is longer than " + MAX_LINE_BYTES + " bytes; is this a CSV file?");
+                }
                 scan = filled - pos;
                 if (pos > 0) {
                     System.arraycopy(buf, pos, buf, 0, filled - pos);
@@ -265,9 +273,6 @@ public final class CsvCorrector {
                     pos = 0;
                 }
                 if (filled == buf.length) {
-                    if (buf.length >= MAX_LINE_BYTES * 2) {
-                        throw new CorrectionException("a line is longer than " + MAX_LINE_BYTES + " bytes; is this a CSV file?");
-                    }
                     buf = java.util.Arrays.copyOf(buf, buf.length * 2);
                 }
                 int n = in.read(buf, filled, buf.length - filled);

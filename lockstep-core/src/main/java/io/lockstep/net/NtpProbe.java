@@ -31,9 +31,10 @@ import io.lockstep.time.TimeSource;
  *
  * <p>Waiting for the reply: the probe first polls its socket in a busy loop for up to
  * {@link #SPIN_NANOS} and only then blocks. A reply on a LAN arrives well within that window,
- * and a spinning thread notices it within a microsecond or two, whereas a blocked thread is
- * woken by the scheduler tens to hundreds of microseconds late — a delay that would be read as
- * part of the return leg and bias the offset by half of it.
+ * and a spinning thread sees it on its next poll, whereas a blocked thread is woken by the
+ * scheduler late (on this project's 2-core VM, server-side stamps taken after a wake-up were
+ * 40–190 µs late; see the README's NTP section) — a delay that would be read as part of the
+ * return leg and bias the offset by half of it.
  *
  * <p>Sign: the returned {@link TimeSample} has t1 = local send, t2 = server receive, t3 = server
  * transmit, t4 = local receive, so its {@code offsetNanos()} is Lockstep's {@code local − remote},

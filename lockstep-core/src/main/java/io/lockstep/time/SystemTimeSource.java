@@ -17,8 +17,10 @@ import java.util.function.LongSupplier;
  * own rate. So at most every {@link #DEFAULT_CHECK_INTERVAL_NANOS} of monotonic time a read
  * compares the prediction with the OS wall clock and re-anchors when they differ by more than
  * {@link #DEFAULT_REANCHOR_THRESHOLD_NANOS} plus the comparison's own uncertainty. A step is
- * visible at most one check interval after it happened; smaller slews are absorbed, so this
- * source agrees with the OS wall clock to within {@link #wallUncertaintyNanos()}.
+ * visible at most one check interval after it happened. At each check this source agrees with
+ * the OS wall clock to within {@link #wallUncertaintyNanos()}; between checks a slewing OS
+ * clock can move away by the slew rate times the interval (10 µs at 100 ppm), which a
+ * disciplined clock in steady state (well under 1 ppm) never comes near.
  */
 public final class SystemTimeSource implements TimeSource {
 
@@ -90,8 +92,8 @@ public final class SystemTimeSource implements TimeSource {
     }
 
     /**
-     * How far this source's wall time may be from the OS wall clock: the anchor's pairing error
-     * plus the re-anchor threshold (drift and slew up to that much are absorbed).
+     * How far this source's wall time may be from the OS wall clock at a check: the anchor's
+     * pairing error plus the re-anchor threshold (drift and slew up to that much are absorbed).
      */
     @Override
     public long wallUncertaintyNanos() {

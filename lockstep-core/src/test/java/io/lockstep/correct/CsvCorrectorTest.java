@@ -208,6 +208,19 @@ class CsvCorrectorTest {
     }
 
     @Test
+    void linesLongerThanTheLimitAreRefused() throws IOException {
+        SyntheticStream stream = new SyntheticStream(23, 40_000_000, -12, 300_000, 200_000, 1);
+        CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 600, -1));
+        String tooLong = "t,x\n" + (T0 + 300 * S) + "," + "y".repeat(CsvCorrector.MAX_LINE_BYTES) + "\n";
+        IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "t", TimestampUnit.NS, false,
+                OutsidePolicy.FAIL, true).correct(in(tooLong), new ByteArrayOutputStream()));
+        assertTrue(e.getMessage().contains("longer than"), e.getMessage());
+        String justFits = "t,x\n" + (T0 + 300 * S) + "," + "y".repeat(CsvCorrector.MAX_LINE_BYTES - 40) + "\n";
+        assertEquals(1, new CsvCorrector(model, "t", TimestampUnit.NS, false, OutsidePolicy.FAIL, true)
+                .correct(in(justFits), new ByteArrayOutputStream()).corrected());
+    }
+
+    @Test
     void missingColumnIsAClearError() throws IOException {
         SyntheticStream stream = new SyntheticStream(24, 0, 0, 300_000, 200_000, 1);
         CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 100, -1));

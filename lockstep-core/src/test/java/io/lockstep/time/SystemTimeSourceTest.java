@@ -45,6 +45,13 @@ class SystemTimeSourceTest {
     }
 
     @Test
+    void statesItsUncertaintyFromTheAnchorAndTheThreshold() {
+        // Brackets take no time on the fake clocks; the OS clock is µs-granular: 1 µs + 50 µs.
+        assertEquals(51_000L, source().wallUncertaintyNanos());
+        assertEquals(0L, new VirtualTimeSource().wallUncertaintyNanos());
+    }
+
+    @Test
     void reanchorsOnABackwardStepToo() {
         SystemTimeSource s = source();
         long before = s.wallNanos();
