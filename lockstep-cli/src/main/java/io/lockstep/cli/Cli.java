@@ -36,6 +36,25 @@ final class Cli {
         return String.format(Locale.ROOT, "%.3f ms", millis);
     }
 
+    /**
+     * Input a command rejects after parsing (a value out of range, a malformed target): printed as
+     * one line and exiting {@link Main#EXIT_USAGE}, like picocli's own usage errors.
+     */
+    static final class BadInput extends IllegalArgumentException {
+        BadInput(String message) {
+            super(message);
+        }
+    }
+
+    /** Parses a target, turning the library's complaint into {@link BadInput}. */
+    static io.lockstep.net.Target target(String text) {
+        try {
+            return io.lockstep.net.Target.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new BadInput(e.getMessage());
+        }
+    }
+
     /** Fails with a one-line message for the user. */
     static CommandLine.ParameterException usage(CommandLine cl, String message) {
         return new CommandLine.ParameterException(cl, message);

@@ -81,28 +81,28 @@ final class CorrectCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         TimestampUnit u = unit != null ? TimestampUnit.parse(unit) : TimestampUnit.fromColumnName(column);
         if (u == null) {
-            throw new IllegalArgumentException("cannot tell the unit of column '" + column + "'; pass --unit ns|us|ms|s");
+            throw new Cli.BadInput("cannot tell the unit of column '" + column + "'; pass --unit ns|us|ms|s");
         }
         OutsidePolicy policy = OutsidePolicy.parse(outside);
         boolean failOnBad = switch (badRows.toLowerCase(Locale.ROOT)) {
             case "fail" -> true;
             case "keep" -> false;
-            default -> throw new IllegalArgumentException("unknown --bad-rows policy '" + badRows + "'; use fail or keep");
+            default -> throw new Cli.BadInput("unknown --bad-rows policy '" + badRows + "'; use fail or keep");
         };
         if (!Files.isRegularFile(in)) {
-            throw new IllegalArgumentException(Files.isDirectory(in) ? "--in " + in + " is a directory, not a CSV file"
+            throw new Cli.BadInput(Files.isDirectory(in) ? "--in " + in + " is a directory, not a CSV file"
                     : "no such input file: " + in);
         }
         if (!Files.isRegularFile(log)) {
-            throw new IllegalArgumentException(Files.isDirectory(log) ? "--log " + log + " is a directory, not an offset log"
+            throw new Cli.BadInput(Files.isDirectory(log) ? "--log " + log + " is a directory, not an offset log"
                     : "no such offset log: " + log);
         }
         Path outDir = out.toAbsolutePath().getParent();
         if (outDir != null && !Files.isDirectory(outDir)) {
-            throw new IllegalArgumentException("cannot write --out " + out + ": no such directory " + outDir);
+            throw new Cli.BadInput("cannot write --out " + out + ": no such directory " + outDir);
         }
         if (Files.exists(out) && Files.isSameFile(in, out)) {
-            throw new IllegalArgumentException("--out must not be the input file");
+            throw new Cli.BadInput("--out must not be the input file");
         }
         CorrectionModel model = CorrectionModel.fromLog(log);
         CsvCorrector corrector = new CsvCorrector(model, column, u, reverse, policy, failOnBad);

@@ -48,20 +48,21 @@ final class ImpairCommand implements Callable<Integer> {
         boolean tcp;
     }
 
-    @Option(names = "--delay", paramLabel = "DURATION", defaultValue = "0ms", description = "One-way base delay.")
-    String delay;
+    @Option(names = "--delay", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+            description = "One-way base delay (default 0).")
+    Long delayNanos;
 
-    @Option(names = "--jitter", paramLabel = "DURATION", defaultValue = "0ms",
-            description = "Mean heavy-tailed queueing delay added per direction.")
-    String jitter;
+    @Option(names = "--jitter", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+            description = "Mean heavy-tailed queueing delay added per direction (default 0).")
+    Long jitterNanos;
 
-    @Option(names = "--loss", paramLabel = "PERCENT", defaultValue = "0",
+    @Option(names = "--loss", paramLabel = "PERCENT",
             description = "Loss per direction, percent (TCP: a lost chunk waits a 200 ms retransmission).")
-    double lossPercent;
+    Double lossPercent;
 
-    @Option(names = "--asymmetry", paramLabel = "DURATION", defaultValue = "0ms",
-            description = "Request delay minus reply delay (biases offsets by half of it).")
-    String asymmetry;
+    @Option(names = "--asymmetry", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+            description = "Request delay minus reply delay (biases offsets by half of it; default 0).")
+    Long asymmetryNanos;
 
     @Option(names = "--profile", paramLabel = "NAME",
             description = "A ready link instead of --delay/--jitter/--loss: lan, busy-wifi or asymmetric.")
@@ -70,14 +71,18 @@ final class ImpairCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed for jitter and loss.")
     long seed;
 
-    @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (default: run until interrupted).")
-    String duration;
+    @Option(names = "--duration", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+            description = "Stop after this long (default: run until interrupted).")
+    Long durationNanos;
 
     @Option(names = "--json", description = "Print the listening line and the final counts as JSON.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
+        if (durationNanos != null && durationNanos <= 0) {
+            throw new Cli.BadInput("--duration must be positive");
+        }
         InetSocketAddress listenAddress = address(listen, "--listen");
         InetSocketAddress targetAddress = address(target, "--target");
         LinkModel model = model();
@@ -85,7 +90,7 @@ final class ImpairCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (ImpairProxy proxy = tcp ? ImpairProxy.tcp(listenAddress, targetAddress, model, seed)
                 : ImpairProxy.udp(listenAddress, targetAddress, model, seed)) {
-            String local = proxy.localAddress().getAddress().getHostAddress() + ":" + proxy.localAddress().getPort();
+            String local = io.lockstep.internal.Addresses.format(proxy.localAddress());
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("protocol", tcp ? "tcp" : "udp");
@@ -97,10 +102,10 @@ final class ImpairCommand implements Callable<Integer> {
             }
             out.flush();
             CountDownLatch forever = new CountDownLatch(1);
-            if (duration == null) {
+            if (durationNanos == null) {
                 forever.await();
             } else {
-                forever.await(positive(duration, "--duration"), TimeUnit.NANOSECONDS);
+                forever.await(durationNanos, TimeUnit.NANOSECONDS);
             }
             if (json) {
                 out.println(Json.write(Map.of("forwarded", proxy.forwarded(), "lost", proxy.lost())));
@@ -114,29 +119,29 @@ final class ImpairCommand implements Callable<Integer> {
 
     LinkModel model() {
         if (profile != null) {
-            if (delay != null && !delay.equals("0ms") || jitter != null && !jitter.equals("0ms") || lossPercent != 0
-                    || asymmetry != null && !asymmetry.equals("0ms")) {
-                throw new IllegalArgumentException("--profile sets delay, jitter, loss and asymmetry itself;"
+            if (delayNanos != null || jitterNanos != null || lossPercent != null || asymmetryNanos != null) {
+                throw new Cli.BadInput("--profile sets delay, jitter, loss and asymmetry itself;"
                         + " give either --profile or those options");
             }
             return LinkModel.profile(profile.toLowerCase(Locale.ROOT));
         }
-        if (!(lossPercent >= 0 && lossPercent < 100)) {
-            throw new IllegalArgumentException("--loss must be a percentage in [0, 100)");
+        double loss = lossPercent == null ? 0 : lossPercent;
+        if (!(loss >= 0 && loss < 100)) {
+            throw new Cli.BadInput("--loss must be a percentage in [0, 100)");
         }
-        long d = nonNegative(delay, "--delay");
-        long j = nonNegative(jitter, "--jitter");
-        long a = Durations.parseNanos(asymmetry);
+        long d = nonNegative(delayNanos, "--delay");
+        long j = nonNegative(jitterNanos, "--jitter");
+        long a = asymmetryNanos == null ? 0 : asymmetryNanos;
         if (Math.abs(a) > 2 * d) {
-            throw new IllegalArgumentException("--asymmetry " + asymmetry + " needs a --delay of at least half of it");
+            throw new Cli.BadInput("--asymmetry " + Durations.format(a) + " needs a --delay of at least half of it");
         }
-        return LinkModel.of(d, j, lossPercent / 100.0, a);
+        return LinkModel.of(d, j, loss / 100.0, a);
     }
 
     static InetSocketAddress address(String text, String option) {
         int colon = text.lastIndexOf(':');
         if (colon <= 0 || colon == text.length() - 1) {
-            throw new IllegalArgumentException(option + " '" + text + "' must be HOST:PORT");
+            throw new Cli.BadInput(option + " '" + text + "' must be HOST:PORT");
         }
         String host = text.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
@@ -146,31 +151,25 @@ final class ImpairCommand implements Callable<Integer> {
         try {
             port = Integer.parseInt(text.substring(colon + 1));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " '" + text + "' has no port number");
+            throw new Cli.BadInput(option + " '" + text + "' has no port number");
         }
         if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException(option + " port " + port + " is out of range 0-65535");
+            throw new Cli.BadInput(option + " port " + port + " is out of range 0-65535");
         }
         InetSocketAddress a = new InetSocketAddress(host, port);
         if (a.isUnresolved()) {
-            throw new IllegalArgumentException("unknown host: " + host);
+            throw new Cli.BadInput("unknown host: " + host);
         }
         return a;
     }
 
-    private static long nonNegative(String text, String option) {
-        long v = Durations.parseNanos(text);
-        if (v < 0) {
-            throw new IllegalArgumentException(option + " must not be negative");
+    private static long nonNegative(Long nanos, String option) {
+        if (nanos == null) {
+            return 0;
         }
-        return v;
-    }
-
-    private static long positive(String text, String option) {
-        long v = Durations.parseNanos(text);
-        if (v <= 0) {
-            throw new IllegalArgumentException(option + " must be positive");
+        if (nanos < 0) {
+            throw new Cli.BadInput(option + " must not be negative");
         }
-        return v;
+        return nanos;
     }
 }

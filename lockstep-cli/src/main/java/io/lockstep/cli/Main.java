@@ -73,34 +73,12 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
                 ex.printStackTrace(errWriter);
             }
             errWriter.flush();
-            return isBadInput(ex) ? EXIT_USAGE : EXIT_FAILURE;
+            return ex instanceof Cli.BadInput ? EXIT_USAGE : EXIT_FAILURE;
         });
         int code = cl.execute(args);
         outWriter.flush();
         errWriter.flush();
         return code;
-    }
-
-    /**
-     * A command's own validation (an IllegalArgumentException raised in this package, e.g. a
-     * negative --count, or a malformed target or duration) is bad input, like a picocli usage
-     * error; the same exception from deeper down is a failure of the operation.
-     */
-    static boolean isBadInput(Throwable ex) {
-        if (!(ex instanceof IllegalArgumentException)) {
-            return false;
-        }
-        for (StackTraceElement frame : ex.getStackTrace()) {
-            String cls = frame.getClassName();
-            if (cls.startsWith("io.lockstep.cli.")) {
-                return true;
-            }
-            if (cls.startsWith("io.lockstep.") && !cls.startsWith("io.lockstep.time.Durations")
-                    && !cls.startsWith("io.lockstep.net.Target")) {
-                return false;
-            }
-        }
-        return false;
     }
 
     /**

@@ -68,22 +68,19 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
             throw Cli.usage(cl, "--max-drift must be between 0 and 1000000 ppm");
         }
         List<Target> parsed = new ArrayList<>();
-        try {
-            for (String text : targets) {
-                parsed.add(Target.parse(text));
-            }
-        } catch (IllegalArgumentException e) {
-            throw Cli.usage(cl, e.getMessage());
+        for (String text : targets) {
+            parsed.add(Cli.target(text));
+        }
+        boolean ntp = parsed.stream().allMatch(t -> t.scheme().equals("ntp"));
+        if (parsed.size() > 1 && !ntp) {
+            throw Cli.usage(cl, "several targets are only for ntp:// servers; measure echo:// and neon:// one at a time");
+        }
+        if (ntp && samples != null && samples > 10_000) {
+            throw Cli.usage(cl, "--samples for NTP must be at most 10000");
         }
         OffsetMeter meter = new OffsetMeter(TimeSource.system(), timeoutNanos, maxDriftPpm);
         PrintWriter out = cl.getOut();
         if (parsed.size() > 1) {
-            if (!parsed.stream().allMatch(t -> t.scheme().equals("ntp"))) {
-                throw Cli.usage(cl, "several targets are only for ntp:// servers; measure echo:// and neon:// one at a time");
-            }
-            if (samples != null && samples > 10_000) {
-                throw Cli.usage(cl, "--samples for NTP must be at most 10000");
-            }
             NtpSurvey survey = meter.measureNtp(parsed, samples == null ? OffsetMeter.DEFAULT_NTP_SAMPLES : samples);
             if (json) {
                 out.println(Json.write(toJson(survey)));
@@ -95,9 +92,6 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         }
         Target t = parsed.get(0);
         int n = samples == null ? OffsetMeter.defaultSamples(t) : samples;
-        if (t.scheme().equals("ntp") && n > 10_000) {
-            throw Cli.usage(cl, "--samples for NTP must be at most 10000");
-        }
         Cli.ProgressLine progress = new Cli.ProgressLine(cl.getErr(), "sampling " + t);
         OffsetEstimate e;
         try {

@@ -56,19 +56,21 @@ final class TrackCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TARGET", description = "ntp://HOST[:PORT], echo://HOST:PORT or neon://HOST[:PORT]")
     String target;
 
-    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s",
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s", converter = Cli.DurationConverter.class,
             description = "Time between exchanges (default ${DEFAULT-VALUE}).")
-    String interval;
+    long intervalNanos;
 
-    @Option(names = "--duration", paramLabel = "DURATION", description = "Stop after this long (default: until interrupted).")
-    String duration;
+    @Option(names = "--duration", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+            description = "Stop after this long (default: until interrupted).")
+    Long durationNanos;
 
     @Option(names = "--count", paramLabel = "N", defaultValue = "0", description = "Stop after N exchanges (default 0: no limit).")
     long count;
 
     @Option(names = "--timeout", paramLabel = "DURATION",
+            converter = Cli.DurationConverter.class,
             description = "Per-exchange timeout (default: the interval, at least 100ms and at most 1s).")
-    String timeout;
+    Long timeoutNanos;
 
     @Option(names = "--burst", paramLabel = "N",
             description = "Exchanges per interval, condensed into one sample by intersecting their causality intervals"
@@ -87,26 +89,26 @@ final class TrackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        Target t = Target.parse(target);
-        long intervalNanos = positive(interval, "--interval");
-        long durationNanos = duration == null ? 0 : positive(duration, "--duration");
-        long timeoutNanos = timeout == null ? Math.max(100_000_000L, Math.min(intervalNanos, 1_000_000_000L))
-                : positive(timeout, "--timeout");
+        Target t = Cli.target(target);
+        positive(intervalNanos, "--interval");
+        long runNanos = durationNanos == null ? 0 : positive(durationNanos, "--duration");
+        long exchangeTimeoutNanos = timeoutNanos == null ? Math.max(100_000_000L, Math.min(intervalNanos, 1_000_000_000L))
+                : positive(timeoutNanos, "--timeout");
         if (count < 0) {
-            throw new IllegalArgumentException("--count must not be negative (0, the default, means no limit)");
+            throw new Cli.BadInput("--count must not be negative (0, the default, means no limit)");
         }
         int exchangesPerSample = burst != null ? burst : t.scheme().equals("ntp") ? 1 : 8;
         if (exchangesPerSample < 1 || exchangesPerSample > 1000) {
-            throw new IllegalArgumentException("--burst must be between 1 and 1000");
+            throw new Cli.BadInput("--burst must be between 1 and 1000");
         }
         PrintWriter out = spec.commandLine().getOut();
         boolean live = !json && System.console() != null;
-        try (TimeProbe probe = burstOf(opener.open(t, local, timeoutNanos), exchangesPerSample);
+        try (TimeProbe probe = burstOf(opener.open(t, local, exchangeTimeoutNanos), exchangesPerSample);
              OffsetLog offsets = log == null ? null : OffsetLog.openAppend(log)) {
             ClockTracker tracker = new ClockTracker(probe, local, intervalNanos, offsets == null ? 0 : offsets.nextSegment());
             TrackingLoop loop = new TrackingLoop(tracker, local, intervalNanos,
                     pacer != null ? pacer : TrackingLoop.Pacer.sleeping(local));
-            loop.run(durationNanos, count, r -> {
+            loop.run(runNanos, count, r -> {
                 if (offsets != null) {
                     offsets.append(r);
                 }
@@ -178,11 +180,11 @@ final class TrackCommand implements Callable<Integer> {
         return m;
     }
 
-    private static long positive(String text, String option) {
-        long v = Durations.parseNanos(text);
-        if (v <= 0) {
-            throw new IllegalArgumentException(option + " must be positive, got " + text);
+    private static long positive(long nanos, String option) {
+        if (nanos <= 0) {
+            throw new Cli.BadInput(option + " must be positive, got " + Durations.format(nanos));
         }
-        return v;
+        return nanos;
     }
+
 }
