@@ -9,13 +9,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import io.lockstep.estimate.EchoEstimator;
 import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.estimate.TimeSample;
+import io.lockstep.internal.Addresses;
 import io.lockstep.net.BurstSampler;
 import io.lockstep.net.EchoProbe;
 import io.lockstep.net.EchoServer;
+import io.lockstep.net.OffsetMeter;
 import io.lockstep.net.Progress;
+import io.lockstep.net.Target;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 
@@ -49,19 +51,20 @@ public final class EchoBench {
         String method = "";
         out.printf(Locale.ROOT, "Time Echo on loopback: %d exchanges in %d bursts of up to %d, simulated device %+.3f ms, %.1f ppm%n",
                 exchanges, bursts, burstSize, offsetNanos / 1e6, driftPpm);
+        long burstNanosSum = 0;
         try (EchoServer server = EchoServer.start(device, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            EchoEstimator estimator = new EchoEstimator();
+            Target target = Target.parse("echo://" + Addresses.format(server.address()));
+            OffsetMeter meter = new OffsetMeter(local, 1_000_000_000L);
             for (int b = 0; b < bursts; b++) {
                 int size = Math.min(burstSize, exchanges - b * burstSize);
                 try (EchoProbe probe = new EchoProbe(server.address(), local, 1_000_000_000L)) {
+                    long startedNanos = System.nanoTime();
                     BurstSampler.Burst burst = BurstSampler.run(probe, size, Progress.NONE);
-                    List<TimeSample> samples = burst.samples();
+                    burstNanosSum += System.nanoTime() - startedNanos;
                     dropped += burst.dropped();
-                    OffsetEstimate e = estimator.estimate("echo://" + server.address(), "echo", samples, burst.dropped());
-                    TimeSample first = samples.get(0);
-                    TimeSample last = samples.get(samples.size() - 1);
-                    long midLocalWall = first.localSendWallNanos() / 2 + last.localReceiveWallNanos() / 2;
-                    long truth = trueOffsetAt(device, local, midLocalWall);
+                    // Judge exactly what `lockstep offset` would report, at the instant it applies to.
+                    OffsetEstimate e = meter.estimate(target, burst);
+                    long truth = -device.aheadAtReferenceWallNanos(e.localWallNanos());
                     errorsNs.add(new double[] {
                             e.offsetMs().mean() * 1e6 - truth,
                             e.offsetMs().median() * 1e6 - truth,
@@ -71,7 +74,7 @@ public final class EchoBench {
                         contained++;
                     }
                     method = e.method();
-                    for (TimeSample s : samples) {
+                    for (TimeSample s : burst.samples()) {
                         roundTrips.add(s.roundTripNanos());
                     }
                 }
@@ -96,20 +99,10 @@ public final class EchoBench {
         t.print(out);
         long[] rt = roundTrips.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(rt);
-        out.printf(Locale.ROOT, "round trip: p50 %s, p99 %s, min %s over %d exchanges; dropped %d%n",
-                us(percentile(rt, 0.50)), us(percentile(rt, 0.99)), us(rt[0]), rt.length, dropped);
+        out.printf(Locale.ROOT, "round trip: p50 %s, p99 %s, min %s over %d exchanges; dropped %d; a burst took %.0f ms on average%n",
+                us(percentile(rt, 0.50)), us(percentile(rt, 0.99)), us(rt[0]), rt.length, dropped,
+                burstNanosSum / 1e6 / bursts);
         return 0;
-    }
-
-    /** True Lockstep offset (local − device) when the local wall clock reads {@code localWall}. */
-    private static long trueOffsetAt(SimulatedTimeSource device, TimeSource local, long localWall) {
-        // The device runs ahead by offset + drift·elapsed; evaluate at now and correct for the
-        // (tiny) drift between the burst midpoint and now.
-        long nowLocal = local.wallNanos();
-        long aheadNow = device.aheadOfReferenceNanos();
-        long ageNanos = nowLocal - localWall;
-        long aheadThen = aheadNow - Math.round(ageNanos * device.driftPpm() * 1e-6);
-        return -aheadThen;
     }
 
     private static double percentile(long[] sorted, double q) {

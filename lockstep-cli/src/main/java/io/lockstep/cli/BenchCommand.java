@@ -152,16 +152,17 @@ final class BenchCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--duration", paramLabel = "DURATION", description = "Load time per round and server.")
-        String duration;
+        @Option(names = "--duration", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+                description = "Load time per round and server, at least 100ms (default 8s).")
+        Long durationNanos;
 
-        @Option(names = "--rounds", paramLabel = "N", description = "Alternating rounds per server.")
+        @Option(names = "--rounds", paramLabel = "N", description = "Alternating rounds per server, 1-20 (default 3).")
         Integer rounds;
 
-        @Option(names = "--window", paramLabel = "N", description = "Requests in flight.")
+        @Option(names = "--window", paramLabel = "N", description = "Requests in flight, 1-4096 (default 64).")
         Integer window;
 
-        @Option(names = "--threads", paramLabel = "N", description = "Receiving threads of our server.")
+        @Option(names = "--threads", paramLabel = "N", description = "Receiving threads of our server, 1-16 (default 1).")
         Integer threads;
 
         @Option(names = "--busy-poll", description = "Run our server with a busy-polling receive thread.")
@@ -170,13 +171,26 @@ final class BenchCommand implements Runnable {
         @Option(names = "--accuracy", description = "Also measure accuracy as seen by a chronyd client.")
         boolean accuracy;
 
-        @Option(names = "--accuracy-duration", paramLabel = "DURATION", description = "How long each chronyd client follows.")
-        String accuracyDuration;
+        @Option(names = "--accuracy-duration", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+                description = "How long each chronyd client follows, at least 10s (default 60s).")
+        Long accuracyNanos;
 
         @Override
         public Integer call() {
+            // Checked here so that bad input is a one-line usage error like everywhere else; the
+            // bench re-checks for callers that use its String-argument entry point directly.
+            CommandLine cl = spec.commandLine();
+            if (durationNanos != null && durationNanos < 100_000_000L) {
+                throw Cli.usage(cl, "--duration must be at least 100ms");
+            }
+            if (accuracyNanos != null && accuracyNanos < 10_000_000_000L) {
+                throw Cli.usage(cl, "--accuracy-duration must be at least 10s");
+            }
+            checkRange(cl, "--rounds", rounds, 1, 20);
+            checkRange(cl, "--window", window, 1, 4096);
+            checkRange(cl, "--threads", threads, 1, 16);
             java.util.List<String> args = new java.util.ArrayList<>();
-            add(args, "--duration", duration);
+            add(args, "--duration", durationNanos == null ? null : io.lockstep.time.Durations.formatCompact(durationNanos));
             add(args, "--rounds", rounds);
             add(args, "--window", window);
             add(args, "--threads", threads);
@@ -186,11 +200,18 @@ final class BenchCommand implements Runnable {
             if (accuracy) {
                 args.add("--accuracy");
             }
-            add(args, "--accuracy-duration", accuracyDuration);
+            add(args, "--accuracy-duration",
+                    accuracyNanos == null ? null : io.lockstep.time.Durations.formatCompact(accuracyNanos));
             PrintStream out = stdout(spec);
             int code = io.lockstep.bench.NtpServerBench.run(out, args.toArray(String[]::new));
             out.flush();
             return code;
+        }
+
+        private static void checkRange(CommandLine cl, String name, Integer value, int min, int max) {
+            if (value != null && (value < min || value > max)) {
+                throw Cli.usage(cl, name + " " + value + " is out of range " + min + "-" + max);
+            }
         }
 
         private static void add(java.util.List<String> args, String name, Object value) {

@@ -9,6 +9,7 @@ import java.util.Locale;
 
 import io.lockstep.bench.TrackingBench;
 import io.lockstep.estimate.OffsetEstimate;
+import io.lockstep.internal.Addresses;
 import io.lockstep.net.EchoServer;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
@@ -69,13 +70,14 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     private boolean echoPhone(PrintWriter out, TimeSource local) throws Exception {
         SimulatedTimeSource phone = new SimulatedTimeSource(local, offsetNanos, driftPpm);
         try (EchoServer server = EchoServer.start(phone, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            Target target = Target.parse("echo://127.0.0.1:" + server.port());
+            Target target = Target.parse("echo://" + Addresses.format(server.address()));
             out.printf(Locale.ROOT, "1. A phone (clock %s ahead, drifting %.1f ppm) serving Time Echo, the Pupil Labs"
                     + " Companion protocol, at %s; 100 exchanges:%n", Cli.ms(offsetNanos), driftPpm, target);
             out.flush();
             OffsetEstimate e = new OffsetMeter(local, 1_000_000_000L, Math.max(100, 2 * Math.abs(driftPpm)))
                     .measure(target, 100, (d, t) -> { });
-            long truthNanos = -phone.aheadOfReferenceNanos();
+            // The truth at the instant the estimate applies to, not at "now" (the phone drifts).
+            long truthNanos = -phone.aheadAtReferenceWallNanos(e.localWallNanos());
             double truthMs = truthNanos / 1e6;
             row(out, "", "offset", "error", "stated bound");
             row(out, "truth", Cli.ms(truthMs), "", "");
@@ -100,7 +102,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             for (TimeSource clock : clocks) {
                 NtpServer s = NtpServer.start(NtpServerConfig.builder(clock).port(0).build());
                 servers.add(s);
-                targets.add(Target.parse("ntp://127.0.0.1:" + s.port()));
+                targets.add(Target.parse("ntp://" + Addresses.format(s.localAddress())));
             }
             out.println("2. Three NTP servers (Lockstep's own, as `lockstep serve --ntp-port` runs it); the third"
                     + " reads 2.5 ms ahead, like a misconfigured Pi:");

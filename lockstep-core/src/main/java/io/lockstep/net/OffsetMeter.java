@@ -58,14 +58,23 @@ public final class OffsetMeter {
         try (TimeProbe probe = Probes.open(target, local, timeoutNanos)) {
             BurstSampler.Burst burst = BurstSampler.run(probe, samples, progress);
             int valid = burst.samples().size();
-            if (valid == 0 || valid < (samples + 1) / 2) {
+            if (valid < (samples + 1) / 2) {
                 throw new IOException("too few valid samples from " + target + ": " + valid + " of " + samples
                         + (burst.lastDropReason() == null ? "" : " (last drop: " + burst.lastDropReason() + ")"));
             }
-            double maxDrift = Math.max(EchoEstimator.DEFAULT_MAX_DRIFT_PPM, maxDriftPpm);
-            return new EchoEstimator(maxDrift).estimate(target.text(), target.scheme(), burst.samples(), burst.dropped())
-                    .widenedBy(local.wallUncertaintyNanos());
+            return estimate(target, burst);
         }
+    }
+
+    /**
+     * The estimate {@link #measure} reports for a Time Echo burst: the interval intersection with
+     * this meter's drift allowance, widened by the local clock's own uncertainty. Exposed so a
+     * benchmark that keeps the burst's samples judges exactly what users get.
+     */
+    public OffsetEstimate estimate(Target target, BurstSampler.Burst burst) {
+        double maxDrift = Math.max(EchoEstimator.DEFAULT_MAX_DRIFT_PPM, maxDriftPpm);
+        return new EchoEstimator(maxDrift).estimate(target.text(), target.scheme(), burst.samples(), burst.dropped())
+                .widenedBy(local.wallUncertaintyNanos());
     }
 
     /**

@@ -62,6 +62,16 @@ public final class SimulatedTimeSource implements TimeSource {
         return aheadNanos(state, reference.monoNanos());
     }
 
+    /**
+     * The true offset {@code this − reference} at the instant the reference's wall clock read
+     * {@code referenceWallNanos} (recently, or in the near future): what a measurement that
+     * applies to that instant should have found, negated.
+     */
+    public long aheadAtReferenceWallNanos(long referenceWallNanos) {
+        long refMonoThen = reference.monoNanos() - (reference.wallNanos() - referenceWallNanos);
+        return aheadNanos(state, refMonoThen);
+    }
+
     @Override
     public long wallNanos() {
         State s = state;

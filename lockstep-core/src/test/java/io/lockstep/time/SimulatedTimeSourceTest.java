@@ -19,6 +19,16 @@ class SimulatedTimeSourceTest {
     }
 
     @Test
+    void trueOffsetAtAnEarlierInstant() {
+        VirtualTimeSource ref = new VirtualTimeSource();
+        SimulatedTimeSource dev = new SimulatedTimeSource(ref, 1_000_000L, 50.0);
+        long then = ref.wallNanos();
+        ref.advance(10_000_000_000L); // 10 s at 50 ppm = 500 µs more
+        assertEquals(1_000_000L, dev.aheadAtReferenceWallNanos(then));
+        assertEquals(1_500_000L, dev.aheadAtReferenceWallNanos(ref.wallNanos()));
+    }
+
+    @Test
     void monotonicTimeDriftsButIgnoresSteps() {
         VirtualTimeSource ref = new VirtualTimeSource();
         SimulatedTimeSource dev = new SimulatedTimeSource(ref, 0, -50.0);
