@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table.",
         subcommands = {BenchCommand.Echo.class, BenchCommand.NtpServer.class, BenchCommand.Tracking.class,
-                BenchCommand.Correct.class})
+                BenchCommand.Track.class, BenchCommand.Correct.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -219,6 +219,49 @@ final class BenchCommand implements Runnable {
                 args.add(name);
                 args.add(value.toString());
             }
+        }
+    }
+
+    /** {@code lockstep bench track}: live tracking over loopback against a known truth, bound coverage counted. */
+    @Command(name = "track", mixinStandardHelpOptions = true,
+            description = "Track a simulated device over real loopback sockets as `lockstep track` does; report errors"
+                    + " against the truth and how often the truth left the stated bound.")
+    static final class Track implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--protocol", defaultValue = "echo", paramLabel = "echo|ntp", description = "Default ${DEFAULT-VALUE}.")
+        String protocol;
+
+        @Option(names = "--interval", defaultValue = "200ms", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+                description = "Time between samples (default ${DEFAULT-VALUE}).")
+        long intervalNanos;
+
+        @Option(names = "--samples", defaultValue = "40", paramLabel = "N", description = "Samples per run (default ${DEFAULT-VALUE}).")
+        int samples;
+
+        @Option(names = "--runs", defaultValue = "16", paramLabel = "N", description = "Runs (default ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--offset", defaultValue = "200ms", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+                description = "Simulated device offset (default ${DEFAULT-VALUE}).")
+        long offsetNanos;
+
+        @Option(names = "--drift", defaultValue = "20", paramLabel = "PPM", description = "Simulated drift (default ${DEFAULT-VALUE}).")
+        double driftPpm;
+
+        @Override
+        public Integer call() throws Exception {
+            io.lockstep.bench.LiveTrackBench.Options o;
+            try {
+                o = new io.lockstep.bench.LiveTrackBench.Options(protocol, intervalNanos, samples, runs, offsetNanos, driftPpm);
+            } catch (IllegalArgumentException e) {
+                throw Cli.usage(spec.commandLine(), e.getMessage());
+            }
+            PrintStream out = stdout(spec);
+            int code = io.lockstep.bench.LiveTrackBench.run(out, o);
+            out.flush();
+            return code;
         }
     }
 }
