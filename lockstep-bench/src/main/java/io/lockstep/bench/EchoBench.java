@@ -100,14 +100,9 @@ public final class EchoBench {
         long[] rt = roundTrips.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(rt);
         out.printf(Locale.ROOT, "round trip: p50 %s, p99 %s, min %s over %d exchanges; dropped %d; a burst took %.0f ms on average%n",
-                us(percentile(rt, 0.50)), us(percentile(rt, 0.99)), us(rt[0]), rt.length, dropped,
+                us(Percentile.of(rt, rt.length, 0.50)), us(Percentile.of(rt, rt.length, 0.99)), us(rt[0]), rt.length, dropped,
                 burstNanosSum / 1e6 / bursts);
         return 0;
-    }
-
-    private static double percentile(long[] sorted, double q) {
-        int i = (int) Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
-        return sorted[i];
     }
 
     private static String us(double nanos) {

@@ -144,8 +144,8 @@ public final class NtpLoadGenerator {
         long p99 = 0;
         if (latencies != null && latencyCount > 0) {
             Arrays.sort(latencies, 0, latencyCount);
-            p50 = latencies[(int) (latencyCount * 0.50)];
-            p99 = latencies[Math.min(latencyCount - 1, (int) (latencyCount * 0.99))];
+            p50 = Percentile.of(latencies, latencyCount, 0.50);
+            p99 = Percentile.of(latencies, latencyCount, 0.99);
         }
         return new NtpLoadResult(nextSeq, answered, lost, elapsed, p50, p99);
     }

@@ -30,24 +30,29 @@ final class BenchCommand implements Runnable {
 
     static PrintStream stdout(CommandLine.Model.CommandSpec spec) {
         // Benchmarks print through a PrintStream; bridge to picocli's writer so tests capture it.
+        // Bytes are decoded only on flush, so a UTF-8 character split across writes stays whole.
         java.io.PrintWriter w = spec.commandLine().getOut();
+        java.io.ByteArrayOutputStream pending = new java.io.ByteArrayOutputStream();
         return new PrintStream(new java.io.OutputStream() {
             @Override
             public void write(int b) {
-                w.write(b);
+                pending.write(b);
             }
 
             @Override
             public void write(byte[] b, int off, int len) {
-                w.write(new String(b, off, len, StandardCharsets.UTF_8));
+                pending.write(b, off, len);
             }
 
             @Override
             public void flush() {
+                w.write(pending.toString(StandardCharsets.UTF_8));
+                pending.reset();
                 w.flush();
             }
         }, true, StandardCharsets.UTF_8);
     }
+
 
     /** {@code lockstep bench echo}: Time Echo estimate errors against a known truth on loopback. */
     @Command(name = "echo", mixinStandardHelpOptions = true,

@@ -148,7 +148,7 @@ final class CorrectCommand implements Callable<Integer> {
                 seconds > 0 ? r.rows() / seconds : 0.0);
         if (r.outside() > 0) {
             w.printf(Locale.ROOT, "%d rows outside the offset log's span (%s): lines %s%n", r.outside(),
-                    describe(outside), lines(r.outsideLines(), r.outside()));
+                    describe(OutsidePolicy.parse(outside)), lines(r.outsideLines(), r.outside()));
         }
         if (r.unparsable() > 0) {
             w.printf(Locale.ROOT, "%d rows with an unparsable '%s' copied unchanged: lines %s%n", r.unparsable(), column,
@@ -157,12 +157,12 @@ final class CorrectCommand implements Callable<Integer> {
         w.flush();
     }
 
-    private static String describe(String policy) {
-        return switch (policy.toLowerCase(Locale.ROOT)) {
-            case "extrapolate" -> "extrapolated from the nearest segment";
-            case "keep" -> "copied unchanged";
-            case "blank" -> "timestamp emptied";
-            default -> policy;
+    private static String describe(OutsidePolicy policy) {
+        return switch (policy) {
+            case EXTRAPOLATE -> "extrapolated from the nearest segment";
+            case KEEP -> "copied unchanged";
+            case BLANK -> "timestamp emptied";
+            case FAIL -> "fail";
         };
     }
 

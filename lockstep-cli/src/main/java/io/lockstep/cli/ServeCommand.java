@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.lockstep.internal.Addresses;
 import io.lockstep.net.EchoServer;
 import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
@@ -116,19 +117,17 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                 throw Cli.usage(cl, "--bind " + bind + ": unknown address");
             }
             if (ntpPort != null) {
-                NtpRateLimit limit = ntpRatePerSecond == null ? NtpRateLimit.DEFAULT
-                        : ntpRatePerSecond == 0 ? NtpRateLimit.OFF
-                        : NtpRateLimit.of(ntpRatePerSecond, (int) Math.max(1, Math.min(1_000_000, ntpRatePerSecond * 8)));
+                NtpRateLimit limit = ntpRatePerSecond == null ? NtpRateLimit.DEFAULT : NtpRateLimit.perSecond(ntpRatePerSecond);
                 NtpServer ntp = NtpServer.start(NtpServerConfig.builder(clock).bindAddress(bindAddress).port(ntpPort)
                         .stratum(stratum).rateLimit(limit).busyPoll(ntpBusyPoll).build());
                 servers.add(ntp);
-                out.println("ntp " + hostPort(ntp.localAddress()));
+                out.println("ntp " + Addresses.format(ntp.localAddress()));
             }
             if (echoPort != null) {
                 EchoServer echo = EchoServer.start(clock, new InetSocketAddress(bindAddress, echoPort),
                         new EchoServer.Options(maxConnections, EchoServer.Options.defaults().idleTimeoutNanos()));
                 servers.add(echo);
-                out.println("echo " + hostPort(echo.address()));
+                out.println("echo " + Addresses.format(echo.address()));
             }
             out.flush();
             if (simulateOffsetNanos != 0 || simulateDriftPpm != 0) {
@@ -153,9 +152,5 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    static String hostPort(InetSocketAddress a) {
-        return io.lockstep.internal.Addresses.format(a);
     }
 }

@@ -28,6 +28,17 @@ public record NtpRateLimit(double requestsPerSecond, int burst, int tableSlots, 
         }
     }
 
+    /**
+     * A limit of {@code requestsPerSecond} with bursts of eight seconds' worth (as the default's
+     * 32/s and 256); 0 turns limiting off.
+     */
+    public static NtpRateLimit perSecond(double requestsPerSecond) {
+        if (requestsPerSecond == 0) {
+            return OFF;
+        }
+        return of(requestsPerSecond, (int) Math.max(1, Math.min(1_000_000, requestsPerSecond * 8)));
+    }
+
     /** A limit of {@code requestsPerSecond} with bursts of {@code burst} and the default table size. */
     public static NtpRateLimit of(double requestsPerSecond, int burst) {
         return new NtpRateLimit(requestsPerSecond, burst, DEFAULT.tableSlots(), true);
