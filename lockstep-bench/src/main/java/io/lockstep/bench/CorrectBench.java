@@ -11,8 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import io.lockstep.net.ClockTracker;
-import io.lockstep.clock.OffsetLog;
+import io.lockstep.track.ClockTracker;
+import io.lockstep.log.OffsetLog;
 import io.lockstep.correct.CorrectionModel;
 import io.lockstep.correct.CorrectionReport;
 import io.lockstep.correct.CsvCorrector;

@@ -11,13 +11,13 @@ import java.util.Locale;
 
 import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.estimate.TimeSample;
-import io.lockstep.internal.Addresses;
-import io.lockstep.net.BurstSampler;
+import io.lockstep.net.Addresses;
+import io.lockstep.measure.BurstSampler;
 import io.lockstep.net.EchoProbe;
 import io.lockstep.net.EchoServer;
-import io.lockstep.net.OffsetMeter;
-import io.lockstep.net.Progress;
-import io.lockstep.net.Target;
+import io.lockstep.measure.OffsetMeter;
+import io.lockstep.measure.Progress;
+import io.lockstep.protocol.Target;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

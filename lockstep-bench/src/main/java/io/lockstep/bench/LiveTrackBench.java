@@ -8,15 +8,15 @@ import java.util.Locale;
 
 import io.lockstep.clock.ClockState;
 import io.lockstep.clock.TrackRecord;
-import io.lockstep.internal.Addresses;
-import io.lockstep.net.BurstProbe;
-import io.lockstep.net.ClockTracker;
+import io.lockstep.net.Addresses;
+import io.lockstep.measure.BurstProbe;
+import io.lockstep.track.ClockTracker;
 import io.lockstep.net.EchoServer;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.net.Probes;
-import io.lockstep.net.Target;
-import io.lockstep.net.TimeProbe;
+import io.lockstep.protocol.Probes;
+import io.lockstep.protocol.Target;
+import io.lockstep.protocol.TimeProbe;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

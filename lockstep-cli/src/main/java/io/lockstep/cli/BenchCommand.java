@@ -1,5 +1,7 @@
 package io.lockstep.cli;
 
+import io.lockstep.net.NtpServer;
+
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 

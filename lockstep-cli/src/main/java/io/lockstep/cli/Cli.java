@@ -47,9 +47,9 @@ final class Cli {
     }
 
     /** Parses a target, turning the library's complaint into {@link BadInput}. */
-    static io.lockstep.net.Target target(String text) {
+    static io.lockstep.protocol.Target target(String text) {
         try {
-            return io.lockstep.net.Target.parse(text);
+            return io.lockstep.protocol.Target.parse(text);
         } catch (IllegalArgumentException e) {
             throw new BadInput(e.getMessage());
         }
@@ -65,7 +65,7 @@ final class Cli {
      * terminal one line rewritten in place and erased when finished; otherwise (a log file) a
      * plain line every five seconds. Not thread-safe.
      */
-    static final class ProgressLine implements io.lockstep.net.Progress {
+    static final class ProgressLine implements io.lockstep.measure.Progress {
         private final PrintWriter err;
         private final String label;
         private final boolean terminal;

@@ -9,13 +9,13 @@ import java.util.Locale;
 
 import io.lockstep.bench.TrackingBench;
 import io.lockstep.estimate.OffsetEstimate;
-import io.lockstep.internal.Addresses;
+import io.lockstep.net.Addresses;
 import io.lockstep.net.EchoServer;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.net.NtpSurvey;
-import io.lockstep.net.OffsetMeter;
-import io.lockstep.net.Target;
+import io.lockstep.measure.NtpSurvey;
+import io.lockstep.measure.OffsetMeter;
+import io.lockstep.protocol.Target;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 import picocli.CommandLine;

@@ -90,7 +90,7 @@ final class ImpairCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         try (ImpairProxy proxy = tcp ? ImpairProxy.tcp(listenAddress, targetAddress, model, seed)
                 : ImpairProxy.udp(listenAddress, targetAddress, model, seed)) {
-            String local = io.lockstep.internal.Addresses.format(proxy.localAddress());
+            String local = io.lockstep.net.Addresses.format(proxy.localAddress());
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("protocol", tcp ? "tcp" : "udp");

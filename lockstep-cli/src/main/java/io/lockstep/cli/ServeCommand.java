@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.lockstep.internal.Addresses;
+import io.lockstep.net.Addresses;
 import io.lockstep.net.EchoServer;
-import io.lockstep.net.NtpRateLimit;
+import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.time.SimulatedTimeSource;

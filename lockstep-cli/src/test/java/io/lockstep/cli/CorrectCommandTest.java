@@ -16,8 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.lockstep.net.ClockTracker;
-import io.lockstep.clock.OffsetLog;
+import io.lockstep.track.ClockTracker;
+import io.lockstep.log.OffsetLog;
 import io.lockstep.testkit.LinkModel;
 import io.lockstep.testkit.Scenario;
 import io.lockstep.testkit.ScenarioRun;

@@ -13,7 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.lockstep.clock.OffsetLog;
+import io.lockstep.log.OffsetLog;
 import io.lockstep.internal.Json;
 import io.lockstep.testkit.LinkModel;
 import io.lockstep.testkit.SimClock;

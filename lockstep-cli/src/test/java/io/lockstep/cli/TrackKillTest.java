@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.lockstep.clock.OffsetLog;
+import io.lockstep.log.OffsetLog;
 import io.lockstep.net.EchoServer;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;

@@ -4,7 +4,7 @@ import io.lockstep.estimate.SampleVerdict;
 
 /**
  * One sampling step of a tracker, as shown on the live status line and written as one row of
- * the {@link OffsetLog}. Immutable.
+ * the {@link io.lockstep.log.OffsetLog}. Immutable.
  *
  * @param localNanos          local wall time of the exchange's midpoint (of the attempt when dropped)
  * @param referenceNanos      reference time at that instant by the model after this sample

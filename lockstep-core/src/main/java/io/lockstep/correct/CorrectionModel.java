@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-import io.lockstep.clock.OffsetLog;
+import io.lockstep.log.OffsetLog;
 import io.lockstep.estimate.ClockModel;
 import io.lockstep.estimate.IntervalFit;
 import io.lockstep.estimate.LineFit;

@@ -1,5 +1,7 @@
 package io.lockstep.net;
 
+import io.lockstep.protocol.TimeProbe;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -337,6 +337,6 @@ public final class EchoServer implements Closeable {
     }
 
     static String describe(InetSocketAddress a) {
-        return io.lockstep.internal.Addresses.format(a);
+        return io.lockstep.net.Addresses.format(a);
     }
 }

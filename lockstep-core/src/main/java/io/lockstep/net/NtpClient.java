@@ -1,5 +1,9 @@
 package io.lockstep.net;
 
+import io.lockstep.measure.NtpSurvey;
+import io.lockstep.protocol.Target;
+import io.lockstep.protocol.TimeProbe;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

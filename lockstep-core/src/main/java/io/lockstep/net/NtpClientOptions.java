@@ -1,5 +1,7 @@
 package io.lockstep.net;
 
+import io.lockstep.ntp.NtpRateLimit;
+
 import java.util.Objects;
 
 import io.lockstep.time.TimeSource;

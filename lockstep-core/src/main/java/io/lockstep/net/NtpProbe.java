@@ -1,5 +1,8 @@
 package io.lockstep.net;
 
+import io.lockstep.protocol.Target;
+import io.lockstep.protocol.TimeProbe;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -129,7 +132,7 @@ public final class NtpProbe implements TimeProbe {
     /** Opens a probe to a server address, speaking NTP {@code version} (3 or 4). */
     public static NtpProbe open(InetSocketAddress server, TimeSource local, long timeoutNanos, int version)
             throws IOException {
-        String label = io.lockstep.internal.Addresses.format(server);
+        String label = io.lockstep.net.Addresses.format(server);
         return new NtpProbe(label, server, local, timeoutNanos, version);
     }
 

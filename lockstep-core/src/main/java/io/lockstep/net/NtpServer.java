@@ -1,5 +1,7 @@
 package io.lockstep.net;
 
+import io.lockstep.ntp.NtpRateLimit;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -328,6 +330,6 @@ public final class NtpServer implements Closeable {
     }
 
     private static String hostPort(InetAddress address, int port) {
-        return io.lockstep.internal.Addresses.format(new InetSocketAddress(address, port));
+        return io.lockstep.net.Addresses.format(new InetSocketAddress(address, port));
     }
 }

@@ -1,5 +1,8 @@
 package io.lockstep.net;
 
+import io.lockstep.ntp.NtpRateLimit;
+import io.lockstep.protocol.Target;
+
 import java.net.InetAddress;
 import java.util.Objects;
 

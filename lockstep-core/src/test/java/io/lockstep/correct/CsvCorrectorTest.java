@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.clock.ClockState;
-import io.lockstep.clock.OffsetLog;
+import io.lockstep.log.OffsetLog;
 import io.lockstep.clock.TrackRecord;
 import io.lockstep.estimate.ClockModel;
 import io.lockstep.estimate.OffsetTracker;

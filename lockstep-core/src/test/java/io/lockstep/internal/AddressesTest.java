@@ -1,5 +1,7 @@
 package io.lockstep.internal;
 
+import io.lockstep.net.Addresses;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetAddress;

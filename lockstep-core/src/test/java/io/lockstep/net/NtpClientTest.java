@@ -1,5 +1,10 @@
 package io.lockstep.net;
 
+import io.lockstep.measure.NtpSurvey;
+import io.lockstep.ntp.NtpRateLimit;
+import io.lockstep.protocol.Target;
+import io.lockstep.protocol.TimeProbe;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

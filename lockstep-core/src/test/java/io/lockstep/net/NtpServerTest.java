@@ -1,5 +1,7 @@
 package io.lockstep.net;
 
+import io.lockstep.ntp.NtpRateLimit;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;

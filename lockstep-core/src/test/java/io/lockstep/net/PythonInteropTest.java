@@ -1,5 +1,9 @@
 package io.lockstep.net;
 
+import io.lockstep.measure.OffsetMeter;
+import io.lockstep.measure.Progress;
+import io.lockstep.protocol.Target;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

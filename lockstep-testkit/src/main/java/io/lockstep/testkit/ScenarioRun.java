@@ -3,7 +3,7 @@ package io.lockstep.testkit;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.lockstep.net.TimeProbe;
+import io.lockstep.protocol.TimeProbe;
 import io.lockstep.time.VirtualTimeSource;
 
 /**

@@ -3,7 +3,7 @@ package io.lockstep.testkit;
 import java.util.OptionalLong;
 
 import io.lockstep.estimate.TimeSample;
-import io.lockstep.net.TimeProbe;
+import io.lockstep.protocol.TimeProbe;
 import io.lockstep.time.VirtualTimeSource;
 
 /**

@@ -8,7 +8,7 @@ import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 import io.lockstep.clock.ClockState;
-import io.lockstep.net.ClockTracker;
+import io.lockstep.track.ClockTracker;
 import io.lockstep.clock.SyncedClock;
 import io.lockstep.clock.TrackRecord;
 import io.lockstep.time.VirtualTimeSource;

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.clock.ClockState;
-import io.lockstep.net.ClockTracker;
-import io.lockstep.clock.OffsetLog;
+import io.lockstep.track.ClockTracker;
+import io.lockstep.log.OffsetLog;
 import io.lockstep.clock.TrackRecord;
-import io.lockstep.net.TrackingLoop;
+import io.lockstep.track.TrackingLoop;
 import io.lockstep.correct.CorrectionModel;
 import io.lockstep.estimate.SampleVerdict;
 import io.lockstep.time.VirtualTimeSource;

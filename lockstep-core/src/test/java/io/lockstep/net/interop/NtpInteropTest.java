@@ -26,7 +26,7 @@ import io.lockstep.net.NtpClient;
 import io.lockstep.net.NtpClientOptions;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.net.Target;
+import io.lockstep.protocol.Target;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

@@ -1,4 +1,4 @@
-package io.lockstep.internal;
+package io.lockstep.net;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;

@@ -1,4 +1,8 @@
-package io.lockstep.net;
+package io.lockstep.protocol;
+
+import io.lockstep.net.EchoProbe;
+import io.lockstep.net.NeonClient;
+import io.lockstep.net.NtpProbe;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

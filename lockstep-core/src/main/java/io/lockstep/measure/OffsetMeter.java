@@ -1,4 +1,10 @@
-package io.lockstep.net;
+package io.lockstep.measure;
+
+import io.lockstep.net.NtpClient;
+import io.lockstep.net.NtpClientOptions;
+import io.lockstep.protocol.Probes;
+import io.lockstep.protocol.Target;
+import io.lockstep.protocol.TimeProbe;
 
 import java.io.IOException;
 

@@ -1,4 +1,4 @@
-package io.lockstep.net;
+package io.lockstep.measure;
 
 /**
  * Receives progress of a long measurement so a front end can show it. Called on the measuring

@@ -1,4 +1,4 @@
-package io.lockstep.net;
+package io.lockstep.track;
 
 import java.io.IOException;
 import java.util.concurrent.locks.LockSupport;

@@ -1,4 +1,6 @@
-package io.lockstep.net;
+package io.lockstep.track;
+
+import io.lockstep.protocol.TimeProbe;
 
 import java.io.IOException;
 

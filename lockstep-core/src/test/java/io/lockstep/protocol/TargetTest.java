@@ -1,4 +1,4 @@
-package io.lockstep.net;
+package io.lockstep.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

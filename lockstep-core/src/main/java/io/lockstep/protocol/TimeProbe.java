@@ -1,4 +1,4 @@
-package io.lockstep.net;
+package io.lockstep.protocol;
 
 import java.io.Closeable;
 import java.io.IOException;

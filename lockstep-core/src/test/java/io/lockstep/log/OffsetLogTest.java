@@ -1,4 +1,7 @@
-package io.lockstep.clock;
+package io.lockstep.log;
+
+import io.lockstep.clock.ClockState;
+import io.lockstep.clock.TrackRecord;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,6 @@
-package io.lockstep.net;
+package io.lockstep.measure;
+
+import io.lockstep.protocol.TimeProbe;
 
 import java.io.IOException;
 import java.util.ArrayList;

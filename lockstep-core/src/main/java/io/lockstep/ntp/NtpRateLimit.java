@@ -1,7 +1,7 @@
-package io.lockstep.net;
+package io.lockstep.ntp;
 
 /**
- * How many requests per second one client address may send to an {@link NtpServer} before it
+ * How many requests per second one client address may send to an {@code NtpServer} before it
  * is answered with a RATE kiss-o'-death and then silence. Immutable.
  *
  * <p>The default allows a sustained 32 requests per second with bursts of 256 (a

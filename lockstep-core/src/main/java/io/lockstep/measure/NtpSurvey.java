@@ -1,4 +1,6 @@
-package io.lockstep.net;
+package io.lockstep.measure;
+
+import io.lockstep.net.NtpClient;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,6 @@
-package io.lockstep.net;
+package io.lockstep.measure;
+
+import io.lockstep.protocol.TimeProbe;
 
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
