@@ -12,6 +12,7 @@ import java.util.Locale;
 import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.estimate.TimeSample;
 import io.lockstep.net.Addresses;
+import io.lockstep.measure.Burst;
 import io.lockstep.measure.BurstSampler;
 import io.lockstep.net.EchoProbe;
 import io.lockstep.net.EchoServer;
@@ -59,7 +60,7 @@ public final class EchoBench {
                 int size = Math.min(burstSize, exchanges - b * burstSize);
                 try (EchoProbe probe = new EchoProbe(server.address(), local, 1_000_000_000L)) {
                     long startedNanos = System.nanoTime();
-                    BurstSampler.Burst burst = BurstSampler.run(probe, size, Progress.NONE);
+                    Burst burst = BurstSampler.run(probe, size, Progress.NONE);
                     burstNanosSum += System.nanoTime() - startedNanos;
                     dropped += burst.dropped();
                     // Judge exactly what `lockstep offset` would report, at the instant it applies to.

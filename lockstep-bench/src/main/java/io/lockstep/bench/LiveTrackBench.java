@@ -9,21 +9,20 @@ import java.util.Locale;
 import io.lockstep.clock.ClockState;
 import io.lockstep.clock.TrackRecord;
 import io.lockstep.net.Addresses;
-import io.lockstep.measure.BurstProbe;
-import io.lockstep.track.ClockTracker;
 import io.lockstep.net.EchoServer;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.protocol.Probes;
 import io.lockstep.protocol.Target;
-import io.lockstep.protocol.TimeProbe;
 import io.lockstep.time.SimulatedTimeSource;
+import io.lockstep.track.Tracker;
+import io.lockstep.track.TrackingOptions;
 import io.lockstep.time.TimeSource;
 
 /**
  * {@code lockstep bench track}: tracking over real loopback sockets against a simulated device
- * whose true offset is known at every instant, as {@code lockstep track} runs it (Time Echo in
- * bursts of 8, NTP one exchange per interval). For each run it reports the offset error and
+ * whose true offset is known at every instant, through the same {@link Tracker} pipeline and
+ * options as {@code lockstep track} (Time Echo in bursts of 8, NTP one exchange per interval,
+ * the same timeout and pacing). For each run it reports the offset error and
  * drift error at the end, the worst error relative to the stated bound, and how many SYNCED
  * records had the truth outside their bound. Prints a table; never passes or fails. Not
  * thread-safe; run once per process.
@@ -67,46 +66,38 @@ public final class LiveTrackBench {
                 server = s;
                 target = Target.parse("ntp://" + Addresses.format(s.localAddress()));
             }
-            int runSynced = 0;
-            int runOutside = 0;
-            double worst = 0;
-            TrackRecord last = null;
-            long lastError = 0;
-            try (AutoCloseable closing = server;
-                 TimeProbe probe = o.protocol().equals("echo")
-                         ? new BurstProbe(Probes.open(target, local, 200_000_000L), 8)
-                         : Probes.open(target, local, 200_000_000L)) {
-                ClockTracker tracker = new ClockTracker(probe, local, o.intervalNanos(), 0);
-                for (int i = 0; i < o.samples(); i++) {
-                    long due = System.nanoTime() + o.intervalNanos();
-                    TrackRecord r = tracker.sampleOnce();
+            int[] runSynced = {0};
+            int[] runOutside = {0};
+            double[] worst = {0};
+            TrackRecord[] last = {null};
+            long[] lastError = {0};
+            // Exactly as `lockstep track` runs: the same pipeline, options, timeout and pacing.
+            TrackingOptions options = TrackingOptions.defaults().withIntervalNanos(o.intervalNanos()).withLocal(local);
+            try (AutoCloseable closing = server; Tracker tracker = Tracker.open(target, options)) {
+                tracker.run(0, o.samples(), null, r -> {
                     if (r.state() == ClockState.SYNCED && r.errorBoundNanos() >= 0) {
                         long error = r.filteredOffsetNanos() + device.aheadAtReferenceWallNanos(r.localNanos());
-                        runSynced++;
-                        worst = Math.max(worst, Math.abs(error) / (double) Math.max(1, r.errorBoundNanos()));
+                        runSynced[0]++;
+                        worst[0] = Math.max(worst[0], Math.abs(error) / (double) Math.max(1, r.errorBoundNanos()));
                         if (Math.abs(error) > r.errorBoundNanos()) {
-                            runOutside++;
+                            runOutside[0]++;
                         }
-                        last = r;
-                        lastError = error;
+                        last[0] = r;
+                        lastError[0] = error;
                     }
-                    long sleep = due - System.nanoTime();
-                    if (sleep > 0) {
-                        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-                    }
-                }
+                });
             } catch (Exception e) {
                 if (e instanceof IOException io) {
                     throw io;
                 }
                 throw new IOException(e.getMessage(), e);
             }
-            synced += runSynced;
-            outside += runOutside;
-            t.row(run, runSynced, runOutside, String.format(Locale.ROOT, "%.2f", worst),
-                    last == null ? "-" : us(lastError), last == null ? "-" : us(last.errorBoundNanos()),
-                    last == null ? "-" : String.format(Locale.ROOT, "%+.3f ppm", last.driftPpm()),
-                    last == null ? "-" : String.format(Locale.ROOT, "%.3f ppm", Math.abs(last.driftPpm() - o.driftPpm())));
+            synced += runSynced[0];
+            outside += runOutside[0];
+            t.row(run, runSynced[0], runOutside[0], String.format(Locale.ROOT, "%.2f", worst[0]),
+                    last[0] == null ? "-" : us(lastError[0]), last[0] == null ? "-" : us(last[0].errorBoundNanos()),
+                    last[0] == null ? "-" : String.format(Locale.ROOT, "%+.3f ppm", last[0].driftPpm()),
+                    last[0] == null ? "-" : String.format(Locale.ROOT, "%.3f ppm", Math.abs(last[0].driftPpm() - o.driftPpm())));
         }
         t.print(out);
         out.printf(Locale.ROOT, "truth outside the stated bound in %d of %d SYNCED records%n", outside, synced);

@@ -13,7 +13,7 @@ import io.lockstep.net.Addresses;
 import io.lockstep.net.EchoServer;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.measure.NtpSurvey;
+import io.lockstep.measure.Survey;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.SimulatedTimeSource;
@@ -107,7 +107,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             out.println("2. Three NTP servers (Lockstep's own, as `lockstep serve --ntp-port` runs it); the third"
                     + " reads 2.5 ms ahead, like a misconfigured Pi:");
             out.flush();
-            NtpSurvey survey = new OffsetMeter(local, 1_000_000_000L).measureNtp(targets, 16);
+            Survey survey = new OffsetMeter(local, 1_000_000_000L).measureAll(targets, 16);
             boolean ok = true;
             for (int i = 0; i < survey.estimates().size(); i++) {
                 OffsetEstimate e = survey.estimates().get(i);

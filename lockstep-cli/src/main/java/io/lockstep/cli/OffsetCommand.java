@@ -10,7 +10,8 @@ import java.util.Map;
 import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.estimate.Stats;
 import io.lockstep.internal.Json;
-import io.lockstep.measure.NtpSurvey;
+import io.lockstep.measure.Survey;
+import io.lockstep.protocol.Protocol;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.TimeSource;
@@ -71,17 +72,23 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         for (String text : targets) {
             parsed.add(Cli.target(text));
         }
-        boolean ntp = parsed.stream().allMatch(t -> t.scheme().equals("ntp"));
-        if (parsed.size() > 1 && !ntp) {
-            throw Cli.usage(cl, "several targets are only for ntp:// servers; measure echo:// and neon:// one at a time");
+        Protocol protocol = parsed.get(0).protocol();
+        if (parsed.size() > 1) {
+            for (Target t : parsed) {
+                if (t.protocol() != protocol || !protocol.combinesSources()) {
+                    throw Cli.usage(cl, "several targets are only for ntp:// servers, whose estimates can be combined;"
+                            + " measure " + t.scheme() + ":// targets one at a time");
+                }
+            }
         }
-        if (ntp && samples != null && samples > 10_000) {
-            throw Cli.usage(cl, "--samples for NTP must be at most 10000");
+        if (samples != null && samples > protocol.maxSamples()) {
+            throw Cli.usage(cl, "--samples for " + protocol.scheme() + ":// must be at most " + protocol.maxSamples());
         }
+        int n = samples == null ? protocol.defaultSamples() : samples;
         OffsetMeter meter = new OffsetMeter(TimeSource.system(), timeoutNanos, maxDriftPpm);
         PrintWriter out = cl.getOut();
         if (parsed.size() > 1) {
-            NtpSurvey survey = meter.measureNtp(parsed, samples == null ? OffsetMeter.DEFAULT_NTP_SAMPLES : samples);
+            Survey survey = meter.measureAll(parsed, n);
             if (json) {
                 out.println(Json.write(toJson(survey)));
             } else {
@@ -91,7 +98,6 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
             return 0;
         }
         Target t = parsed.get(0);
-        int n = samples == null ? OffsetMeter.defaultSamples(t) : samples;
         Cli.ProgressLine progress = new Cli.ProgressLine(cl.getErr(), "sampling " + t);
         OffsetEstimate e;
         try {
@@ -102,13 +108,13 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         if (json) {
             out.println(Json.write(toJson(e)));
         } else {
-            printHuman(out, e);
+            printHuman(out, e, t.protocol());
         }
         out.flush();
         return 0;
     }
 
-    static Map<String, Object> toJson(NtpSurvey survey) {
+    static Map<String, Object> toJson(Survey survey) {
         Map<String, Object> m = toJson(survey.combined());
         List<Object> sources = new ArrayList<>();
         for (OffsetEstimate e : survey.estimates()) {
@@ -121,7 +127,7 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         return m;
     }
 
-    static void printHuman(PrintWriter out, NtpSurvey survey) {
+    static void printHuman(PrintWriter out, Survey survey) {
         for (OffsetEstimate e : survey.estimates()) {
             out.printf(Locale.ROOT, "%-12s %-28s %s ± %s  delay %s%n",
                     survey.selection().isFalseticker(e) ? "falseticker" : "truechimer", e.target(),
@@ -160,7 +166,7 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         return m;
     }
 
-    static void printHuman(PrintWriter out, OffsetEstimate e) {
+    static void printHuman(PrintWriter out, OffsetEstimate e, Protocol protocol) {
         out.printf(Locale.ROOT, "target      %s (%s)%n", e.target(), e.protocol());
         out.printf(Locale.ROOT, "offset      %s ± %s   (local − remote; remote = local − offset)%n",
                 Cli.ms(e.offsetNanos()), Cli.ms(e.errorBoundNanos()));
@@ -168,7 +174,7 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         out.printf(Locale.ROOT, "round trip  %s best   samples %d, dropped %d   [%s]%n",
                 Cli.ms(e.roundTripNanos()), e.samples(), e.dropped(), e.method());
         out.printf(Locale.ROOT, "%-11s offset mean %s, std %s, median %s; round trip mean %s, median %s%n",
-                e.protocol().equals("ntp") ? "all samples" : "Pupil Labs",
+                protocol.statisticsLabel(),
                 Cli.ms(e.offsetMs().mean()), Cli.ms(e.offsetMs().std()), Cli.ms(e.offsetMs().median()),
                 Cli.ms(e.roundTripMs().mean()), Cli.ms(e.roundTripMs().median()));
     }

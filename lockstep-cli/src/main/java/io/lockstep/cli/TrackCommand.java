@@ -11,13 +11,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.lockstep.track.ClockTracker;
 import io.lockstep.log.OffsetLog;
 import io.lockstep.clock.TrackRecord;
+import io.lockstep.track.Tracker;
 import io.lockstep.track.TrackingLoop;
+import io.lockstep.track.TrackingOptions;
 import io.lockstep.internal.Json;
-import io.lockstep.measure.BurstProbe;
-import io.lockstep.protocol.Probes;
 import io.lockstep.protocol.Target;
 import io.lockstep.protocol.TimeProbe;
 import io.lockstep.time.Durations;
@@ -31,7 +30,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code lockstep track TARGET}: continuous offset and drift tracking. Parses options, prints a
  * status line (or a JSON line) per exchange and appends it to the offset log; the work is done
- * by {@link ClockTracker} and {@link TrackingLoop}. Not thread-safe; one instance per
+ * by {@link Tracker}, the one tracking pipeline. Not thread-safe; one instance per
  * invocation.
  */
 @Command(name = "track", mixinStandardHelpOptions = true,
@@ -83,7 +82,8 @@ final class TrackCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object per exchange (JSON lines).")
     boolean json;
 
-    ProbeOpener opener = Probes::open;
+    /** Null: the target's protocol opens the probe; tests substitute a simulated one. */
+    ProbeOpener opener;
     TimeSource local = TimeSource.system();
     TrackingLoop.Pacer pacer;
 
@@ -92,57 +92,61 @@ final class TrackCommand implements Callable<Integer> {
         Target t = Cli.target(target);
         positive(intervalNanos, "--interval");
         long runNanos = durationNanos == null ? 0 : positive(durationNanos, "--duration");
-        long exchangeTimeoutNanos = timeoutNanos == null ? Math.max(100_000_000L, Math.min(intervalNanos, 1_000_000_000L))
-                : positive(timeoutNanos, "--timeout");
+        if (timeoutNanos != null) {
+            positive(timeoutNanos, "--timeout");
+        }
         if (count < 0) {
             throw new Cli.BadInput("--count must not be negative (0, the default, means no limit)");
         }
-        int exchangesPerSample = burst != null ? burst : t.scheme().equals("ntp") ? 1 : 8;
-        if (exchangesPerSample < 1 || exchangesPerSample > 1000) {
-            throw new Cli.BadInput("--burst must be between 1 and 1000");
+        if (burst != null && (burst < 1 || burst > TrackingOptions.MAX_EXCHANGES_PER_SAMPLE)) {
+            throw new Cli.BadInput("--burst must be between 1 and " + TrackingOptions.MAX_EXCHANGES_PER_SAMPLE);
         }
         PrintWriter out = spec.commandLine().getOut();
         boolean live = !json && System.console() != null;
-        try (TimeProbe probe = burstOf(opener.open(t, local, exchangeTimeoutNanos), exchangesPerSample);
-             OffsetLog offsets = log == null ? null : OffsetLog.openAppend(log)) {
-            ClockTracker tracker = new ClockTracker(probe, local, intervalNanos, offsets == null ? 0 : offsets.nextSegment());
-            TrackingLoop loop = new TrackingLoop(tracker, local, intervalNanos,
-                    pacer != null ? pacer : TrackingLoop.Pacer.sleeping(local));
-            loop.run(runNanos, count, r -> {
-                if (offsets != null) {
-                    offsets.append(r);
-                }
-                String why = r.hasSample() ? null : tracker.lastFailure();
-                if (json) {
-                    Map<String, Object> m = toJson(r, t);
-                    if (why != null) {
-                        m.put("error", why);
-                    }
-                    out.println(Json.write(m));
-                } else {
-                    String line = status(r) + (why == null ? "" : " (" + why + ")");
-                    if (live) {
-                        out.print("\r" + line + "   ");
-                    } else {
-                        out.println(line);
-                    }
-                }
-                out.flush();
-            });
-            if (live) {
-                out.println();
+        try (OffsetLog offsets = log == null ? null : OffsetLog.openAppend(log)) {
+            TrackingOptions options = TrackingOptions.defaults().withIntervalNanos(intervalNanos)
+                    .withTimeoutNanos(timeoutNanos == null ? 0 : timeoutNanos)
+                    .withExchangesPerSample(burst == null ? 0 : burst).withLocal(local)
+                    .withSegmentBase(offsets == null ? 0 : offsets.nextSegment());
+            try {
+                options.checkFor(t.protocol());
+            } catch (IllegalArgumentException e) {
+                throw new Cli.BadInput("--interval: " + e.getMessage());
             }
-            if (!json) {
-                out.printf(Locale.ROOT, "%d exchanges, %d dropped%s%n", tracker.samples() + tracker.dropped(),
-                        tracker.dropped(), log == null ? "" : "; log " + log);
+            try (Tracker tracker = opener == null ? Tracker.open(t, options)
+                    : Tracker.over(t, opener.open(t, local, options.effectiveTimeoutNanos()), options)) {
+                tracker.run(runNanos, count, pacer, r -> {
+                    if (offsets != null) {
+                        offsets.append(r);
+                    }
+                    String why = r.hasSample() ? null : tracker.lastFailure();
+                    if (json) {
+                        Map<String, Object> m = toJson(r, t);
+                        if (why != null) {
+                            m.put("error", why);
+                        }
+                        out.println(Json.write(m));
+                    } else {
+                        String line = status(r) + (why == null ? "" : " (" + why + ")");
+                        if (live) {
+                            out.print("\r" + line + "   ");
+                        } else {
+                            out.println(line);
+                        }
+                    }
+                    out.flush();
+                });
+                if (live) {
+                    out.println();
+                }
+                if (!json) {
+                    out.printf(Locale.ROOT, "%d exchanges, %d dropped%s%n", tracker.samples() + tracker.dropped(),
+                            tracker.dropped(), log == null ? "" : "; log " + log);
+                }
             }
             out.flush();
         }
         return 0;
-    }
-
-    private static TimeProbe burstOf(TimeProbe probe, int exchanges) {
-        return exchanges == 1 ? probe : new BurstProbe(probe, exchanges);
     }
 
     /** The human status line for one record. */

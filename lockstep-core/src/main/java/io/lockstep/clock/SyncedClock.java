@@ -10,30 +10,31 @@ import io.lockstep.time.TimeSource;
  * predicting from the last model while the error bound grows with the time since the last
  * exchange and the drift's uncertainty. It never changes the system clock.
  *
- * <p>Thread-safe and lock-free: the model is an immutable {@link ClockModel} behind a volatile
- * field; a tracker publishes a new one after each accepted exchange and readers on any thread
- * see either the old or the new model, never a mixture.
+ * <p>Thread-safe and lock-free: the model and the time of the last contact live together in one
+ * immutable snapshot behind a volatile field. {@link #read()} takes one snapshot and one local
+ * clock reading and computes everything from them, so the time, bound, drift and state it
+ * returns always belong together; prefer it to calling {@link #nowNanos()} and
+ * {@link #errorBoundNanos()} one after the other, which may see two different models.
+ *
+ * <p>Only the holder of the clock's {@link Feed} (the tracker that created it) can publish
+ * models: readers cannot.
  *
  * <p>Sign: {@code offset = local − reference}, so {@code reference = local − offset}.
  */
 public final class SyncedClock {
 
-    private final TimeSource local;
-    private final long holdoverAfterNanos;
-    private volatile ClockModel model;
-    private volatile long lastContactLocalNanos;
-
     /** The model counts as stale when its newest sample is this many holdover thresholds old. */
     public static final int STALE_MODEL_FACTOR = 20;
 
-    /**
-     * @param local              the local clock whose wall time is corrected
-     * @param holdoverAfterNanos how long without any answer from the reference the clock counts
-     *                           as in holdover (a tracker uses a few sampling intervals). Answers
-     *                           too slow to use still count as contact; but a model whose newest
-     *                           sample is {@value #STALE_MODEL_FACTOR} times older is in holdover too.
-     */
-    public SyncedClock(TimeSource local, long holdoverAfterNanos) {
+    /** The model and the last contact, replaced together. */
+    private record Snapshot(ClockModel model, long lastContactLocalNanos) {
+    }
+
+    private final TimeSource local;
+    private final long holdoverAfterNanos;
+    private volatile Snapshot snapshot = new Snapshot(null, Long.MIN_VALUE);
+
+    private SyncedClock(TimeSource local, long holdoverAfterNanos) {
         if (holdoverAfterNanos <= 0) {
             throw new IllegalArgumentException("holdover threshold must be positive");
         }
@@ -41,24 +42,80 @@ public final class SyncedClock {
         this.holdoverAfterNanos = holdoverAfterNanos;
     }
 
-    /** Publishes a new model; called by the tracker that feeds this clock. */
-    public void update(ClockModel newModel) {
-        model = newModel;
+    /**
+     * Creates an unsynchronised clock and returns the handle that feeds it.
+     *
+     * @param local              the local clock whose wall time is corrected
+     * @param holdoverAfterNanos how long without any answer from the reference the clock counts
+     *                           as in holdover (a tracker uses a few sampling intervals). Answers
+     *                           too slow to use still count as contact; but a model whose newest
+     *                           sample is {@value #STALE_MODEL_FACTOR} times older is in holdover too.
+     */
+    public static Feed create(TimeSource local, long holdoverAfterNanos) {
+        return new Feed(new SyncedClock(local, holdoverAfterNanos));
     }
 
-    /** Records that the reference answered at local time {@code localNanos} (even if the answer was not used). */
-    public void contact(long localNanos) {
-        lastContactLocalNanos = localNanos;
+    /**
+     * The writing side of a {@link SyncedClock}: whoever creates the clock keeps this and
+     * publishes each new model through it. Thread-safe, but meant for one writer; concurrent
+     * writers would each win in turn.
+     */
+    public static final class Feed {
+        private final SyncedClock clock;
+
+        private Feed(SyncedClock clock) {
+            this.clock = clock;
+        }
+
+        /** The clock this feed writes to. */
+        public SyncedClock clock() {
+            return clock;
+        }
+
+        /** Publishes a new model. */
+        public void publish(ClockModel model) {
+            Snapshot s = clock.snapshot;
+            clock.snapshot = new Snapshot(model, s.lastContactLocalNanos());
+        }
+
+        /** Records that the reference answered at local time {@code localNanos} (even if the answer was not used). */
+        public void contact(long localNanos) {
+            Snapshot s = clock.snapshot;
+            clock.snapshot = new Snapshot(s.model(), localNanos);
+        }
+
+        /** Publishes a new model and the contact that produced it in one step. */
+        public void publish(ClockModel model, long contactLocalNanos) {
+            clock.snapshot = new Snapshot(model, contactLocalNanos);
+        }
+    }
+
+    /**
+     * Everything about the clock at this instant, from one model.
+     *
+     * @throws IllegalStateException while {@link ClockState#UNSYNCED}
+     */
+    public ClockReading read() {
+        Snapshot s = snapshot;
+        long localNanos = local.wallNanos();
+        ClockModel m = s.model();
+        if (m == null) {
+            throw new IllegalStateException("clock not synchronised yet: no usable exchange with the reference");
+        }
+        long offset = m.offsetAtNanos(localNanos);
+        return new ClockReading(localNanos, localNanos - offset, m.errorBoundAtNanos(localNanos), offset,
+                m.remoteDriftPpm(), stateOf(s, m, localNanos), m.segment());
     }
 
     /** The current model, or null while {@link ClockState#UNSYNCED}. */
     public ClockModel model() {
-        return model;
+        return snapshot.model();
     }
 
     /** The state at this moment. */
     public ClockState state() {
-        return stateAt(model, local.wallNanos());
+        Snapshot s = snapshot;
+        return stateOf(s, s.model(), local.wallNanos());
     }
 
     /** Reference wall time now, in ns since the Unix epoch. */
@@ -83,7 +140,7 @@ public final class SyncedClock {
 
     /** The truth lies within {@link #nowNanos()} ± this, in ns; {@link Long#MAX_VALUE} while unsynced. */
     public long errorBoundNanos() {
-        ClockModel m = model;
+        ClockModel m = snapshot.model();
         return m == null ? Long.MAX_VALUE : m.errorBoundAtNanos(local.wallNanos());
     }
 
@@ -93,16 +150,20 @@ public final class SyncedClock {
      * while unsynced.
      */
     public double driftPpm() {
-        ClockModel m = model;
+        ClockModel m = snapshot.model();
         return m == null ? Double.NaN : m.remoteDriftPpm();
     }
 
-    /** The state a clock with {@code m} would be in at local time {@code localNanos}. */
+    /** The state a clock with model {@code m} would be in at local time {@code localNanos}. */
     public ClockState stateAt(ClockModel m, long localNanos) {
+        return stateOf(snapshot, m, localNanos);
+    }
+
+    private ClockState stateOf(Snapshot s, ClockModel m, long localNanos) {
         if (m == null) {
             return ClockState.UNSYNCED;
         }
-        long sinceContact = localNanos - Math.max(lastContactLocalNanos, m.lastSampleLocalNanos());
+        long sinceContact = localNanos - Math.max(s.lastContactLocalNanos(), m.lastSampleLocalNanos());
         if (sinceContact > holdoverAfterNanos || m.ageNanos(localNanos) > STALE_MODEL_FACTOR * holdoverAfterNanos) {
             return ClockState.HOLDOVER;
         }
@@ -110,7 +171,7 @@ public final class SyncedClock {
     }
 
     private ClockModel require() {
-        ClockModel m = model;
+        ClockModel m = snapshot.model();
         if (m == null) {
             throw new IllegalStateException("clock not synchronised yet: no usable exchange with the reference");
         }

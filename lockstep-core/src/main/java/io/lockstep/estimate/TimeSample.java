@@ -16,14 +16,27 @@ package io.lockstep.estimate;
  * @param remoteSendWallNanos   remote wall time when the reply left (t3)
  * @param localReceiveWallNanos local wall time when the reply arrived (t4)
  * @param remoteResolutionNanos granularity of the remote timestamps (≥ 1)
+ * @param remoteDistanceNanos   how far the remote's own clock may be from its reference, as the
+ *                              remote states it (NTP: root delay / 2 + root dispersion + its
+ *                              precision); 0 when the protocol does not say
  */
 public record TimeSample(long localSendWallNanos, long remoteReceiveWallNanos, long remoteSendWallNanos,
-                         long localReceiveWallNanos, long remoteResolutionNanos) {
+                         long localReceiveWallNanos, long remoteResolutionNanos, long remoteDistanceNanos) {
 
     public TimeSample {
         if (remoteResolutionNanos < 1) {
             throw new IllegalArgumentException("remote resolution must be at least 1 ns");
         }
+        if (remoteDistanceNanos < 0) {
+            throw new IllegalArgumentException("remote distance must not be negative");
+        }
+    }
+
+    /** A sample from a remote that states nothing about its own accuracy. */
+    public TimeSample(long localSendWallNanos, long remoteReceiveWallNanos, long remoteSendWallNanos,
+                      long localReceiveWallNanos, long remoteResolutionNanos) {
+        this(localSendWallNanos, remoteReceiveWallNanos, remoteSendWallNanos, localReceiveWallNanos,
+                remoteResolutionNanos, 0);
     }
 
     /**

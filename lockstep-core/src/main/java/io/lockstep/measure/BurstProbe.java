@@ -1,5 +1,6 @@
 package io.lockstep.measure;
 
+import io.lockstep.protocol.Protocol;
 import io.lockstep.protocol.TimeProbe;
 
 import java.io.IOException;
@@ -82,7 +83,7 @@ public final class BurstProbe implements TimeProbe {
     }
 
     @Override
-    public String protocol() {
+    public Protocol protocol() {
         return inner.protocol();
     }
 

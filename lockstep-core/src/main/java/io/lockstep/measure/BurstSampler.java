@@ -1,27 +1,28 @@
 package io.lockstep.measure;
 
-import io.lockstep.protocol.TimeProbe;
-
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.locks.LockSupport;
 
 import io.lockstep.estimate.TimeSample;
+import io.lockstep.protocol.TimeProbe;
 
 /**
- * Runs a burst of exchanges over a {@link TimeProbe} the way the Pupil Labs client does: one
- * warm-up exchange discarded (it pays for connection set-up and cold caches), then the requested
- * number of exchanges, counting the dropped ones, spaced as the probe asks
- * ({@link TimeProbe#burstSpacingNanos()}). Not thread-safe; one burst at a time.
+ * Runs one burst of exchanges over a {@link TimeProbe}, for every protocol: the warm-up
+ * exchanges the protocol asks for are sent and discarded (the first one pays for connection
+ * set-up and cold caches), then the requested number of exchanges follow at the probe's
+ * spacing, counting failures by reason and telling {@link Progress} after each. A server that
+ * asks us to slow down (an NTP RATE kiss) ends the burst with what it has. Stateless;
+ * thread-safe as long as each probe is used by one burst at a time.
  */
 public final class BurstSampler {
 
     /** Consecutive failed exchanges after which the burst gives up. */
     static final int MAX_CONSECUTIVE_FAILURES = 20;
-
-    /** The outcome of a burst: the valid samples and the number dropped. */
-    public record Burst(List<TimeSample> samples, int dropped, String lastDropReason) {
-    }
 
     private BurstSampler() {
     }
@@ -30,22 +31,26 @@ public final class BurstSampler {
      * @param probe    an open probe
      * @param count    exchanges to keep (after the discarded warm-up)
      * @param progress told after every exchange
-     * @throws IOException when the probe fails for good, or {@link #MAX_CONSECUTIVE_FAILURES}
-     *                     exchanges in a row fail
+     * @throws IOException when the probe fails for good, refuses outright, or
+     *                     {@link #MAX_CONSECUTIVE_FAILURES} exchanges in a row fail
      */
     public static Burst run(TimeProbe probe, int count, Progress progress) throws IOException {
         if (count < 1) {
             throw new IllegalArgumentException("need at least 1 sample, got " + count);
         }
-        warmUp(probe);
+        int warmUps = probe.protocol().warmUpExchanges();
+        for (int i = 0; i < warmUps; i++) {
+            warmUp(probe);
+        }
         long spacingNanos = probe.burstSpacingNanos();
-        java.util.SplittableRandom random = new java.util.SplittableRandom();
-        List<TimeSample> samples = new ArrayList<>(count);
+        SplittableRandom random = new SplittableRandom();
+        List<TimeSample> samples = new ArrayList<>(Math.min(count, 100_000));
+        Map<String, Integer> reasons = new LinkedHashMap<>();
         int dropped = 0;
         int consecutive = 0;
-        String lastReason = null;
+        String stoppedEarly = null;
         for (int i = 0; i < count; i++) {
-            if (spacingNanos > 0) {
+            if (spacingNanos > 0 && (i > 0 || warmUps > 0)) {
                 pauseAtRandomPhase(spacingNanos, random);
             }
             try {
@@ -54,22 +59,33 @@ public final class BurstSampler {
             } catch (TimeProbe.DroppedSampleException e) {
                 dropped++;
                 consecutive++;
-                lastReason = e.getMessage();
+                reasons.merge(e.getMessage(), 1, Integer::sum);
                 if (consecutive >= MAX_CONSECUTIVE_FAILURES) {
-                    throw new IOException(consecutive + " exchanges in a row failed; last: " + lastReason);
+                    throw new IOException(consecutive + " exchanges in a row failed; last: " + e.getMessage());
                 }
+            } catch (TimeProbe.RefusedException e) {
+                if (!e.slowDown() || samples.isEmpty()) {
+                    throw e;
+                }
+                // Told to slow down mid-burst: stop asking and use what we have.
+                int rest = count - i;
+                dropped += rest;
+                reasons.merge("told to slow down", rest, Integer::sum);
+                stoppedEarly = e.getMessage();
+                progress.update(count, count);
+                break;
             }
             progress.update(i + 1, count);
         }
-        return new Burst(samples, dropped, lastReason);
+        return new Burst(samples, dropped, reasons, stoppedEarly);
     }
 
     /**
      * Waits uniformly in {@code [0, 2·spacing)}: exchanges then fall at random phases of the
      * remote clock's ticks, which is what lets coarse (1 ms) timestamps narrow each other.
      */
-    static void pauseAtRandomPhase(long spacingNanos, java.util.SplittableRandom random) {
-        java.util.concurrent.locks.LockSupport.parkNanos(random.nextLong(2 * spacingNanos));
+    static void pauseAtRandomPhase(long spacingNanos, SplittableRandom random) {
+        LockSupport.parkNanos(random.nextLong(2 * spacingNanos));
     }
 
     private static void warmUp(TimeProbe probe) throws IOException {

@@ -1,29 +1,38 @@
 package io.lockstep.measure;
 
-import io.lockstep.net.NtpClient;
-import io.lockstep.net.NtpClientOptions;
-import io.lockstep.protocol.Probes;
-import io.lockstep.protocol.Target;
-import io.lockstep.protocol.TimeProbe;
-
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.lockstep.estimate.EchoEstimator;
 import io.lockstep.estimate.OffsetEstimate;
+import io.lockstep.estimate.SelectedSources;
+import io.lockstep.estimate.SourceSelection;
+import io.lockstep.protocol.Protocol;
+import io.lockstep.protocol.Target;
+import io.lockstep.protocol.TimeProbe;
+import io.lockstep.time.Durations;
 import io.lockstep.time.TimeSource;
 
 /**
  * One-shot offset measurement of a target, the Java counterpart of the Pupil Labs client's
- * {@code estimate_time_offset()}: a burst of exchanges turned into an {@link OffsetEstimate}
- * (Time Echo and {@code neon://} here, NTP through {@link NtpClient}).
- * Stateless apart from its settings; each call opens its own connection, so it is thread-safe.
+ * {@code estimate_time_offset()}, for every protocol: the target's {@link Protocol} opens the
+ * probe, one {@link BurstSampler} burst collects the exchanges, and the protocol's estimator
+ * condenses them into an {@link OffsetEstimate} whose bound is widened by the local clock's own
+ * uncertainty. Several targets of a protocol that {@linkplain Protocol#combinesSources()
+ * combines sources} are measured in parallel and selected among ({@link #measureAll}).
+ * Stateless apart from its settings; each call opens its own probe, so it is thread-safe.
  */
 public final class OffsetMeter {
 
-    /** Default number of samples for Time Echo, as in the Pupil Labs client. */
-    public static final int DEFAULT_SAMPLES = 100;
-    /** Default number of samples for NTP: each carries ns timestamps, so fewer are needed. */
-    public static final int DEFAULT_NTP_SAMPLES = NtpClientOptions.DEFAULT_SAMPLES;
     /** Default connect and per-exchange timeout: 1 s. */
     public static final long DEFAULT_TIMEOUT_NANOS = 1_000_000_000L;
 
@@ -33,10 +42,16 @@ public final class OffsetMeter {
 
     /**
      * @param local        the local clock (its {@link TimeSource#wallUncertaintyNanos()} is added to bounds)
-     * @param timeoutNanos connect and per-exchange timeout
-     * @param maxDriftPpm  largest drift between the clocks assumed while a burst runs (at least 100)
+     * @param timeoutNanos connect and per-exchange timeout (at least 1 ms)
+     * @param maxDriftPpm  largest drift between the clocks assumed while a burst runs
      */
     public OffsetMeter(TimeSource local, long timeoutNanos, double maxDriftPpm) {
+        if (timeoutNanos < 1_000_000L) {
+            throw new IllegalArgumentException("timeout must be at least 1ms");
+        }
+        if (!(maxDriftPpm >= 0)) {
+            throw new IllegalArgumentException("maximum drift must not be negative");
+        }
         this.local = local;
         this.timeoutNanos = timeoutNanos;
         this.maxDriftPpm = maxDriftPpm;
@@ -50,58 +65,121 @@ public final class OffsetMeter {
         this(TimeSource.system(), DEFAULT_TIMEOUT_NANOS);
     }
 
+    /** Measures {@code target} with its protocol's default number of exchanges. */
+    public OffsetEstimate measure(Target target) throws IOException {
+        return measure(target, target.protocol().defaultSamples(), Progress.NONE);
+    }
+
     /**
      * Measures {@code target} with {@code samples} exchanges.
      *
      * @throws IOException with a one-line message on network failure, a peer that is not the
-     *                     expected server, or too few valid samples (fewer than half the
-     *                     requested number)
+     *                     expected server, or too few valid samples
      */
     public OffsetEstimate measure(Target target, int samples, Progress progress) throws IOException {
-        if (target.scheme().equals("ntp")) {
-            return ntpClient(samples).measure(target);
-        }
-        try (TimeProbe probe = Probes.open(target, local, timeoutNanos)) {
-            BurstSampler.Burst burst = BurstSampler.run(probe, samples, progress);
-            int valid = burst.samples().size();
-            if (valid < (samples + 1) / 2) {
-                throw new IOException("too few valid samples from " + target + ": " + valid + " of " + samples
-                        + (burst.lastDropReason() == null ? "" : " (last drop: " + burst.lastDropReason() + ")"));
-            }
-            return estimate(target, burst);
+        checkSamples(target.protocol(), samples);
+        try (TimeProbe probe = target.protocol().open(target, local, timeoutNanos)) {
+            return measure(target, probe, samples, progress);
         }
     }
 
     /**
-     * The estimate {@link #measure} reports for a Time Echo burst: the interval intersection with
-     * this meter's drift allowance, widened by the local clock's own uncertainty. Exposed so a
+     * Measures over a probe the caller opened (e.g. an NTPv3 {@code NtpProbe}); the probe stays open.
+     *
+     * @throws IOException as {@link #measure(Target, int, Progress)}
+     */
+    public OffsetEstimate measure(Target target, TimeProbe probe, int samples, Progress progress) throws IOException {
+        Burst burst = BurstSampler.run(probe, samples, progress);
+        Protocol protocol = target.protocol();
+        // (protocol, not probe.protocol(): a probe opened by hand may wrap another)
+        if (burst.samples().isEmpty()) {
+            if (burst.dropReasons().keySet().equals(Set.of("timeout"))) {
+                throw new IOException("no " + protocol.displayName() + " reply from " + target.authority() + " within "
+                        + Durations.formatCompact(timeoutNanos));
+            }
+            throw new IOException("no usable " + protocol.displayName() + " reply from " + target.authority() + ": "
+                    + burst.dropSummary());
+        }
+        int needed = protocol.minValidSamples(samples);
+        if (burst.stoppedEarly() == null && burst.samples().size() < needed) {
+            throw new IOException("too few valid samples from " + target + ": " + burst.samples().size() + " of "
+                    + samples + " (" + burst.dropSummary() + ")");
+        }
+        return estimate(target, burst);
+    }
+
+    /**
+     * The estimate {@link #measure} reports for a burst: the protocol's estimator with this
+     * meter's drift allowance, widened by the local clock's own uncertainty. Exposed so a
      * benchmark that keeps the burst's samples judges exactly what users get.
      */
-    public OffsetEstimate estimate(Target target, BurstSampler.Burst burst) {
-        double maxDrift = Math.max(EchoEstimator.DEFAULT_MAX_DRIFT_PPM, maxDriftPpm);
-        return new EchoEstimator(maxDrift).estimate(target.text(), target.scheme(), burst.samples(), burst.dropped())
+    public OffsetEstimate estimate(Target target, Burst burst) {
+        return target.protocol().estimate(target, burst.samples(), burst.dropped(), burst.dropSummary(), maxDriftPpm)
                 .widenedBy(local.wallUncertaintyNanos());
     }
 
     /**
-     * Measures several NTP servers at once and selects among them (intersection of their
-     * confidence intervals, falsetickers flagged, truechimers combined).
+     * Measures several servers of one protocol at once (in parallel), then selects among them
+     * (intersection of their confidence intervals, falsetickers flagged, truechimers combined).
      *
-     * @throws IOException when none could be measured
-     * @throws io.lockstep.estimate.SourceSelection.NoMajorityException when no majority agrees
+     * @throws IOException when none could be measured (the message names each failure)
+     * @throws SourceSelection.NoMajorityException when the reachable servers have no majority
+     * @throws IllegalArgumentException when the targets mix protocols or theirs cannot be combined
      */
-    public NtpSurvey measureNtp(java.util.List<Target> targets, int samples)
-            throws IOException, io.lockstep.estimate.SourceSelection.NoMajorityException {
-        return ntpClient(samples).measureAll(targets);
+    public Survey measureAll(List<Target> targets, int samples) throws IOException, SourceSelection.NoMajorityException {
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("no targets given");
+        }
+        Protocol protocol = targets.get(0).protocol();
+        for (Target t : targets) {
+            if (t.protocol() != protocol || !protocol.combinesSources()) {
+                throw new IllegalArgumentException("several targets are only for ntp:// servers, whose estimates can be"
+                        + " combined; measure " + t.scheme() + ":// targets one at a time");
+            }
+        }
+        checkSamples(protocol, samples);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(targets.size(), 16), r -> {
+            Thread t = new Thread(r, "lockstep-measure");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<OffsetEstimate>> futures = new ArrayList<>();
+            for (Target t : targets) {
+                futures.add(pool.submit(() -> measure(t, samples, Progress.NONE)));
+            }
+            List<OffsetEstimate> estimates = new ArrayList<>();
+            Map<String, String> failures = new LinkedHashMap<>();
+            for (int i = 0; i < targets.size(); i++) {
+                try {
+                    estimates.add(futures.get(i).get());
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    failures.put(targets.get(i).text(), cause.getMessage() == null ? cause.toString() : cause.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while measuring " + targets.size() + " servers", e);
+                }
+            }
+            if (estimates.isEmpty()) {
+                throw new IOException("no server could be measured: " + String.join("; ", failures.values()));
+            }
+            SelectedSources selection = SourceSelection.select(estimates);
+            return new Survey(estimates, failures, selection);
+        } finally {
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
-    /** Default sample count for a target's protocol. */
-    public static int defaultSamples(Target target) {
-        return target.scheme().equals("ntp") ? DEFAULT_NTP_SAMPLES : DEFAULT_SAMPLES;
-    }
-
-    private NtpClient ntpClient(int samples) {
-        return new NtpClient(NtpClientOptions.defaults().withSamples(samples).withTimeoutNanos(timeoutNanos)
-                .withTimeSource(local));
+    private static void checkSamples(Protocol protocol, int samples) {
+        if (samples < 1 || samples > protocol.maxSamples()) {
+            throw new IllegalArgumentException("samples for " + protocol.scheme() + ":// must be between 1 and "
+                    + protocol.maxSamples() + ", got " + samples);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.lockstep.net;
 
+import io.lockstep.protocol.Protocol;
 import io.lockstep.protocol.TimeProbe;
 
 import java.io.EOFException;
@@ -30,6 +31,7 @@ import io.lockstep.time.TimeSource;
  */
 public final class EchoProbe implements TimeProbe {
 
+    private final Protocol protocol;
     private final InetSocketAddress address;
     private final TimeSource local;
     private final int timeoutMillis;
@@ -44,6 +46,15 @@ public final class EchoProbe implements TimeProbe {
      * @param timeoutNanos  connect and per-reply timeout
      */
     public EchoProbe(InetSocketAddress address, TimeSource local, long timeoutNanos) {
+        this(EchoProtocol.INSTANCE, address, local, timeoutNanos);
+    }
+
+    /**
+     * A probe that reports {@code protocol} as what it speaks (a Companion app's Time Echo port is
+     * reached through {@code neon://}).
+     */
+    public EchoProbe(Protocol protocol, InetSocketAddress address, TimeSource local, long timeoutNanos) {
+        this.protocol = protocol;
         this.address = address;
         this.local = local;
         this.timeoutMillis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeoutNanos / 1_000_000L));
@@ -140,8 +151,8 @@ public final class EchoProbe implements TimeProbe {
     }
 
     @Override
-    public String protocol() {
-        return "echo";
+    public Protocol protocol() {
+        return protocol;
     }
 
     /**

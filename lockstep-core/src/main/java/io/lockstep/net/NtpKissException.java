@@ -1,18 +1,18 @@
 package io.lockstep.net;
 
-import java.io.IOException;
+import io.lockstep.protocol.TimeProbe;
 
 /**
  * A server answered with a kiss-o'-death that tells this client to stop (RFC 5905 §7.4):
  * {@code RATE} (asking too often), {@code DENY} or {@code RSTR} (access refused). The message is
  * one line fit for the CLI. Immutable.
  */
-public final class NtpKissException extends IOException {
+public final class NtpKissException extends TimeProbe.RefusedException {
 
     private final String kissCode;
 
     public NtpKissException(String server, String kissCode) {
-        super(describe(server, kissCode));
+        super(describe(server, kissCode), "RATE".equals(kissCode));
         this.kissCode = kissCode;
     }
 

@@ -19,6 +19,8 @@ import io.lockstep.estimate.TimeSample;
 import io.lockstep.ntp.NtpCodec;
 import io.lockstep.ntp.NtpDecodeException;
 import io.lockstep.ntp.NtpPacket;
+import io.lockstep.ntp.NtpReplyCheck;
+import io.lockstep.protocol.Protocol;
 import io.lockstep.ntp.NtpTimestamp;
 import io.lockstep.time.TimeSource;
 
@@ -39,9 +41,8 @@ import io.lockstep.time.TimeSource;
  * 40–190 µs late; see the README's NTP section) — a delay that would be read as part of the
  * return leg and bias the offset by half of it.
  *
- * <p>Sign: the returned {@link TimeSample} has t1 = local send, t2 = server receive, t3 = server
- * transmit, t4 = local receive, so its {@code offsetNanos()} is Lockstep's {@code local − remote},
- * which is NTP's θ negated.
+ * <p>What a reply means (kiss codes, unsynchronised servers, the sample and its sign) is decided
+ * by {@link NtpReplyCheck}, without sockets; this class only moves datagrams and stamps them.
  */
 public final class NtpProbe implements TimeProbe {
 
@@ -117,7 +118,7 @@ public final class NtpProbe implements TimeProbe {
      * @throws IOException with a one-line message when the host cannot be resolved
      */
     public static NtpProbe open(Target target, TimeSource local, long timeoutNanos, int version) throws IOException {
-        if (!"ntp".equals(target.scheme())) {
+        if (target.protocol() != NtpProtocol.INSTANCE) {
             throw new IllegalArgumentException("not an ntp:// target: " + target);
         }
         InetAddress address;
@@ -205,7 +206,7 @@ public final class NtpProbe implements TimeProbe {
             } catch (NtpDecodeException e) {
                 continue;
             }
-            if (reply.mode() != NtpPacket.MODE_SERVER || !reply.originTimestamp().equals(transmit)) {
+            if (!NtpReplyCheck.answers(reply, transmit)) {
                 // Not the answer to this request (a late reply to an earlier one, or forged): keep waiting.
                 continue;
             }
@@ -228,29 +229,15 @@ public final class NtpProbe implements TimeProbe {
     }
 
     private TimeSample accept(NtpPacket reply, long t1, long t4) throws IOException {
-        if (reply.stratum() == NtpPacket.STRATUM_KISS && reply.referenceId() != 0) {
-            String code = reply.kissCode();
-            if (code.equals("RATE") || code.equals("DENY") || code.equals("RSTR")) {
-                throw new NtpKissException(label, code);
-            }
-            throw new DroppedSampleException("kiss-o'-death " + code);
+        NtpReplyCheck.Outcome outcome = NtpReplyCheck.check(reply, t1, t4);
+        if (outcome instanceof NtpReplyCheck.Kiss kiss) {
+            throw new NtpKissException(label, kiss.code());
         }
-        if (reply.leapIndicator() == NtpPacket.LEAP_UNSYNCHRONIZED || reply.stratum() == NtpPacket.STRATUM_KISS
-                || reply.stratum() >= NtpPacket.STRATUM_UNSYNCHRONIZED) {
-            throw new DroppedSampleException("server unsynchronised (leap " + reply.leapIndicator() + ", stratum "
-                    + reply.stratum() + ")");
-        }
-        if (reply.receiveTimestamp().isZero() || reply.transmitTimestamp().isZero()) {
-            throw new DroppedSampleException("reply without timestamps");
-        }
-        // The local clock is the era pivot: right for any server within 68 years of it.
-        long t2 = reply.receiveTimestamp().toWallNanos(t1);
-        long t3 = reply.transmitTimestamp().toWallNanos(t1);
-        if (t3 < t2 || t4 < t1) {
-            throw new DroppedSampleException("bogus timestamps");
+        if (outcome instanceof NtpReplyCheck.Dropped dropped) {
+            throw new DroppedSampleException(dropped.reason());
         }
         lastReply = reply;
-        return new TimeSample(t1, t2, t3, t4, 1);
+        return ((NtpReplyCheck.Accepted) outcome).sample();
     }
 
     private IOException unreachable() {
@@ -259,8 +246,14 @@ public final class NtpProbe implements TimeProbe {
     }
 
     @Override
-    public String protocol() {
-        return "ntp";
+    public Protocol protocol() {
+        return NtpProtocol.INSTANCE;
+    }
+
+    /** Pauses a burst leaves between requests: well within a default {@link io.lockstep.ntp.NtpRateLimit}. */
+    @Override
+    public long burstSpacingNanos() {
+        return NtpProtocol.BURST_SPACING_NANOS;
     }
 
     /** NTP timestamps resolve 2^−32 s; after rounding to ns, 1 ns. The server's precision is reported separately. */

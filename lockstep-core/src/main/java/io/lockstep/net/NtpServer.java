@@ -19,10 +19,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.lockstep.internal.ClockPrecision;
-import io.lockstep.internal.RateLimitTable;
 import io.lockstep.ntp.NtpCodec;
 import io.lockstep.ntp.NtpDecodeException;
 import io.lockstep.ntp.NtpPacket;
+import io.lockstep.ntp.NtpRequestPolicy;
 import io.lockstep.ntp.NtpShort;
 import io.lockstep.ntp.NtpTimestamp;
 import io.lockstep.time.TimeSource;
@@ -41,21 +41,15 @@ import io.lockstep.time.TimeSource;
  * <p>Blocking receive stamps requests late by the thread wake-up latency; see
  * {@link NtpServerConfig#busyPoll()} for when and why to busy-poll instead.
  *
- * <p>Safety: control (mode 6), private (mode 7), symmetric and broadcast packets are never
- * answered; a reply is the bare 48-byte header and requests shorter than that are malformed, so
- * a reply is never larger than its request; malformed datagrams are dropped and counted; a
- * client over its {@link NtpRateLimit} receives one RATE kiss-o'-death and then silence until
- * it slows down, and the rate table has a fixed size whatever the number of clients.
+ * <p>Safety: which datagrams are answered, ignored or rate-limited, and how a reply is built, is
+ * decided by {@link NtpRequestPolicy} without sockets; this class receives, stamps, sends and
+ * counts. The rate table has a fixed size whatever the number of clients.
  */
 public final class NtpServer implements Closeable {
 
     private static final System.Logger LOG = System.getLogger(NtpServer.class.getName());
 
-    /** Largest datagram considered; anything longer is malformed (NTP with NTS stays far below). */
-    private static final int MAX_DATAGRAM_BYTES = 1500;
-    /** How often the reference timestamp moves on, like a local reference being re-read. */
-    private static final long REFERENCE_REFRESH_NANOS = 16_000_000_000L;
-    private static final int RATE_KISS_ID = NtpPacket.referenceIdOf("RATE");
+    private static final int MAX_DATAGRAM_BYTES = NtpRequestPolicy.MAX_DATAGRAM_BYTES;
     /** Requests sent to the warm-up twin; enough for the JIT's optimising tier. */
     private static final int WARM_UP_REQUESTS = 20_000;
     private static final long WARM_UP_MAX_NANOS = 3_000_000_000L;
@@ -66,9 +60,7 @@ public final class NtpServer implements Closeable {
     private final DatagramChannel channel;
     private final InetSocketAddress localAddress;
     private final int precisionLog2;
-    private final RateLimitTable rateTable;
-    /** The reply's constant fields (stratum, precision, root delay and dispersion, reference ID), encoded once. */
-    private final byte[] replyTemplate;
+    private final NtpRequestPolicy policy;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
@@ -86,14 +78,8 @@ public final class NtpServer implements Closeable {
         this.localAddress = (InetSocketAddress) channel.getLocalAddress();
         this.precisionLog2 = config.precisionLog2() != null ? config.precisionLog2()
                 : ClockPrecision.measureLog2Seconds(time);
-        this.replyTemplate = NtpCodec.encode(new NtpPacket(config.leapIndicator(), 4, NtpPacket.MODE_SERVER,
-                config.stratum(), 0, precisionLog2, NtpShort.fromNanos(config.rootDelayNanos()),
-                NtpShort.fromNanos(config.rootDispersionNanos()), config.referenceId(),
-                NtpTimestamp.ZERO, NtpTimestamp.ZERO, NtpTimestamp.ZERO, NtpTimestamp.ZERO));
-        NtpRateLimit limit = config.rateLimit();
-        this.rateTable = limit.enabled()
-                ? new RateLimitTable(limit.requestsPerSecond(), limit.burst(), limit.tableSlots())
-                : null;
+        this.policy = new NtpRequestPolicy(config.leapIndicator(), config.stratum(), precisionLog2,
+                config.rootDelayNanos(), config.rootDispersionNanos(), config.referenceId(), config.rateLimit());
     }
 
     /**
@@ -240,75 +226,23 @@ public final class NtpServer implements Closeable {
     }
 
     private void handle(ByteBuffer rx, InetSocketAddress from, long receiveWallNanos, ByteBuffer tx) {
-        if (rx.remaining() > MAX_DATAGRAM_BYTES) {
-            droppedMalformed.increment();
-            return;
-        }
-        // The hot path reads the few fields it needs in place instead of decoding the whole
-        // request into objects: at hundreds of thousands of requests a second that matters.
-        try {
-            NtpCodec.check(rx);
-        } catch (NtpDecodeException e) {
-            droppedMalformed.increment();
-            return;
-        }
-        int start = rx.position();
-        int first = rx.get(start) & 0xFF;
-        int version = (first >>> 3) & 0x7;
-        if ((first & 0x7) != NtpPacket.MODE_CLIENT || version < 3 || version > 4) {
-            ignored.increment();
-            return;
-        }
-        long originBits = NtpCodec.getTimestampBits(rx, start + NtpCodec.TRANSMIT_TIMESTAMP_OFFSET);
-        byte poll = rx.get(start + NtpCodec.POLL_OFFSET);
-        if (rateTable != null) {
-            switch (rateTable.check(from.getAddress(), time.monoNanos())) {
-                case ANSWER -> {
-                }
-                case KISS -> {
-                    rateLimited.increment();
-                    sendKiss(version, poll, originBits, from, tx);
-                    return;
-                }
-                case DROP -> {
-                    rateLimited.increment();
-                    return;
+        switch (policy.respond(rx, from.getAddress(), receiveWallNanos, time.monoNanos(), tx)) {
+            case ANSWER -> {
+                // Last thing before the send: the transmit timestamp.
+                NtpRequestPolicy.stampTransmit(tx, time.wallNanos());
+                if (send(tx, from)) {
+                    answered.increment();
                 }
             }
-        }
-        long referenceWallNanos = receiveWallNanos - Math.floorMod(receiveWallNanos, REFERENCE_REFRESH_NANOS);
-        tx.clear();
-        tx.put(replyTemplate);
-        tx.put(0, (byte) ((config.leapIndicator() << 6) | (version << 3) | NtpPacket.MODE_SERVER));
-        tx.put(NtpCodec.POLL_OFFSET, poll);
-        NtpCodec.putTimestampBits(tx, NtpCodec.REFERENCE_TIMESTAMP_OFFSET,
-                NtpTimestamp.fromWallNanos(referenceWallNanos).bits());
-        NtpCodec.putTimestampBits(tx, NtpCodec.ORIGIN_TIMESTAMP_OFFSET, originBits);
-        NtpCodec.putTimestampBits(tx, NtpCodec.RECEIVE_TIMESTAMP_OFFSET,
-                NtpTimestamp.fromWallNanos(receiveWallNanos).bits());
-        // Last thing before the send: the transmit timestamp.
-        NtpCodec.putTimestampBits(tx, NtpCodec.TRANSMIT_TIMESTAMP_OFFSET,
-                NtpTimestamp.fromWallNanos(time.wallNanos()).bits());
-        tx.flip();
-        if (send(tx, from)) {
-            answered.increment();
-        }
-    }
-
-    /**
-     * A RATE kiss-o'-death (RFC 5905 §7.4): stratum 0, the kiss code as reference ID, and no time
-     * information — receive and transmit repeat the client's own transmit timestamp.
-     */
-    private void sendKiss(int version, int poll, long originBits, InetSocketAddress to, ByteBuffer tx) {
-        NtpTimestamp origin = new NtpTimestamp(originBits);
-        NtpPacket kiss = new NtpPacket(NtpPacket.LEAP_UNSYNCHRONIZED, version, NtpPacket.MODE_SERVER,
-                NtpPacket.STRATUM_KISS, poll, precisionLog2, NtpShort.ZERO, NtpShort.ZERO, RATE_KISS_ID,
-                NtpTimestamp.ZERO, origin, origin, origin);
-        tx.clear();
-        NtpCodec.encode(kiss, tx);
-        tx.flip();
-        if (send(tx, to)) {
-            kissesSent.increment();
+            case KISS -> {
+                rateLimited.increment();
+                if (send(tx, from)) {
+                    kissesSent.increment();
+                }
+            }
+            case RATE_LIMITED -> rateLimited.increment();
+            case IGNORED -> ignored.increment();
+            case MALFORMED -> droppedMalformed.increment();
         }
     }
 

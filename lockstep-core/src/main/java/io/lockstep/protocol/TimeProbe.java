@@ -22,8 +22,8 @@ public interface TimeProbe extends Closeable {
      */
     TimeSample exchange() throws IOException;
 
-    /** The protocol spoken: {@code echo} or {@code ntp}. */
-    String protocol();
+    /** The protocol spoken. */
+    Protocol protocol();
 
     /** Resolution of the remote timestamps in ns (1 ms for Time Echo). */
     long remoteResolutionNanos();
@@ -35,6 +35,25 @@ public interface TimeProbe extends Closeable {
      */
     default long burstSpacingNanos() {
         return 0;
+    }
+
+    /**
+     * Thrown when the remote refuses to serve this client (an NTP kiss-o'-death, say). With
+     * {@link #slowDown()} it only asks for fewer requests: a burst stops and keeps what it has,
+     * a tracker backs off; otherwise it refuses outright.
+     */
+    class RefusedException extends IOException {
+        private final boolean slowDown;
+
+        public RefusedException(String message, boolean slowDown) {
+            super(message);
+            this.slowDown = slowDown;
+        }
+
+        /** True when the remote asks this client to ask less often rather than go away. */
+        public boolean slowDown() {
+            return slowDown;
+        }
     }
 
     /** Thrown for one failed exchange that should be counted as dropped, not abort the run. */

@@ -29,6 +29,7 @@ public final class ClockTracker {
     private final TimeProbe probe;
     private final TimeSource local;
     private final OffsetTracker estimator = new OffsetTracker();
+    private final SyncedClock.Feed feed;
     private final SyncedClock clock;
     private final int segmentBase;
     private long samples;
@@ -48,7 +49,8 @@ public final class ClockTracker {
         this.probe = probe;
         this.local = local;
         this.segmentBase = segmentBase;
-        this.clock = new SyncedClock(local, HOLDOVER_INTERVALS * intervalNanos);
+        this.feed = SyncedClock.create(local, HOLDOVER_INTERVALS * intervalNanos);
+        this.clock = feed.clock();
     }
 
     /** The clock this tracker keeps up to date. */
@@ -97,13 +99,14 @@ public final class ClockTracker {
         lastFailure = null;
         samples++;
         long localMid = sample.localMidNanos();
-        clock.contact(localMid);
         SampleVerdict verdict = estimator.add(sample);
         ClockModel m = estimator.model();
         if (m != null) {
             // The model is about the local time source; how far that may be from the host's wall
             // clock belongs in every bound published, as in one-shot estimates.
-            clock.update(m.withExtraBoundNanos(local.wallUncertaintyNanos()));
+            feed.publish(m.withExtraBoundNanos(local.wallUncertaintyNanos()), localMid);
+        } else {
+            feed.contact(localMid);
         }
         return record(localMid, Math.max(0, sample.roundTripNanos()), sample.offsetNanos(),
                 verdict, sample.remoteResolutionNanos());

@@ -16,15 +16,16 @@ class SyncedClockTest {
     @Test
     void statesFollowTheModelAndItsAge() {
         VirtualTimeSource local = new VirtualTimeSource();
-        SyncedClock clock = new SyncedClock(local, 3 * S);
+        SyncedClock.Feed feed = SyncedClock.create(local, 3 * S);
+        SyncedClock clock = feed.clock();
         assertEquals(ClockState.UNSYNCED, clock.state());
         assertEquals(Long.MAX_VALUE, clock.errorBoundNanos());
         assertThrows(IllegalStateException.class, clock::nowNanos);
 
         long t = local.wallNanos();
-        clock.update(new ClockModel(t, 200_000_000, 0, 1_000, 100, 50_000, t, 1, t, 0, false));
+        feed.publish(new ClockModel(t, 200_000_000, 0, 1_000, 100, 50_000, t, 1, t, 0, false));
         assertEquals(ClockState.SYNCING, clock.state());
-        clock.update(new ClockModel(t, 200_000_000, -20, 1_000, 0.01, 50_000, t, 100, t - 100 * S, 0, true));
+        feed.publish(new ClockModel(t, 200_000_000, -20, 1_000, 0.01, 50_000, t, 100, t - 100 * S, 0, true));
         assertEquals(ClockState.SYNCED, clock.state());
         assertEquals(t - 200_000_000, clock.nowNanos());
 
@@ -41,42 +42,64 @@ class SyncedClockTest {
     @Test
     void slowAnswersCountAsContactUntilTheModelIsStale() {
         VirtualTimeSource local = new VirtualTimeSource();
-        SyncedClock clock = new SyncedClock(local, 3 * S);
+        SyncedClock.Feed feed = SyncedClock.create(local, 3 * S);
+        SyncedClock clock = feed.clock();
         long t = local.wallNanos();
-        clock.update(new ClockModel(t, 0, 0, 1_000, 0.01, 50_000, t, 100, t - 100 * S, 0, true));
+        feed.publish(new ClockModel(t, 0, 0, 1_000, 0.01, 50_000, t, 100, t - 100 * S, 0, true));
         local.advance(10 * S);
-        clock.contact(local.wallNanos() - S);
+        feed.contact(local.wallNanos() - S);
         assertEquals(ClockState.SYNCED, clock.state());
         local.advance(51 * S);
-        clock.contact(local.wallNanos());
+        feed.contact(local.wallNanos());
         // Answers keep coming but none usable for 20 holdover thresholds: the model is stale.
         assertEquals(ClockState.HOLDOVER, clock.state());
     }
 
+    /**
+     * A writer swaps models as fast as it can while readers check every reading against the one
+     * model it must have come from: model i has offset i µs, bound 1000 + i ns and segment i, so
+     * a reading that mixes two models (a time from one, a bound from the next) is caught.
+     */
     @Test
-    void readersNeverSeeAMixOfTwoModels() throws InterruptedException {
+    void everyReadingComesFromOneModel() throws InterruptedException {
         VirtualTimeSource local = new VirtualTimeSource();
-        SyncedClock clock = new SyncedClock(local, 3 * S);
+        SyncedClock.Feed feed = SyncedClock.create(local, 3 * S);
+        SyncedClock clock = feed.clock();
         long t = local.wallNanos();
-        // Two models that agree only with themselves: offset and segment change together.
-        ClockModel a = new ClockModel(t, 1_000_000, 0, 10, 0.001, 1_000, t, 100, t, 0, true);
-        ClockModel b = new ClockModel(t, 2_000_000, 0, 10, 0.001, 2_000, t, 100, t, 1, true);
-        clock.update(a);
-        java.util.concurrent.atomic.AtomicBoolean torn = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread reader = new Thread(() -> {
-            for (int i = 0; i < 200_000; i++) {
-                ClockModel m = clock.model();
-                long offset = m.offsetAtNanos(t);
-                if (offset != 1_000_000L * (m.segment() + 1) || clock.state() != ClockState.SYNCED) {
-                    torn.set(true);
-                }
-            }
-        });
-        reader.start();
-        for (int i = 0; i < 200_000 && reader.isAlive(); i++) {
-            clock.update(i % 2 == 0 ? b : a);
+        int models = 1_000;
+        ClockModel[] byIndex = new ClockModel[models];
+        for (int i = 0; i < models; i++) {
+            // Anchored at the (frozen) local time with no uncertainty: offset and bound are exact.
+            byIndex[i] = new ClockModel(t, i * 1_000.0, 0, 0, 0, 1_000 + i, t, 100, t - 100 * S, i, true);
         }
-        reader.join();
-        assertTrue(!torn.get());
+        feed.publish(byIndex[0], t);
+        java.util.concurrent.atomic.AtomicLong readings = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<String> mixed = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread[] readers = new Thread[2];
+        for (int r = 0; r < readers.length; r++) {
+            readers[r] = new Thread(() -> {
+                while (!stop.get()) {
+                    ClockReading reading = clock.read();
+                    int i = reading.segment();
+                    if (reading.offsetNanos() != i * 1_000L || reading.errorBoundNanos() != 1_000 + i
+                            || reading.referenceNanos() != t - i * 1_000L || reading.state() != ClockState.SYNCED) {
+                        mixed.compareAndSet(null, reading.toString());
+                    }
+                    readings.incrementAndGet();
+                }
+            });
+            readers[r].start();
+        }
+        long deadline = System.nanoTime() + 2 * S;
+        for (int k = 1; System.nanoTime() < deadline && mixed.get() == null; k++) {
+            feed.publish(byIndex[k % models], t);
+        }
+        stop.set(true);
+        for (Thread r : readers) {
+            r.join();
+        }
+        assertTrue(readings.get() > 10_000, "readers ran " + readings.get() + " times");
+        assertEquals(null, mixed.get(), "a reading mixed two models");
     }
 }

@@ -30,8 +30,8 @@ class BurstProbeTest {
             }
 
             @Override
-            public String protocol() {
-                return "echo";
+            public io.lockstep.protocol.Protocol protocol() {
+                return io.lockstep.net.EchoProtocol.INSTANCE;
             }
 
             @Override

@@ -1,6 +1,7 @@
 package io.lockstep.net;
 
-import io.lockstep.measure.NtpSurvey;
+import io.lockstep.measure.OffsetMeter;
+import io.lockstep.measure.Survey;
 import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.protocol.Target;
 import io.lockstep.protocol.TimeProbe;
@@ -30,8 +31,11 @@ import io.lockstep.time.TimeSource;
 
 class NtpClientTest {
 
-    private static final NtpClientOptions FAST = NtpClientOptions.defaults().withSamples(8)
-            .withTimeoutNanos(200_000_000L).withIntervalNanos(1_000_000L);
+    private static final OffsetMeter FAST = new OffsetMeter(TimeSource.system(), 200_000_000L);
+
+    private static OffsetEstimate measure(OffsetMeter meter, int samples, Target target) throws IOException {
+        return meter.measure(target, samples, io.lockstep.measure.Progress.NONE);
+    }
 
     private static NtpServer serve(TimeSource clock) throws IOException {
         return NtpServer.start(NtpServerConfig.builder(clock).port(0).build());
@@ -44,7 +48,7 @@ class NtpClientTest {
     @Test
     void measuresOurOwnServerNearZeroWithAnHonestBound() throws Exception {
         try (NtpServer server = serve(TimeSource.system())) {
-            OffsetEstimate e = new NtpClient(FAST).measure(target(server.port()));
+            OffsetEstimate e = measure(FAST, 8, target(server.port()));
             assertEquals("ntp", e.protocol());
             assertEquals("ntp://127.0.0.1:" + server.port(), e.target());
             assertEquals(8, e.samples());
@@ -70,7 +74,7 @@ class NtpClientTest {
     void aServerAheadShowsANegativeOffset() throws Exception {
         SimulatedTimeSource ahead = new SimulatedTimeSource(TimeSource.system(), 2_500_000, 0);
         try (NtpServer server = serve(ahead)) {
-            OffsetEstimate e = new NtpClient(FAST).measure(target(server.port()));
+            OffsetEstimate e = measure(FAST, 8, target(server.port()));
             assertTrue(e.contains(-2_500_000), "about -2.5 ms: " + e);
             assertEquals(-2.5, e.offsetMs().median(), 0.5);
         }
@@ -80,7 +84,7 @@ class NtpClientTest {
     void ipv6TargetsWork() throws Exception {
         try (NtpServer server = NtpServer.start(NtpServerConfig.builder(TimeSource.system())
                 .bindAddress(InetAddress.getByName("::1")).port(0).build())) {
-            OffsetEstimate e = new NtpClient(FAST).measure(Target.parse("ntp://[::1]:" + server.port()));
+            OffsetEstimate e = measure(FAST, 8, Target.parse("ntp://[::1]:" + server.port()));
             assertTrue(e.contains(0), e.toString());
         }
     }
@@ -91,7 +95,7 @@ class NtpClientTest {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
             port = s.getLocalPort();
         }
-        IOException e = assertThrows(IOException.class, () -> new NtpClient(FAST).measure(target(port)));
+        IOException e = assertThrows(IOException.class, () -> measure(FAST, 8, target(port)));
         assertTrue(e.getMessage().startsWith("no NTP reply from 127.0.0.1:" + port + " within 200ms"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"));
     }
@@ -100,7 +104,7 @@ class NtpClientTest {
     void aSilentServerTimesOut() throws Exception {
         try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
             IOException e = assertThrows(IOException.class,
-                    () -> new NtpClient(FAST.withSamples(2)).measure(target(silent.getLocalPort())));
+                    () -> measure(FAST, 2, target(silent.getLocalPort())));
             assertEquals("no NTP reply from 127.0.0.1:" + silent.getLocalPort() + " within 200ms", e.getMessage());
         }
     }
@@ -108,7 +112,7 @@ class NtpClientTest {
     @Test
     void unknownHostIsAOneLineError() {
         IOException e = assertThrows(IOException.class,
-                () -> new NtpClient(FAST).measure(Target.parse("ntp://no-such-host.invalid")));
+                () -> measure(FAST, 8, Target.parse("ntp://no-such-host.invalid")));
         assertEquals("cannot resolve NTP host 'no-such-host.invalid'", e.getMessage());
     }
 
@@ -143,7 +147,7 @@ class NtpClientTest {
     void repliesWithTheWrongOriginAreIgnored() throws Exception {
         try (DatagramSocket fake = fakeServer(req -> reply(req, 2, 0, 1, NtpTimestamp.of(1, 1)))) {
             IOException e = assertThrows(IOException.class,
-                    () -> new NtpClient(FAST.withSamples(2)).measure(target(fake.getLocalPort())));
+                    () -> measure(FAST, 2, target(fake.getLocalPort())));
             assertTrue(e.getMessage().startsWith("no NTP reply from"), e.getMessage());
         }
     }
@@ -153,7 +157,7 @@ class NtpClientTest {
         try (DatagramSocket fake = fakeServer(req -> reply(req, 0, 3, NtpPacket.referenceIdOf("DENY"),
                 req.transmitTimestamp()))) {
             NtpKissException e = assertThrows(NtpKissException.class,
-                    () -> new NtpClient(FAST).measure(target(fake.getLocalPort())));
+                    () -> measure(FAST, 8, target(fake.getLocalPort())));
             assertEquals("DENY", e.kissCode());
             assertTrue(e.getMessage().contains("refuses"), e.getMessage());
         }
@@ -163,7 +167,7 @@ class NtpClientTest {
     void unsynchronisedServerGivesNoSamples() throws Exception {
         try (DatagramSocket fake = fakeServer(req -> reply(req, 0, 3, 0, req.transmitTimestamp()))) {
             IOException e = assertThrows(IOException.class,
-                    () -> new NtpClient(FAST.withSamples(3)).measure(target(fake.getLocalPort())));
+                    () -> measure(FAST, 3, target(fake.getLocalPort())));
             assertEquals("no usable NTP reply from 127.0.0.1:" + fake.getLocalPort()
                     + ": server unsynchronised (leap 3, stratum 0) (3x)", e.getMessage());
         }
@@ -173,12 +177,12 @@ class NtpClientTest {
     void rateKissMidBurstKeepsTheSamplesSoFar() throws Exception {
         try (NtpServer server = NtpServer.start(NtpServerConfig.builder(TimeSource.system()).port(0)
                 .rateLimit(NtpRateLimit.of(0.1, 3)).build())) {
-            OffsetEstimate e = new NtpClient(FAST.withSamples(10)).measure(target(server.port()));
+            OffsetEstimate e = measure(FAST, 10, target(server.port()));
             assertEquals(3, e.samples());
             assertEquals(7, e.dropped());
             // Having been kissed, this host now meets silence until it backs off.
             IOException silence = assertThrows(IOException.class,
-                    () -> new NtpClient(FAST.withSamples(2)).measure(target(server.port())));
+                    () -> measure(FAST, 2, target(server.port())));
             assertTrue(silence.getMessage().startsWith("no NTP reply from"), silence.getMessage());
             assertEquals(1, server.counters().kissesSent());
         }
@@ -191,7 +195,7 @@ class NtpClientTest {
              NtpProbe probe = NtpProbe.open(target(server.port()), TimeSource.system(), 1_000_000_000L)) {
             TimeSample s = probe.exchange();
             assertTrue(s.minOffsetNanos() <= -10_000_000 && -10_000_000 <= s.maxOffsetNanos() + 1, s.toString());
-            assertEquals("ntp", probe.protocol());
+            assertEquals(NtpProtocol.INSTANCE, probe.protocol());
             assertEquals(NtpServerConfig.DEFAULT_STRATUM, probe.lastReply().stratum());
         }
     }
@@ -211,8 +215,8 @@ class NtpClientTest {
         TimeSource sys = TimeSource.system();
         try (NtpServer a = serve(sys); NtpServer b = serve(sys);
              NtpServer c = serve(new SimulatedTimeSource(sys, 20_000_000, 0))) {
-            NtpSurvey survey = new NtpClient(FAST).measureAll(List.of(target(a.port()), target(b.port()),
-                    target(c.port()), target(9)));
+            Survey survey = FAST.measureAll(List.of(target(a.port()), target(b.port()),
+                    target(c.port()), target(9)), 8);
             assertEquals(3, survey.estimates().size());
             assertEquals(1, survey.failures().size());
             assertTrue(survey.failures().get("ntp://127.0.0.1:9").startsWith("no NTP reply from 127.0.0.1:9"));

@@ -10,7 +10,8 @@ class TargetTest {
 
     @Test
     void parsesSchemesAndDefaults() {
-        assertEquals(new Target("echo", "127.0.0.1", 4242, "echo://127.0.0.1:4242"), Target.parse("echo://127.0.0.1:4242"));
+        assertEquals(new Target(io.lockstep.net.EchoProtocol.INSTANCE, "127.0.0.1", 4242, "echo://127.0.0.1:4242"),
+                Target.parse("echo://127.0.0.1:4242"));
         assertEquals(123, Target.parse("ntp://time.local").port());
         assertEquals(8080, Target.parse("neon://192.0.2.7").port());
         Target v6 = Target.parse("ntp://[::1]:1123");
@@ -28,6 +29,19 @@ class TargetTest {
         assertThrows(IllegalArgumentException.class, () -> Target.parse("echo://:80"));
         assertThrows(IllegalArgumentException.class, () -> Target.parse("echo://h:99999"));
         assertThrows(IllegalArgumentException.class, () -> Target.parse(""));
+    }
+
+    @Test
+    void everyConstructionPathValidates() {
+        Protocol ntp = io.lockstep.net.NtpProtocol.INSTANCE;
+        assertThrows(IllegalArgumentException.class, () -> new Target(null, "h", 1, "x"));
+        assertThrows(IllegalArgumentException.class, () -> new Target(ntp, "", 123, "ntp://"));
+        assertThrows(IllegalArgumentException.class, () -> new Target(ntp, "h/x", 123, null));
+        assertThrows(IllegalArgumentException.class, () -> new Target(ntp, "h", 0, null));
+        assertThrows(IllegalArgumentException.class, () -> Target.of(ntp, "h", 65536));
+        assertEquals("ntp://[::1]:123", Target.of(ntp, "::1", 123).text());
+        assertEquals("[::1]:123", Target.of(ntp, "::1", 123).authority());
+        assertEquals("ntp", Target.of(ntp, "h", 1).scheme());
     }
 
     @Test

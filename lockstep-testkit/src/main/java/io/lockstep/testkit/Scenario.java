@@ -62,4 +62,13 @@ public record Scenario(String name, LinkModel link, long remoteAheadNanos, doubl
         return new Scenario(name, link, remoteAheadNanos, remoteDriftPpm, ppmPerSqrtSecond, remoteResolutionNanos,
                 stepAtNanos, stepNanos, outageAtNanos, outageNanos, durationNanos, intervalNanos, seed);
     }
+
+    /**
+     * The protocol whose stamps this scenario simulates: Time Echo for whole-millisecond remote
+     * stamps, NTP otherwise.
+     */
+    public io.lockstep.protocol.Protocol protocol() {
+        return remoteResolutionNanos >= 1_000_000L ? io.lockstep.net.EchoProtocol.INSTANCE
+                : io.lockstep.net.NtpProtocol.INSTANCE;
+    }
 }

@@ -33,7 +33,7 @@ public final class ScenarioRun {
         }
         long timeout = Math.min(scenario.intervalNanos() / 2, 500_000_000L);
         this.probe = new SimulatedProbe(truth, local, remote, new SimLink(scenario.link(), scenario.seed()),
-                scenario.remoteResolutionNanos(), Math.max(timeout, 1));
+                scenario.protocol(), scenario.remoteResolutionNanos(), Math.max(timeout, 1));
         if (scenario.outageAtNanos() >= 0) {
             probe.setOutage(startMonoNanos + scenario.outageAtNanos(), scenario.outageNanos());
         }

@@ -3,6 +3,7 @@ package io.lockstep.testkit;
 import java.util.OptionalLong;
 
 import io.lockstep.estimate.TimeSample;
+import io.lockstep.protocol.Protocol;
 import io.lockstep.protocol.TimeProbe;
 import io.lockstep.time.VirtualTimeSource;
 
@@ -23,7 +24,7 @@ public final class SimulatedProbe implements TimeProbe {
     private final long remoteResolutionNanos;
     private final long remoteProcessingNanos;
     private final long timeoutNanos;
-    private final String protocol;
+    private final Protocol protocol;
     private long outageStartNanos = Long.MAX_VALUE;
     private long outageEndNanos = Long.MAX_VALUE;
     private long lastSendTrueMonoNanos;
@@ -34,10 +35,11 @@ public final class SimulatedProbe implements TimeProbe {
      * @param local                 the clock of the host that runs the probe
      * @param remote                the clock being measured
      * @param link                  delays and losses of the path between them
+     * @param protocol              the protocol this probe stands in for (its burst and warm-up rules apply)
      * @param remoteResolutionNanos granularity of remote stamps (1 for NTP, 1 ms for Time Echo)
      * @param timeoutNanos          how long a lost exchange takes to give up
      */
-    public SimulatedProbe(VirtualTimeSource truth, SimClock local, SimClock remote, SimLink link,
+    public SimulatedProbe(VirtualTimeSource truth, SimClock local, SimClock remote, SimLink link, Protocol protocol,
                           long remoteResolutionNanos, long timeoutNanos) {
         if (remoteResolutionNanos < 1 || timeoutNanos <= 0) {
             throw new IllegalArgumentException("resolution must be ≥ 1 ns and the timeout positive");
@@ -49,7 +51,7 @@ public final class SimulatedProbe implements TimeProbe {
         this.remoteResolutionNanos = remoteResolutionNanos;
         this.remoteProcessingNanos = 20_000;
         this.timeoutNanos = timeoutNanos;
-        this.protocol = remoteResolutionNanos >= 1_000_000 ? "echo" : "ntp";
+        this.protocol = java.util.Objects.requireNonNull(protocol, "protocol");
     }
 
     /** Every packet sent in true monotonic time {@code [startNanos, startNanos + durationNanos)} is lost. */
@@ -106,7 +108,7 @@ public final class SimulatedProbe implements TimeProbe {
     }
 
     @Override
-    public String protocol() {
+    public Protocol protocol() {
         return protocol;
     }
 

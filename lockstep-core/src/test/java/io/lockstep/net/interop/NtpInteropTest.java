@@ -22,8 +22,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
 import io.lockstep.estimate.OffsetEstimate;
-import io.lockstep.net.NtpClient;
-import io.lockstep.net.NtpClientOptions;
+import io.lockstep.measure.OffsetMeter;
+import io.lockstep.measure.Progress;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.protocol.Target;
@@ -156,11 +156,10 @@ class NtpInteropTest {
     @Order(3)
     void ourClientSeesChronydAtZeroAndOurOwnClockAhead() throws Exception {
         Target target = Target.parse("ntp://127.0.0.1:" + chronydServerPort);
-        NtpClientOptions options = NtpClientOptions.defaults().withSamples(32);
-        OffsetEstimate atZero = new NtpClient(options).measure(target);
+        OffsetEstimate atZero = new OffsetMeter().measure(target, 32, Progress.NONE);
         // Our clock reading 2.5 ms ahead: local − remote = +2.5 ms.
-        OffsetEstimate localAhead = new NtpClient(options.withTimeSource(
-                new SimulatedTimeSource(TimeSource.system(), AHEAD_NANOS, 0))).measure(target);
+        OffsetEstimate localAhead = new OffsetMeter(new SimulatedTimeSource(TimeSource.system(), AHEAD_NANOS, 0),
+                OffsetMeter.DEFAULT_TIMEOUT_NANOS).measure(target, 32, Progress.NONE);
         System.out.printf(Locale.ROOT, "our client vs chronyd: offset %+.2f us (bound %.1f us, delay %.1f us); "
                         + "with our clock +2.5 ms: %+.2f us from +2.5 ms%n", atZero.offsetNanos() / 1e3,
                 atZero.errorBoundNanos() / 1e3, atZero.roundTripNanos() / 1e3,

@@ -1,6 +1,5 @@
 package io.lockstep.measure;
 
-import io.lockstep.net.NtpClient;
 
 import java.util.List;
 import java.util.Map;
@@ -9,7 +8,7 @@ import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.estimate.SelectedSources;
 
 /**
- * The result of measuring several NTP servers at once ({@link NtpClient#measureAll}): each
+ * The result of measuring several servers at once ({@link OffsetMeter#measureAll}): each
  * reachable server's estimate, the one-line error of each server that could not be measured,
  * and the selection over the reachable ones. Immutable.
  *
@@ -17,9 +16,9 @@ import io.lockstep.estimate.SelectedSources;
  * @param failures  target text → one-line error, for servers that gave no usable reply
  * @param selection truechimers, falsetickers and the combined estimate
  */
-public record NtpSurvey(List<OffsetEstimate> estimates, Map<String, String> failures, SelectedSources selection) {
+public record Survey(List<OffsetEstimate> estimates, Map<String, String> failures, SelectedSources selection) {
 
-    public NtpSurvey {
+    public Survey {
         estimates = List.copyOf(estimates);
         // Keep the order the targets were given in: the CLI lists failures in it.
         failures = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(failures));

@@ -1,0 +1,25 @@
+package io.lockstep.clock;
+
+/**
+ * One consistent reading of a {@link SyncedClock}: the reference time, its bound, the offset,
+ * drift and state, all computed from the same model at the same local instant, so a time is
+ * never paired with the bound of another model. Immutable.
+ *
+ * <p>Sign: {@code offsetNanos = local − reference}, so {@code referenceNanos = localNanos − offsetNanos}.
+ *
+ * @param localNanos      local wall time of the reading (ns since the Unix epoch)
+ * @param referenceNanos  reference wall time at that instant (ns since the Unix epoch)
+ * @param errorBoundNanos the true reference time lies within {@code referenceNanos ± errorBoundNanos}
+ * @param offsetNanos     {@code local − reference} at that instant
+ * @param driftPpm        how fast the reference runs relative to the local clock (positive: reference fast)
+ * @param state           how far the clock can be trusted at that instant
+ * @param segment         the model's segment (a new one after each detected step of the reference)
+ */
+public record ClockReading(long localNanos, long referenceNanos, long errorBoundNanos, long offsetNanos,
+                           double driftPpm, ClockState state, int segment) {
+
+    /** True when the clock was {@link ClockState#SYNCED} and its bound at most {@code maxBoundNanos}. */
+    public boolean isSyncedWithin(long maxBoundNanos) {
+        return state == ClockState.SYNCED && errorBoundNanos <= maxBoundNanos;
+    }
+}

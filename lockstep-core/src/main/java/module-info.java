@@ -1,0 +1,19 @@
+/**
+ * Lockstep's core library: measure, track and correct remote clocks, serve time. The exported
+ * packages are the public API; {@code io.lockstep.internal} holds helpers that may change in
+ * any release and is not exported. No runtime dependencies beyond the JDK.
+ */
+module io.lockstep.core {
+    exports io.lockstep;
+    exports io.lockstep.clock;
+    exports io.lockstep.correct;
+    exports io.lockstep.echo;
+    exports io.lockstep.estimate;
+    exports io.lockstep.log;
+    exports io.lockstep.measure;
+    exports io.lockstep.net;
+    exports io.lockstep.ntp;
+    exports io.lockstep.protocol;
+    exports io.lockstep.time;
+    exports io.lockstep.track;
+}
