@@ -34,7 +34,7 @@ final class Baselines {
         }
 
         @Override
-        public double driftPpm() {
+        public double remoteDriftPpm() {
             return 0;
         }
     }
@@ -128,9 +128,9 @@ final class Baselines {
             }
 
             @Override
-            public double driftPpm() {
+            public double remoteDriftPpm() {
                 ClockModel m = tracker.model();
-                return m.offsetRatePpm();
+                return m.remoteDriftPpm();
             }
 
             @Override

@@ -77,8 +77,8 @@ public final class TrackingBench {
     static List<Result> runScenario(Scenario scenario) {
         ScenarioRun run = new ScenarioRun(scenario);
         List<ScenarioSample> stream = run.samples();
-        ScenarioSample after10m = run.truthAfter(600 * S);
-        ScenarioSample after1h = run.truthAfter(3000 * S);
+        ScenarioSample after10m = run.truthAfterLastExchange(600 * S);
+        ScenarioSample after1h = run.truthAfterLastExchange(3600 * S);
         List<Result> results = new ArrayList<>();
         for (OffsetPredictor p : Baselines.all()) {
             results.add(measure(scenario.name(), p, stream, after10m, after1h));
@@ -116,7 +116,7 @@ public final class TrackingBench {
                 goodRun = 0;
             }
             if (i == 600) {
-                drift10m = Math.abs(p.driftPpm() - s.trueDriftPpm());
+                drift10m = Math.abs(p.remoteDriftPpm() - s.trueRemoteDriftPpm());
             }
             if (i >= WARM_UP_SAMPLES) {
                 errors[counted++] = Math.abs(error);
@@ -133,7 +133,7 @@ public final class TrackingBench {
         double[] sorted = Arrays.copyOf(errors, counted);
         Arrays.sort(sorted);
         ScenarioSample last = stream.get(stream.size() - 1);
-        double driftEnd = Math.abs(p.driftPpm() - last.trueDriftPpm());
+        double driftEnd = Math.abs(p.remoteDriftPpm() - last.trueRemoteDriftPpm());
         double hold10 = Math.abs(p.offsetAtNanos(after10m.localWallNanos()) - after10m.trueOffsetNanos()) / 1e3;
         double hold1h = Math.abs(p.offsetAtNanos(after1h.localWallNanos()) - after1h.trueOffsetNanos()) / 1e3;
         return new Result(scenario, p.name(), Math.sqrt(sumSq / counted) / 1e3,

@@ -239,7 +239,9 @@ public final class OffsetTracker {
             res = Math.max(res, resolution[i]);
         }
         long asymmetryBound = TimeSample.asymmetryBoundNanos(bestRtt, res);
-        model = new ClockModel(fit.anchorLocalNanos(), fit.offsetNanos(), fit.slopePpm(), fit.offsetSigmaNanos(),
+        // The fitted slope is the offset's rate of change; the model states the remote's drift,
+        // which has the opposite sign (a remote running fast makes local − remote fall).
+        model = new ClockModel(fit.anchorLocalNanos(), fit.offsetNanos(), -fit.slopePpm(), fit.offsetSigmaNanos(),
                 fit.slopeSigmaPpm(), asymmetryBound, x[end - 1], n, x[start], segment, driftKnown,
                 wanderPpm2PerSecond());
     }

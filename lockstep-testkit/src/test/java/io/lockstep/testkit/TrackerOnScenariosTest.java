@@ -45,7 +45,7 @@ class TrackerOnScenariosTest {
             if (Math.abs(e) > model.errorBoundAtNanos(s.localWallNanos())) {
                 violations++;
             }
-            driftError = model.offsetRatePpm() - s.trueDriftPpm();
+            driftError = model.remoteDriftPpm() - s.trueRemoteDriftPpm();
         }
         double[] sorted = Arrays.copyOf(errors, m);
         Arrays.sort(sorted);
@@ -103,8 +103,8 @@ class TrackerOnScenariosTest {
             }
             ClockModel m = tracker.model();
             assertTrue(tracker.wanderPpm2PerSecond() > 0);
-            for (long age : new long[] {600 * S, 3000 * S}) {
-                ScenarioSample later = run.truthAfter(age);
+            for (long age : new long[] {600 * S, 3600 * S}) {
+                ScenarioSample later = run.truthAfterLastExchange(age);
                 long error = m.offsetAtNanos(later.localWallNanos()) - later.trueOffsetNanos();
                 assertTrue(Math.abs(error) <= m.errorBoundAtNanos(later.localWallNanos()),
                         "seed " + seed + " error " + error + " bound " + m.errorBoundAtNanos(later.localWallNanos()));
