@@ -89,6 +89,38 @@ class OffsetTrackerTest {
     }
 
     @Test
+    void anExchangeThatExcludesTheModelWidensTheBoundAtOnceEvenWhenSlow() {
+        // Live: right after a real step the first exchanges were labelled DELAYED and the bound
+        // stayed tight, so a record read −100.021 ms ± 48.7 µs while the truth was −150 ms.
+        SyntheticStream stream = new SyntheticStream(9, -100_000_000, 0, 80_000, 20_000, 1);
+        OffsetTracker tracker = new OffsetTracker();
+        for (int i = 0; i < 120; i++) {
+            tracker.add(stream.sample(i));
+        }
+        assertTrue(tracker.model().errorBoundAtNanos(SyntheticStream.T0 + 120 * S) < 100_000, "tight before the step");
+        long truth = -150_000_000; // the served clock jumped 50 ms ahead
+        for (int i = 120; i < 125; i++) {
+            // Slower than every exchange before (a restarted server, a cold path), so the delay
+            // filter alone would discard it.
+            long t1 = SyntheticStream.T0 + i * S;
+            long t4 = t1 + 2_000_000;
+            long remote = t1 + 1_000_000 - truth;
+            TimeSample s = new TimeSample(t1, remote, remote, t4, 1);
+            tracker.add(s);
+            ClockModel m = tracker.model();
+            long at = s.localMidNanos();
+            long bound = m.errorBoundAtNanos(at);
+            assertTrue(m.offsetAtNanos(at) - bound <= s.minOffsetNanos() && s.maxOffsetNanos() <= m.offsetAtNanos(at) + bound,
+                    "exchange " + i + ": model " + m.offsetAtNanos(at) + " ± " + bound + " must cover ["
+                            + s.minOffsetNanos() + ", " + s.maxOffsetNanos() + "]");
+        }
+        // Three such exchanges in a row are a step; the model follows it.
+        assertEquals(1, tracker.segment());
+        long at = SyntheticStream.T0 + 124 * S + 1_000_000;
+        assertEquals(truth, tracker.model().offsetAtNanos(at), 1_000_000);
+    }
+
+    @Test
     void toLocalInvertsToRemote() {
         ClockModel m = new ClockModel(SyntheticStream.T0, -200_000_000, 20, 100, 0.01, 50_000,
                 SyntheticStream.T0, 100, SyntheticStream.T0, 0, true);
