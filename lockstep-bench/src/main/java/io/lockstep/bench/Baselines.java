@@ -137,6 +137,11 @@ final class Baselines {
             public long errorBoundAtNanos(long localNanos) {
                 return tracker.model().errorBoundAtNanos(localNanos);
             }
+
+            @Override
+            public int stepsDetected() {
+                return tracker.segment();
+            }
         };
     }
 

@@ -27,6 +27,11 @@ interface OffsetPredictor {
      */
     double remoteDriftPpm();
 
+    /** How many clock steps the method has detected so far, or -1 when it does not look for steps. */
+    default int stepsDetected() {
+        return -1;
+    }
+
     /** Error bound the method claims at {@code localNanos}, or -1 when it claims none. */
     default long errorBoundAtNanos(long localNanos) {
         return -1;

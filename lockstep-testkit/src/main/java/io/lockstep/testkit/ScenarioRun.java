@@ -111,7 +111,19 @@ public final class ScenarioRun {
             throw new IllegalArgumentException("age must not be negative: " + ageNanos);
         }
         long at = lastExchangeEndMonoNanos + ageNanos;
-        long localWallAt = truth.wallNanos() - truth.monoNanos() + at + local.aheadAtNanos(at);
-        return new ScenarioSample(null, localWallAt, probe.trueOffsetAtNanos(at), probe.trueRemoteDriftPpmAt(at));
+        return new ScenarioSample(null, localWallAtMonoNanos(at), probe.trueOffsetAtNanos(at),
+                probe.trueRemoteDriftPpmAt(at));
+    }
+
+    /**
+     * The local clock's wall time at {@code sinceStartNanos} of true time after the scenario's
+     * start, e.g. when its step happens; virtual time does not move.
+     */
+    public long localWallNanosAt(long sinceStartNanos) {
+        return localWallAtMonoNanos(startMonoNanos + sinceStartNanos);
+    }
+
+    private long localWallAtMonoNanos(long trueMonoNanos) {
+        return truth.wallNanos() - truth.monoNanos() + trueMonoNanos + local.aheadAtNanos(trueMonoNanos);
     }
 }
