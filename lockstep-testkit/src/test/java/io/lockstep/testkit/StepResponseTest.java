@@ -3,12 +3,16 @@ package io.lockstep.testkit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
 
 import io.lockstep.estimate.ClockModel;
 import io.lockstep.estimate.OffsetTracker;
+import io.lockstep.estimate.SampleFilter;
+import io.lockstep.estimate.SampleVerdict;
 
 /**
  * How the tracker answers a clock step, on the testkit's links: quickly on a wired LAN, never
@@ -46,6 +50,45 @@ class StepResponseTest {
                 }
             }
         }
+    }
+
+    /**
+     * The 1 s step of {@code lockstep bench tracking} (seed 1), exchange by exchange around the
+     * step; printed for the README (surefire's StepResponseTest-output.txt).
+     */
+    @Test
+    void theBenchStepExchangeByExchange() {
+        Scenario scenario = Scenarios.tracking(1).get(5);
+        assertEquals("1 s step", scenario.name());
+        ScenarioRun run = new ScenarioRun(scenario);
+        List<ScenarioSample> stream = run.samples();
+        long stepLocal = run.localWallNanosAt(scenario.stepAtNanos());
+        OffsetTracker tracker = new OffsetTracker();
+        // A filter fed the same round trips as the tracker's: "slow" marks what the delay filter
+        // alone discards (slower than the running median).
+        SampleFilter filter = new SampleFilter();
+        List<SampleVerdict> verdicts = new ArrayList<>();
+        System.out.println("bench tracking, 1 s step, seed 1 (t = local time since the step)");
+        System.out.println("    t s   rtt us  filter      verdict   error us        bound us  segment");
+        for (ScenarioSample s : stream) {
+            SampleVerdict v = s.dropped() ? SampleVerdict.DROPPED : tracker.add(s.sample());
+            String delay = s.dropped() ? "-" : filter.offer(s.sample()) > 0 ? "kept" : "slow";
+            double t = (s.localWallNanos() - stepLocal) / 1e9;
+            if (t < -3 || t > 5) {
+                continue;
+            }
+            ClockModel m = tracker.model();
+            long error = m.offsetAtNanos(s.localWallNanos()) - s.trueOffsetNanos();
+            long bound = m.errorBoundAtNanos(s.localWallNanos());
+            System.out.printf(Locale.ROOT, "%7.4f %8.1f %7s %12s %10.1f %15.1f %8d%n", t,
+                    s.dropped() ? Double.NaN : s.sample().roundTripNanos() / 1e3, delay, v, error / 1e3, bound / 1e3,
+                    tracker.segment());
+            assertTrue(Math.abs(error) <= bound, "t " + t + ": error " + error + " bound " + bound);
+            if (t >= 0) {
+                verdicts.add(v);
+            }
+        }
+        assertEquals(List.of(SampleVerdict.OUTLIER, SampleVerdict.OUTLIER, SampleVerdict.STEP), verdicts.subList(0, 3));
     }
 
     @Test
