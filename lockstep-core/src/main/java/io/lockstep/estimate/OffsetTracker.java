@@ -7,8 +7,10 @@ import java.util.List;
 /**
  * Follows a remote clock's offset and drift from a stream of exchanges: the pure estimator
  * behind {@code SyncedClock} and {@code lockstep track}. Each sample goes through the
- * adaptive minimum-delay {@link SampleFilter}; survivors are checked against the current model
- * by the {@link StepDetector} (outliers are held back, confirmed steps start a new segment);
+ * adaptive minimum-delay {@link SampleFilter}; survivors, and slow samples whose causality
+ * interval excludes the model (a proof however slow), are checked against the current model
+ * by the {@link StepDetector} (outliers are held back, confirmed steps start a new segment, and
+ * meanwhile the published bound is widened to cover what they prove);
  * accepted samples join the segment's window, which a weighted {@link OffsetRegression} fits
  * and a {@link RunsTest} on the residual signs shortens whenever the straight line no longer
  * fits (the frequency wandered). Once the drift is known, the {@link IntervalFit} through the
