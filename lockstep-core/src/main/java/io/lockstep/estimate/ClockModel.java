@@ -4,8 +4,9 @@ package io.lockstep.estimate;
  * What the tracker believes about a remote clock at one moment: offset ({@code local − remote})
  * at an anchor instant, how fast the remote clock runs relative to the local one (drift, ppm,
  * positive when the remote runs fast: the one meaning of drift in Lockstep's API, CLI, log and
- * JSON), their uncertainties, and the bound the truth lies within at any instant. Immutable; a new model replaces the old one after each
- * accepted sample, so readers on other threads can share it freely.
+ * JSON), their uncertainties, and the bound the truth lies within at any instant. Immutable; a
+ * new model replaces the old one after each accepted sample (or a widened copy, after an
+ * exchange that proves the bound too narrow), so readers on other threads can share it freely.
  *
  * <p>The error bound at local time {@code t} is the sum of
  * <ul>
