@@ -34,7 +34,7 @@ final class Baselines {
         }
 
         @Override
-        public double driftPpm() {
+        public double remoteDriftPpm() {
             return 0;
         }
     }
@@ -128,14 +128,19 @@ final class Baselines {
             }
 
             @Override
-            public double driftPpm() {
+            public double remoteDriftPpm() {
                 ClockModel m = tracker.model();
-                return m.offsetRatePpm();
+                return m.remoteDriftPpm();
             }
 
             @Override
             public long errorBoundAtNanos(long localNanos) {
                 return tracker.model().errorBoundAtNanos(localNanos);
+            }
+
+            @Override
+            public int stepsDetected() {
+                return tracker.segment();
             }
         };
     }

@@ -20,8 +20,17 @@ interface OffsetPredictor {
     /** Predicted {@code local − remote} at local time {@code localNanos}. */
     long offsetAtNanos(long localNanos);
 
-    /** Predicted rate of change of the offset (ppm); 0 for methods without a drift model. */
-    double driftPpm();
+    /**
+     * How fast the method believes the remote clock runs relative to the local one (ppm,
+     * positive when the remote runs fast, as {@code SyncedClock.driftPpm()}); 0 for methods
+     * without a drift model.
+     */
+    double remoteDriftPpm();
+
+    /** How many clock steps the method has detected so far, or -1 when it does not look for steps. */
+    default int stepsDetected() {
+        return -1;
+    }
 
     /** Error bound the method claims at {@code localNanos}, or -1 when it claims none. */
     default long errorBoundAtNanos(long localNanos) {

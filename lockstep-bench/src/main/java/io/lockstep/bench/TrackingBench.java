@@ -15,8 +15,10 @@ import io.lockstep.testkit.Scenarios;
  * {@code lockstep bench tracking}: plays the standard tracking scenarios in virtual time and
  * feeds every estimator the identical stream of exchanges, then prints offset error (RMS and
  * p99 against the simulation's truth, after a five-minute warm-up), drift error after ten
- * minutes and at the end, time to converge, and holdover error ten minutes and an hour after
- * the last exchange. Deterministic for a seed; prints a table, never passes or fails.
+ * minutes and at the end, time to converge, holdover error ten minutes and an hour after the
+ * last exchange, how many steps the method detected and, in a scenario with a step, the time
+ * to recover from it (truth back within the stated bound for good) and to settle (error back
+ * within 100 µs for good). Deterministic for a seed; prints a table, never passes or fails.
  * Stateless; each run builds its own state.
  */
 public final class TrackingBench {
@@ -27,14 +29,28 @@ public final class TrackingBench {
     /** A method has converged once its error stayed within this for {@link #CONVERGE_RUN} samples. */
     static final long CONVERGE_NANOS = 100_000;
     static final int CONVERGE_RUN = 60;
+    /**
+     * A method that states no bound has recovered from a step once its error stays within this;
+     * a method with a bound, once the truth stays within that bound.
+     */
+    static final long RECOVER_WITHOUT_BOUND_NANOS = CONVERGE_NANOS;
 
     private TrackingBench() {
     }
 
-    /** The measurements of one estimator on one scenario (µs, ppm, s, %; NaN where not applicable). */
+    /**
+     * The measurements of one estimator on one scenario (µs, ppm, s, %; NaN where not applicable).
+     * {@code stepsDetected} is -1 for methods that do not look for steps; {@code recoverSeconds}
+     * is the time from the scenario's step to the first exchange from which the error stays
+     * within the method's stated bound (within {@value #RECOVER_WITHOUT_BOUND_NANOS} ns for
+     * methods that state none) to the end; {@code settleSeconds} the same for an error within
+     * {@value #CONVERGE_NANOS} ns, whatever the bound. NaN without a step, infinite when it never
+     * happens.
+     */
     public record Result(String scenario, String estimator, double rmsMicros, double p99Micros, double driftError10mPpm,
                   double driftErrorEndPpm, double convergeSeconds, double holdover10mMicros,
-                  double holdover1hMicros, double withinBoundPercent) {
+                  double holdover1hMicros, double withinBoundPercent, int stepsDetected, double recoverSeconds,
+                  double settleSeconds) {
     }
 
     /**
@@ -77,17 +93,18 @@ public final class TrackingBench {
     static List<Result> runScenario(Scenario scenario) {
         ScenarioRun run = new ScenarioRun(scenario);
         List<ScenarioSample> stream = run.samples();
-        ScenarioSample after10m = run.truthAfter(600 * S);
-        ScenarioSample after1h = run.truthAfter(3000 * S);
+        ScenarioSample after10m = run.truthAfterLastExchange(600 * S);
+        ScenarioSample after1h = run.truthAfterLastExchange(3600 * S);
+        long stepLocalNanos = scenario.stepAtNanos() >= 0 ? run.localWallNanosAt(scenario.stepAtNanos()) : -1;
         List<Result> results = new ArrayList<>();
         for (OffsetPredictor p : Baselines.all()) {
-            results.add(measure(scenario.name(), p, stream, after10m, after1h));
+            results.add(measure(scenario.name(), p, stream, after10m, after1h, stepLocalNanos));
         }
         return results;
     }
 
     private static Result measure(String scenario, OffsetPredictor p, List<ScenarioSample> stream,
-                                  ScenarioSample after10m, ScenarioSample after1h) {
+                                  ScenarioSample after10m, ScenarioSample after1h, long stepLocalNanos) {
         double[] errors = new double[stream.size()];
         int counted = 0;
         double sumSq = 0;
@@ -97,16 +114,37 @@ public final class TrackingBench {
         double converged = Double.NaN;
         double drift10m = Double.NaN;
         long t0 = stream.get(0).localWallNanos();
+        // Time to recover: the exchange after the step from which the error stays in bound.
+        int firstAfterStep = -1;
+        int lastOutAfterStep = -1;
+        int lastUnsettledAfterStep = -1;
         for (int i = 0; i < stream.size(); i++) {
             ScenarioSample s = stream.get(i);
             if (!s.dropped()) {
                 p.add(s.sample());
             }
+            boolean afterStep = stepLocalNanos >= 0 && s.localWallNanos() >= stepLocalNanos;
+            if (afterStep && firstAfterStep < 0) {
+                firstAfterStep = i;
+            }
             if (!p.ready()) {
                 goodRun = 0;
+                if (afterStep) {
+                    lastOutAfterStep = i;
+                    lastUnsettledAfterStep = i;
+                }
                 continue;
             }
             long error = p.offsetAtNanos(s.localWallNanos()) - s.trueOffsetNanos();
+            if (afterStep) {
+                long stated = p.errorBoundAtNanos(s.localWallNanos());
+                if (Math.abs(error) > (stated >= 0 ? stated : RECOVER_WITHOUT_BOUND_NANOS)) {
+                    lastOutAfterStep = i;
+                }
+                if (Math.abs(error) > CONVERGE_NANOS) {
+                    lastUnsettledAfterStep = i;
+                }
+            }
             if (Math.abs(error) <= CONVERGE_NANOS) {
                 goodRun++;
                 if (goodRun == CONVERGE_RUN && Double.isNaN(converged)) {
@@ -116,7 +154,7 @@ public final class TrackingBench {
                 goodRun = 0;
             }
             if (i == 600) {
-                drift10m = Math.abs(p.driftPpm() - s.trueDriftPpm());
+                drift10m = Math.abs(p.remoteDriftPpm() - s.trueRemoteDriftPpm());
             }
             if (i >= WARM_UP_SAMPLES) {
                 errors[counted++] = Math.abs(error);
@@ -133,12 +171,24 @@ public final class TrackingBench {
         double[] sorted = Arrays.copyOf(errors, counted);
         Arrays.sort(sorted);
         ScenarioSample last = stream.get(stream.size() - 1);
-        double driftEnd = Math.abs(p.driftPpm() - last.trueDriftPpm());
+        double driftEnd = Math.abs(p.remoteDriftPpm() - last.trueRemoteDriftPpm());
         double hold10 = Math.abs(p.offsetAtNanos(after10m.localWallNanos()) - after10m.trueOffsetNanos()) / 1e3;
         double hold1h = Math.abs(p.offsetAtNanos(after1h.localWallNanos()) - after1h.trueOffsetNanos()) / 1e3;
+        double recover = sinceStep(stream, firstAfterStep, lastOutAfterStep, stepLocalNanos);
+        double settle = sinceStep(stream, firstAfterStep, lastUnsettledAfterStep, stepLocalNanos);
         return new Result(scenario, p.name(), Math.sqrt(sumSq / counted) / 1e3,
                 Percentile.of(sorted, counted, 0.99) / 1e3, drift10m, driftEnd, converged, hold10, hold1h,
-                bounded == 0 ? Double.NaN : 100.0 * within / bounded);
+                bounded == 0 ? Double.NaN : 100.0 * within / bounded, p.stepsDetected(), recover, settle);
+    }
+
+    /** Seconds from the step to the exchange after {@code lastBad} (NaN without a step, ∞ when none). */
+    private static double sinceStep(List<ScenarioSample> stream, int firstAfterStep, int lastBad, long stepLocalNanos) {
+        if (firstAfterStep < 0) {
+            return Double.NaN;
+        }
+        int from = Math.max(firstAfterStep, lastBad + 1);
+        return from >= stream.size() ? Double.POSITIVE_INFINITY
+                : (stream.get(from).localWallNanos() - stepLocalNanos) / 1e9;
     }
 
     private static void print(PrintStream out, List<Result> results, long seed, double seconds) {
@@ -146,9 +196,12 @@ public final class TrackingBench {
                 seed, seconds);
         out.println("offset error vs truth after a 5 min warm-up; drift error |est - true| in ppm; converge = first "
                 + "time the error stays within 100 us for 60 samples; holdover = error 10 min / 1 h after the last exchange");
-        String fmt = "%-20s %-18s %10s %10s %9s %9s %9s %11s %11s %7s%n";
+        out.println("steps = clock steps the method detected; recover = from the step to the first exchange from which"
+                + " the truth stays within the method's stated bound (within 100 us for methods stating none);"
+                + " settle = the same for an error within 100 us");
+        String fmt = "%-20s %-18s %10s %10s %9s %9s %9s %11s %11s %7s %5s %9s %8s%n";
         out.printf(Locale.ROOT, fmt, "scenario", "estimator", "rms us", "p99 us", "drift@10m", "drift@1h", "conv s",
-                "hold10m us", "hold1h us", "in bnd");
+                "hold10m us", "hold1h us", "in bnd", "steps", "recover s", "settle s");
         String previous = null;
         for (Result r : results) {
             if (previous != null && !previous.equals(r.scenario())) {
@@ -159,7 +212,9 @@ public final class TrackingBench {
                     num(r.driftError10mPpm(), 3), num(r.driftErrorEndPpm(), 3),
                     Double.isNaN(r.convergeSeconds()) ? "never" : num(r.convergeSeconds(), 0),
                     num(r.holdover10mMicros(), 1), num(r.holdover1hMicros(), 1),
-                    Double.isNaN(r.withinBoundPercent()) ? "-" : num(r.withinBoundPercent(), 1) + "%");
+                    Double.isNaN(r.withinBoundPercent()) ? "-" : num(r.withinBoundPercent(), 1) + "%",
+                    r.stepsDetected() < 0 ? "-" : Integer.toString(r.stepsDetected()),
+                    seconds(r.recoverSeconds()), seconds(r.settleSeconds()));
         }
         out.println();
         goals(out, results);
@@ -205,6 +260,10 @@ public final class TrackingBench {
             }
         }
         return null;
+    }
+
+    private static String seconds(double v) {
+        return Double.isNaN(v) ? "-" : Double.isInfinite(v) ? "never" : num(v, 1);
     }
 
     private static String num(double v, int decimals) {

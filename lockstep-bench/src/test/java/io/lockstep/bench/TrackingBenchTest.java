@@ -28,6 +28,19 @@ class TrackingBenchTest {
     }
 
     @Test
+    void theOneSecondStepIsFollowedWithinThreeSecondsAndBusyWifiMakesNoFalseStep() {
+        TrackingBench.Result step = TrackingBench.runScenario(Scenarios.tracking(1).get(5)).get(3);
+        assertEquals("1 s step", step.scenario());
+        assertEquals("Lockstep", step.estimator());
+        assertEquals(1, step.stepsDetected());
+        assertTrue(step.recoverSeconds() <= 3, "recover " + step.recoverSeconds());
+        assertTrue(step.settleSeconds() <= 3, "settle " + step.settleSeconds());
+        TrackingBench.Result wifi = TrackingBench.runScenario(Scenarios.tracking(1).get(1)).get(3);
+        assertEquals(0, wifi.stepsDetected());
+        assertTrue(Double.isNaN(wifi.recoverSeconds()), "no step, nothing to recover from");
+    }
+
+    @Test
     void printsATable() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         assertEquals(0, TrackingBench.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), "--only", "step"));

@@ -2,9 +2,11 @@ package io.lockstep.estimate;
 
 /**
  * What the tracker believes about a remote clock at one moment: offset ({@code local − remote})
- * at an anchor instant, its rate of change (drift, ppm), their uncertainties, and the bound
- * the truth lies within at any instant. Immutable; a new model replaces the old one after each
- * accepted sample, so readers on other threads can share it freely.
+ * at an anchor instant, how fast the remote clock runs relative to the local one (drift, ppm,
+ * positive when the remote runs fast: the one meaning of drift in Lockstep's API, CLI, log and
+ * JSON), their uncertainties, and the bound the truth lies within at any instant. Immutable; a
+ * new model replaces the old one after each accepted sample (or a widened copy, after an
+ * exchange that proves the bound too narrow), so readers on other threads can share it freely.
  *
  * <p>The error bound at local time {@code t} is the sum of
  * <ul>
@@ -21,8 +23,10 @@ package io.lockstep.estimate;
  *
  * @param anchorLocalNanos     local wall time the offset refers to
  * @param offsetNanos          {@code local − remote} at the anchor
- * @param offsetRatePpm        rate of change of the offset (ppm); a remote clock running fast
- *                             relative to the local one makes it negative (see {@link #remoteDriftPpm()})
+ * @param remoteDriftPpm       how fast the remote clock runs relative to the local one, in ppm:
+ *                             positive when the remote runs fast (the sign of
+ *                             {@code serve --simulate-drift}); the offset ({@code local − remote})
+ *                             then falls at this rate, see {@link #offsetAtNanos(long)}
  * @param offsetSigmaNanos     standard uncertainty of the offset at the anchor
  * @param driftSigmaPpm        standard uncertainty of the drift
  * @param asymmetryBoundNanos  half the best round trip in the window plus half the resolution
@@ -34,15 +38,15 @@ package io.lockstep.estimate;
  * @param wanderPpm2PerSecond  upper limit of the frequency random walk's rate {@code q} (ppm² per
  *                             second) seen in the data; 0 before it could be measured
  */
-public record ClockModel(long anchorLocalNanos, double offsetNanos, double offsetRatePpm, double offsetSigmaNanos,
+public record ClockModel(long anchorLocalNanos, double offsetNanos, double remoteDriftPpm, double offsetSigmaNanos,
                          double driftSigmaPpm, long asymmetryBoundNanos, long lastSampleLocalNanos, int samples,
                          long firstSampleLocalNanos, int segment, boolean driftKnown, double wanderPpm2PerSecond) {
 
     /** A model without a wander measurement. */
-    public ClockModel(long anchorLocalNanos, double offsetNanos, double offsetRatePpm, double offsetSigmaNanos,
+    public ClockModel(long anchorLocalNanos, double offsetNanos, double remoteDriftPpm, double offsetSigmaNanos,
                       double driftSigmaPpm, long asymmetryBoundNanos, long lastSampleLocalNanos, int samples,
                       long firstSampleLocalNanos, int segment, boolean driftKnown) {
-        this(anchorLocalNanos, offsetNanos, offsetRatePpm, offsetSigmaNanos, driftSigmaPpm, asymmetryBoundNanos,
+        this(anchorLocalNanos, offsetNanos, remoteDriftPpm, offsetSigmaNanos, driftSigmaPpm, asymmetryBoundNanos,
                 lastSampleLocalNanos, samples, firstSampleLocalNanos, segment, driftKnown, 0);
     }
 
@@ -52,25 +56,22 @@ public record ClockModel(long anchorLocalNanos, double offsetNanos, double offse
     /** How many standard uncertainties the bound spans. */
     public static final double SIGMAS = 3;
 
-    /**
-     * How fast the remote clock runs relative to the local one, in ppm: positive when the remote
-     * runs fast (the sign of {@code serve --simulate-drift}). The offset ({@code local − remote})
-     * then shrinks at this rate: this is {@code −offsetRatePpm}.
-     */
-    public double remoteDriftPpm() {
-        return 0.0 - offsetRatePpm; // not -x: an unknown drift of 0 should print as 0, not -0
+    public ClockModel {
+        // An unknown drift of 0 arrives as −0 when negated from a fitted slope; it should print as 0.
+        remoteDriftPpm = 0.0 + remoteDriftPpm;
     }
 
     /** The same model with its bound widened by {@code extraNanos} everywhere. */
     public ClockModel withExtraBoundNanos(long extraNanos) {
-        return new ClockModel(anchorLocalNanos, offsetNanos, offsetRatePpm, offsetSigmaNanos, driftSigmaPpm,
+        return new ClockModel(anchorLocalNanos, offsetNanos, remoteDriftPpm, offsetSigmaNanos, driftSigmaPpm,
                 asymmetryBoundNanos + extraNanos, lastSampleLocalNanos, samples, firstSampleLocalNanos, segment,
                 driftKnown, wanderPpm2PerSecond);
     }
 
     /** Offset {@code local − remote} predicted at local wall time {@code localNanos}. */
     public long offsetAtNanos(long localNanos) {
-        return Math.round(offsetNanos + offsetRatePpm * 1e-6 * (localNanos - anchorLocalNanos));
+        // A remote running fast gains on the local clock, so local − remote falls: minus the drift.
+        return Math.round(offsetNanos - remoteDriftPpm * 1e-6 * (localNanos - anchorLocalNanos));
     }
 
     /** Standard uncertainty of {@link #offsetAtNanos(long)} (ns), without the asymmetry bound. */
@@ -97,7 +98,7 @@ public record ClockModel(long anchorLocalNanos, double offsetNanos, double offse
     /** Local wall time at which the remote (reference) clock reads {@code remoteNanos}. */
     public long toLocalNanos(long remoteNanos) {
         // local = remote + offset(local), and offset is linear in local: solve, then polish once.
-        double rate = offsetRatePpm * 1e-6;
+        double rate = -remoteDriftPpm * 1e-6; // the offset's rate of change
         double local = (remoteNanos - anchorLocalNanos + offsetNanos) / (1 - rate) + anchorLocalNanos;
         long guess = Math.round(local);
         return remoteNanos + offsetAtNanos(guess);

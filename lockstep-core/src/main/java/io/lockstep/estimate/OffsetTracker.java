@@ -7,8 +7,10 @@ import java.util.List;
 /**
  * Follows a remote clock's offset and drift from a stream of exchanges: the pure estimator
  * behind {@code SyncedClock} and {@code lockstep track}. Each sample goes through the
- * adaptive minimum-delay {@link SampleFilter}; survivors are checked against the current model
- * by the {@link StepDetector} (outliers are held back, confirmed steps start a new segment);
+ * adaptive minimum-delay {@link SampleFilter}; survivors, and slow samples whose causality
+ * interval excludes the model (a proof however slow), are checked against the current model
+ * by the {@link StepDetector} (outliers are held back, confirmed steps start a new segment, and
+ * meanwhile the published bound is widened to cover what they prove);
  * accepted samples join the segment's window, which a weighted {@link OffsetRegression} fits
  * and a {@link RunsTest} on the residual signs shortens whenever the straight line no longer
  * fits (the frequency wandered). Once the drift is known, the {@link IntervalFit} through the
@@ -76,58 +78,88 @@ public final class OffsetTracker {
         residual = new double[capacity];
     }
 
-    /** Feeds one exchange and says what became of it. */
+    /**
+     * Feeds one exchange and says what became of it. The model published afterwards never has a
+     * bound that this exchange proves false: when its causality interval excludes the model's
+     * prediction, the bound at its instant is widened to cover the whole interval first, and
+     * whether that was a step or an outlier is decided by the exchanges that follow.
+     */
     public SampleVerdict add(TimeSample sample) {
+        // Every round trip teaches the filter about the path, whatever becomes of the sample.
         double weight = filter.offer(sample);
-        if (weight <= 0) {
-            return SampleVerdict.DELAYED;
-        }
         if (model == null) {
+            if (weight <= 0) {
+                return SampleVerdict.DELAYED;
+            }
             append(sample);
             refit();
             return SampleVerdict.ACCEPTED;
         }
         long local = sample.localMidNanos();
         long predicted = model.offsetAtNanos(local);
-        StepDetector.Result r = steps.check(predicted, model.sigmaAtNanos(local),
-                1 / Math.sqrt(weight), sample);
-        switch (r) {
-            case CONSISTENT -> {
+        double predictionSigma = model.sigmaAtNanos(local);
+        SampleVerdict verdict;
+        if (weight <= 0 && !StepDetector.excludesPrediction(predicted, predictionSigma, sample)) {
+            // Too slow to sharpen the fit and admitting the model: no evidence either way.
+            steps.unusable(predicted, sample);
+            if (steps.pending() == 0) {
                 held.clear();
-                append(sample);
-                refit();
-                return SampleVerdict.ACCEPTED;
             }
-            case OUTLIER -> {
-                if (steps.pending() <= 1) {
-                    // pending 0: a statistical outlier, never part of a step; 1: a new run begins.
+            verdict = SampleVerdict.DELAYED;
+        } else {
+            // A slow exchange that excludes the model is judged like a fast one: its causality
+            // interval is a proof whatever its width, and a step must not wait for fast exchanges.
+            double sampleSigma = weight > 0 ? 1 / Math.sqrt(weight) : Math.max(1, sample.roundTripNanos()) / 2.0;
+            verdict = switch (steps.check(predicted, predictionSigma, sampleSigma, sample)) {
+                case CONSISTENT -> {
                     held.clear();
-                    }
-                if (steps.pending() >= 1) {
-                    held.add(sample);
-                    // This sample proves the model wrong at its instant (its causality interval
-                    // excludes the prediction): until the step is confirmed or refuted, widen the
-                    // published bound to cover what the sample allows instead of keeping a bound
-                    // known to be false.
-                    long needed = Math.max(predicted - sample.minOffsetNanos(), sample.maxOffsetNanos() - predicted);
-                    long extra = needed - model.errorBoundAtNanos(local);
-                    if (extra > 0) {
-                        model = model.withExtraBoundNanos(extra);
-                    }
+                    append(sample);
+                    refit();
+                    yield SampleVerdict.ACCEPTED;
                 }
-                return SampleVerdict.OUTLIER;
-            }
-            default -> {
-                startSegment();
-                for (int i = 0; i < held.size(); i++) {
-                    append(held.get(i));
+                case OUTLIER -> {
+                    if (steps.pending() <= 1) {
+                        // pending 0: a statistical outlier, never part of a step; 1: a new run begins.
+                        held.clear();
+                    }
+                    if (steps.pending() >= 1) {
+                        held.add(sample);
+                    }
+                    yield SampleVerdict.OUTLIER;
                 }
-                held.clear();
-                append(sample);
-                steps.reset();
-                refit();
-                return SampleVerdict.STEP;
-            }
+                case STEP -> {
+                    startSegment();
+                    for (int i = 0; i < held.size(); i++) {
+                        append(held.get(i));
+                    }
+                    held.clear();
+                    append(sample);
+                    steps.reset();
+                    refit();
+                    yield SampleVerdict.STEP;
+                }
+            };
+        }
+        coverProvenInterval(sample);
+        return verdict;
+    }
+
+    /**
+     * Widens the published bound when the sample's causality interval (where the truth must
+     * lie) excludes the model's prediction at the sample's instant, so that the bound covers the
+     * whole interval: a stated bound proven false is never published, even for the exchanges
+     * that merely begin a suspected step. The extra width lasts until the next refit.
+     */
+    private void coverProvenInterval(TimeSample sample) {
+        long local = sample.localMidNanos();
+        long predicted = model.offsetAtNanos(local);
+        if (sample.minOffsetNanos() <= predicted && predicted <= sample.maxOffsetNanos()) {
+            return;
+        }
+        long needed = Math.max(predicted - sample.minOffsetNanos(), sample.maxOffsetNanos() - predicted);
+        long extra = needed - model.errorBoundAtNanos(local);
+        if (extra > 0) {
+            model = model.withExtraBoundNanos(extra);
         }
     }
 
@@ -239,7 +271,9 @@ public final class OffsetTracker {
             res = Math.max(res, resolution[i]);
         }
         long asymmetryBound = TimeSample.asymmetryBoundNanos(bestRtt, res);
-        model = new ClockModel(fit.anchorLocalNanos(), fit.offsetNanos(), fit.slopePpm(), fit.offsetSigmaNanos(),
+        // The fitted slope is the offset's rate of change; the model states the remote's drift,
+        // which has the opposite sign (a remote running fast makes local − remote fall).
+        model = new ClockModel(fit.anchorLocalNanos(), fit.offsetNanos(), -fit.slopePpm(), fit.offsetSigmaNanos(),
                 fit.slopeSigmaPpm(), asymmetryBound, x[end - 1], n, x[start], segment, driftKnown,
                 wanderPpm2PerSecond());
     }

@@ -3,12 +3,20 @@ package io.lockstep.estimate;
 /**
  * Tells a clock step from an outlier. A sample is inconsistent with the model when the
  * model's prediction lies outside what the sample allows: outside its causality interval
- * {@code [t1 − t2 − resolution, t4 − t3]}, or further from its offset than
- * {@value #SIGMAS} combined standard uncertainties. One inconsistent sample is an outlier;
- * {@link #confirmCount} in a row on the same side, agreeing with each other and each excluding
- * the prediction by causality (not merely by statistics), are a step, and
- * the tracker starts a new segment at the first of them instead of smearing the jump into the
- * line. Not thread-safe.
+ * {@code [t1 − t2 − resolution, t4 − t3]} (widened by {@value #SIGMAS} standard uncertainties
+ * of the prediction), or further from its offset than {@value #SIGMAS} combined standard
+ * uncertainties. One inconsistent sample is an outlier; {@link #confirmCount} in a row on the
+ * same side, each excluding the prediction by causality (not merely by statistics) and agreeing
+ * with each other, are a step, and the tracker starts a new segment at the first of them
+ * instead of smearing the jump into the line.
+ *
+ * <p>Step candidates are judged by their causality intervals whatever their delay: an interval
+ * is a proof however wide it is, so a slow exchange that excludes the model counts as much as a
+ * fast one, and a slow one that admits the model (and so proves nothing either way) neither
+ * counts nor breaks a run unless it contradicts the candidates. That is what lets a step on a
+ * LAN be confirmed by the next {@code confirmCount} exchanges instead of waiting for fast ones.
+ * Candidates agree when their intervals, taken relative to the model's prediction at their own
+ * instants (so the drift between them does not matter), have a common point. Not thread-safe.
  */
 public final class StepDetector {
 
@@ -18,8 +26,9 @@ public final class StepDetector {
     private final int confirmCount;
     private int pending;
     private int pendingSide;
-    private double pendingMinOffset = Double.NEGATIVE_INFINITY;
-    private double pendingMaxOffset = Double.POSITIVE_INFINITY;
+    // Intersection of the pending candidates' causality intervals, relative to the prediction.
+    private double pendingMinResidual = Double.NEGATIVE_INFINITY;
+    private double pendingMaxResidual = Double.POSITIVE_INFINITY;
 
     /** A detector that confirms a step after {@code confirmCount} (≥ 2) inconsistent samples in a row. */
     public StepDetector(int confirmCount) {
@@ -40,6 +49,18 @@ public final class StepDetector {
     }
 
     /**
+     * True when the sample's causality interval excludes the prediction even after widening it
+     * by {@value #SIGMAS} standard uncertainties of the prediction: the sample proves the model
+     * wrong at its instant, whatever its round trip.
+     */
+    public static boolean excludesPrediction(double predictedOffsetNanos, double predictionSigmaNanos,
+                                             TimeSample sample) {
+        double slack = SIGMAS * predictionSigmaNanos;
+        return predictedOffsetNanos + slack < sample.minOffsetNanos()
+                || predictedOffsetNanos - slack > sample.maxOffsetNanos();
+    }
+
+    /**
      * Checks one sample against the model's prediction.
      *
      * @param predictedOffsetNanos the model's offset at the sample's local time
@@ -50,9 +71,7 @@ public final class StepDetector {
     public Result check(double predictedOffsetNanos, double predictionSigmaNanos, double sampleSigmaNanos,
                         TimeSample sample) {
         double offset = sample.offsetNanos();
-        double slack = SIGMAS * predictionSigmaNanos;
-        boolean outsideCausality = predictedOffsetNanos + slack < sample.minOffsetNanos()
-                || predictedOffsetNanos - slack > sample.maxOffsetNanos();
+        boolean outsideCausality = excludesPrediction(predictedOffsetNanos, predictionSigmaNanos, sample);
         double combined = Math.hypot(predictionSigmaNanos, sampleSigmaNanos);
         boolean tooFar = Math.abs(offset - predictedOffsetNanos) > SIGMAS * combined + sample.remoteResolutionNanos() / 2.0;
         if (!outsideCausality && !tooFar) {
@@ -66,21 +85,37 @@ public final class StepDetector {
             reset();
             return Result.OUTLIER;
         }
-        int side = offset > predictedOffsetNanos ? 1 : -1;
-        // Held-back samples must agree with each other: their causality intervals overlap.
-        boolean agrees = pending > 0 && side == pendingSide && sample.minOffsetNanos() <= pendingMaxOffset
-                && sample.maxOffsetNanos() >= pendingMinOffset;
+        return candidate(predictedOffsetNanos, sample);
+    }
+
+    /**
+     * Takes note of a sample too slow to use that admits the prediction: it proves nothing about
+     * the model, so it does not end a run of candidates, unless its interval contradicts theirs
+     * (then the run cannot be one step).
+     */
+    public void unusable(double predictedOffsetNanos, TimeSample sample) {
+        if (pending > 0 && !overlapsPending(predictedOffsetNanos, sample)) {
+            reset();
+        }
+    }
+
+    private Result candidate(double predictedOffsetNanos, TimeSample sample) {
+        int side = sample.offsetNanos() > predictedOffsetNanos ? 1 : -1;
+        // Held-back samples must agree with each other: their intervals have a common point.
+        boolean agrees = pending > 0 && side == pendingSide && overlapsPending(predictedOffsetNanos, sample);
         if (!agrees) {
             reset();
             pendingSide = side;
         }
         pending++;
-        pendingMinOffset = Math.max(pendingMinOffset, sample.minOffsetNanos());
-        pendingMaxOffset = Math.min(pendingMaxOffset, sample.maxOffsetNanos());
-        if (pending >= confirmCount) {
-            return Result.STEP;
-        }
-        return Result.OUTLIER;
+        pendingMinResidual = Math.max(pendingMinResidual, sample.minOffsetNanos() - predictedOffsetNanos);
+        pendingMaxResidual = Math.min(pendingMaxResidual, sample.maxOffsetNanos() - predictedOffsetNanos);
+        return pending >= confirmCount ? Result.STEP : Result.OUTLIER;
+    }
+
+    private boolean overlapsPending(double predictedOffsetNanos, TimeSample sample) {
+        return sample.minOffsetNanos() - predictedOffsetNanos <= pendingMaxResidual
+                && sample.maxOffsetNanos() - predictedOffsetNanos >= pendingMinResidual;
     }
 
     /** How many inconsistent samples in a row have been seen (0 after a consistent one). */
@@ -92,7 +127,7 @@ public final class StepDetector {
     public void reset() {
         pending = 0;
         pendingSide = 0;
-        pendingMinOffset = Double.NEGATIVE_INFINITY;
-        pendingMaxOffset = Double.POSITIVE_INFINITY;
+        pendingMinResidual = Double.NEGATIVE_INFINITY;
+        pendingMaxResidual = Double.POSITIVE_INFINITY;
     }
 }

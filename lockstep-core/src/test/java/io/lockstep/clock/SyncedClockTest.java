@@ -25,13 +25,14 @@ class SyncedClockTest {
         long t = local.wallNanos();
         feed.publish(new ClockModel(t, 200_000_000, 0, 1_000, 100, 50_000, t, 1, t, 0, false));
         assertEquals(ClockState.SYNCING, clock.state());
-        feed.publish(new ClockModel(t, 200_000_000, -20, 1_000, 0.01, 50_000, t, 100, t - 100 * S, 0, true));
+        feed.publish(new ClockModel(t, 200_000_000, 20, 1_000, 0.01, 50_000, t, 100, t - 100 * S, 0, true));
         assertEquals(ClockState.SYNCED, clock.state());
         assertEquals(t - 200_000_000, clock.nowNanos());
 
         local.advance(10 * S);
         assertEquals(ClockState.HOLDOVER, clock.state());
-        // Prediction continues with the drift: -20 ppm over 10 s is -200 µs.
+        // Prediction continues with the drift: a remote 20 ppm fast gains 200 µs in 10 s.
+        assertEquals(20.0, clock.driftPpm());
         assertEquals(local.wallNanos() - 200_000_000 + 200_000, clock.nowNanos());
         long boundAt10s = clock.errorBoundNanos();
         local.advance(3600 * S);

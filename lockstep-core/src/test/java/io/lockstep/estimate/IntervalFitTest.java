@@ -26,7 +26,8 @@ class IntervalFitTest {
         long anchor = x[n / 2];
         IntervalFit.Result r = IntervalFit.fit(x, lo, hi, 0, n, anchor, 0);
         assertTrue(r.slackNanos() >= 0);
-        assertEquals(12.0, r.slopePpm(), 0.05);
+        // A remote 12 ppm fast makes local − remote fall: the line's slope is −12 ppm.
+        assertEquals(-12.0, r.slopePpm(), 0.05);
         // Each interval is at least 2 ms wide; the line lands within 50 µs of the truth.
         assertEquals(stream.trueOffsetAt(anchor), r.offsetNanos(), 50_000);
     }

@@ -12,6 +12,7 @@ class OffsetTrackerTest {
     @Test
     void followsOffsetAndDriftWithinItsBound() {
         for (long seed = 1; seed <= 5; seed++) {
+            // The remote runs 20 ppm slow.
             SyntheticStream stream = new SyntheticStream(seed, -200_000_000, -20, 150_000, 50_000, 1);
             OffsetTracker tracker = new OffsetTracker();
             for (int i = 0; i < 600; i++) {
@@ -25,7 +26,7 @@ class OffsetTrackerTest {
                 }
             }
             ClockModel m = tracker.model();
-            assertEquals(-20.0, m.offsetRatePpm(), 0.05, "seed " + seed);
+            assertEquals(-20.0, m.remoteDriftPpm(), 0.05, "seed " + seed);
             assertTrue(m.driftKnown());
         }
     }
@@ -66,6 +67,57 @@ class OffsetTrackerTest {
         assertEquals(1, tracker.segment());
         long t = SyntheticStream.T0 + 299 * S;
         assertEquals(stream.trueOffsetAt(t), tracker.model().offsetAtNanos(t), 20_000);
+    }
+
+    @Test
+    void aRemoteRunningFastHasPositiveDriftAndAFallingOffset() {
+        // Signs are where a mix-up hides: a remote 20 ppm fast gains 20 µs per second on the
+        // local clock, so local − remote falls by 20 µs per second and the drift reads +20.
+        SyntheticStream stream = new SyntheticStream(4, 1_000_000, 20, 150_000, 50_000, 1);
+        assertEquals(1_000_000 - 20_000, stream.trueOffsetAt(SyntheticStream.T0 + S), "the stream itself");
+        OffsetTracker tracker = new OffsetTracker();
+        for (int i = 0; i < 300; i++) {
+            tracker.add(stream.sample(i));
+        }
+        ClockModel m = tracker.model();
+        assertEquals(20.0, m.remoteDriftPpm(), 0.1);
+        long t = SyntheticStream.T0 + 300 * S;
+        assertEquals(-20_000_000, m.offsetAtNanos(t + 1000 * S) - m.offsetAtNanos(t), 100_000,
+                "offset change over 1000 s");
+        // The remote clock reads 1000 s plus 20 ms over 1000 local seconds.
+        assertEquals(1000 * S + 20_000_000, m.toRemoteNanos(t + 1000 * S) - m.toRemoteNanos(t), 100_000);
+    }
+
+    @Test
+    void anExchangeThatExcludesTheModelWidensTheBoundAtOnceEvenWhenSlow() {
+        // Live: right after a real step the first exchanges were labelled DELAYED and the bound
+        // stayed tight, so a record read −100.021 ms ± 48.7 µs while the truth was −150 ms.
+        SyntheticStream stream = new SyntheticStream(9, -100_000_000, 0, 80_000, 20_000, 1);
+        OffsetTracker tracker = new OffsetTracker();
+        for (int i = 0; i < 120; i++) {
+            tracker.add(stream.sample(i));
+        }
+        assertTrue(tracker.model().errorBoundAtNanos(SyntheticStream.T0 + 120 * S) < 100_000, "tight before the step");
+        long truth = -150_000_000; // the served clock jumped 50 ms ahead
+        for (int i = 120; i < 125; i++) {
+            // Slower than every exchange before (a restarted server, a cold path), so the delay
+            // filter alone would discard it.
+            long t1 = SyntheticStream.T0 + i * S;
+            long t4 = t1 + 2_000_000;
+            long remote = t1 + 1_000_000 - truth;
+            TimeSample s = new TimeSample(t1, remote, remote, t4, 1);
+            tracker.add(s);
+            ClockModel m = tracker.model();
+            long at = s.localMidNanos();
+            long bound = m.errorBoundAtNanos(at);
+            assertTrue(m.offsetAtNanos(at) - bound <= s.minOffsetNanos() && s.maxOffsetNanos() <= m.offsetAtNanos(at) + bound,
+                    "exchange " + i + ": model " + m.offsetAtNanos(at) + " ± " + bound + " must cover ["
+                            + s.minOffsetNanos() + ", " + s.maxOffsetNanos() + "]");
+        }
+        // Three such exchanges in a row are a step; the model follows it.
+        assertEquals(1, tracker.segment());
+        long at = SyntheticStream.T0 + 124 * S + 1_000_000;
+        assertEquals(truth, tracker.model().offsetAtNanos(at), 1_000_000);
     }
 
     @Test

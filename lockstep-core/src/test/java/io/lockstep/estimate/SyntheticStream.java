@@ -4,8 +4,10 @@ import java.util.SplittableRandom;
 
 /**
  * Test helper: exchanges with a remote clock at a known offset and drift over a path with
- * exponential queueing, seeded. (The full simulator lives in lockstep-testkit, which depends on
- * this module; these are the small streams unit tests need.)
+ * exponential queueing, seeded. Drift has its public meaning: {@code remoteDriftPpm} is how fast
+ * the remote runs relative to the local clock (positive: remote fast), so the offset
+ * ({@code local − remote}) falls at that rate. (The full simulator lives in lockstep-testkit,
+ * which depends on this module; these are the small streams unit tests need.) Not thread-safe.
  */
 public final class SyntheticStream {
 
@@ -14,17 +16,21 @@ public final class SyntheticStream {
 
     private final SplittableRandom random;
     private final long offsetNanos;
-    private final double driftPpm;
+    private final double remoteDriftPpm;
     private final long oneWayNanos;
     private final double queueMeanNanos;
     private final long resolutionNanos;
     public long stepNanos;
 
-    public SyntheticStream(long seed, long offsetNanos, double driftPpm, long oneWayNanos, double queueMeanNanos,
+    /**
+     * @param offsetNanos    true {@code local − remote} at {@link #T0}
+     * @param remoteDriftPpm how fast the remote runs relative to the local clock (positive: fast)
+     */
+    public SyntheticStream(long seed, long offsetNanos, double remoteDriftPpm, long oneWayNanos, double queueMeanNanos,
                     long resolutionNanos) {
         this.random = new SplittableRandom(seed);
         this.offsetNanos = offsetNanos;
-        this.driftPpm = driftPpm;
+        this.remoteDriftPpm = remoteDriftPpm;
         this.oneWayNanos = oneWayNanos;
         this.queueMeanNanos = queueMeanNanos;
         this.resolutionNanos = resolutionNanos;
@@ -32,12 +38,12 @@ public final class SyntheticStream {
 
     /** True local − remote at local time {@code localNanos}. */
     public long trueOffsetAt(long localNanos) {
-        return offsetNanos + Math.round(driftPpm * 1e-6 * (localNanos - T0)) + stepNanos;
+        return offsetNanos - Math.round(remoteDriftPpm * 1e-6 * (localNanos - T0)) + stepNanos;
     }
 
     /** True offset at {@code localNanos} for a 1 s step taken at second {@code stepAtSecond}. */
     public long trueOffsetAtStep(long localNanos, int stepAtSecond) {
-        long base = offsetNanos + Math.round(driftPpm * 1e-6 * (localNanos - T0));
+        long base = offsetNanos - Math.round(remoteDriftPpm * 1e-6 * (localNanos - T0));
         return localNanos >= T0 + stepAtSecond * S ? base + S : base;
     }
 

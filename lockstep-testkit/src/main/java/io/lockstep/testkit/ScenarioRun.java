@@ -9,8 +9,8 @@ import io.lockstep.time.VirtualTimeSource;
 /**
  * Plays a {@link Scenario} in virtual time: builds the clocks, link and probe from its seed,
  * produces the stream of exchanges with the truth beside each one, and can then tell the truth
- * at later instants (for holdover). Deterministic: the same scenario gives the same stream.
- * Not thread-safe.
+ * at any age after the last exchange (for holdover). Deterministic: the same scenario gives the
+ * same stream. Not thread-safe.
  */
 public final class ScenarioRun {
 
@@ -20,6 +20,7 @@ public final class ScenarioRun {
     private final SimClock remote;
     private final SimulatedProbe probe;
     private final long startMonoNanos;
+    private long lastExchangeEndMonoNanos;
 
     /** Sets up the scenario at true time zero without sampling yet. */
     public ScenarioRun(Scenario scenario) {
@@ -28,6 +29,7 @@ public final class ScenarioRun {
         this.remote = new SimClock(truth, scenario.remoteAheadNanos(), scenario.remoteDriftPpm(),
                 scenario.wanderPpmPerSqrtSecond(), scenario.seed() * 31 + 2);
         this.startMonoNanos = truth.monoNanos();
+        this.lastExchangeEndMonoNanos = startMonoNanos;
         if (scenario.stepAtNanos() >= 0) {
             remote.stepAt(startMonoNanos + scenario.stepAtNanos(), scenario.stepNanos());
         }
@@ -88,17 +90,40 @@ public final class ScenarioRun {
             long mid = probe.lastMidpointTrueMonoNanos();
             long localMid = sample.localSendWallNanos()
                     + (sample.localReceiveWallNanos() - sample.localSendWallNanos()) / 2;
-            return new ScenarioSample(sample, localMid, probe.trueOffsetAtNanos(mid), probe.trueDriftPpmAt(mid));
+            return new ScenarioSample(sample, localMid, probe.trueOffsetAtNanos(mid),
+                    probe.trueRemoteDriftPpmAt(mid));
         } catch (TimeProbe.DroppedSampleException e) {
             return new ScenarioSample(null, attemptLocal, probe.trueOffsetAtNanos(attempt),
-                    probe.trueDriftPpmAt(attempt));
+                    probe.trueRemoteDriftPpmAt(attempt));
+        } finally {
+            lastExchangeEndMonoNanos = truth.monoNanos();
         }
     }
 
-    /** Moves true time on by {@code nanos} and returns the truth there, with no exchange. */
-    public ScenarioSample truthAfter(long nanos) {
-        truth.advance(nanos);
-        long now = truth.monoNanos();
-        return new ScenarioSample(null, local.wallNanos(), probe.trueOffsetAtNanos(now), probe.trueDriftPpmAt(now));
+    /**
+     * The truth {@code ageNanos} (true time) after the end of the last exchange attempted so
+     * far, with no exchange: the instant is always measured from that exchange, so calls do
+     * not add up (10 minutes, then an hour, means exactly that, in any order). Virtual time
+     * does not move; the simulated clocks can be read at any instant.
+     */
+    public ScenarioSample truthAfterLastExchange(long ageNanos) {
+        if (ageNanos < 0) {
+            throw new IllegalArgumentException("age must not be negative: " + ageNanos);
+        }
+        long at = lastExchangeEndMonoNanos + ageNanos;
+        return new ScenarioSample(null, localWallAtMonoNanos(at), probe.trueOffsetAtNanos(at),
+                probe.trueRemoteDriftPpmAt(at));
+    }
+
+    /**
+     * The local clock's wall time at {@code sinceStartNanos} of true time after the scenario's
+     * start, e.g. when its step happens; virtual time does not move.
+     */
+    public long localWallNanosAt(long sinceStartNanos) {
+        return localWallAtMonoNanos(startMonoNanos + sinceStartNanos);
+    }
+
+    private long localWallAtMonoNanos(long trueMonoNanos) {
+        return truth.wallNanos() - truth.monoNanos() + trueMonoNanos + local.aheadAtNanos(trueMonoNanos);
     }
 }

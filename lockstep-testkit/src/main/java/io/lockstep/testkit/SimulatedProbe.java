@@ -97,9 +97,13 @@ public final class SimulatedProbe implements TimeProbe {
         return trueOffsetAtNanos(truth.monoNanos());
     }
 
-    /** True rate of change of the offset (ppm) at {@code trueMonoNanos}: local frequency minus remote. */
-    public double trueDriftPpmAt(long trueMonoNanos) {
-        return local.frequencyPpmAt(trueMonoNanos) - remote.frequencyPpmAt(trueMonoNanos);
+    /**
+     * How fast the remote clock truly runs relative to the local one at {@code trueMonoNanos}, in
+     * ppm: remote frequency minus local, positive when the remote runs fast (so the offset
+     * {@code local − remote} falls at this rate).
+     */
+    public double trueRemoteDriftPpmAt(long trueMonoNanos) {
+        return remote.frequencyPpmAt(trueMonoNanos) - local.frequencyPpmAt(trueMonoNanos);
     }
 
     /** True monotonic time halfway through the last successful exchange. */

@@ -46,6 +46,35 @@ class ScenarioRunTest {
     }
 
     @Test
+    void aRemoteRunningFastHasPositiveTrueDriftAndAFallingTrueOffset() {
+        // The scenario's remote runs 20 ppm fast: the truth says +20 ppm, and local − remote
+        // falls by 20 µs per second (the sign SyncedClock.driftPpm() and the log use).
+        Scenario s = Scenario.of("fast", LinkModel.wiredLan(), 20, 9).withWander(0).withDuration(101 * S, S);
+        List<ScenarioSample> xs = ScenarioRun.stream(s);
+        ScenarioSample first = xs.get(0);
+        ScenarioSample last = xs.get(100);
+        assertEquals(20.0, first.trueRemoteDriftPpm(), 1e-9);
+        double elapsedSeconds = (last.localWallNanos() - first.localWallNanos()) / 1e9;
+        assertEquals(-20_000 * elapsedSeconds, last.trueOffsetNanos() - first.trueOffsetNanos(), 10);
+    }
+
+    @Test
+    void truthAfterTheLastExchangeIsMeasuredFromItNotCumulative() {
+        Scenario s = Scenario.of("hold", LinkModel.wiredLan(), 20, 9).withWander(0).withDuration(10 * S, S);
+        ScenarioRun run = new ScenarioRun(s);
+        List<ScenarioSample> xs = run.samples();
+        ScenarioSample tenMinutes = run.truthAfterLastExchange(600 * S);
+        ScenarioSample oneHour = run.truthAfterLastExchange(3600 * S);
+        assertEquals(tenMinutes, run.truthAfterLastExchange(600 * S), "asking again gives the same instant");
+        // The local clock is the reference here (no drift), so local times differ by the ages.
+        assertEquals(3000 * S, oneHour.localWallNanos() - tenMinutes.localWallNanos());
+        long lastLocal = xs.get(xs.size() - 1).localWallNanos();
+        assertEquals(600 * S, tenMinutes.localWallNanos() - lastLocal, 1_000_000, "ten minutes after the last one");
+        // 3000 s more at 20 ppm fast: the offset fell by 60 ms.
+        assertEquals(-60_000_000, oneHour.trueOffsetNanos() - tenMinutes.trueOffsetNanos(), 10);
+    }
+
+    @Test
     void outagesDropEverySampleInside() {
         Scenario s = Scenario.of("out", LinkModel.wiredLan(), 0, 1).withDuration(100 * S, S).withOutage(20 * S, 30 * S);
         List<ScenarioSample> xs = ScenarioRun.stream(s);

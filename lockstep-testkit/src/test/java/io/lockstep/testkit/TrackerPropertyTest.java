@@ -49,7 +49,7 @@ class TrackerPropertyTest {
                     if (Math.abs(error) > m.errorBoundAtNanos(s.localWallNanos())) {
                         outside++;
                     }
-                    driftError = Math.abs(m.offsetRatePpm() - s.trueDriftPpm());
+                    driftError = Math.abs(m.remoteDriftPpm() - s.trueRemoteDriftPpm());
                 }
             }
             String what = "trial " + trial + ": " + link + " drift " + drift + " resolution " + resolution;
