@@ -31,7 +31,7 @@ public final class SyncedClock {
     }
 
     private final TimeSource local;
-    private final long holdoverAfterNanos;
+    private volatile long holdoverAfterNanos;
     private volatile Snapshot snapshot = new Snapshot(null, Long.MIN_VALUE);
 
     private SyncedClock(TimeSource local, long holdoverAfterNanos) {
@@ -82,6 +82,17 @@ public final class SyncedClock {
         public void contact(long localNanos) {
             Snapshot s = clock.snapshot;
             clock.snapshot = new Snapshot(s.model(), localNanos);
+        }
+
+        /**
+         * Changes how long without an answer the clock counts as in holdover (a tracker that was
+         * told to poll less often waits longer between answers).
+         */
+        public void holdoverAfterNanos(long nanos) {
+            if (nanos <= 0) {
+                throw new IllegalArgumentException("holdover threshold must be positive");
+            }
+            clock.holdoverAfterNanos = nanos;
         }
 
         /** Publishes a new model and the contact that produced it in one step. */
@@ -163,8 +174,9 @@ public final class SyncedClock {
         if (m == null) {
             return ClockState.UNSYNCED;
         }
+        long holdover = holdoverAfterNanos;
         long sinceContact = localNanos - Math.max(s.lastContactLocalNanos(), m.lastSampleLocalNanos());
-        if (sinceContact > holdoverAfterNanos || m.ageNanos(localNanos) > STALE_MODEL_FACTOR * holdoverAfterNanos) {
+        if (sinceContact > holdover || m.ageNanos(localNanos) > STALE_MODEL_FACTOR * holdover) {
             return ClockState.HOLDOVER;
         }
         return m.driftKnown() ? ClockState.SYNCED : ClockState.SYNCING;

@@ -11,6 +11,7 @@ import io.lockstep.estimate.ClockModel;
 import io.lockstep.estimate.OffsetTracker;
 import io.lockstep.estimate.SampleVerdict;
 import io.lockstep.estimate.TimeSample;
+import io.lockstep.time.Durations;
 import io.lockstep.time.TimeSource;
 
 /**
@@ -32,9 +33,11 @@ public final class ClockTracker {
     private final SyncedClock.Feed feed;
     private final SyncedClock clock;
     private final int segmentBase;
-    private long samples;
-    private long dropped;
-    private String lastFailure;
+    private volatile long intervalNanos;
+    private boolean backingOff;
+    private volatile long samples;
+    private volatile long dropped;
+    private volatile String lastFailure;
 
     /**
      * @param probe          the open channel to the reference clock
@@ -49,6 +52,7 @@ public final class ClockTracker {
         this.probe = probe;
         this.local = local;
         this.segmentBase = segmentBase;
+        this.intervalNanos = intervalNanos;
         this.feed = SyncedClock.create(local, HOLDOVER_INTERVALS * intervalNanos);
         this.clock = feed.clock();
     }
@@ -56,6 +60,17 @@ public final class ClockTracker {
     /** The clock this tracker keeps up to date. */
     public SyncedClock clock() {
         return clock;
+    }
+
+    /** Longest interval backing off may reach: 1024 s, NTP's usual largest poll interval. */
+    public static final long MAX_INTERVAL_NANOS = 1024_000_000_000L;
+
+    /**
+     * The sampling interval in effect: the one given, or longer after the reference asked us to
+     * slow down. The caller paces by it.
+     */
+    public long intervalNanos() {
+        return intervalNanos;
     }
 
     /** Exchanges that produced a sample so far. */
@@ -89,13 +104,26 @@ public final class ClockTracker {
         try {
             sample = probe.exchange();
         } catch (IOException e) {
-            if (samples == 0 && !(e instanceof TimeProbe.DroppedSampleException)) {
+            boolean slowDown = e instanceof TimeProbe.RefusedException refused && refused.slowDown();
+            if (samples == 0 && !(e instanceof TimeProbe.DroppedSampleException) && !slowDown) {
                 throw e;
             }
             dropped++;
-            lastFailure = e.getMessage();
+            if (slowDown || backingOff) {
+                // RFC 5905 asks a client told RATE to poll less often. A rate-limited server then
+                // stays silent until the client's rate is low enough, so every unanswered request
+                // after the kiss doubles the interval again, until an answer comes.
+                backingOff = true;
+                intervalNanos = Math.min(MAX_INTERVAL_NANOS, 2 * intervalNanos);
+                feed.holdoverAfterNanos(HOLDOVER_INTERVALS * intervalNanos);
+                lastFailure = (slowDown ? "server asked to slow down (RATE)" : e.getMessage() + ", still backing off")
+                        + ": interval now " + Durations.formatCompact(intervalNanos);
+            } else {
+                lastFailure = e.getMessage();
+            }
             return record(attemptLocal, -1, 0, SampleVerdict.DROPPED, probe.remoteResolutionNanos());
         }
+        backingOff = false;
         lastFailure = null;
         samples++;
         long localMid = sample.localMidNanos();

@@ -81,6 +81,11 @@ public final class Tracker implements AutoCloseable {
         return tracker.clock().read();
     }
 
+    /** The sampling interval in effect (longer than asked after the reference said to slow down). */
+    public long intervalNanos() {
+        return tracker.intervalNanos();
+    }
+
     /** Exchanges that produced a sample so far. */
     public long samples() {
         return tracker.samples();
@@ -107,7 +112,7 @@ public final class Tracker implements AutoCloseable {
      */
     public long run(long durationNanos, long maxExchanges, TrackingLoop.Pacer pacer, TrackingLoop.Listener listener)
             throws IOException {
-        TrackingLoop loop = new TrackingLoop(tracker, options.local(), options.intervalNanos(),
+        TrackingLoop loop = new TrackingLoop(tracker, options.local(),
                 pacer != null ? pacer : TrackingLoop.Pacer.sleeping(options.local()));
         return loop.run(durationNanos, maxExchanges, listener);
     }

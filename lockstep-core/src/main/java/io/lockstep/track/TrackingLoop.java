@@ -7,11 +7,12 @@ import io.lockstep.clock.TrackRecord;
 import io.lockstep.time.TimeSource;
 
 /**
- * Paces a {@link ClockTracker} at a fixed interval on the local monotonic clock and hands each
+ * Paces a {@link ClockTracker} at its interval on the local monotonic clock and hands each
  * {@link TrackRecord} to a listener (the CLI prints it and appends it to the offset log).
  * Exchanges are due at {@code start + k·interval}; when one overruns (a timeout), the missed
- * slots are skipped rather than fired in a burst. The wait is pluggable so simulations run in
- * virtual time. Not thread-safe; one thread runs it.
+ * slots are skipped rather than fired in a burst. The interval is read from the tracker after
+ * every exchange, because it grows when the reference asks the tracker to slow down. The wait is
+ * pluggable so simulations run in virtual time. Not thread-safe; one thread runs it.
  */
 public final class TrackingLoop {
 
@@ -42,22 +43,16 @@ public final class TrackingLoop {
 
     private final ClockTracker tracker;
     private final TimeSource local;
-    private final long intervalNanos;
     private final Pacer pacer;
 
     /**
      * @param tracker       what samples and models
      * @param local         the clock whose monotonic time paces the loop
-     * @param intervalNanos time between exchanges
      * @param pacer         how to wait
      */
-    public TrackingLoop(ClockTracker tracker, TimeSource local, long intervalNanos, Pacer pacer) {
-        if (intervalNanos <= 0) {
-            throw new IllegalArgumentException("interval must be positive");
-        }
+    public TrackingLoop(ClockTracker tracker, TimeSource local, Pacer pacer) {
         this.tracker = tracker;
         this.local = local;
-        this.intervalNanos = intervalNanos;
         this.pacer = pacer;
     }
 
@@ -87,6 +82,8 @@ public final class TrackingLoop {
             }
             listener.record(tracker.sampleOnce());
             attempts++;
+            // The tracker's interval, not a copy: it grows when the reference asks us to slow down.
+            long intervalNanos = tracker.intervalNanos();
             due += intervalNanos;
             long now = local.monoNanos();
             if (now - due > 0) {

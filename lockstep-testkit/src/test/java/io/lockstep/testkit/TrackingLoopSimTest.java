@@ -42,7 +42,7 @@ class TrackingLoopSimTest {
         ClockTracker tracker;
         try (OffsetLog offsets = OffsetLog.openAppend(log)) {
             tracker = new ClockTracker(probe, local, S, offsets.nextSegment());
-            long n = new TrackingLoop(tracker, local, S, virtual).run(120 * S, 0, r -> {
+            long n = new TrackingLoop(tracker, local, virtual).run(120 * S, 0, r -> {
                 offsets.append(r);
                 records.add(r);
             });
@@ -59,7 +59,7 @@ class TrackingLoopSimTest {
         try (OffsetLog offsets = OffsetLog.openAppend(log)) {
             assertEquals(1, offsets.nextSegment());
             ClockTracker again = new ClockTracker(probe, local, S, offsets.nextSegment());
-            new TrackingLoop(again, local, S, virtual).run(0, 30, offsets::append);
+            new TrackingLoop(again, local, virtual).run(0, 30, offsets::append);
         }
         List<OffsetLog.Row> rows = new ArrayList<>();
         OffsetLog.read(log, (r, line) -> rows.add(r));
