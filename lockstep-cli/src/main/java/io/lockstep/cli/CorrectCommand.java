@@ -19,7 +19,6 @@ import io.lockstep.correct.CorrectionReport;
 import io.lockstep.correct.CsvCorrector;
 import io.lockstep.correct.OutsidePolicy;
 import io.lockstep.correct.TimestampUnit;
-import io.lockstep.internal.Json;
 import io.lockstep.time.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -139,7 +138,7 @@ final class CorrectCommand implements Callable<Integer> {
             m.put("unparsable", r.unparsable());
             m.put("unparsable_lines", r.unparsableLines());
             m.put("seconds", seconds);
-            w.println(Json.write(m));
+            w.println(JsonOutput.write(m));
             w.flush();
             return;
         }

@@ -9,7 +9,6 @@ import java.util.Map;
 
 import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.estimate.Stats;
-import io.lockstep.internal.Json;
 import io.lockstep.net.NtpSurvey;
 import io.lockstep.net.OffsetMeter;
 import io.lockstep.net.Target;
@@ -83,7 +82,7 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         if (parsed.size() > 1) {
             NtpSurvey survey = meter.measureNtp(parsed, samples == null ? OffsetMeter.DEFAULT_NTP_SAMPLES : samples);
             if (json) {
-                out.println(Json.write(toJson(survey)));
+                out.println(JsonOutput.write(toJson(survey)));
             } else {
                 printHuman(out, survey);
             }
@@ -100,7 +99,7 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
             progress.finish();
         }
         if (json) {
-            out.println(Json.write(toJson(e)));
+            out.println(JsonOutput.write(toJson(e)));
         } else {
             printHuman(out, e);
         }

@@ -15,7 +15,6 @@ import io.lockstep.net.ClockTracker;
 import io.lockstep.clock.OffsetLog;
 import io.lockstep.clock.TrackRecord;
 import io.lockstep.net.TrackingLoop;
-import io.lockstep.internal.Json;
 import io.lockstep.net.BurstProbe;
 import io.lockstep.net.Probes;
 import io.lockstep.net.Target;
@@ -118,7 +117,7 @@ final class TrackCommand implements Callable<Integer> {
                     if (why != null) {
                         m.put("error", why);
                     }
-                    out.println(Json.write(m));
+                    out.println(JsonOutput.write(m));
                 } else {
                     String line = status(r) + (why == null ? "" : " (" + why + ")");
                     if (live) {
