@@ -303,4 +303,19 @@ class CsvCorrectorTest {
         assertEquals(0, new CsvCorrector(model, "t_ns", TimestampUnit.NS, false, OutsidePolicy.KEEP, false)
                 .correct(in("t_ns,x,x\n"), new ByteArrayOutputStream()).rows());
     }
+
+    @Test
+    void aShuffledLogIsRefusedNamingTheFirstLineOutOfOrder() throws IOException {
+        SyntheticStream stream = new SyntheticStream(27, 0, 3, 300_000, 200_000, 1);
+        Path log = writeLog(stream, 1000, -1);
+        List<String> lines = new java.util.ArrayList<>(java.nio.file.Files.readAllLines(log));
+        List<String> rows = new java.util.ArrayList<>(lines.subList(1, lines.size()));
+        java.util.Collections.shuffle(rows, new java.util.Random(3));
+        rows.add(0, lines.get(0));
+        java.nio.file.Files.write(log, rows);
+        IOException e = assertThrows(IOException.class, () -> CorrectionModel.fromLog(log));
+        assertTrue(e instanceof OffsetLog.FormatException, e.toString());
+        assertTrue(e.getMessage().matches(".*the log is not in time order, line \\d+.*"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
 }
