@@ -275,4 +275,15 @@ class MainTest {
         assertTrue(r.out().contains("| Lockstep"), r.out());
         assertTrue(r.out().contains("round trip: p50"), r.out());
     }
+
+    @Test
+    void aZeroIntervalGetsNoSuggestionThatIsThenRefused() {
+        Result r = run("track", "echo://127.0.0.1:9", "--interval", "0");
+        assertOneLineError(r, "--interval must be positive");
+        assertEquals(2, r.code());
+        assertFalse(r.err().contains("0ms"), r.err());
+        Result unitless = run("track", "echo://127.0.0.1:9", "--interval", "5");
+        assertOneLineError(unitless, "e.g. 5ms");
+        assertEquals(2, unitless.code());
+    }
 }
