@@ -61,6 +61,9 @@ public final class OffsetLog implements Closeable {
 
     private static final String[] COLUMNS = HEADER.split(",");
 
+    private static final java.util.regex.Pattern DECIMAL =
+            java.util.regex.Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+
     /**
      * The file is not a well-formed offset log (wrong header, bytes that are not text, an
      * overlong line, a cell that does not parse, rows out of time order); the message is one
@@ -247,7 +250,7 @@ public final class OffsetLog implements Closeable {
             return Double.NaN;
         }
         // Only plain decimals: Double.parseDouble would also take NaN, Infinity, hex and a d/f suffix.
-        if (!cell.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?")) {
+        if (!DECIMAL.matcher(cell).matches()) {
             throw new CellException("drift_ppm " + quote(cell) + " is not a finite number");
         }
         double v = Double.parseDouble(cell);

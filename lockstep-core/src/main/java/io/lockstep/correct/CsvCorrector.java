@@ -267,8 +267,8 @@ public final class CsvCorrector {
         // Scan state of the record being read, kept across refills.
         private int scanned;
         private boolean quoted;
-        private boolean fieldStart = true;
-        private boolean justClosed;
+        /** Buffer index of the quote that last closed a quoted field in this record, or -2. */
+        private int closedAt = -2;
         private long breaks;
         private long quoteLine;
 
@@ -279,39 +279,45 @@ public final class CsvCorrector {
         /** Advances to the next record; false at the end of the input. */
         boolean next() throws IOException {
             while (true) {
+                // The state lives in locals while scanning and is written back before leaving.
+                // Only '\n' and '"' change the state, so every byte above '"' in ASCII (digits,
+                // letters, ',', '.') takes one comparison; whether a quote opens a field is
+                // decided from the byte before it, only when a quote turns up.
+                boolean q = quoted;
+                long br = breaks;
+                int closed = closedAt;
                 int i = pos + scanned;
                 for (; i < filled; i++) {
                     byte c = buf[i];
-                    if (quoted) {
+                    if (c > '"') {
+                        continue; // neither a line break nor a quote, inside quotes or not
+                    }
+                    if (q) {
                         if (c == '"') {
-                            quoted = false;
-                            justClosed = true;
+                            q = false;
+                            closed = i;
                         } else if (c == '\n') {
-                            breaks++;
+                            br++;
                         }
                         continue;
                     }
                     if (c == '\n') {
+                        breaks = br;
+                        quoted = false;
                         return finish(i + 1, i);
                     }
-                    if (c == '"' && (fieldStart || justClosed)) {
-                        // An opening quote, or the second of a doubled "" inside a quoted field.
-                        if (fieldStart) {
-                            quoteLine = nextLine + breaks;
+                    if (c == '"') {
+                        if (i == closed + 1) {
+                            q = true; // the second of a doubled "": still inside the quoted field
+                        } else if (i == pos || buf[i - 1] == ',' || (firstRecord && i == BOM.length && startsWithBom())) {
+                            q = true; // an opening quote at the start of a field
+                            quoteLine = nextLine + br;
                         }
-                        quoted = true;
-                        fieldStart = false;
-                        justClosed = false;
-                        continue;
-                    }
-                    justClosed = false;
-                    if (c == ',') {
-                        fieldStart = true;
-                    } else if (!(firstRecord && i < BOM.length && c == BOM[i] && fieldStart)) {
-                        // (A byte order mark before the first header name still leaves a field start.)
-                        fieldStart = false;
                     }
                 }
+                quoted = q;
+                breaks = br;
+                closedAt = closed;
                 scanned = i - pos;
                 if (eof) {
                     if (quoted) {
@@ -329,6 +335,7 @@ public final class CsvCorrector {
                 if (pos > 0) {
                     System.arraycopy(buf, pos, buf, 0, filled - pos);
                     filled -= pos;
+                    closedAt = closedAt >= pos ? closedAt - pos : -2;
                     pos = 0;
                 }
                 if (filled == buf.length) {
@@ -341,6 +348,11 @@ public final class CsvCorrector {
                     filled += n;
                 }
             }
+        }
+
+        /** True when the input starts with a UTF-8 byte order mark (only asked while on the first record). */
+        private boolean startsWithBom() {
+            return pos == 0 && filled >= BOM.length && buf[0] == BOM[0] && buf[1] == BOM[1] && buf[2] == BOM[2];
         }
 
         /** Ends the current record at {@code recordEnd}; {@code breakAt} is where its line break starts. */
@@ -357,8 +369,7 @@ public final class CsvCorrector {
             firstRecord = false;
             scanned = 0;
             breaks = 0;
-            fieldStart = true;
-            justClosed = false;
+            closedAt = -2;
             return true;
         }
 
