@@ -311,14 +311,11 @@ public final class OffsetLog implements Closeable {
                     }
                     line[length++] = (byte) b;
                 }
-                if (b < 0 && (length > 0 || lineNumber == 0)) {
-                    if (lineNumber == 0) {
+                if (b < 0) {
+                    if (lineNumber == 0 && !new String(line, 0, length, StandardCharsets.ISO_8859_1).equals(HEADER)) {
                         throw notALog(path);
                     }
-                    return; // a torn last row: the writer was killed mid-row
-                }
-                if (b < 0) {
-                    return;
+                    return; // the end, or a torn last row: the writer was killed mid-row
                 }
                 lineNumber++;
                 if (length > 0 && line[length - 1] == '\r') {

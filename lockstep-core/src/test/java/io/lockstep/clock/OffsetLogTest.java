@@ -135,6 +135,11 @@ class OffsetLogTest {
         Path binary = dir.resolve("binary.csv");
         Files.write(binary, new byte[] {(byte) 0xC3, 0x28, (byte) 0xA0, (byte) 0xA1, '\n', 1, 2, 3});
         assertOneLineError(assertThrows(IOException.class, () -> readAll(binary)), "not a Lockstep offset log");
+
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "");
+        assertOneLineError(assertThrows(IOException.class, () -> readAll(empty)), "not a Lockstep offset log");
+        Path headerOnly = Files.writeString(dir.resolve("header.csv"), OffsetLog.HEADER);
+        assertEquals(0, readAll(headerOnly).size(), "a header without its line break is still a log");
     }
 
     @Test
