@@ -108,7 +108,8 @@ public final class CsvCorrector {
             } catch (RuntimeException e) {
                 if (failOnUnparsable) {
                     String what = start < 0 ? "the row has no column '" + column + "'"
-                            : "'" + snippet(b, valueStart, valueEnd) + "' in column '" + column + "' is not a number in " + unit.name().toLowerCase(Locale.ROOT);
+                            : "'" + snippet(b, valueStart, valueEnd) + "' in column '" + column + "' is not a number in "
+                            + unit.name().toLowerCase(Locale.ROOT);
                     throw new CorrectionException("line " + lineNumber + ": " + what
                             + "; pass --bad-rows keep to copy such rows unchanged");
                 }
