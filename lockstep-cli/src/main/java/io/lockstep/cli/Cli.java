@@ -44,6 +44,11 @@ final class Cli {
         BadInput(String message) {
             super(message);
         }
+
+        /** Keeps the library's exception as the cause, for {@code --verbose}. */
+        BadInput(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** Parses a target, turning the library's complaint into {@link BadInput}. */

@@ -7,19 +7,18 @@ import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import io.lockstep.log.OffsetLog;
 import io.lockstep.correct.CorrectionModel;
 import io.lockstep.correct.CorrectionReport;
 import io.lockstep.correct.CsvCorrector;
 import io.lockstep.correct.OutsidePolicy;
 import io.lockstep.correct.TimestampUnit;
-import io.lockstep.internal.Json;
 import io.lockstep.time.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,8 +29,9 @@ import picocli.CommandLine.Spec;
  * {@code lockstep correct}: maps one timestamp column of a CSV file to the reference clock
  * using an offset log written by {@code lockstep track}. Parses options and prints the
  * summary; the correction itself is {@link CsvCorrector}. The output appears only when the run
- * succeeds (written to a temporary file first, then moved into place). Not thread-safe; one
- * instance per invocation.
+ * succeeds (written to a {@link StagedOutput} first, then moved into place). Bad option values
+ * and input files that are not what they should be exit 2, other failures 1. Not thread-safe;
+ * one instance per invocation.
  */
 @Command(name = "correct", mixinStandardHelpOptions = true,
         description = {"Maps a column of device-clock timestamps to the reference clock, using the offset log "
@@ -79,15 +79,16 @@ final class CorrectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        TimestampUnit u = unit != null ? TimestampUnit.parse(unit) : TimestampUnit.fromColumnName(column);
+        TimestampUnit u = unit != null ? option("--unit", () -> TimestampUnit.parse(unit))
+                : TimestampUnit.fromColumnName(column);
         if (u == null) {
             throw new Cli.BadInput("cannot tell the unit of column '" + column + "'; pass --unit ns|us|ms|s");
         }
-        OutsidePolicy policy = OutsidePolicy.parse(outside);
+        OutsidePolicy policy = option("--outside", () -> OutsidePolicy.parse(outside));
         boolean failOnBad = switch (badRows.toLowerCase(Locale.ROOT)) {
             case "fail" -> true;
             case "keep" -> false;
-            default -> throw new Cli.BadInput("unknown --bad-rows policy '" + badRows + "'; use fail or keep");
+            default -> throw new Cli.BadInput("--bad-rows: unknown policy '" + badRows + "'; use fail or keep");
         };
         if (!Files.isRegularFile(in)) {
             throw new Cli.BadInput(Files.isDirectory(in) ? "--in " + in + " is a directory, not a CSV file"
@@ -97,6 +98,9 @@ final class CorrectCommand implements Callable<Integer> {
             throw new Cli.BadInput(Files.isDirectory(log) ? "--log " + log + " is a directory, not an offset log"
                     : "no such offset log: " + log);
         }
+        if (Files.isDirectory(out)) {
+            throw new Cli.BadInput("--out " + out + " is a directory; give the name of the file to write");
+        }
         Path outDir = out.toAbsolutePath().getParent();
         if (outDir != null && !Files.isDirectory(outDir)) {
             throw new Cli.BadInput("cannot write --out " + out + ": no such directory " + outDir);
@@ -104,24 +108,36 @@ final class CorrectCommand implements Callable<Integer> {
         if (Files.exists(out) && Files.isSameFile(in, out)) {
             throw new Cli.BadInput("--out must not be the input file");
         }
-        CorrectionModel model = CorrectionModel.fromLog(log);
-        CsvCorrector corrector = new CsvCorrector(model, column, u, reverse, policy, failOnBad);
-        Path dir = out.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + out.getFileName() + ".", ".tmp");
         CorrectionReport report;
-        long started = System.nanoTime();
+        long started;
+        // Files that are not what they should be (a damaged log, a malformed CSV, rows the
+        // chosen policies refuse) are bad input, exit 2; other I/O errors are failures.
         try {
-            try (InputStream r = Files.newInputStream(in);
-                 OutputStream w = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 20)) {
-                report = corrector.correct(r, w);
+            CorrectionModel model = CorrectionModel.fromLog(log);
+            CsvCorrector corrector = new CsvCorrector(model, column, u, reverse, policy, failOnBad);
+            started = System.nanoTime();
+            try (StagedOutput staged = StagedOutput.create(out)) {
+                try (InputStream r = Files.newInputStream(in);
+                     OutputStream w = new BufferedOutputStream(Files.newOutputStream(staged.path()), 1 << 20)) {
+                    report = corrector.correct(r, w);
+                }
+                staged.commit();
             }
-            Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
+        } catch (OffsetLog.FormatException | CsvCorrector.CorrectionException e) {
+            throw new Cli.BadInput(e.getMessage(), e);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
         print(spec.commandLine().getOut(), report, seconds);
         return 0;
+    }
+
+    /** Parses an option value with the library's parser; its complaint becomes bad input (exit 2). */
+    private static <T> T option(String name, java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new Cli.BadInput(name + ": " + e.getMessage(), e);
+        }
     }
 
     private void print(PrintWriter w, CorrectionReport r, double seconds) {
@@ -139,7 +155,7 @@ final class CorrectCommand implements Callable<Integer> {
             m.put("unparsable", r.unparsable());
             m.put("unparsable_lines", r.unparsableLines());
             m.put("seconds", seconds);
-            w.println(Json.write(m));
+            w.println(JsonOutput.write(m));
             w.flush();
             return;
         }

@@ -9,7 +9,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.lockstep.internal.Json;
 import io.lockstep.testkit.ImpairProxy;
 import io.lockstep.testkit.LinkModel;
 import io.lockstep.time.Durations;
@@ -96,7 +95,7 @@ final class ImpairCommand implements Callable<Integer> {
                 m.put("protocol", tcp ? "tcp" : "udp");
                 m.put("listen", local);
                 m.put("target", target);
-                out.println(Json.write(m));
+                out.println(JsonOutput.write(m));
             } else {
                 out.println("impair " + (tcp ? "tcp " : "udp ") + local + " -> " + target);
             }
@@ -108,7 +107,7 @@ final class ImpairCommand implements Callable<Integer> {
                 forever.await(durationNanos, TimeUnit.NANOSECONDS);
             }
             if (json) {
-                out.println(Json.write(Map.of("forwarded", proxy.forwarded(), "lost", proxy.lost())));
+                out.println(JsonOutput.write(Map.of("forwarded", proxy.forwarded(), "lost", proxy.lost())));
             } else {
                 out.printf(Locale.ROOT, "forwarded %d, lost %d%n", proxy.forwarded(), proxy.lost());
             }

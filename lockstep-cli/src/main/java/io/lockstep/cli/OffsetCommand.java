@@ -9,7 +9,6 @@ import java.util.Map;
 
 import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.estimate.Stats;
-import io.lockstep.internal.Json;
 import io.lockstep.measure.Survey;
 import io.lockstep.protocol.Protocol;
 import io.lockstep.measure.OffsetMeter;
@@ -90,7 +89,7 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         if (parsed.size() > 1) {
             Survey survey = meter.measureAll(parsed, n);
             if (json) {
-                out.println(Json.write(toJson(survey)));
+                out.println(JsonOutput.write(toJson(survey)));
             } else {
                 printHuman(out, survey);
             }
@@ -106,7 +105,7 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
             progress.finish();
         }
         if (json) {
-            out.println(Json.write(toJson(e)));
+            out.println(JsonOutput.write(toJson(e)));
         } else {
             printHuman(out, e, t.protocol());
         }

@@ -16,7 +16,6 @@ import io.lockstep.clock.TrackRecord;
 import io.lockstep.track.Tracker;
 import io.lockstep.track.TrackingLoop;
 import io.lockstep.track.TrackingOptions;
-import io.lockstep.internal.Json;
 import io.lockstep.protocol.Target;
 import io.lockstep.protocol.TimeProbe;
 import io.lockstep.time.Durations;
@@ -125,7 +124,7 @@ final class TrackCommand implements Callable<Integer> {
                         if (why != null) {
                             m.put("error", why);
                         }
-                        out.println(Json.write(m));
+                        out.println(JsonOutput.write(m));
                     } else {
                         String line = status(r) + (why == null ? "" : " (" + why + ")");
                         if (live) {

@@ -98,7 +98,7 @@ class CorrectCommandTest {
         CorrectCommand cmd = new CorrectCommand();
         CommandLine cl = new CommandLine(cmd);
         cl.parseArgs("--log", log.toString(), "--in", in.toString(), "--column", "t_ms", "--out", out.toString());
-        IOException e = assertThrows(IOException.class, cmd::call);
+        Exception e = assertThrows(Cli.BadInput.class, cmd::call);
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("--outside"), e.getMessage());
         assertFalse(Files.exists(out));
         try (var files = Files.list(dir)) {
@@ -118,5 +118,153 @@ class CorrectCommandTest {
                 dir.resolve("y.csv").toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, cmd::call);
         assertTrue(e.getMessage().contains("--unit"), e.getMessage());
+    }
+
+    /** Runs `lockstep correct` through Main and checks it is a one-line error with exit code 2. */
+    private static MainTest.Result badInput(String contains, String... args) {
+        String[] full = new String[args.length + 1];
+        full[0] = "correct";
+        System.arraycopy(args, 0, full, 1, args.length);
+        MainTest.Result r = MainTest.run(full);
+        MainTest.assertOneLineError(r, contains);
+        assertEquals(2, r.code(), "bad input exits 2: " + r.err());
+        return r;
+    }
+
+    private Path gaze() throws IOException {
+        Path in = dir.resolve("gaze.csv");
+        Files.writeString(in, "timestamp [ns],x\n" + (firstLocal + 100 * S) + ",1\n");
+        return in;
+    }
+
+    @Test
+    void aGarbageLogNamesTheFileAndLine() throws Exception {
+        byte[] good = Files.readAllBytes(log);
+        byte[] garbage = new byte[good.length + 6];
+        System.arraycopy(good, 0, garbage, 0, good.length);
+        byte[] junk = {(byte) 0xFF, (byte) 0xFE, (byte) 0x80, 0x41, (byte) 0xC0, '\n'};
+        System.arraycopy(junk, 0, garbage, good.length, junk.length);
+        Files.write(log, garbage);
+        MainTest.Result r = badInput("line 1202 is not text", "--log", log.toString(), "--in", gaze().toString(),
+                "--column", "timestamp [ns]", "--out", dir.resolve("o.csv").toString());
+        assertFalse(r.err().contains("Input length"), r.err());
+    }
+
+    @Test
+    void nanInTheLogNamesColumnAndLine() throws Exception {
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(log));
+        String[] cells = lines.get(10).split(",", -1);
+        cells[3] = "NaN";
+        lines.set(10, String.join(",", cells));
+        Files.write(log, lines);
+        badInput("line 11: raw_offset_ns 'NaN' is not a whole number", "--log", log.toString(), "--in",
+                gaze().toString(), "--column", "timestamp [ns]", "--out", dir.resolve("o.csv").toString());
+    }
+
+    @Test
+    void aShuffledLogSaysItIsNotInTimeOrder() throws Exception {
+        List<String> lines = new java.util.ArrayList<>(Files.readAllLines(log));
+        List<String> rows = new java.util.ArrayList<>(lines.subList(1, lines.size()));
+        java.util.Collections.shuffle(rows, new java.util.Random(7));
+        rows.add(0, lines.get(0));
+        Files.write(log, rows);
+        MainTest.Result r = badInput("the log is not in time order, line ", "--log", log.toString(), "--in",
+                gaze().toString(), "--column", "timestamp [ns]", "--out", dir.resolve("o.csv").toString());
+        assertFalse(r.err().contains("outside"), r.err());
+    }
+
+    @Test
+    void everyBadOptionValueExitsTwo() throws Exception {
+        String in = gaze().toString();
+        String out = dir.resolve("o.csv").toString();
+        badInput("--unit", "--log", log.toString(), "--in", in, "--column", "timestamp [ns]", "--out", out,
+                "--unit", "parsec");
+        badInput("--outside", "--log", log.toString(), "--in", in, "--column", "timestamp [ns]", "--out", out,
+                "--outside", "maybe");
+        badInput("--bad-rows", "--log", log.toString(), "--in", in, "--column", "timestamp [ns]", "--out", out,
+                "--bad-rows", "whatever");
+        assertFalse(Files.exists(dir.resolve("o.csv")));
+    }
+
+    @Test
+    void outPointingAtADirectoryNamesThatDirectory() throws Exception {
+        Path target = Files.createDirectory(dir.resolve("results"));
+        MainTest.Result r = badInput("--out " + target + " is a directory", "--log", log.toString(), "--in",
+                gaze().toString(), "--column", "timestamp [ns]", "--out", target.toString());
+        assertFalse(r.err().contains(".tmp"), r.err());
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+        }
+    }
+
+    @Test
+    void aFiftyMegabyteLineIsNamed() throws Exception {
+        Path in = dir.resolve("huge.csv");
+        try (var w = Files.newOutputStream(in)) {
+            w.write(("timestamp [ns],x\n" + (firstLocal + 100 * S) + ",1\n" + (firstLocal + 101 * S) + ",")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            byte[] block = new byte[1 << 20];
+            java.util.Arrays.fill(block, (byte) 'x');
+            for (int i = 0; i < 50; i++) {
+                w.write(block);
+            }
+            w.write('\n');
+        }
+        badInput("line 3: a record is longer than", "--log", log.toString(), "--in", in.toString(), "--column",
+                "timestamp [ns]", "--out", dir.resolve("o.csv").toString());
+        assertFalse(Files.exists(dir.resolve("o.csv")));
+    }
+
+    @Test
+    void aDuplicatedColumnNameIsAnError() throws Exception {
+        Path in = dir.resolve("dup.csv");
+        Files.writeString(in, "timestamp [ns],x,timestamp [ns]\n" + (firstLocal + 100 * S) + ",1,2\n");
+        badInput("names column 'timestamp [ns]' more than once (columns 1 and 3)", "--log", log.toString(), "--in",
+                in.toString(), "--column", "timestamp [ns]", "--out", dir.resolve("o.csv").toString());
+    }
+
+    @Test
+    void rowsOutsideTheLogAreBadInputToo() throws Exception {
+        Path in = dir.resolve("late.csv");
+        Files.writeString(in, "t_ms\n" + (firstLocal / 1_000_000 + 100_000_000) + "\n");
+        badInput("line 2", "--log", log.toString(), "--in", in.toString(), "--column", "t_ms", "--out",
+                dir.resolve("o.csv").toString());
+    }
+
+    /** What a SIGKILLed run leaves behind is removed by a later run, and nothing else is. */
+    @Test
+    void leftoversOfKilledRunsAreRemovedAndNothingElse() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        long deadPid = gone.pid();
+        long livePid = ProcessHandle.current().pid();
+        Path deadOld = dir.resolve(".gaze-ref.csv.lockstep-" + deadPid + "-17.tmp");
+        Path deadOtherOutput = dir.resolve(".other.csv.lockstep-" + deadPid + "-18.tmp");
+        Path deadFresh = dir.resolve(".gaze-ref.csv.lockstep-" + deadPid + "-19.tmp");
+        Path alive = dir.resolve(".gaze-ref.csv.lockstep-" + livePid + "-20.tmp");
+        Path notOurs = dir.resolve(".gaze-ref.csv.12345.tmp");
+        Path userFile = dir.resolve("notes.tmp");
+        java.nio.file.attribute.FileTime longAgo = java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - 3_600_000L);
+        for (Path p : List.of(deadOld, deadOtherOutput, deadFresh, alive, notOurs, userFile)) {
+            Files.writeString(p, "partial");
+            if (p != deadFresh) {
+                Files.setLastModifiedTime(p, longAgo);
+            }
+        }
+        Path out = dir.resolve("gaze-ref.csv");
+        execute("--log", log.toString(), "--in", gaze().toString(), "--column", "timestamp [ns]", "--out",
+                out.toString());
+        assertTrue(Files.exists(out));
+        assertFalse(Files.exists(deadOld), "a killed run's leftover");
+        assertFalse(Files.exists(deadOtherOutput), "a killed run's leftover for another output");
+        assertTrue(Files.exists(deadFresh), "written within the last minute: maybe a live run on another host");
+        assertTrue(Files.exists(alive), "its process is alive");
+        assertTrue(Files.exists(notOurs), "not named by lockstep");
+        assertTrue(Files.exists(userFile));
+        try (var files = Files.list(dir)) {
+            assertEquals(4, files.filter(p -> p.getFileName().toString().endsWith(".tmp")).count(),
+                    "the four kept, and no new leftovers of this run");
+        }
     }
 }

@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import io.lockstep.internal.Json;
 import io.lockstep.net.EchoServer;
 import io.lockstep.testkit.FakeCompanion;
 import io.lockstep.time.SimulatedTimeSource;
@@ -58,7 +57,7 @@ class MainTest {
             Result r = run("offset", "echo://127.0.0.1:" + s.port(), "--json", "--samples", "50");
             assertEquals(0, r.code(), r.err());
             @SuppressWarnings("unchecked")
-            Map<String, Object> m = (Map<String, Object>) Json.parse(r.out().trim());
+            Map<String, Object> m = (Map<String, Object>) TestJson.parse(r.out().trim());
             assertEquals("echo", m.get("protocol"));
             assertEquals("echo://127.0.0.1:" + s.port(), m.get("target"));
             long offset = (Long) m.get("offset_ns");
@@ -226,7 +225,7 @@ class MainTest {
         Result r = run("offset", "echo://" + line.substring(5), "--json", "--samples", "30");
         assertEquals(0, r.code(), r.err());
         @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) Json.parse(r.out().trim());
+        Map<String, Object> m = (Map<String, Object>) TestJson.parse(r.out().trim());
         assertEquals(-137_500_000L, (Long) m.get("offset_ns"), 1_000_000L);
         t.join(10_000);
     }
@@ -249,7 +248,7 @@ class MainTest {
             Result r = run("offset", parts[0] + "://" + parts[1], "--json", "--samples", "10");
             assertEquals(0, r.code(), r.err());
             @SuppressWarnings("unchecked")
-            Map<String, Object> m = (Map<String, Object>) Json.parse(r.out().trim());
+            Map<String, Object> m = (Map<String, Object>) TestJson.parse(r.out().trim());
             assertEquals(parts[0], m.get("protocol"));
             assertEquals(-2_500_000L, (Long) m.get("offset_ns"), 1_000_000L, r.out());
         }
@@ -275,5 +274,16 @@ class MainTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("| Lockstep"), r.out());
         assertTrue(r.out().contains("round trip: p50"), r.out());
+    }
+
+    @Test
+    void aZeroIntervalGetsNoSuggestionThatIsThenRefused() {
+        Result r = run("track", "echo://127.0.0.1:9", "--interval", "0");
+        assertOneLineError(r, "--interval must be positive");
+        assertEquals(2, r.code());
+        assertFalse(r.err().contains("0ms"), r.err());
+        Result unitless = run("track", "echo://127.0.0.1:9", "--interval", "5");
+        assertOneLineError(unitless, "e.g. 5ms");
+        assertEquals(2, unitless.code());
     }
 }

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.log.OffsetLog;
-import io.lockstep.internal.Json;
 import io.lockstep.testkit.LinkModel;
 import io.lockstep.testkit.SimClock;
 import io.lockstep.testkit.SimLink;
@@ -49,7 +48,7 @@ class TrackCommandTest {
             String[] lines = out.toString().split("\\R");
             assertEquals(120, lines.length);
             @SuppressWarnings("unchecked")
-            Map<String, Object> last = (Map<String, Object>) Json.parse(lines[lines.length - 1]);
+            Map<String, Object> last = (Map<String, Object>) TestJson.parse(lines[lines.length - 1]);
             assertEquals("SYNCED", last.get("state"));
             assertEquals(run, ((Number) last.get("segment")).intValue());
             double drift = ((Number) last.get("drift_ppm")).doubleValue();

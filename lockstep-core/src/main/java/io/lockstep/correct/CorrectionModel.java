@@ -73,14 +73,23 @@ public final class CorrectionModel {
     /**
      * Reads an offset log and builds the map.
      *
-     * @throws IOException when the file cannot be read, is not an offset log, or has no usable rows
+     * @throws OffsetLog.FormatException when the file is not a well-formed offset log, its rows
+     *         are not in time order, or it has no usable rows
+     * @throws IOException when the file cannot be read
      */
     public static CorrectionModel fromLog(Path log) throws IOException {
         Builder b = new Builder();
-        OffsetLog.read(log, (row, line) -> b.add(row));
+        OffsetLog.read(log, (row, line) -> {
+            String disorder = b.order.check(row, line);
+            if (disorder != null) {
+                throw new OffsetLog.FormatException(log + ": the log is not in time order, line " + line + " ("
+                        + disorder + "); was it sorted or edited? Use the file as track wrote it");
+            }
+            b.add(row);
+        });
         b.finishSegment();
         if (b.knots == 0) {
-            throw new IOException(log + " holds no usable exchanges (every row was dropped, delayed or an outlier)");
+            throw new OffsetLog.FormatException(log + " holds no usable exchanges (every row was dropped, delayed or an outlier)");
         }
         return new CorrectionModel(b);
     }
@@ -225,6 +234,45 @@ public final class CorrectionModel {
         }
     }
 
+    /**
+     * Checks that rows come in the order {@code track} appends them: segment numbers never
+     * decrease, and within a segment the rows the map uses (accepted exchanges and steps) never
+     * go back in local time. Rows the map skips are not checked: after the host's own clock is
+     * set back, the tracker flags the exchanges as outliers until it confirms the step and opens
+     * a new segment, and those rows legitimately go back. The segments and chunks are built on
+     * file order, so a shuffled log would otherwise come out as a map with wrong spans. Not
+     * thread-safe.
+     */
+    private static final class OrderCheck {
+        private int segment = Integer.MIN_VALUE;
+        private long segmentLine;
+        private long lastLocal = Long.MIN_VALUE;
+        private long lastLine;
+
+        /** Null when {@code row} may follow the rows before it; otherwise why not. */
+        String check(OffsetLog.Row row, long line) {
+            if (row.segment() < segment) {
+                return "segment " + row.segment() + " after segment " + segment + " on line " + segmentLine;
+            }
+            if (row.segment() != segment) {
+                segment = row.segment();
+                segmentLine = line;
+                lastLocal = Long.MIN_VALUE;
+            }
+            if (row.roundTripNanos() < 0
+                    || !(row.verdict() == SampleVerdict.ACCEPTED || row.verdict() == SampleVerdict.STEP)) {
+                return null;
+            }
+            if (row.localNanos() < lastLocal) {
+                return "local_ns " + row.localNanos() + " is " + io.lockstep.time.Durations.format(lastLocal - row.localNanos())
+                        + " before line " + lastLine + "'s in segment " + segment;
+            }
+            lastLocal = row.localNanos();
+            lastLine = line;
+            return null;
+        }
+    }
+
     /** Rows of one chunk of the log. */
     private static final class Chunk {
         final long[] x = new long[CHUNK_ROWS];
@@ -249,6 +297,7 @@ public final class CorrectionModel {
      * {@code 2·NEIGHBOURS + 1} chunks plus the knots.
      */
     private static final class Builder {
+        final OrderCheck order = new OrderCheck();
         private final SampleFilter filter = new SampleFilter();
         private final java.util.ArrayList<Chunk> chunks = new java.util.ArrayList<>();
         private Chunk open;

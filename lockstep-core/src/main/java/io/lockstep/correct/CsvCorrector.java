@@ -13,17 +13,20 @@ import java.util.Locale;
  * with a {@link CorrectionModel}, leaving every other byte of every row as it was (line
  * endings included). Works on bytes, not characters: delimiters, quotes and digits are ASCII,
  * and UTF-8 never uses those byte values inside other characters, so no decoding is needed.
- * Constant memory whatever the file's size: one line buffer of 1 MiB that grows to at most
- * 2 MiB when a line (up to {@link #MAX_LINE_BYTES}) straddles a read; a longer line is an
- * error. Rows
- * whose timestamp does not parse are copied unchanged and reported (or stop the run when
- * {@code failOnUnparsable}); timestamps outside the log's span are handled by the
- * {@link OutsidePolicy} and reported with their line numbers. Not thread-safe; one instance
- * per run.
+ * Records follow RFC 4180: a field that starts with a double quote runs to its closing quote
+ * ({@code ""} inside it is a literal quote) and may hold commas and line breaks, so one record
+ * can span several lines; line numbers in reports and errors are the physical line a record
+ * starts on, as an editor shows it. A quote that is never closed is an error naming the line it
+ * opens on. Constant memory whatever the file's size: one record buffer of 1 MiB that grows to
+ * at most 2 MiB when a record (up to {@link #MAX_LINE_BYTES}) straddles a read; a longer record
+ * is an error naming its line. Rows whose timestamp does not parse are copied unchanged and
+ * reported (or stop the run when {@code failOnUnparsable}); timestamps outside the log's span
+ * are handled by the {@link OutsidePolicy} and reported with their line numbers. The header
+ * must name the timestamp column exactly once. Not thread-safe; one instance per run.
  */
 public final class CsvCorrector {
 
-    /** Longest line accepted, in bytes. */
+    /** Longest record (line, or lines joined by quoted line breaks) accepted, in bytes. */
     public static final int MAX_LINE_BYTES = 1 << 20;
 
     /** Thrown when a row stops the run; the message names the line and the flag that would let it pass. */
@@ -63,11 +66,11 @@ public final class CsvCorrector {
     /**
      * Corrects {@code in} into {@code out}; neither is closed, {@code out} is flushed.
      *
-     * @throws CorrectionException when the column is missing, a line is too long, or a row
-     *         stops the run by policy
+     * @throws CorrectionException when the column is missing or named twice, a record is too
+     *         long or has an unclosed quote, or a row stops the run by policy
      */
     public CorrectionReport correct(InputStream in, OutputStream out) throws IOException {
-        LineReader lines = new LineReader(in);
+        RecordReader lines = new RecordReader(in);
         CorrectionReport report = new CorrectionReport();
         if (!lines.next()) {
             throw new CorrectionException("the input is empty; expected a header line naming the column '" + column + "'");
@@ -77,9 +80,8 @@ public final class CsvCorrector {
         CorrectionModel.Cursor cursor = model.cursor();
         StringBuilder number = new StringBuilder(32);
         byte[] digits = new byte[32];
-        long lineNumber = 1;
         while (lines.next()) {
-            lineNumber++;
+            long lineNumber = lines.firstLine;
             byte[] b = lines.buf;
             int lineStart = lines.start;
             int contentEnd = lines.contentEnd;
@@ -106,8 +108,8 @@ public final class CsvCorrector {
             } catch (RuntimeException e) {
                 if (failOnUnparsable) {
                     String what = start < 0 ? "the row has no column '" + column + "'"
-                            : "'" + new String(b, valueStart, Math.min(valueEnd - valueStart, 40), StandardCharsets.UTF_8)
-                            + "' in column '" + column + "' is not a number in " + unit.name().toLowerCase(Locale.ROOT);
+                            : "'" + snippet(b, valueStart, valueEnd) + "' in column '" + column + "' is not a number in "
+                            + unit.name().toLowerCase(Locale.ROOT);
                     throw new CorrectionException("line " + lineNumber + ": " + what
                             + "; pass --bad-rows keep to copy such rows unchanged");
                 }
@@ -182,7 +184,29 @@ public final class CsvCorrector {
         if (index < 0) {
             throw new CorrectionException("no column named '" + column + "'; the header has " + names);
         }
+        int again = names.lastIndexOf(column);
+        if (again != index) {
+            // Picking one silently could correct the wrong clock's times.
+            throw new CorrectionException("the header names column '" + column + "' more than once (columns "
+                    + (index + 1) + " and " + (again + 1) + "); rename one so it is clear which to correct");
+        }
         return index;
+    }
+
+    /** Up to 40 bytes of a cell for an error message, line breaks and other controls shown as escapes. */
+    private static String snippet(byte[] b, int from, int to) {
+        String text = new String(b, from, Math.min(to - from, 40), StandardCharsets.UTF_8);
+        StringBuilder sb = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> sb.append(c < 0x20 ? '?' : c);
+            }
+        }
+        return sb.toString();
     }
 
     /** Start of field {@code index} within {@code [from, to)}, or -1 when the line has fewer fields. */
@@ -221,55 +245,98 @@ public final class CsvCorrector {
         return i;
     }
 
-    /** Splits a byte stream into lines in one reusable buffer; not thread-safe. */
-    private static final class LineReader {
+    /**
+     * Splits a byte stream into RFC 4180 records in one reusable buffer, tracking quotes so that
+     * a line break inside a quoted field does not end the record. The scan state survives buffer
+     * refills, so every byte is looked at once. Not thread-safe.
+     */
+    private static final class RecordReader {
+        private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
         private final InputStream in;
         byte[] buf = new byte[1 << 20];
         private int filled;
         private int pos;
         private boolean eof;
+        /** The current record: {@code [start, contentEnd)} without, {@code [start, end)} with its line break. */
         int start;
         int contentEnd;
         int end;
+        /** Physical line (1-based) the current record starts on. */
+        long firstLine;
+        private long nextLine = 1;
+        private boolean firstRecord = true;
+        // Scan state of the record being read, kept across refills.
+        private int scanned;
+        private boolean quoted;
+        /** Buffer index of the quote that last closed a quoted field in this record, or -2. */
+        private int closedAt = -2;
+        private long breaks;
+        private long quoteLine;
 
-        LineReader(InputStream in) {
+        RecordReader(InputStream in) {
             this.in = in;
         }
 
-        /** Advances to the next line: {@code [start, contentEnd)} without, {@code [start, end)} with its line break. */
+        /** Advances to the next record; false at the end of the input. */
         boolean next() throws IOException {
-            int scan = pos;
             while (true) {
-                for (int i = scan; i < filled; i++) {
-                    if (buf[i] == '\n') {
-                        if (i - pos > MAX_LINE_BYTES) {
-                            throw new CorrectionException("a line is longer than " + MAX_LINE_BYTES
-                                    + " bytes; is this a CSV file?");
+                // The state lives in locals while scanning and is written back before leaving.
+                // Only '\n' and '"' change the state, so every byte above '"' in ASCII (digits,
+                // letters, ',', '.') takes one comparison; whether a quote opens a field is
+                // decided from the byte before it, only when a quote turns up.
+                boolean q = quoted;
+                long br = breaks;
+                int closed = closedAt;
+                int i = pos + scanned;
+                for (; i < filled; i++) {
+                    byte c = buf[i];
+                    if (c > '"') {
+                        continue; // neither a line break nor a quote, inside quotes or not
+                    }
+                    if (q) {
+                        if (c == '"') {
+                            q = false;
+                            closed = i;
+                        } else if (c == '\n') {
+                            br++;
                         }
-                        start = pos;
-                        end = i + 1;
-                        contentEnd = i > pos && buf[i - 1] == '\r' ? i - 1 : i;
-                        pos = end;
-                        return true;
+                        continue;
+                    }
+                    if (c == '\n') {
+                        breaks = br;
+                        quoted = false;
+                        return finish(i + 1, i);
+                    }
+                    if (c == '"') {
+                        if (i == closed + 1) {
+                            q = true; // the second of a doubled "": still inside the quoted field
+                        } else if (i == pos || buf[i - 1] == ',' || (firstRecord && i == BOM.length && startsWithBom())) {
+                            q = true; // an opening quote at the start of a field
+                            quoteLine = nextLine + br;
+                        }
                     }
                 }
+                quoted = q;
+                breaks = br;
+                closedAt = closed;
+                scanned = i - pos;
                 if (eof) {
+                    if (quoted) {
+                        throw new CorrectionException("line " + quoteLine + ": a quoted field opened on this line is "
+                                + "never closed (the file ends inside it); is a closing \" missing?");
+                    }
                     if (pos == filled) {
                         return false;
                     }
-                    start = pos;
-                    end = filled;
-                    contentEnd = filled > pos && buf[filled - 1] == '\r' ? filled - 1 : filled;
-                    pos = filled;
-                    return true;
+                    return finish(filled, filled);
                 }
                 if (filled - pos > MAX_LINE_BYTES) {
-                    throw new CorrectionException("a line is longer than " + MAX_LINE_BYTES + " bytes; is this a CSV file?");
+                    throw tooLong();
                 }
-                scan = filled - pos;
                 if (pos > 0) {
                     System.arraycopy(buf, pos, buf, 0, filled - pos);
                     filled -= pos;
+                    closedAt = closedAt >= pos ? closedAt - pos : -2;
                     pos = 0;
                 }
                 if (filled == buf.length) {
@@ -282,6 +349,36 @@ public final class CsvCorrector {
                     filled += n;
                 }
             }
+        }
+
+        /** True when the input starts with a UTF-8 byte order mark (only asked while on the first record). */
+        private boolean startsWithBom() {
+            return pos == 0 && filled >= BOM.length && buf[0] == BOM[0] && buf[1] == BOM[1] && buf[2] == BOM[2];
+        }
+
+        /** Ends the current record at {@code recordEnd}; {@code breakAt} is where its line break starts. */
+        private boolean finish(int recordEnd, int breakAt) throws CorrectionException {
+            if (recordEnd - pos > MAX_LINE_BYTES + 1) {
+                throw tooLong();
+            }
+            start = pos;
+            end = recordEnd;
+            contentEnd = breakAt > pos && buf[breakAt - 1] == '\r' ? breakAt - 1 : breakAt;
+            pos = recordEnd;
+            firstLine = nextLine;
+            nextLine += breaks + 1;
+            firstRecord = false;
+            scanned = 0;
+            breaks = 0;
+            closedAt = -2;
+            return true;
+        }
+
+        private CorrectionException tooLong() {
+            String why = quoted ? "; a quoted field opened on line " + quoteLine + " may be missing its closing \""
+                    : "; is this a CSV file?";
+            return new CorrectionException("line " + nextLine + ": a record is longer than " + MAX_LINE_BYTES
+                    + " bytes" + why);
         }
     }
 }

@@ -3,13 +3,13 @@ package io.lockstep.internal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
- * Minimal JSON for Lockstep's own needs (core has no runtime dependencies): a parser into
- * {@code Map}/{@code List}/{@code String}/{@code Double}/{@code Long}/{@code Boolean}/{@code null},
- * and a writer from the same types. Not API. Stateless and thread-safe.
+ * Minimal JSON parser for what core itself reads (the Companion app's status; core has no
+ * runtime dependencies): one value into {@code Map}/{@code List}/{@code String}/{@code Double}/
+ * {@code Long}/{@code Boolean}/{@code null}. Writing JSON is the command line's job (it has a
+ * JSON library). Not API. Stateless and thread-safe.
  */
 public final class Json {
 
@@ -33,85 +33,6 @@ public final class Json {
             throw new ParseException("unexpected text after JSON value at offset " + p.pos);
         }
         return v;
-    }
-
-    /** Writes a value built from maps, lists, strings, numbers, booleans and null. */
-    public static String write(Object value) {
-        StringBuilder sb = new StringBuilder();
-        write(sb, value);
-        return sb.toString();
-    }
-
-    private static void write(StringBuilder sb, Object v) {
-        if (v == null) {
-            sb.append("null");
-        } else if (v instanceof String s) {
-            quote(sb, s);
-        } else if (v instanceof Double d) {
-            writeDouble(sb, d);
-        } else if (v instanceof Float f) {
-            writeDouble(sb, f.doubleValue());
-        } else if (v instanceof Number || v instanceof Boolean) {
-            sb.append(v);
-        } else if (v instanceof Map<?, ?> m) {
-            sb.append('{');
-            boolean first = true;
-            for (Map.Entry<?, ?> e : m.entrySet()) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                quote(sb, String.valueOf(e.getKey()));
-                sb.append(':');
-                write(sb, e.getValue());
-            }
-            sb.append('}');
-        } else if (v instanceof Iterable<?> it) {
-            sb.append('[');
-            boolean first = true;
-            for (Object o : it) {
-                if (!first) {
-                    sb.append(',');
-                }
-                first = false;
-                write(sb, o);
-            }
-            sb.append(']');
-        } else {
-            quote(sb, v.toString());
-        }
-    }
-
-    private static void writeDouble(StringBuilder sb, double d) {
-        if (Double.isNaN(d) || Double.isInfinite(d)) {
-            sb.append("null");
-        } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-            sb.append((long) d).append(".0");
-        } else {
-            sb.append(String.format(Locale.ROOT, "%.6g", d).replaceFirst("0+(e|$)", "$1").replaceFirst("\\.(e|$)", ".0$1"));
-        }
-    }
-
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 
     private static final class Parser {

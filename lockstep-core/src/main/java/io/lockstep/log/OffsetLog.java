@@ -3,7 +3,6 @@ package io.lockstep.log;
 import io.lockstep.clock.ClockState;
 import io.lockstep.clock.TrackRecord;
 
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -42,6 +41,11 @@ import io.lockstep.estimate.SampleVerdict;
  *   <li>{@code resolution_ns}: resolution of the remote's stamps (1 ms for Time Echo).</li>
  * </ul>
  * Dropped exchanges leave {@code roundtrip_ns} and {@code raw_offset_ns} empty.
+ *
+ * <p>Reading is strict, because a damaged log would silently bend every corrected timestamp:
+ * a log is ASCII text with lines of at most {@value #MAX_LINE_BYTES} bytes, every cell must
+ * parse as its column says, and a violation is a {@link FormatException} naming the file, the
+ * line and the column.
  */
 public final class OffsetLog implements Closeable {
 
@@ -53,6 +57,25 @@ public final class OffsetLog implements Closeable {
     public record Row(long localNanos, long roundTripNanos, long rawOffsetNanos, long filteredOffsetNanos,
                       long errorBoundNanos, double driftPpm, ClockState state, SampleVerdict verdict, int segment,
                       long resolutionNanos) {
+    }
+
+    /** Longest line a reader accepts, in bytes: a row is under 300; anything far longer is not a log. */
+    public static final int MAX_LINE_BYTES = 4096;
+
+    private static final String[] COLUMNS = HEADER.split(",");
+
+    private static final java.util.regex.Pattern DECIMAL =
+            java.util.regex.Pattern.compile("[-+]?(\\d+\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+
+    /**
+     * The file is not a well-formed offset log (wrong header, bytes that are not text, an
+     * overlong line, a cell that does not parse, rows out of time order); the message is one
+     * line naming the file and where.
+     */
+    public static final class FormatException extends IOException {
+        public FormatException(String message) {
+            super(message);
+        }
     }
 
     /** Rows between forced writes to the storage device (a killed process loses nothing either way). */
@@ -176,22 +199,87 @@ public final class OffsetLog implements Closeable {
     /**
      * Parses one data row.
      *
-     * @throws IllegalArgumentException naming the line when the row is malformed
+     * @throws IllegalArgumentException naming the line, the column and the value when the row is
+     *         malformed
      */
     public static Row parse(String line, long lineNumber) {
         String[] f = line.split(",", -1);
-        if (f.length != 11) {
-            throw new IllegalArgumentException("offset log line " + lineNumber + ": expected 11 columns, found " + f.length);
+        String where = "offset log line " + lineNumber + ": ";
+        if (f.length != COLUMNS.length) {
+            throw new IllegalArgumentException(where + "expected " + COLUMNS.length + " columns, found " + f.length);
         }
         try {
-            return new Row(Long.parseLong(f[0]), f[2].isEmpty() ? -1 : Long.parseLong(f[2]),
-                    f[3].isEmpty() ? 0 : Long.parseLong(f[3]), f[4].isEmpty() ? 0 : Long.parseLong(f[4]),
-                    f[5].isEmpty() ? -1 : Long.parseLong(f[5]), f[6].isEmpty() ? Double.NaN : Double.parseDouble(f[6]),
-                    ClockState.valueOf(f[7]), SampleVerdict.valueOf(f[8]), Integer.parseInt(f[9]),
-                    Long.parseLong(f[10]));
+            return new Row(whole(f, 0, Long.MIN_VALUE), whole(f, 2, -1), whole(f, 3, 0), whole(f, 4, 0),
+                    whole(f, 5, -1), drift(f[6]), ClockState.valueOf(f[7]), SampleVerdict.valueOf(f[8]),
+                    Math.toIntExact(whole(f, 9, Long.MIN_VALUE)), whole(f, 10, Long.MIN_VALUE));
+        } catch (CellException e) {
+            throw new IllegalArgumentException(where + e.getMessage());
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException(where + "segment " + quote(f[9]) + " is out of range");
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("offset log line " + lineNumber + ": " + e.getMessage());
+            // ClockState.valueOf / SampleVerdict.valueOf
+            int column = isEnum(f[7], ClockState.values()) ? 8 : 7;
+            Enum<?>[] allowed = column == 7 ? ClockState.values() : SampleVerdict.values();
+            throw new IllegalArgumentException(where + COLUMNS[column] + " " + quote(f[column]) + " is not one of "
+                    + java.util.Arrays.toString(allowed).replace("[", "").replace("]", ""));
         }
+    }
+
+    /** A cell that does not parse; the message names the column and the value. */
+    private static final class CellException extends RuntimeException {
+        CellException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Column {@code i} as a whole number; {@code whenEmpty} for an empty cell, or MIN_VALUE when it must not be empty. */
+    private static long whole(String[] f, int i, long whenEmpty) {
+        String cell = f[i];
+        if (cell.isEmpty()) {
+            if (whenEmpty == Long.MIN_VALUE) {
+                throw new CellException(COLUMNS[i] + " is empty");
+            }
+            return whenEmpty;
+        }
+        try {
+            return Long.parseLong(cell);
+        } catch (NumberFormatException e) {
+            throw new CellException(COLUMNS[i] + " " + quote(cell) + " is not a whole number");
+        }
+    }
+
+    private static double drift(String cell) {
+        if (cell.isEmpty()) {
+            return Double.NaN;
+        }
+        // Only plain decimals: Double.parseDouble would also take NaN, Infinity, hex and a d/f suffix.
+        if (!DECIMAL.matcher(cell).matches()) {
+            throw new CellException("drift_ppm " + quote(cell) + " is not a finite number");
+        }
+        double v = Double.parseDouble(cell);
+        if (!Double.isFinite(v)) {
+            throw new CellException("drift_ppm " + quote(cell) + " is not a finite number");
+        }
+        return v;
+    }
+
+    private static boolean isEnum(String cell, Enum<?>[] values) {
+        for (Enum<?> v : values) {
+            if (v.name().equals(cell)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A cell for an error message: quoted, at most 40 characters, controls shown as '?'. */
+    private static String quote(String cell) {
+        StringBuilder sb = new StringBuilder("'");
+        for (int i = 0; i < Math.min(cell.length(), 40); i++) {
+            char c = cell.charAt(i);
+            sb.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return sb.append(cell.length() > 40 ? "…'" : "'").toString();
     }
 
     /** Receives rows of a log as it is read. */
@@ -202,47 +290,98 @@ public final class OffsetLog implements Closeable {
 
     /**
      * Streams the rows of a log to {@code handler} in file order; a torn last row (no line break,
-     * left by a killed writer) is skipped.
+     * left by a killed writer) is skipped. Works on bytes: a log is ASCII, so a byte outside
+     * printable ASCII is reported on its own line instead of failing somewhere in a decoder.
      *
-     * @throws IOException when the file is not an offset log or a complete row is malformed
+     * @throws FormatException when the file is not an offset log or a complete row is malformed
+     * @throws IOException     when the file cannot be read, or as thrown by {@code handler}
      */
     public static void read(Path path, RowHandler handler) throws IOException {
-        try (BufferedReader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            String first = in.readLine();
-            if (first == null || !first.equals(HEADER)) {
-                throw new IOException(path + " is not a Lockstep offset log (missing header " + HEADER.substring(0, 20) + "…)");
-            }
-            boolean complete = endsWithLineBreak(path);
-            long lineNumber = 1;
-            String line = in.readLine();
-            while (line != null) {
-                lineNumber++;
-                String next = in.readLine();
-                if (next == null && !complete) {
-                    break;
+        try (java.io.InputStream file = Files.newInputStream(path)) {
+            Bytes in = new Bytes(file);
+            byte[] line = new byte[MAX_LINE_BYTES + 1];
+            long lineNumber = 0;
+            while (true) {
+                int length = 0;
+                int b;
+                while ((b = in.read()) >= 0 && b != '\n') {
+                    if (length == line.length) {
+                        if (lineNumber == 0) {
+                            throw notALog(path);
+                        }
+                        throw new FormatException(path + ": line " + (lineNumber + 1) + " is longer than " + MAX_LINE_BYTES
+                                + " bytes; is this an offset log?");
+                    }
+                    line[length++] = (byte) b;
                 }
-                if (!line.isEmpty()) {
-                    try {
-                        handler.row(parse(line, lineNumber), lineNumber);
-                    } catch (IllegalArgumentException e) {
-                        throw new IOException(path + ": " + e.getMessage(), e);
+                if (b < 0) {
+                    if (lineNumber == 0 && !new String(line, 0, length, StandardCharsets.ISO_8859_1).equals(HEADER)) {
+                        throw notALog(path);
+                    }
+                    return; // the end, or a torn last row: the writer was killed mid-row
+                }
+                lineNumber++;
+                if (length > 0 && line[length - 1] == '\r') {
+                    length--; // tolerate a log saved with CRLF line endings
+                }
+                if (lineNumber == 1) {
+                    if (!new String(line, 0, length, StandardCharsets.ISO_8859_1).equals(HEADER)) {
+                        throw notALog(path);
+                    }
+                    continue;
+                }
+                if (length == 0) {
+                    continue;
+                }
+                for (int i = 0; i < length; i++) {
+                    if (line[i] < 0x20 || line[i] == 0x7f) { // bytes 0x80-0xFF are negative
+                        throw new FormatException(String.format(Locale.ROOT,
+                                "%s: line %d is not text (byte 0x%02X at position %d); is this an offset log?", path,
+                                lineNumber, line[i] & 0xff, i + 1));
                     }
                 }
-                line = next;
+                Row row;
+                try {
+                    row = parse(new String(line, 0, length, StandardCharsets.US_ASCII), lineNumber);
+                } catch (IllegalArgumentException e) {
+                    throw new FormatException(path + ": " + e.getMessage());
+                }
+                handler.row(row, lineNumber);
             }
         }
     }
 
-    private static boolean endsWithLineBreak(Path path) throws IOException {
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size == 0) {
-                return true;
-            }
-            ByteBuffer b = ByteBuffer.allocate(1);
-            ch.read(b, size - 1);
-            return b.get(0) == '\n';
+    /** Unsynchronized buffered bytes of a stream (BufferedInputStream locks on every read()). */
+    private static final class Bytes {
+        private final java.io.InputStream in;
+        private final byte[] buf = new byte[1 << 16];
+        private int filled;
+        private int pos;
+
+        Bytes(java.io.InputStream in) {
+            this.in = in;
         }
+
+        /** The next byte as 0-255, or -1 at the end. */
+        int read() throws IOException {
+            if (pos == filled) {
+                int n;
+                do {
+                    n = in.read(buf);
+                } while (n == 0);
+                if (n < 0) {
+                    return -1;
+                }
+                filled = n;
+                pos = 0;
+            }
+            return buf[pos++] & 0xff;
+        }
+    }
+
+    private static FormatException notALog(Path path) {
+        return new FormatException(path + " is not a Lockstep offset log (its first line is not the header "
+                + HEADER.substring(0, 20) + "…)");
     }
 
     private static String readHead(FileChannel ch) throws IOException {

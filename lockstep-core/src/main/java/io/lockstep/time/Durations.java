@@ -14,7 +14,9 @@ public final class Durations {
     }
 
     /**
-     * Parses {@code text} into nanoseconds. Units: ns, us (or µs), ms, s, m (minutes), h.
+     * Parses {@code text} into nanoseconds. Units: ns, us (or µs), ms, s, m (minutes), h. A bare
+     * zero ({@code 0}, {@code 0.0}) needs no unit: it is zero in every unit, and asking for one
+     * would suggest e.g. {@code 0ms}, which an option that must be positive then refuses anyway.
      *
      * @throws IllegalArgumentException with a message fit for a one-line CLI error
      */
@@ -36,8 +38,13 @@ public final class Durations {
             case "s" -> 1_000_000_000L;
             case "m", "min" -> 60_000_000_000L;
             case "h" -> 3_600_000_000_000L;
-            case "" -> throw new IllegalArgumentException(
-                    "duration '" + text + "' needs a unit (ns, us, ms, s, m, h), e.g. " + text + "ms");
+            case "" -> {
+                if (isZero(number)) {
+                    yield 1L;
+                }
+                throw new IllegalArgumentException(
+                        "duration '" + text + "' needs a unit (ns, us, ms, s, m, h), e.g. " + text.trim() + "ms");
+            }
             default -> throw new IllegalArgumentException(
                     "unknown unit '" + unit + "' in duration '" + text + "' (use ns, us, ms, s, m, h)");
         };
@@ -52,6 +59,14 @@ public final class Durations {
             return nanos.setScale(0, java.math.RoundingMode.HALF_EVEN).longValueExact();
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("duration '" + text + "' is out of range");
+        }
+    }
+
+    private static boolean isZero(String number) {
+        try {
+            return new BigDecimal(number).signum() == 0;
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 

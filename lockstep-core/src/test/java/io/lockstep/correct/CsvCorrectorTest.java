@@ -229,4 +229,93 @@ class CsvCorrectorTest {
                 new ByteArrayOutputStream()));
         assertTrue(e.getMessage().contains("no column named 'timestamp [ns]'"), e.getMessage());
     }
+
+    /** RFC 4180: a quoted field may hold line breaks; the record goes on to the closing quote. */
+    @Test
+    void quotedFieldsWithLineBreaksStayInTheirRecord() throws IOException {
+        SyntheticStream stream = new SyntheticStream(26, 0, 3, 300_000, 200_000, 1);
+        CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 200, -1));
+        long t1 = T0 + 20 * S;
+        long t2 = T0 + 30 * S;
+        long late = T0 + 5000 * S;
+        String text = "\"note\nwith break\",t_ns,x\n"
+                + "\"first line\nsecond, with comma\r\nthird \"\"quoted\"\"\"," + t1 + ",1\n"
+                + "plain," + t2 + ",\"tail\n\"\n"
+                + "\"one\ntwo\"," + late + ",3\n";
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        CsvCorrector keep = new CsvCorrector(model, "t_ns", TimestampUnit.NS, false, OutsidePolicy.KEEP, true);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        CorrectionReport r = keep.correct(in(text), out);
+        assertEquals(3, r.rows());
+        assertEquals(2, r.corrected());
+        // Physical line numbers, as an editor shows them: the late record starts on line 8.
+        assertEquals(List.of(8L), r.outsideLines());
+        String result = out.toString(StandardCharsets.UTF_8);
+        long ref1 = Long.parseLong(result.split("third \"\"quoted\"\"\",")[1].split(",")[0]);
+        assertEquals(t1 - stream.trueOffsetAtStep(t1, -1), ref1, 100_000);
+        assertEquals(text.replace(Long.toString(t1), Long.toString(ref1)).substring(0, 80), result.substring(0, 80));
+        assertTrue(result.endsWith(",\"tail\n\"\n\"one\ntwo\"," + late + ",3\n"), result);
+
+        ByteArrayOutputStream trickled = new ByteArrayOutputStream();
+        java.io.InputStream slow = new java.io.FilterInputStream(new ByteArrayInputStream(bytes)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return super.read(b, off, Math.min(len, 2));
+            }
+        };
+        keep.correct(slow, trickled);
+        assertEquals(result, trickled.toString(StandardCharsets.UTF_8));
+
+        IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "t_ns", TimestampUnit.NS, false,
+                OutsidePolicy.FAIL, true).correct(in(text), new ByteArrayOutputStream()));
+        assertTrue(e.getMessage().startsWith("line 8:"), e.getMessage());
+    }
+
+    @Test
+    void anUnclosedQuoteIsAnErrorNamingTheLineItOpensOn() throws IOException {
+        SyntheticStream stream = new SyntheticStream(26, 0, 3, 300_000, 200_000, 1);
+        CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 200, -1));
+        String text = "t_ns,x\n" + (T0 + 20 * S) + ",1\n" + (T0 + 21 * S) + ",\"open\n" + (T0 + 22 * S) + ",3\n";
+        IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "t_ns", TimestampUnit.NS, false,
+                OutsidePolicy.FAIL, true).correct(in(text), new ByteArrayOutputStream()));
+        assertTrue(e.getMessage().startsWith("line 3:") && e.getMessage().contains("never closed"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    @Test
+    void anOverlongLineIsNamed() throws IOException {
+        SyntheticStream stream = new SyntheticStream(23, 40_000_000, -12, 300_000, 200_000, 1);
+        CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 600, -1));
+        String text = "t,x\n" + (T0 + 300 * S) + ",1\n" + (T0 + 301 * S) + "," + "y".repeat(3 * CsvCorrector.MAX_LINE_BYTES) + "\n";
+        IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "t", TimestampUnit.NS, false,
+                OutsidePolicy.FAIL, true).correct(in(text), new ByteArrayOutputStream()));
+        assertTrue(e.getMessage().startsWith("line 3:") && e.getMessage().contains("longer than"), e.getMessage());
+    }
+
+    @Test
+    void aDuplicatedColumnNameIsAnError() throws IOException {
+        SyntheticStream stream = new SyntheticStream(24, 0, 0, 300_000, 200_000, 1);
+        CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 100, -1));
+        IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "t_ns", TimestampUnit.NS, false,
+                OutsidePolicy.FAIL, true).correct(in("t_ns,x,\"t_ns\"\n1,2,3\n"), new ByteArrayOutputStream()));
+        assertTrue(e.getMessage().contains("'t_ns'") && e.getMessage().contains("columns 1 and 3"), e.getMessage());
+        // Other duplicated names do not matter: those columns are copied untouched.
+        assertEquals(0, new CsvCorrector(model, "t_ns", TimestampUnit.NS, false, OutsidePolicy.KEEP, false)
+                .correct(in("t_ns,x,x\n"), new ByteArrayOutputStream()).rows());
+    }
+
+    @Test
+    void aShuffledLogIsRefusedNamingTheFirstLineOutOfOrder() throws IOException {
+        SyntheticStream stream = new SyntheticStream(27, 0, 3, 300_000, 200_000, 1);
+        Path log = writeLog(stream, 1000, -1);
+        List<String> lines = new java.util.ArrayList<>(java.nio.file.Files.readAllLines(log));
+        List<String> rows = new java.util.ArrayList<>(lines.subList(1, lines.size()));
+        java.util.Collections.shuffle(rows, new java.util.Random(3));
+        rows.add(0, lines.get(0));
+        java.nio.file.Files.write(log, rows);
+        IOException e = assertThrows(IOException.class, () -> CorrectionModel.fromLog(log));
+        assertTrue(e instanceof OffsetLog.FormatException, e.toString());
+        assertTrue(e.getMessage().matches(".*the log is not in time order, line \\d+.*"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
 }

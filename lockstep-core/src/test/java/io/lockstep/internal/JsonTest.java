@@ -12,20 +12,13 @@ import org.junit.jupiter.api.Test;
 class JsonTest {
 
     @Test
-    void roundTripsNestedValues() {
+    void parsesNestedValues() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("a", 1L);
         m.put("b", List.of("x\"y\n", true));
         m.put("c", null);
         m.put("d", -137.5);
-        String text = Json.write(m);
-        assertEquals("{\"a\":1,\"b\":[\"x\\\"y\\n\",true],\"c\":null,\"d\":-137.5}", text);
-        assertEquals(m, Json.parse(text));
-    }
-
-    @Test
-    void writesNonFiniteAsNull() {
-        assertEquals("[null]", Json.write(List.of(Double.NaN)));
+        assertEquals(m, Json.parse("{\"a\":1,\"b\":[\"x\\\"y\\n\",true],\"c\":null,\"d\":-137.5}"));
     }
 
     @Test

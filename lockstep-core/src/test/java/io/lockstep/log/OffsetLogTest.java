@@ -110,4 +110,60 @@ class OffsetLogTest {
             assertEquals(5, log.nextSegment(), "numbering continues after the last row that parses");
         }
     }
+
+    private Path logWithRow(String name, byte[] row) throws IOException {
+        Path p = dir.resolve(name);
+        try (OffsetLog log = OffsetLog.openAppend(p)) {
+            log.append(row(1_000_000, 0));
+        }
+        Files.write(p, row, StandardOpenOption.APPEND);
+        Files.writeString(p, OffsetLog.format(row(3_000_000, 0)), StandardOpenOption.APPEND);
+        return p;
+    }
+
+    private static void assertOneLineError(IOException e, String... parts) {
+        assertTrue(e instanceof OffsetLog.FormatException, e.getClass() + ": " + e.getMessage());
+        assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+        for (String part : parts) {
+            assertTrue(e.getMessage().contains(part), "'" + part + "' in: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void bytesThatAreNotTextNameTheirLine() throws IOException {
+        Path p = logWithRow("garbage.csv", new byte[] {(byte) 0xFF, (byte) 0xFE, 0x12, (byte) 0x80, '\n'});
+        IOException e = assertThrows(IOException.class, () -> readAll(p));
+        assertOneLineError(e, p.toString(), "line 3", "not text");
+
+        Path binary = dir.resolve("binary.csv");
+        Files.write(binary, new byte[] {(byte) 0xC3, 0x28, (byte) 0xA0, (byte) 0xA1, '\n', 1, 2, 3});
+        assertOneLineError(assertThrows(IOException.class, () -> readAll(binary)), "not a Lockstep offset log");
+
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "");
+        assertOneLineError(assertThrows(IOException.class, () -> readAll(empty)), "not a Lockstep offset log");
+        Path headerOnly = Files.writeString(dir.resolve("header.csv"), OffsetLog.HEADER);
+        assertEquals(0, readAll(headerOnly).size(), "a header without its line break is still a log");
+    }
+
+    @Test
+    void nanAndOtherNonNumbersNameTheColumnAndLine() throws IOException {
+        Path nanOffset = logWithRow("nan.csv", "2000000,1999000,150000,NaN,1000,80000,-20.5,SYNCED,ACCEPTED,0,1\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        assertOneLineError(assertThrows(IOException.class, () -> readAll(nanOffset)), "line 3", "raw_offset_ns", "'NaN'");
+        Path nanDrift = logWithRow("nandrift.csv", "2000000,1999000,150000,1200,1000,80000,NaN,SYNCED,ACCEPTED,0,1\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        assertOneLineError(assertThrows(IOException.class, () -> readAll(nanDrift)), "line 3", "drift_ppm", "'NaN'");
+        Path badState = logWithRow("state.csv", "2000000,1999000,150000,1200,1000,80000,1.5,ASLEEP,ACCEPTED,0,1\n"
+                .getBytes(StandardCharsets.US_ASCII));
+        assertOneLineError(assertThrows(IOException.class, () -> readAll(badState)), "line 3", "state", "'ASLEEP'");
+    }
+
+    @Test
+    void anOverlongLineNamesItsLineWithoutReadingItWhole() throws IOException {
+        byte[] huge = new byte[50 << 20];
+        java.util.Arrays.fill(huge, (byte) '7');
+        huge[huge.length - 1] = '\n';
+        Path p = logWithRow("huge.csv", huge);
+        assertOneLineError(assertThrows(IOException.class, () -> readAll(p)), "line 3", "longer than");
+    }
 }

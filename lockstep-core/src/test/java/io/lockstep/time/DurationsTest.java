@@ -22,6 +22,17 @@ class DurationsTest {
     }
 
     @Test
+    void aBareZeroNeedsNoUnit() {
+        // Zero is zero in every unit; asking for one used to suggest "0ms", which `track --interval`
+        // then refused as not positive.
+        assertEquals(0L, Durations.parseNanos("0"));
+        assertEquals(0L, Durations.parseNanos("0.0"));
+        assertEquals(0L, Durations.parseNanos("-0"));
+        IllegalArgumentException noUnit = assertThrows(IllegalArgumentException.class, () -> Durations.parseNanos("0.5"));
+        assertTrue(noUnit.getMessage().endsWith("e.g. 0.5ms"), noUnit.getMessage());
+    }
+
+    @Test
     void rejectsBadInputWithAHelpfulMessage() {
         IllegalArgumentException noUnit = assertThrows(IllegalArgumentException.class, () -> Durations.parseNanos("5"));
         assertTrue(noUnit.getMessage().contains("needs a unit"), noUnit.getMessage());
