@@ -39,11 +39,11 @@ public final class NtpLoadGenerator {
             ch.connect(server);
             ch.configureBlocking(false);
             phase(ch, warmUpNanos, null);
-            return phase(ch, durationNanos, new long[1 << 20]);
+            return phase(ch, durationNanos, new LatencyRecorder());
         }
     }
 
-    private NtpLoadResult phase(DatagramChannel ch, long durationNanos, long[] latencies) throws IOException {
+    private NtpLoadResult phase(DatagramChannel ch, long durationNanos, LatencyRecorder latencies) throws IOException {
         int slots = Integer.highestOneBit(window * 4 - 1) << 1;
         long[] sentAtMono = new long[slots];
         long[] seqInSlot = new long[slots];
@@ -57,7 +57,6 @@ public final class NtpLoadGenerator {
         int outstanding = 0;
         long answered = 0;
         long lost = 0;
-        int latencyCount = 0;
         long start = System.nanoTime();
         long end = start + durationNanos;
         long now = start;
@@ -115,8 +114,8 @@ public final class NtpLoadGenerator {
                 seqInSlot[slot] = -1;
                 outstanding--;
                 answered++;
-                if (latencies != null && latencyCount < latencies.length) {
-                    latencies[latencyCount++] = readMono - sentAtMono[slot];
+                if (latencies != null) {
+                    latencies.add(readMono - sentAtMono[slot]);
                 }
             }
             now = System.nanoTime();
@@ -140,13 +139,8 @@ public final class NtpLoadGenerator {
             }
         }
         long elapsed = System.nanoTime() - start;
-        long p50 = 0;
-        long p99 = 0;
-        if (latencies != null && latencyCount > 0) {
-            Arrays.sort(latencies, 0, latencyCount);
-            p50 = Percentile.of(latencies, latencyCount, 0.50);
-            p99 = Percentile.of(latencies, latencyCount, 0.99);
-        }
+        long p50 = latencies == null ? 0 : latencies.percentileNanos(0.50);
+        long p99 = latencies == null ? 0 : latencies.percentileNanos(0.99);
         return new NtpLoadResult(nextSeq, answered, lost, elapsed, p50, p99);
     }
 }
