@@ -1,9 +1,9 @@
 package io.lockstep.bench;
 
-import java.util.Arrays;
 
 import io.lockstep.estimate.ClockModel;
 import io.lockstep.estimate.OffsetTracker;
+import io.lockstep.estimate.Stats;
 import io.lockstep.estimate.TimeSample;
 
 /**
@@ -55,7 +55,8 @@ final class Baselines {
                 if (n < offsets.length) {
                     offsets[n++] = sample.offsetNanos();
                     if (n == offsets.length) {
-                        estimate = Math.round(median ? median(offsets) : Arrays.stream(offsets).average().orElse(0));
+                        Stats s = Stats.of(offsets);
+                        estimate = Math.round(median ? s.median() : s.mean());
                     }
                 }
             }
@@ -138,12 +139,5 @@ final class Baselines {
                 return tracker.model().errorBoundAtNanos(localNanos);
             }
         };
-    }
-
-    private static double median(double[] values) {
-        double[] s = values.clone();
-        Arrays.sort(s);
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
     }
 }

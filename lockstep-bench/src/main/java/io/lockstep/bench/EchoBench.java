@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.lockstep.estimate.OffsetEstimate;
+import io.lockstep.estimate.Stats;
 import io.lockstep.estimate.TimeSample;
 import io.lockstep.net.Addresses;
 import io.lockstep.measure.BurstSampler;
@@ -100,7 +101,7 @@ public final class EchoBench {
         long[] rt = roundTrips.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(rt);
         out.printf(Locale.ROOT, "round trip: p50 %s, p99 %s, min %s over %d exchanges; dropped %d; a burst took %.0f ms on average%n",
-                us(Percentile.of(rt, rt.length, 0.50)), us(Percentile.of(rt, rt.length, 0.99)), us(rt[0]), rt.length, dropped,
+                us(Stats.percentile(rt, rt.length, 0.50)), us(Stats.percentile(rt, rt.length, 0.99)), us(rt[0]), rt.length, dropped,
                 burstNanosSum / 1e6 / bursts);
         return 0;
     }

@@ -14,6 +14,7 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.lockstep.estimate.Stats;
 import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
@@ -201,10 +202,7 @@ public final class NtpServerBench {
     }
 
     private static double median(List<NtpLoadResult> results) {
-        List<Double> v = new ArrayList<>(results.stream().map(NtpLoadResult::answeredPerSecond).toList());
-        v.sort(Comparator.naturalOrder());
-        int n = v.size();
-        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+        return Stats.of(results.stream().mapToDouble(NtpLoadResult::answeredPerSecond).toArray()).median();
     }
 
     private static void row(PrintStream out, String name, int round, NtpLoadResult r) {

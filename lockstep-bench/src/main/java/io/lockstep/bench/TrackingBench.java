@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import io.lockstep.estimate.Stats;
 import io.lockstep.testkit.Scenario;
 import io.lockstep.testkit.ScenarioRun;
 import io.lockstep.testkit.ScenarioSample;
@@ -137,7 +138,7 @@ public final class TrackingBench {
         double hold10 = Math.abs(p.offsetAtNanos(after10m.localWallNanos()) - after10m.trueOffsetNanos()) / 1e3;
         double hold1h = Math.abs(p.offsetAtNanos(after1h.localWallNanos()) - after1h.trueOffsetNanos()) / 1e3;
         return new Result(scenario, p.name(), Math.sqrt(sumSq / counted) / 1e3,
-                Percentile.of(sorted, counted, 0.99) / 1e3, drift10m, driftEnd, converged, hold10, hold1h,
+                Stats.percentile(sorted, counted, 0.99) / 1e3, drift10m, driftEnd, converged, hold10, hold1h,
                 bounded == 0 ? Double.NaN : 100.0 * within / bounded);
     }
 
