@@ -39,25 +39,33 @@ public final class TrackingBench {
     }
 
     /**
-     * Runs the benchmark and prints the table.
+     * What to run.
      *
-     * @param args {@code [--seed N] [--only TEXT]}
-     * @return 0
+     * @param seed simulation seed
+     * @param only run only the scenarios whose name contains this (case-insensitive); null for all
      */
-    public static int run(PrintStream out, String... args) {
-        long seed = 1;
-        String only = null;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--seed" -> seed = Long.parseLong(value(args, ++i, "--seed"));
-                case "--only" -> only = value(args, ++i, "--only").toLowerCase(Locale.ROOT);
-                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' (use --seed N, --only TEXT)");
+    public record Options(long seed, String only) {
+        public Options {
+            if (only != null && Scenarios.tracking(seed).stream().noneMatch(s -> matches(s, only))) {
+                throw new IllegalArgumentException("no scenario name contains '" + only + "'");
             }
         }
+    }
+
+    /**
+     * Runs the benchmark and prints the table.
+     *
+     * @return 0
+     */
+    public static int run(PrintStream out, Options o) {
         long started = System.nanoTime();
-        List<Result> results = results(seed, only);
-        print(out, results, seed, (System.nanoTime() - started) / 1e9);
+        List<Result> results = results(o.seed(), o.only());
+        print(out, results, o.seed(), (System.nanoTime() - started) / 1e9);
         return 0;
+    }
+
+    private static boolean matches(Scenario scenario, String only) {
+        return only == null || scenario.name().toLowerCase(Locale.ROOT).contains(only.toLowerCase(Locale.ROOT));
     }
 
     /**
@@ -67,7 +75,7 @@ public final class TrackingBench {
     public static List<Result> results(long seed, String only) {
         List<Result> results = new ArrayList<>();
         for (Scenario scenario : Scenarios.tracking(seed)) {
-            if (only == null || scenario.name().toLowerCase(Locale.ROOT).contains(only.toLowerCase(Locale.ROOT))) {
+            if (matches(scenario, only)) {
                 results.addAll(runScenario(scenario));
             }
         }
@@ -210,12 +218,5 @@ public final class TrackingBench {
 
     private static String num(double v, int decimals) {
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
     }
 }

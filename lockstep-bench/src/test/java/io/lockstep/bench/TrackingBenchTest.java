@@ -30,7 +30,7 @@ class TrackingBenchTest {
     @Test
     void printsATable() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        assertEquals(0, TrackingBench.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), "--only", "step"));
+        assertEquals(0, TrackingBench.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), new TrackingBench.Options(1, "step")));
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("1 s step"), text);
         assertTrue(text.contains("Lockstep"), text);
