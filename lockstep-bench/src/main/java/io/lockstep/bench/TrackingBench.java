@@ -14,7 +14,9 @@ import io.lockstep.testkit.Scenarios;
 
 /**
  * {@code lockstep bench tracking}: plays the standard tracking scenarios in virtual time and
- * feeds every estimator the identical stream of exchanges, then prints offset error (RMS and
+ * runs every estimator on them the way its users run it ({@link Baselines}: Lockstep on the
+ * 1 Hz stream, the Pupil Labs and LSL ways on their own schedules over the same simulated
+ * clocks and link), judged at the same 1 Hz instants, then prints offset error (RMS and
  * p99 against the simulation's truth, after a five-minute warm-up), drift error after ten
  * minutes and at the end, time to converge, and holdover error ten minutes and an hour after
  * the last exchange. Deterministic for a seed; prints a table, never passes or fails.
@@ -89,7 +91,7 @@ public final class TrackingBench {
         ScenarioSample after10m = run.truthAfter(600 * S);
         ScenarioSample after1h = run.truthAfter(3000 * S);
         List<Result> results = new ArrayList<>();
-        for (OffsetPredictor p : Baselines.all()) {
+        for (OffsetPredictor p : Baselines.all(scenario)) {
             results.add(measure(scenario.name(), p, stream, after10m, after1h));
         }
         return results;
@@ -108,7 +110,9 @@ public final class TrackingBench {
         long t0 = stream.get(0).localWallNanos();
         for (int i = 0; i < stream.size(); i++) {
             ScenarioSample s = stream.get(i);
-            if (!s.dropped()) {
+            if (p instanceof Baselines.OwnSchedule own) {
+                own.runUntil(s.localWallNanos());
+            } else if (!s.dropped()) {
                 p.add(s.sample());
             }
             if (!p.ready()) {
@@ -155,6 +159,12 @@ public final class TrackingBench {
                 seed, seconds);
         out.println("offset error vs truth after a 5 min warm-up; drift error |est - true| in ppm; converge = first "
                 + "time the error stays within 100 us for 60 samples; holdover = error 10 min / 1 h after the last exchange");
+        out.println("estimators: Pupil once = mean/median of the first 100 s of the stream, held for the hour (one-shot,"
+                + " what no careful user does); Pupil /60s = their client every 60 s (100 exchanges back to back after"
+                + " a discarded one; Time Echo offsets in whole ms as their Python computes them), held in between;"
+                + " LSL = liblsl time_receiver defaults (8 probes 64 ms apart every 2 s, replies after 0.64 s ignored,"
+                + " >= 6 needed, min round trip; probes sequential here, see the README), held in between;"
+                + " Lockstep = OffsetTracker on the 1 Hz stream. Only Lockstep models drift or states a bound.");
         String fmt = "%-20s %-18s %10s %10s %9s %9s %9s %11s %11s %7s%n";
         out.printf(Locale.ROOT, fmt, "scenario", "estimator", "rms us", "p99 us", "drift@10m", "drift@1h", "conv s",
                 "hold10m us", "hold1h us", "in bnd");
@@ -179,12 +189,16 @@ public final class TrackingBench {
 
     private static void goals(PrintStream out, List<Result> results) {
         Result wifi = find(results, "busy Wi-Fi", "Lockstep");
-        Result pupil = find(results, "busy Wi-Fi", "Pupil Labs mean100");
+        Result pupil = bestPupil(results, "busy Wi-Fi");
+        Result once = find(results, "busy Wi-Fi", "Pupil mean, once");
         if (wifi != null && pupil != null) {
             out.printf(Locale.ROOT, "goal busy Wi-Fi: Lockstep p99 %.1f us (goal <= 100 us: %s), %.0fx smaller than"
-                            + " the Pupil Labs way (goal >= 10x: %s)%n", wifi.p99Micros(),
+                            + " the better Pupil Labs way, %s (%.1f us; goal >= 10x: %s)%s%n", wifi.p99Micros(),
                     wifi.p99Micros() <= 100 ? "met" : "NOT met", pupil.p99Micros() / wifi.p99Micros(),
-                    pupil.p99Micros() / wifi.p99Micros() >= 10 ? "met" : "NOT met");
+                    pupil.estimator(), pupil.p99Micros(),
+                    pupil.p99Micros() / wifi.p99Micros() >= 10 ? "met" : "NOT met",
+                    once == null ? "" : String.format(Locale.ROOT, "; against the one-shot mean: %.0fx",
+                            once.p99Micros() / wifi.p99Micros()));
         }
         int met = 0;
         int total = 0;
@@ -207,7 +221,17 @@ public final class TrackingBench {
         }
     }
 
-    private static Result find(List<Result> results, String scenario, String estimator) {
+    /** The re-estimating Pupil Labs variant (mean or median every 60 s) with the smaller p99. */
+    static Result bestPupil(List<Result> results, String scenario) {
+        Result mean = find(results, scenario, "Pupil mean /60s");
+        Result median = find(results, scenario, "Pupil median /60s");
+        if (mean == null || median == null) {
+            return mean == null ? median : mean;
+        }
+        return median.p99Micros() < mean.p99Micros() ? median : mean;
+    }
+
+    static Result find(List<Result> results, String scenario, String estimator) {
         for (Result r : results) {
             if (r.scenario().equals(scenario) && r.estimator().equals(estimator)) {
                 return r;
