@@ -119,7 +119,7 @@ public final class NtpServerBench {
         out.printf(Locale.ROOT, "NTP server throughput on loopback: %d generator thread(s), %d requests in flight each, "
                         + "%.1f s per run after %.1f s warm-up, %d round(s); %d core(s), load average %s%n",
                 o.generatorThreads(), o.window(), o.durationNanos() / 1e9, warmUp / 1e9, o.rounds(),
-                Runtime.getRuntime().availableProcessors(), loadAverage());
+                Runtime.getRuntime().availableProcessors(), MachineLoad.text());
         out.printf(Locale.ROOT, "lockstep: %d receive thread(s), %s, rate limit off; %s: local stratum 8, no ratelimit%n",
                 o.serverThreads(), o.busyPoll() ? "busy-poll" : "blocking receive", chronydName);
         out.println();
@@ -167,7 +167,7 @@ public final class NtpServerBench {
         table.print(out);
         out.println();
         out.println("CPU in % of one core over the measuring phase: server = our server's receive threads, or the"
-                + " chronyd process; generator = all generator threads. Load average after: " + loadAverage());
+                + " chronyd process; generator = all generator threads. Load average after: " + MachineLoad.text());
         double oursMedian = median(ours);
         if (theirs.isEmpty()) {
             out.printf(Locale.ROOT, "lockstep median %.0f replies/s; chronyd not installed (%s), no comparison%n",
@@ -242,22 +242,13 @@ public final class NtpServerBench {
         }
     }
 
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
-        }
-    }
-
     private static void accuracy(PrintStream out, Options o) throws IOException, InterruptedException {
         if (!Files.isExecutable(NtpPeers.CHRONYD)) {
             throw new IOException("--accuracy needs chronyd (Debian package chrony) at " + NtpPeers.CHRONYD);
         }
         String chronydName = NtpPeers.chronydVersion();
         out.printf(Locale.ROOT, "NTP server accuracy as seen by a chronyd client (-x, poll 0.25 s) over %.0f s, "
-                + "loopback; load average %s%n", o.accuracyNanos() / 1e9, loadAverage());
+                + "loopback; load average %s%n", o.accuracyNanos() / 1e9, MachineLoad.text());
         int chronydPort = NtpPeers.freeUdpPort();
         try (NtpPeers peers = new NtpPeers();
              NtpServer server = NtpServer.start(NtpServerConfig.builder(TimeSource.system()).port(0)

@@ -58,19 +58,28 @@ final class BenchCommand implements Runnable {
 
     /** {@code lockstep bench echo}: Time Echo estimate errors against a known truth on loopback. */
     @Command(name = "echo", mixinStandardHelpOptions = true,
-            description = "Time Echo on loopback against a simulated offset: error of mean, median and Lockstep's estimate.")
+            description = "Time Echo on loopback against a simulated device (sub-ms offset drawn per burst), back to back"
+                    + " and spaced: error distribution of the Pupil Labs mean and median and of Lockstep's estimate.")
     static final class Echo implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--exchanges", defaultValue = "1000", paramLabel = "N",
-                description = "Exchanges in all, in bursts of 100 (default ${DEFAULT-VALUE}).")
+        @Option(names = "--exchanges", defaultValue = "2000", paramLabel = "N",
+                description = "Exchanges per schedule in all, in bursts of 100 (default ${DEFAULT-VALUE}).")
         int exchanges;
 
         @Option(names = "--offset", defaultValue = "137.5ms", paramLabel = "DURATION",
                 converter = Cli.DurationConverter.class,
-                description = "Simulated device offset (default ${DEFAULT-VALUE}).")
+                description = "Simulated device offset; its sub-millisecond part is drawn per burst unless"
+                        + " --fixed-offset (default ${DEFAULT-VALUE}).")
         long offsetNanos;
+
+        @Option(names = "--fixed-offset", description = "Use --offset exactly for every burst.")
+        boolean fixedOffset;
+
+        @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
+                description = "Seed of the sub-millisecond draws (default ${DEFAULT-VALUE}).")
+        long seed;
 
         @Option(names = "--drift", defaultValue = "20", paramLabel = "PPM",
                 description = "Simulated device drift in ppm (default ${DEFAULT-VALUE}).")
@@ -78,11 +87,14 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (exchanges < 2 || exchanges > 10_000_000) {
-                throw Cli.usage(spec.commandLine(), "--exchanges must be between 2 and 10000000");
+            EchoBench.Options o;
+            try {
+                o = new EchoBench.Options(exchanges, offsetNanos, driftPpm, fixedOffset, seed);
+            } catch (IllegalArgumentException e) {
+                throw Cli.usage(spec.commandLine(), e.getMessage());
             }
             PrintStream out = stdout(spec);
-            int code = EchoBench.run(out, exchanges, offsetNanos, driftPpm);
+            int code = EchoBench.run(out, o);
             out.flush();
             return code;
         }
@@ -91,7 +103,8 @@ final class BenchCommand implements Runnable {
     /** {@code lockstep bench tracking}: the tracking scenarios in virtual time, every estimator on one stream. */
     @Command(name = "tracking", mixinStandardHelpOptions = true,
             description = "Tracking scenarios (LAN, busy Wi-Fi, asymmetric route, Pi RTC, phone, step, outage) in virtual"
-                    + " time: Pupil Labs mean/median, LSL min-RTT and Lockstep on identical sample streams.")
+                    + " time: Pupil Labs client (once, and every 60 s), liblsl's defaults and Lockstep, each on its own"
+                    + " schedule over the same simulated clocks and link.")
     static final class Tracking implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
