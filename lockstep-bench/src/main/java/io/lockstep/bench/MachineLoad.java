@@ -13,6 +13,15 @@ final class MachineLoad {
     private MachineLoad() {
     }
 
+    /** The one-minute load average, or NaN where there is none. */
+    static double oneMinute() {
+        try {
+            return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
     /** "1-min 5-min 15-min" from /proc/loadavg, or "unknown" where there is none. */
     static String text() {
         try {

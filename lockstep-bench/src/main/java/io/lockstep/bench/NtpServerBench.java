@@ -197,6 +197,9 @@ public final class NtpServerBench {
             verdict = "the generator is saturated (its threads used their cores); the server had room";
         } else if (server + generator >= 0.9 * cores) {
             verdict = "the machine is saturated (server + generator use the " + cores + " cores); neither alone";
+        } else if (MachineLoad.oneMinute() > cores) {
+            verdict = "other processes hold the CPU (load average " + MachineLoad.text() + " on " + cores
+                    + " cores): neither side got a full core, so this is not either one's capacity";
         } else {
             verdict = "nothing is saturated: the window, not CPU, limits the rate";
         }
