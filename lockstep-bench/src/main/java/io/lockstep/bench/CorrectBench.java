@@ -129,17 +129,17 @@ public final class CorrectBench {
                 }
             }
             double seconds = (done - modelled) / 1e9;
-            out.printf(Locale.ROOT, "Correction of a Neon-like gaze export against a 1 h offset log (%s, seed 1)%n",
-                    scenario.name());
-            String fmt = "%-10s %-10s %-12s %-10s %-10s %-12s %-12s %-12s%n";
-            out.printf(Locale.ROOT, fmt, "rows", "MB", "model ms", "seconds", "rows/s", "MB/s", "rms err us",
-                    "max err us");
-            out.printf(Locale.ROOT, fmt, rows, String.format(Locale.ROOT, "%.1f", bytes / 1e6),
-                    String.format(Locale.ROOT, "%.1f", (modelled - started) / 1e6), String.format(Locale.ROOT, "%.2f", seconds),
-                    String.format(Locale.ROOT, "%.0f", rows / seconds),
-                    String.format(Locale.ROOT, "%.0f", bytes / 1e6 / seconds),
-                    String.format(Locale.ROOT, "%.2f", Math.sqrt(sumSq / checked) / 1e3),
-                    String.format(Locale.ROOT, "%.2f", maxErrorNanos / 1e3));
+            out.printf(Locale.ROOT, "Correction of a Neon-like gaze export against a 1 h offset log (%s, seed 1); one"
+                    + " core; load average %s%n", scenario.name(), MachineLoad.text());
+            new Table("rows", "MB", "model", "correcting", "rows/s", "MB/s", "rms error", "max error")
+                    .row(String.format(Locale.ROOT, "%,d", rows), String.format(Locale.ROOT, "%.1f", bytes / 1e6),
+                            String.format(Locale.ROOT, "%.1f ms", (modelled - started) / 1e6),
+                            String.format(Locale.ROOT, "%.2f s", seconds),
+                            String.format(Locale.ROOT, "%,.0f", rows / seconds),
+                            String.format(Locale.ROOT, "%.0f", bytes / 1e6 / seconds),
+                            String.format(Locale.ROOT, "%.2f us", Math.sqrt(sumSq / checked) / 1e3),
+                            String.format(Locale.ROOT, "%.2f us", maxErrorNanos / 1e3))
+                    .print(out);
             out.printf(Locale.ROOT, "error bound reported by the model: at most %.1f us; %d rows outside the log's span%n",
                     report.maxBoundNanos() / 1e3, report.outside());
             return 0;

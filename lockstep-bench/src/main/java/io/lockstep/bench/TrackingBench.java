@@ -165,21 +165,16 @@ public final class TrackingBench {
                 + " LSL = liblsl time_receiver defaults (8 probes 64 ms apart every 2 s, replies after 0.64 s ignored,"
                 + " >= 6 needed, min round trip; probes sequential here, see the README), held in between;"
                 + " Lockstep = OffsetTracker on the 1 Hz stream. Only Lockstep models drift or states a bound.");
-        String fmt = "%-20s %-18s %10s %10s %9s %9s %9s %11s %11s %7s%n";
-        out.printf(Locale.ROOT, fmt, "scenario", "estimator", "rms us", "p99 us", "drift@10m", "drift@1h", "conv s",
-                "hold10m us", "hold1h us", "in bnd");
-        String previous = null;
+        Table table = new Table("scenario", "estimator", "rms", "p99", "drift err @10 min", "drift err @1 h",
+                "converge", "holdover 10 min", "holdover 1 h", "in bound");
         for (Result r : results) {
-            if (previous != null && !previous.equals(r.scenario())) {
-                out.println();
-            }
-            previous = r.scenario();
-            out.printf(Locale.ROOT, fmt, r.scenario(), r.estimator(), num(r.rmsMicros(), 1), num(r.p99Micros(), 1),
-                    num(r.driftError10mPpm(), 3), num(r.driftErrorEndPpm(), 3),
-                    Double.isNaN(r.convergeSeconds()) ? "never" : num(r.convergeSeconds(), 0),
-                    num(r.holdover10mMicros(), 1), num(r.holdover1hMicros(), 1),
+            table.row(r.scenario(), r.estimator(), us(r.rmsMicros()), us(r.p99Micros()),
+                    num(r.driftError10mPpm(), 3) + " ppm", num(r.driftErrorEndPpm(), 3) + " ppm",
+                    Double.isNaN(r.convergeSeconds()) ? "never" : num(r.convergeSeconds(), 0) + " s",
+                    us(r.holdover10mMicros()), us(r.holdover1hMicros()),
                     Double.isNaN(r.withinBoundPercent()) ? "-" : num(r.withinBoundPercent(), 1) + "%");
         }
+        table.print(out);
         out.println();
         goals(out, results);
         out.println("note: an asymmetric route biases every two-way estimate by half the asymmetry (here 300 us);"
@@ -238,6 +233,11 @@ public final class TrackingBench {
             }
         }
         return null;
+    }
+
+    /** Microseconds with one decimal and thousands separators, as the README writes them. */
+    private static String us(double micros) {
+        return String.format(Locale.ROOT, "%,.1f us", micros);
     }
 
     private static String num(double v, int decimals) {
