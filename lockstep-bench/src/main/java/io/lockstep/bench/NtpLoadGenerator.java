@@ -25,6 +25,7 @@ import io.lockstep.ntp.NtpTimestamp;
 public final class NtpLoadGenerator {
 
     private static final long REPLY_TIMEOUT_NANOS = 200_000_000L;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final int window;
     private final int threads;
@@ -112,8 +113,6 @@ public final class NtpLoadGenerator {
     private record Phase(long sent, long answered, long lost, long elapsedNanos, long cpuNanos,
                          LatencyRecorder latencies) {
     }
-
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private Phase phase(DatagramChannel ch, long durationNanos, LatencyRecorder latencies) throws IOException {
         int slots = Integer.highestOneBit(window * 4 - 1) << 1;
