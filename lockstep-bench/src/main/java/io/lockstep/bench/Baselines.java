@@ -204,7 +204,9 @@ final class Baselines {
      * the table's notes: the simulated probes are sequential (a probe goes out at its time or
      * when the previous reply is in, whichever is later), so a delay spike leaves fewer replies
      * in the window and the wave is more often discarded — which keeps LSL's older, better
-     * estimate rather than taking a spiked one.
+     * estimate rather than taking a spiked one. (On a path whose round trip is always above
+     * about 100 ms, fewer than 6 sequential probes fit into 0.64 s and this model never updates
+     * where liblsl would; none of the standard scenarios has such a path.)
      */
     static OffsetPredictor lsl(Scenario scenario) {
         return new Scheduled(scenario) {
