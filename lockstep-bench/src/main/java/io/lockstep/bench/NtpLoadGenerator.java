@@ -6,6 +6,8 @@ import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.util.Arrays;
 
 import io.lockstep.ntp.NtpCodec;
@@ -29,17 +31,23 @@ public final class NtpLoadGenerator {
 
     private final int window;
     private final int threads;
+    private final boolean blockWhenFull;
 
     /** One thread keeping {@code window} requests in flight. */
     public NtpLoadGenerator(int window) {
-        this(window, 1);
+        this(window, 1, false);
     }
 
     /**
-     * @param window  requests each thread keeps in flight at once (1–4096)
-     * @param threads generator threads, each with its own socket (1–64)
+     * @param window        requests each thread keeps in flight at once (1–4096)
+     * @param threads       generator threads, each with its own socket (1–64)
+     * @param blockWhenFull with the window full, wait for a reply in the kernel instead of
+     *                      spinning: slower to react on an idle machine with a core per thread,
+     *                      but a spinning thread that shares its core with the server it loads
+     *                      takes the server's CPU, so on a shared machine spinning measures the
+     *                      scheduler rather than the server
      */
-    public NtpLoadGenerator(int window, int threads) {
+    public NtpLoadGenerator(int window, int threads, boolean blockWhenFull) {
         if (window < 1 || window > 4096) {
             throw new IllegalArgumentException("window " + window + " is out of range 1-4096");
         }
@@ -48,6 +56,7 @@ public final class NtpLoadGenerator {
         }
         this.window = window;
         this.threads = threads;
+        this.blockWhenFull = blockWhenFull;
     }
 
     /**
@@ -62,11 +71,12 @@ public final class NtpLoadGenerator {
         for (int i = 0; i < threads; i++) {
             int index = i;
             workers[i] = new Thread(() -> {
-                try (DatagramChannel ch = DatagramChannel.open()) {
+                try (DatagramChannel ch = DatagramChannel.open(); Selector selector = Selector.open()) {
                     ch.connect(server);
                     ch.configureBlocking(false);
-                    phase(ch, warmUpNanos, null);
-                    results[index] = phase(ch, durationNanos, new LatencyRecorder());
+                    ch.register(selector, SelectionKey.OP_READ);
+                    phase(ch, selector, warmUpNanos, null);
+                    results[index] = phase(ch, selector, durationNanos, new LatencyRecorder());
                 } catch (Throwable t) {
                     failures[index] = t;
                 }
@@ -114,7 +124,8 @@ public final class NtpLoadGenerator {
                          LatencyRecorder latencies) {
     }
 
-    private Phase phase(DatagramChannel ch, long durationNanos, LatencyRecorder latencies) throws IOException {
+    private Phase phase(DatagramChannel ch, Selector selector, long durationNanos, LatencyRecorder latencies)
+            throws IOException {
         int slots = Integer.highestOneBit(window * 4 - 1) << 1;
         long[] sentAtMono = new long[slots];
         long[] seqInSlot = new long[slots];
@@ -207,7 +218,13 @@ public final class NtpLoadGenerator {
                 oldestOpenSeq++;
             }
             if (outstanding >= window) {
-                Thread.onSpinWait();
+                if (blockWhenFull) {
+                    // 1 ms at most, so expiries and the end of the phase are still noticed.
+                    selector.select(1);
+                    selector.selectedKeys().clear();
+                } else {
+                    Thread.onSpinWait();
+                }
             }
         }
         long elapsed = System.nanoTime() - start;

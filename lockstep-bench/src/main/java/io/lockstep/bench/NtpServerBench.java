@@ -52,12 +52,13 @@ public final class NtpServerBench {
      * @param window           requests in flight per generator thread (1–4096)
      * @param serverThreads    receiving threads of our server (1–16)
      * @param generatorThreads load-generator threads, each its own client socket (1–16)
+     * @param generatorBlocks  generator threads wait for replies in the kernel instead of spinning
      * @param busyPoll         our server spins on its socket instead of blocking
      * @param accuracy         measure accuracy as seen by chronyd clients instead of throughput
      * @param accuracyNanos    how long each chronyd client follows (at least 10 s)
      */
     public record Options(long durationNanos, int rounds, int window, int serverThreads, int generatorThreads,
-                          boolean busyPoll, boolean accuracy, long accuracyNanos) {
+                          boolean generatorBlocks, boolean busyPoll, boolean accuracy, long accuracyNanos) {
         public Options {
             if (durationNanos < 100_000_000L) {
                 throw new IllegalArgumentException("--duration must be at least 100ms");
@@ -73,7 +74,7 @@ public final class NtpServerBench {
 
         /** The defaults of {@code lockstep bench ntp-server}. */
         public static Options defaults() {
-            return new Options(8_000_000_000L, 3, 64, 1, 1, false, false, 60_000_000_000L);
+            return new Options(8_000_000_000L, 3, 64, 1, 1, false, false, false, 60_000_000_000L);
         }
 
         private static void range(String name, int value, int min, int max) {
@@ -114,11 +115,11 @@ public final class NtpServerBench {
     private static void throughput(PrintStream out, Options o) throws IOException, InterruptedException {
         boolean withChronyd = Files.isExecutable(NtpPeers.CHRONYD);
         String chronydName = withChronyd ? NtpPeers.chronydVersion() : "chronyd";
-        NtpLoadGenerator generator = new NtpLoadGenerator(o.window(), o.generatorThreads());
+        NtpLoadGenerator generator = new NtpLoadGenerator(o.window(), o.generatorThreads(), o.generatorBlocks());
         long warmUp = Math.min(2_000_000_000L, o.durationNanos() / 4);
-        out.printf(Locale.ROOT, "NTP server throughput on loopback: %d generator thread(s), %d requests in flight each, "
-                        + "%.1f s per run after %.1f s warm-up, %d round(s); %d core(s), load average %s%n",
-                o.generatorThreads(), o.window(), o.durationNanos() / 1e9, warmUp / 1e9, o.rounds(),
+        out.printf(Locale.ROOT, "NTP server throughput on loopback: %d %s generator thread(s), %d requests in flight"
+                        + " each, %.1f s per run after %.1f s warm-up, %d round(s); %d core(s), load average %s%n",
+                o.generatorThreads(), o.generatorBlocks() ? "blocking" : "spinning", o.window(), o.durationNanos() / 1e9, warmUp / 1e9, o.rounds(),
                 Runtime.getRuntime().availableProcessors(), MachineLoad.text());
         out.printf(Locale.ROOT, "lockstep: %d receive thread(s), %s, rate limit off; %s: local stratum 8, no ratelimit%n",
                 o.serverThreads(), o.busyPoll() ? "busy-poll" : "blocking receive", chronydName);

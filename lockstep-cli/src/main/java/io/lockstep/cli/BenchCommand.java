@@ -182,6 +182,10 @@ final class BenchCommand implements Runnable {
                 description = "Load-generator threads, each its own client socket, 1-16 (default 1).")
         Integer generatorThreads;
 
+        @Option(names = "--generator-blocks",
+                description = "Generator threads wait for replies in the kernel instead of spinning (for a shared machine).")
+        boolean generatorBlocks;
+
         @Option(names = "--threads", paramLabel = "N", description = "Receiving threads of our server, 1-16 (default 1).")
         Integer threads;
 
@@ -206,7 +210,7 @@ final class BenchCommand implements Runnable {
                         window == null ? d.window() : window,
                         threads == null ? d.serverThreads() : threads,
                         generatorThreads == null ? d.generatorThreads() : generatorThreads,
-                        busyPoll, accuracy, accuracyNanos == null ? d.accuracyNanos() : accuracyNanos);
+                        generatorBlocks, busyPoll, accuracy, accuracyNanos == null ? d.accuracyNanos() : accuracyNanos);
             } catch (IllegalArgumentException e) {
                 throw Cli.usage(spec.commandLine(), e.getMessage());
             }
