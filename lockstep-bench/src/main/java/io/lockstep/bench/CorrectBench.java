@@ -36,23 +36,33 @@ public final class CorrectBench {
     }
 
     /**
-     * Runs the benchmark.
+     * What to run.
      *
-     * @param args {@code [--rows N] [--scenario INDEX]} (scenarios as in {@code bench tracking}, 0 = wired LAN)
-     * @return 0
+     * @param rows          rows of the synthetic gaze export, 1 to 1,000,000,000
+     * @param scenarioIndex tracking scenario whose offset log corrects them, in the order of
+     *                      {@code bench tracking} (0 = wired LAN)
      */
-    public static int run(PrintStream out, String... args) {
-        int rows = 2_000_000;
-        int scenarioIndex = 1;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--rows" -> rows = Integer.parseInt(value(args, ++i, "--rows"));
-                case "--scenario" -> scenarioIndex = Integer.parseInt(value(args, ++i, "--scenario"));
-                default -> throw new IllegalArgumentException("unknown option '" + args[i] + "' (use --rows N, --scenario INDEX)");
+    public record Options(int rows, int scenarioIndex) {
+        public Options {
+            if (rows < 1 || rows > 1_000_000_000) {
+                throw new IllegalArgumentException("--rows must be between 1 and 1000000000");
+            }
+            int scenarios = Scenarios.tracking(1).size();
+            if (scenarioIndex < 0 || scenarioIndex >= scenarios) {
+                throw new IllegalArgumentException("--scenario must be between 0 and " + (scenarios - 1)
+                        + " (the order of `lockstep bench tracking`)");
             }
         }
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @return 0
+     */
+    public static int run(PrintStream out, Options o) {
         try {
-            return measure(out, rows, Scenarios.tracking(1).get(scenarioIndex));
+            return measure(out, o.rows(), Scenarios.tracking(1).get(o.scenarioIndex()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -119,17 +129,17 @@ public final class CorrectBench {
                 }
             }
             double seconds = (done - modelled) / 1e9;
-            out.printf(Locale.ROOT, "Correction of a Neon-like gaze export against a 1 h offset log (%s, seed 1)%n",
-                    scenario.name());
-            String fmt = "%-10s %-10s %-12s %-10s %-10s %-12s %-12s %-12s%n";
-            out.printf(Locale.ROOT, fmt, "rows", "MB", "model ms", "seconds", "rows/s", "MB/s", "rms err us",
-                    "max err us");
-            out.printf(Locale.ROOT, fmt, rows, String.format(Locale.ROOT, "%.1f", bytes / 1e6),
-                    String.format(Locale.ROOT, "%.1f", (modelled - started) / 1e6), String.format(Locale.ROOT, "%.2f", seconds),
-                    String.format(Locale.ROOT, "%.0f", rows / seconds),
-                    String.format(Locale.ROOT, "%.0f", bytes / 1e6 / seconds),
-                    String.format(Locale.ROOT, "%.2f", Math.sqrt(sumSq / checked) / 1e3),
-                    String.format(Locale.ROOT, "%.2f", maxErrorNanos / 1e3));
+            out.printf(Locale.ROOT, "Correction of a Neon-like gaze export against a 1 h offset log (%s, seed 1); one"
+                    + " core; load average %s%n", scenario.name(), MachineLoad.text());
+            new Table("rows", "MB", "model", "correcting", "rows/s", "MB/s", "rms error", "max error")
+                    .row(String.format(Locale.ROOT, "%,d", rows), String.format(Locale.ROOT, "%.1f", bytes / 1e6),
+                            String.format(Locale.ROOT, "%.1f ms", (modelled - started) / 1e6),
+                            String.format(Locale.ROOT, "%.2f s", seconds),
+                            String.format(Locale.ROOT, "%,.0f", rows / seconds),
+                            String.format(Locale.ROOT, "%.0f", bytes / 1e6 / seconds),
+                            String.format(Locale.ROOT, "%.2f us", Math.sqrt(sumSq / checked) / 1e3),
+                            String.format(Locale.ROOT, "%.2f us", maxErrorNanos / 1e3))
+                    .print(out);
             out.printf(Locale.ROOT, "error bound reported by the model: at most %.1f us; %d rows outside the log's span%n",
                     report.maxBoundNanos() / 1e3, report.outside());
             return 0;
@@ -141,12 +151,5 @@ public final class CorrectBench {
             }
             Files.deleteIfExists(dir);
         }
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
     }
 }

@@ -8,10 +8,11 @@ package io.lockstep.bench;
  * @param lost            requests that got no reply within the generator's reply timeout
  * @param durationNanos   length of the measuring phase
  * @param p50LatencyNanos median time from sending a request to reading its reply
- * @param p99LatencyNanos 99th percentile of the same
+ * @param p99LatencyNanos 99th percentile of the same (both over every reply of the phase)
+ * @param generatorCpuNanos CPU time the generator's threads used in the measuring phase
  */
 public record NtpLoadResult(long sent, long answered, long lost, long durationNanos, long p50LatencyNanos,
-                            long p99LatencyNanos) {
+                            long p99LatencyNanos, long generatorCpuNanos) {
 
     /** Replies per second. */
     public double answeredPerSecond() {

@@ -2,22 +2,22 @@ package io.lockstep.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.DatagramSocket;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import io.lockstep.ntp.NtpRateLimit;
+import io.lockstep.estimate.Stats;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.time.Durations;
+import io.lockstep.ntp.NtpRateLimit;
+import io.lockstep.testkit.peers.Chronyc;
+import io.lockstep.testkit.peers.NtpPeers;
 import io.lockstep.time.TimeSource;
 
 /**
@@ -27,9 +27,11 @@ import io.lockstep.time.TimeSource;
  *
  * <p>Throughput (default): each server is loaded in turn, alternating for several rounds so a
  * burst of unrelated activity on the machine does not favour one; reported are replies per
- * second, loss and reply latency p50/p99, and the ratio of the medians. Our server's rate
- * limit is off for the run (the generator is one client); chronyd has none unless its
- * {@code ratelimit} directive is configured, and its configuration here has none.
+ * second, loss, reply latency p50/p99 over every reply of the round, and the CPU that the
+ * server and the generator each used (in % of one core), so a reader can tell which of them
+ * limited the number. Our server's rate limit is off for the run (the generator is one
+ * client); chronyd has none unless its {@code ratelimit} directive is configured, and its
+ * configuration here has none.
  *
  * <p>Accuracy ({@code --accuracy}): a chronyd client ({@code -x}, polling every 0.25 s) follows
  * our server and another one follows a chronyd server, side by side for the given time; their
@@ -37,41 +39,62 @@ import io.lockstep.time.TimeSource;
  */
 public final class NtpServerBench {
 
-    private static final String USAGE = "usage: lockstep bench ntp-server [--duration D] [--rounds N] [--window N] "
-            + "[--threads N] [--busy-poll] [--accuracy [--accuracy-duration D]]";
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private NtpServerBench() {
     }
 
-    /** Options parsed from the command line. */
-    private record Options(long durationNanos, int rounds, int window, int threads, boolean busyPoll,
-                           boolean accuracy, long accuracyNanos) {
+    /**
+     * What to run.
+     *
+     * @param durationNanos    load time per round and server (at least 100 ms)
+     * @param rounds           alternating rounds per server (1–20)
+     * @param window           requests in flight per generator thread (1–4096)
+     * @param serverThreads    receiving threads of our server (1–16)
+     * @param generatorThreads load-generator threads, each its own client socket (1–16)
+     * @param generatorBlocks  generator threads wait for replies in the kernel instead of spinning
+     * @param busyPoll         our server spins on its socket instead of blocking
+     * @param accuracy         measure accuracy as seen by chronyd clients instead of throughput
+     * @param accuracyNanos    how long each chronyd client follows (at least 10 s)
+     */
+    public record Options(long durationNanos, int rounds, int window, int serverThreads, int generatorThreads,
+                          boolean generatorBlocks, boolean busyPoll, boolean accuracy, long accuracyNanos) {
+        public Options {
+            if (durationNanos < 100_000_000L) {
+                throw new IllegalArgumentException("--duration must be at least 100ms");
+            }
+            if (accuracyNanos < 10_000_000_000L) {
+                throw new IllegalArgumentException("--accuracy-duration must be at least 10s");
+            }
+            range("--rounds", rounds, 1, 20);
+            range("--window", window, 1, 4096);
+            range("--threads", serverThreads, 1, 16);
+            range("--generator-threads", generatorThreads, 1, 16);
+        }
+
+        /** The defaults of {@code lockstep bench ntp-server}. */
+        public static Options defaults() {
+            return new Options(8_000_000_000L, 3, 64, 1, 1, false, false, false, 60_000_000_000L);
+        }
+
+        private static void range(String name, int value, int min, int max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " " + value + " is out of range " + min + "-" + max);
+            }
+        }
     }
 
     /**
-     * Runs the benchmark with command-line style arguments, printing to {@code out}.
+     * Runs the benchmark, printing to {@code out}.
      *
-     * @return 0 when it ran, 2 for bad arguments, 1 when it could not run (message printed)
+     * @return 0 when it ran, 1 when it could not run (message printed)
      */
-    public static int run(PrintStream out, String... args) {
-        Options o;
+    public static int run(PrintStream out, Options o) {
         try {
-            o = parse(args);
-        } catch (IllegalArgumentException e) {
-            out.println("lockstep bench ntp-server: " + e.getMessage());
-            out.println(USAGE);
-            return 2;
-        }
-        try {
-            Path dir = Files.createTempDirectory("lockstep-bench-ntp");
-            try {
-                if (o.accuracy()) {
-                    accuracy(out, o, dir);
-                } else {
-                    throughput(out, o, dir);
-                }
-            } finally {
-                deleteTree(dir);
+            if (o.accuracy()) {
+                accuracy(out, o);
+            } else {
+                throughput(out, o);
             }
             return 0;
         } catch (IOException e) {
@@ -84,205 +107,187 @@ public final class NtpServerBench {
         }
     }
 
-    private static Options parse(String... args) {
-        long duration = 8_000_000_000L;
-        int rounds = 3;
-        int window = 64;
-        int threads = 1;
-        boolean busyPoll = false;
-        boolean accuracy = false;
-        long accuracyNanos = 60_000_000_000L;
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            switch (a) {
-                case "--duration" -> duration = Durations.parseNanos(value(args, ++i, a));
-                case "--rounds" -> rounds = intValue(value(args, ++i, a), a, 1, 20);
-                case "--window" -> window = intValue(value(args, ++i, a), a, 1, 4096);
-                case "--threads" -> threads = intValue(value(args, ++i, a), a, 1, 16);
-                case "--busy-poll" -> busyPoll = true;
-                case "--accuracy" -> accuracy = true;
-                case "--accuracy-duration" -> accuracyNanos = Durations.parseNanos(value(args, ++i, a));
-                default -> throw new IllegalArgumentException("unknown option '" + a + "'");
-            }
-        }
-        if (duration < 100_000_000L) {
-            throw new IllegalArgumentException("--duration must be at least 100ms");
-        }
-        if (accuracyNanos < 10_000_000_000L) {
-            throw new IllegalArgumentException("--accuracy-duration must be at least 10s");
-        }
-        return new Options(duration, rounds, window, threads, busyPoll, accuracy, accuracyNanos);
-    }
-
-    private static String value(String[] args, int i, String option) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(option + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int intValue(String text, String option, int min, int max) {
-        try {
-            int v = Integer.parseInt(text);
-            if (v < min || v > max) {
-                throw new IllegalArgumentException(option + " " + v + " is out of range " + min + "-" + max);
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + " needs a whole number, not '" + text + "'");
-        }
-    }
-
     private static NtpServer startLockstep(Options o) throws IOException {
         return NtpServer.start(NtpServerConfig.builder(TimeSource.system()).port(0).rateLimit(NtpRateLimit.OFF)
-                .threads(o.threads()).busyPoll(o.busyPoll()).build());
+                .threads(o.serverThreads()).busyPoll(o.busyPoll()).build());
     }
 
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void throughput(PrintStream out, Options o, Path dir) throws IOException, InterruptedException {
-        boolean withChronyd = ChronydProcess.installed();
-        String chronydName = withChronyd ? ChronydProcess.version() : "chronyd";
-        NtpLoadGenerator generator = new NtpLoadGenerator(o.window());
+    private static void throughput(PrintStream out, Options o) throws IOException, InterruptedException {
+        boolean withChronyd = Files.isExecutable(NtpPeers.CHRONYD);
+        String chronydName = withChronyd ? NtpPeers.chronydVersion() : "chronyd";
+        NtpLoadGenerator generator = new NtpLoadGenerator(o.window(), o.generatorThreads(), o.generatorBlocks());
         long warmUp = Math.min(2_000_000_000L, o.durationNanos() / 4);
-        out.printf(Locale.ROOT, "NTP server throughput on loopback: one generator thread, %d requests in flight, "
-                        + "%.1f s per run after %.1f s warm-up, %d round(s); %d core(s)%n", o.window(),
-                o.durationNanos() / 1e9, warmUp / 1e9, o.rounds(),
-                Runtime.getRuntime().availableProcessors());
-        out.printf(Locale.ROOT, "lockstep: %d thread(s), %s, rate limit off; %s: local stratum 8, no ratelimit%n",
-                o.threads(), o.busyPoll() ? "busy-poll" : "blocking receive", chronydName);
+        out.printf(Locale.ROOT, "NTP server throughput on loopback: %d %s generator thread(s), %d requests in flight"
+                        + " each, %.1f s per run after %.1f s warm-up, %d round(s); %d core(s), load average %s%n",
+                o.generatorThreads(), o.generatorBlocks() ? "blocking" : "spinning", o.window(), o.durationNanos() / 1e9, warmUp / 1e9, o.rounds(),
+                Runtime.getRuntime().availableProcessors(), MachineLoad.text());
+        out.printf(Locale.ROOT, "lockstep: %d receive thread(s), %s, rate limit off; %s: local stratum 8, no ratelimit%n",
+                o.serverThreads(), o.busyPoll() ? "busy-poll" : "blocking receive", chronydName);
         out.println();
-        out.printf(Locale.ROOT, "%-14s %5s %10s %10s %11s %7s %9s %9s%n", "server", "round", "sent", "answered",
-                "replies/s", "loss", "p50 us", "p99 us");
+        Table table = new Table("server", "round", "answered", "replies/s", "loss", "p50", "p99", "server CPU",
+                "generator CPU");
         List<NtpLoadResult> ours = new ArrayList<>();
         List<NtpLoadResult> theirs = new ArrayList<>();
-        ChronydProcess chronyd = null;
-        int chronydPort = 0;
-        try {
+        List<Double> oursCpu = new ArrayList<>();
+        List<Double> theirsCpu = new ArrayList<>();
+        try (NtpPeers peers = new NtpPeers()) {
+            Process chronyd = null;
+            int chronydPort = 0;
             if (withChronyd) {
-                chronydPort = freeUdpPort();
-                chronyd = ChronydProcess.start(dir, "bench-server", List.of("port " + chronydPort,
+                chronydPort = NtpPeers.freeUdpPort();
+                chronyd = peers.startChronyd("bench-server", List.of("port " + chronydPort,
                         "bindaddress 127.0.0.1", "allow 127.0.0.1", "local stratum 8", "cmdport 0"));
             }
             for (int round = 1; round <= o.rounds(); round++) {
                 // Our server runs only during its own turn, so that a busy-polling thread does not
                 // take CPU from chronyd's turn.
                 try (NtpServer server = startLockstep(o)) {
-                    NtpLoadResult r = generator.run(server.localAddress(), warmUp, o.durationNanos());
+                    String prefix = "lockstep-ntp-" + server.port() + "-";
+                    generator.run(server.localAddress(), 0, warmUp);
+                    long cpuBefore = serverThreadsCpuNanos(prefix);
+                    NtpLoadResult r = generator.run(server.localAddress(), 0, o.durationNanos());
+                    double cpu = (serverThreadsCpuNanos(prefix) - cpuBefore) / (double) r.durationNanos();
                     ours.add(r);
-                    row(out, "lockstep", round, r);
+                    oursCpu.add(cpu);
+                    row(table, "Lockstep", round, r, cpu);
                 }
                 if (chronyd != null) {
-                    NtpLoadResult c = generator.run(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                            chronydPort), warmUp, o.durationNanos());
+                    InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), chronydPort);
+                    generator.run(address, 0, warmUp);
+                    long cpuBefore = processCpuNanos(chronyd.pid());
+                    NtpLoadResult c = generator.run(address, 0, o.durationNanos());
+                    long cpuAfter = processCpuNanos(chronyd.pid());
+                    double cpu = cpuBefore < 0 || cpuAfter < 0 ? Double.NaN
+                            : (cpuAfter - cpuBefore) / (double) c.durationNanos();
                     theirs.add(c);
-                    row(out, chronydName, round, c);
+                    theirsCpu.add(cpu);
+                    row(table, chronydName, round, c, cpu);
                 }
             }
-        } finally {
-            if (chronyd != null) {
-                chronyd.close();
-            }
         }
+        table.print(out);
         out.println();
+        out.println("CPU in % of one core over the measuring phase: server = our server's receive threads, or the"
+                + " chronyd process; generator = all generator threads. Load average after: " + MachineLoad.text());
         double oursMedian = median(ours);
         if (theirs.isEmpty()) {
             out.printf(Locale.ROOT, "lockstep median %.0f replies/s; chronyd not installed (%s), no comparison%n",
-                    oursMedian, ChronydProcess.CHRONYD);
+                    oursMedian, NtpPeers.CHRONYD);
         } else {
             double theirsMedian = median(theirs);
             out.printf(Locale.ROOT, "median replies/s: lockstep %.0f, %s %.0f; ratio lockstep/chronyd = %.2f%n",
                     oursMedian, chronydName, theirsMedian, oursMedian / theirsMedian);
         }
+        limit(out, "lockstep", o.serverThreads(), ours, oursCpu, o);
+        if (!theirs.isEmpty()) {
+            limit(out, chronydName, 1, theirs, theirsCpu, o);
+        }
+    }
+
+    /** Says which side was saturated, from the median CPU figures (90 % of a thread's core counts as full). */
+    private static void limit(PrintStream out, String name, int serverThreads, List<NtpLoadResult> results,
+                              List<Double> serverCpu, Options o) {
+        double server = Stats.of(serverCpu.stream().mapToDouble(Double::doubleValue).toArray()).median();
+        double generator = Stats.of(results.stream()
+                .mapToDouble(r -> r.generatorCpuNanos() / (double) r.durationNanos()).toArray()).median();
+        int cores = Runtime.getRuntime().availableProcessors();
+        String verdict;
+        if (server >= 0.9 * serverThreads) {
+            verdict = "the server is saturated (its thread(s) used their core(s))";
+        } else if (generator >= 0.9 * o.generatorThreads()) {
+            verdict = "the generator is saturated (its threads used their cores); the server had room";
+        } else if (server + generator >= 0.9 * cores) {
+            verdict = "the machine is saturated (server + generator use the " + cores + " cores); neither alone";
+        } else if (MachineLoad.oneMinute() > cores) {
+            verdict = "other processes hold the CPU (load average " + MachineLoad.text() + " on " + cores
+                    + " cores): neither side got a full core, so this is not either one's capacity";
+        } else {
+            verdict = "nothing is saturated: the window, not CPU, limits the rate";
+        }
+        out.printf(Locale.ROOT, "%s: server CPU %.0f%%, generator CPU %.0f%% (medians) -> %s%n", name, 100 * server,
+                100 * generator, verdict);
     }
 
     private static double median(List<NtpLoadResult> results) {
-        List<Double> v = new ArrayList<>(results.stream().map(NtpLoadResult::answeredPerSecond).toList());
-        v.sort(Comparator.naturalOrder());
-        int n = v.size();
-        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+        return Stats.of(results.stream().mapToDouble(NtpLoadResult::answeredPerSecond).toArray()).median();
     }
 
-    private static void row(PrintStream out, String name, int round, NtpLoadResult r) {
-        out.printf(Locale.ROOT, "%-14s %5d %10d %10d %11.0f %6.2f%% %9.1f %9.1f%n", name, round, r.sent(),
-                r.answered(), r.answeredPerSecond(), 100 * r.lossFraction(), r.p50LatencyNanos() / 1e3,
-                r.p99LatencyNanos() / 1e3);
-        out.flush();
+    private static void row(Table table, String name, int round, NtpLoadResult r, double serverCpu) {
+        table.row(name, round, String.format(Locale.ROOT, "%,d", r.answered()),
+                String.format(Locale.ROOT, "%,.0f", r.answeredPerSecond()),
+                String.format(Locale.ROOT, "%.2f%%", 100 * r.lossFraction()),
+                String.format(Locale.ROOT, "%.1f us", r.p50LatencyNanos() / 1e3),
+                String.format(Locale.ROOT, "%.1f us", r.p99LatencyNanos() / 1e3),
+                Double.isNaN(serverCpu) ? "?" : String.format(Locale.ROOT, "%.0f%%", 100 * serverCpu),
+                String.format(Locale.ROOT, "%.0f%%", 100.0 * r.generatorCpuNanos() / r.durationNanos()));
     }
 
-    private static void accuracy(PrintStream out, Options o, Path dir) throws IOException, InterruptedException {
-        if (!ChronydProcess.installed()) {
-            throw new IOException("--accuracy needs chronyd (Debian package chrony) at " + ChronydProcess.CHRONYD);
+    /** CPU time of this JVM's threads whose name starts with {@code prefix} (our server's receive threads). */
+    private static long serverThreadsCpuNanos(String prefix) {
+        long sum = 0;
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().startsWith(prefix)) {
+                sum += Math.max(0, THREADS.getThreadCpuTime(t.getId()));
+            }
         }
-        String chronydName = ChronydProcess.version();
+        return sum;
+    }
+
+    /** User + system CPU time of a process we started, from /proc (Linux); -1 where it cannot be read. */
+    private static long processCpuNanos(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // Fields after the command name, which is in parentheses and may contain spaces.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
+            return ticks * 10_000_000L; // USER_HZ, the unit of /proc's times, is 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static void accuracy(PrintStream out, Options o) throws IOException, InterruptedException {
+        if (!Files.isExecutable(NtpPeers.CHRONYD)) {
+            throw new IOException("--accuracy needs chronyd (Debian package chrony) at " + NtpPeers.CHRONYD);
+        }
+        String chronydName = NtpPeers.chronydVersion();
         out.printf(Locale.ROOT, "NTP server accuracy as seen by a chronyd client (-x, poll 0.25 s) over %.0f s, "
-                + "loopback%n", o.accuracyNanos() / 1e9);
-        int chronydPort = freeUdpPort();
-        List<ChronydProcess> started = new ArrayList<>();
-        try (NtpServer server = NtpServer.start(NtpServerConfig.builder(TimeSource.system()).port(0)
-                .threads(o.threads()).busyPoll(o.busyPoll()).build())) {
-            started.add(ChronydProcess.start(dir, "acc-server", List.of("port " + chronydPort, "bindaddress 127.0.0.1",
-                    "allow 127.0.0.1", "local stratum 8", "cmdport 0")));
+                + "loopback; load average %s%n", o.accuracyNanos() / 1e9, MachineLoad.text());
+        int chronydPort = NtpPeers.freeUdpPort();
+        try (NtpPeers peers = new NtpPeers();
+             NtpServer server = NtpServer.start(NtpServerConfig.builder(TimeSource.system()).port(0)
+                     .threads(o.serverThreads()).busyPoll(o.busyPoll()).build())) {
+            peers.startChronyd("acc-server", List.of("port " + chronydPort, "bindaddress 127.0.0.1",
+                    "allow 127.0.0.1", "local stratum 8", "cmdport 0"));
             String[] names = {"acc-client-lockstep", "acc-client-chronyd"};
             int[] ports = {server.port(), chronydPort};
             for (int i = 0; i < 2; i++) {
-                started.add(ChronydProcess.start(dir, names[i], List.of(
+                peers.startChronyd(names[i], List.of(
                         "server 127.0.0.1 port " + ports[i] + " iburst minpoll -2 maxpoll -2", "port 0", "cmdport 0",
-                        "bindcmdaddress " + ChronydProcess.socketPath(dir, names[i]))));
+                        "bindcmdaddress " + peers.socketPath(names[i])));
             }
             Thread.sleep(o.accuracyNanos() / 1_000_000);
             out.println();
-            out.printf(Locale.ROOT, "%-20s %9s %8s %12s %12s %12s%n", "server", "selected", "samples",
-                    "offset us", "std dev us", "+/- us");
+            Table table = new Table("server", "selected", "samples", "offset", "std dev", "chronyd's ±");
             for (int i = 0; i < 2; i++) {
-                ChronydProcess client = started.get(i + 1);
-                String sources = client.chronyc("sources");
-                String stats = client.chronyc("sourcestats");
-                String tracking = client.chronyc("tracking");
-                boolean selected = sources.lines().anyMatch(l -> l.startsWith("^* 127.0.0.1"));
-                String[] f = stats.lines().filter(l -> l.startsWith("127.0.0.1")).findFirst().orElse("")
-                        .trim().split("\\s+");
-                Matcher sys = Pattern.compile("System time\\s*:\\s*([0-9.]+) seconds (slow|fast)").matcher(tracking);
-                double offsetUs = sys.find() ? Double.parseDouble(sys.group(1)) * 1e6 * (sys.group(2).equals("fast") ? 1 : -1)
-                        : Double.NaN;
-                Matcher err = Pattern.compile("\\+/-\\s+(\\S+)").matcher(sources);
-                out.printf(Locale.ROOT, "%-20s %9s %8s %12.1f %12s %12s%n",
-                        i == 0 ? "lockstep" : chronydName, selected ? "yes" : "NO", f.length > 1 ? f[1] : "?", offsetUs,
-                        f.length > 7 ? micros(f[7]) : "?", err.find() ? micros(err.group(1)) : "?");
+                String sources = peers.chronyc(names[i], "sources");
+                String stats = peers.chronyc(names[i], "sourcestats");
+                String tracking = peers.chronyc(names[i], "tracking");
+                var row = Chronyc.sourceStats(stats, "127.0.0.1");
+                table.row(i == 0 ? "Lockstep" : chronydName, Chronyc.selected(sources, "127.0.0.1") ? "yes" : "NO",
+                        row.map(r -> Integer.toString(r.samples())).orElse("?"),
+                        Chronyc.localMinusServerNanos(tracking).map(n -> us(n, true)).orElse("?"),
+                        row.map(r -> us(r.stdDevNanos(), false)).orElse("?"),
+                        Chronyc.errorBoundNanos(sources).map(n -> us(n, false)).orElse("?"));
             }
+            table.print(out);
             out.println();
             out.println("offset: chronyd's local - server (its whole uncorrected estimate, since -x never steers "
-                    + "the clock); std dev: chronyc sourcestats; +/-: chronyc sources error bound");
-        } finally {
-            for (ChronydProcess c : started) {
-                c.close();
-            }
+                    + "the clock); std dev: chronyc sourcestats; ±: chronyc sources error bound");
         }
     }
 
-    private static void deleteTree(Path root) {
-        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            // Leftover temporary files are harmless.
-        }
-    }
-
-    private static String micros(String chronyDuration) {
-        Matcher m = Pattern.compile("([+-]?[0-9.]+)(ns|us|ms|s)").matcher(chronyDuration);
-        if (!m.matches()) {
-            return chronyDuration;
-        }
-        double scale = switch (m.group(2)) {
-            case "ns" -> 1e-3;
-            case "us" -> 1;
-            case "ms" -> 1e3;
-            default -> 1e6;
-        };
-        return String.format(Locale.ROOT, "%.1f", Double.parseDouble(m.group(1)) * scale);
+    private static String us(long nanos, boolean signed) {
+        return String.format(Locale.ROOT, signed ? "%+.1f us" : "%.1f us", nanos / 1e3);
     }
 }

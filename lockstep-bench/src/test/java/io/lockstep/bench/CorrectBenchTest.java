@@ -14,8 +14,8 @@ class CorrectBenchTest {
     @Test
     void printsThroughputAndAccuracy() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        assertEquals(0, CorrectBench.run(new PrintStream(bytes, true, StandardCharsets.UTF_8), "--rows", "20000",
-                "--scenario", "0"));
+        assertEquals(0, CorrectBench.run(new PrintStream(bytes, true, StandardCharsets.UTF_8),
+                new CorrectBench.Options(20_000, 0)));
         String text = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("rows/s") && text.contains("0 rows outside"), text);
     }

@@ -1,6 +1,7 @@
 package io.lockstep.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -40,22 +41,37 @@ class NtpServerBenchTest {
     }
 
     @Test
-    void badArgumentsPrintUsageAndExit2() {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code = NtpServerBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8), "--rounds", "zero");
-        String out = buf.toString(StandardCharsets.UTF_8);
-        assertEquals(2, code);
-        assertTrue(out.startsWith("lockstep bench ntp-server: --rounds needs a whole number"), out);
-        assertTrue(out.contains("usage: lockstep bench ntp-server"), out);
+    void optionsOutOfRangeAreRefusedWithTheOptionsName() {
+        NtpServerBench.Options d = NtpServerBench.Options.defaults();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new NtpServerBench.Options(
+                d.durationNanos(), 0, d.window(), d.serverThreads(), d.generatorThreads(), false, false, false,
+                d.accuracyNanos()));
+        assertEquals("--rounds 0 is out of range 1-20", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new NtpServerBench.Options(50_000_000L, 1, 8, 1, 1,
+                false, false, false, d.accuracyNanos()));
+        assertEquals("--duration must be at least 100ms", e.getMessage());
+    }
+
+    @Test
+    void severalGeneratorThreadsAddUp() throws Exception {
+        try (NtpServer server = NtpServer.start(NtpServerConfig.builder(TimeSource.system()).port(0)
+                .rateLimit(NtpRateLimit.OFF).warmUp(false).build())) {
+            NtpLoadResult r = new NtpLoadGenerator(4, 3, true).run(server.localAddress(), 0, 300_000_000L);
+            assertTrue(r.answered() > 100 && r.sent() >= r.answered() + r.lost(), r.toString());
+            // A thread descheduled past the 200 ms reply timeout on a busy machine counts a few lost.
+            assertTrue(r.lost() <= r.sent() / 20, r.toString());
+            assertTrue(r.generatorCpuNanos() > 0, r.toString());
+        }
     }
 
     @Test
     void aShortRunPrintsTheTable() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        int code = NtpServerBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8), "--duration", "300ms",
-                "--rounds", "1", "--window", "8");
+        int code = NtpServerBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8),
+                new NtpServerBench.Options(300_000_000L, 1, 8, 1, 2, false, false, false, 60_000_000_000L));
         String out = buf.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, out);
-        assertTrue(out.contains("replies/s") && out.lines().anyMatch(l -> l.startsWith("lockstep ")), out);
+        assertTrue(out.contains("replies/s") && out.lines().anyMatch(l -> l.startsWith("| Lockstep ")), out);
+        assertTrue(out.contains("server CPU") && out.lines().anyMatch(l -> l.startsWith("lockstep: server CPU")), out);
     }
 }

@@ -58,19 +58,28 @@ final class BenchCommand implements Runnable {
 
     /** {@code lockstep bench echo}: Time Echo estimate errors against a known truth on loopback. */
     @Command(name = "echo", mixinStandardHelpOptions = true,
-            description = "Time Echo on loopback against a simulated offset: error of mean, median and Lockstep's estimate.")
+            description = "Time Echo on loopback against a simulated device (sub-ms offset drawn per burst), back to back"
+                    + " and spaced: error distribution of the Pupil Labs mean and median and of Lockstep's estimate.")
     static final class Echo implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--exchanges", defaultValue = "1000", paramLabel = "N",
-                description = "Exchanges in all, in bursts of 100 (default ${DEFAULT-VALUE}).")
+        @Option(names = "--exchanges", defaultValue = "2000", paramLabel = "N",
+                description = "Exchanges per schedule in all, in bursts of 100 (default ${DEFAULT-VALUE}).")
         int exchanges;
 
         @Option(names = "--offset", defaultValue = "137.5ms", paramLabel = "DURATION",
                 converter = Cli.DurationConverter.class,
-                description = "Simulated device offset (default ${DEFAULT-VALUE}).")
+                description = "Simulated device offset; its sub-millisecond part is drawn per burst unless"
+                        + " --fixed-offset (default ${DEFAULT-VALUE}).")
         long offsetNanos;
+
+        @Option(names = "--fixed-offset", description = "Use --offset exactly for every burst.")
+        boolean fixedOffset;
+
+        @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
+                description = "Seed of the sub-millisecond draws (default ${DEFAULT-VALUE}).")
+        long seed;
 
         @Option(names = "--drift", defaultValue = "20", paramLabel = "PPM",
                 description = "Simulated device drift in ppm (default ${DEFAULT-VALUE}).")
@@ -78,11 +87,14 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (exchanges < 2 || exchanges > 10_000_000) {
-                throw Cli.usage(spec.commandLine(), "--exchanges must be between 2 and 10000000");
+            EchoBench.Options o;
+            try {
+                o = new EchoBench.Options(exchanges, offsetNanos, driftPpm, fixedOffset, seed);
+            } catch (IllegalArgumentException e) {
+                throw Cli.usage(spec.commandLine(), e.getMessage());
             }
             PrintStream out = stdout(spec);
-            int code = EchoBench.run(out, exchanges, offsetNanos, driftPpm);
+            int code = EchoBench.run(out, o);
             out.flush();
             return code;
         }
@@ -91,7 +103,8 @@ final class BenchCommand implements Runnable {
     /** {@code lockstep bench tracking}: the tracking scenarios in virtual time, every estimator on one stream. */
     @Command(name = "tracking", mixinStandardHelpOptions = true,
             description = "Tracking scenarios (LAN, busy Wi-Fi, asymmetric route, Pi RTC, phone, step, outage) in virtual"
-                    + " time: Pupil Labs mean/median, LSL min-RTT and Lockstep on identical sample streams.")
+                    + " time: Pupil Labs client (once, and every 60 s), liblsl's defaults and Lockstep, each on its own"
+                    + " schedule over the same simulated clocks and link.")
     static final class Tracking implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -104,17 +117,14 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            if (only != null && io.lockstep.testkit.Scenarios.tracking(seed).stream()
-                    .noneMatch(s -> s.name().toLowerCase(java.util.Locale.ROOT).contains(only.toLowerCase(java.util.Locale.ROOT)))) {
-                throw Cli.usage(spec.commandLine(), "no scenario name contains '" + only + "'");
+            io.lockstep.bench.TrackingBench.Options o;
+            try {
+                o = new io.lockstep.bench.TrackingBench.Options(seed, only);
+            } catch (IllegalArgumentException e) {
+                throw Cli.usage(spec.commandLine(), e.getMessage());
             }
             PrintStream out = stdout(spec);
-            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--seed", Long.toString(seed)));
-            if (only != null) {
-                args.add("--only");
-                args.add(only);
-            }
-            int code = io.lockstep.bench.TrackingBench.run(out, args.toArray(String[]::new));
+            int code = io.lockstep.bench.TrackingBench.run(out, o);
             out.flush();
             return code;
         }
@@ -128,23 +138,21 @@ final class BenchCommand implements Runnable {
         CommandLine.Model.CommandSpec spec;
 
         @Option(names = "--rows", defaultValue = "2000000", paramLabel = "N", description = "Rows to correct (default ${DEFAULT-VALUE}).")
-        long rows;
+        int rows;
 
         @Option(names = "--scenario", defaultValue = "0", paramLabel = "I", description = "Tracking scenario index (default ${DEFAULT-VALUE}).")
         int scenario;
 
         @Override
-        public Integer call() throws Exception {
-            if (rows < 1 || rows > 1_000_000_000L) {
-                throw Cli.usage(spec.commandLine(), "--rows must be between 1 and 1000000000");
-            }
-            int scenarios = io.lockstep.testkit.Scenarios.tracking(1).size();
-            if (scenario < 0 || scenario >= scenarios) {
-                throw Cli.usage(spec.commandLine(), "--scenario must be between 0 and " + (scenarios - 1)
-                        + " (the order of `lockstep bench tracking`)");
+        public Integer call() {
+            io.lockstep.bench.CorrectBench.Options o;
+            try {
+                o = new io.lockstep.bench.CorrectBench.Options(rows, scenario);
+            } catch (IllegalArgumentException e) {
+                throw Cli.usage(spec.commandLine(), e.getMessage());
             }
             PrintStream out = stdout(spec);
-            int code = io.lockstep.bench.CorrectBench.run(out, "--rows", Long.toString(rows), "--scenario", Integer.toString(scenario));
+            int code = io.lockstep.bench.CorrectBench.run(out, o);
             out.flush();
             return code;
         }
@@ -153,7 +161,7 @@ final class BenchCommand implements Runnable {
     /** {@code lockstep bench ntp-server}: our NTP server and chronyd under the same load generator. */
     @Command(name = "ntp-server", mixinStandardHelpOptions = true,
             description = {"Load-test Lockstep's NTP server and a chronyd server (-x, private files) on loopback with the"
-                    + " same generator: replies/s, loss, latency p50/p99, ratio to chronyd.",
+                    + " same generator: replies/s, loss, latency p50/p99, server and generator CPU, ratio to chronyd.",
                     "--accuracy adds a chronyd client following each server (needs chronyd)."})
     static final class NtpServer implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Spec
@@ -166,8 +174,17 @@ final class BenchCommand implements Runnable {
         @Option(names = "--rounds", paramLabel = "N", description = "Alternating rounds per server, 1-20 (default 3).")
         Integer rounds;
 
-        @Option(names = "--window", paramLabel = "N", description = "Requests in flight, 1-4096 (default 64).")
+        @Option(names = "--window", paramLabel = "N",
+                description = "Requests in flight per generator thread, 1-4096 (default 64).")
         Integer window;
+
+        @Option(names = "--generator-threads", paramLabel = "N",
+                description = "Load-generator threads, each its own client socket, 1-16 (default 1).")
+        Integer generatorThreads;
+
+        @Option(names = "--generator-blocks",
+                description = "Generator threads wait for replies in the kernel instead of spinning (for a shared machine).")
+        boolean generatorBlocks;
 
         @Option(names = "--threads", paramLabel = "N", description = "Receiving threads of our server, 1-16 (default 1).")
         Integer threads;
@@ -184,48 +201,23 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() {
-            // Checked here so that bad input is a one-line usage error like everywhere else; the
-            // bench re-checks for callers that use its String-argument entry point directly.
-            CommandLine cl = spec.commandLine();
-            if (durationNanos != null && durationNanos < 100_000_000L) {
-                throw Cli.usage(cl, "--duration must be at least 100ms");
+            io.lockstep.bench.NtpServerBench.Options d = io.lockstep.bench.NtpServerBench.Options.defaults();
+            io.lockstep.bench.NtpServerBench.Options o;
+            try {
+                o = new io.lockstep.bench.NtpServerBench.Options(
+                        durationNanos == null ? d.durationNanos() : durationNanos,
+                        rounds == null ? d.rounds() : rounds,
+                        window == null ? d.window() : window,
+                        threads == null ? d.serverThreads() : threads,
+                        generatorThreads == null ? d.generatorThreads() : generatorThreads,
+                        generatorBlocks, busyPoll, accuracy, accuracyNanos == null ? d.accuracyNanos() : accuracyNanos);
+            } catch (IllegalArgumentException e) {
+                throw Cli.usage(spec.commandLine(), e.getMessage());
             }
-            if (accuracyNanos != null && accuracyNanos < 10_000_000_000L) {
-                throw Cli.usage(cl, "--accuracy-duration must be at least 10s");
-            }
-            checkRange(cl, "--rounds", rounds, 1, 20);
-            checkRange(cl, "--window", window, 1, 4096);
-            checkRange(cl, "--threads", threads, 1, 16);
-            java.util.List<String> args = new java.util.ArrayList<>();
-            add(args, "--duration", durationNanos == null ? null : io.lockstep.time.Durations.formatCompact(durationNanos));
-            add(args, "--rounds", rounds);
-            add(args, "--window", window);
-            add(args, "--threads", threads);
-            if (busyPoll) {
-                args.add("--busy-poll");
-            }
-            if (accuracy) {
-                args.add("--accuracy");
-            }
-            add(args, "--accuracy-duration",
-                    accuracyNanos == null ? null : io.lockstep.time.Durations.formatCompact(accuracyNanos));
             PrintStream out = stdout(spec);
-            int code = io.lockstep.bench.NtpServerBench.run(out, args.toArray(String[]::new));
+            int code = io.lockstep.bench.NtpServerBench.run(out, o);
             out.flush();
             return code;
-        }
-
-        private static void checkRange(CommandLine cl, String name, Integer value, int min, int max) {
-            if (value != null && (value < min || value > max)) {
-                throw Cli.usage(cl, name + " " + value + " is out of range " + min + "-" + max);
-            }
-        }
-
-        private static void add(java.util.List<String> args, String name, Object value) {
-            if (value != null) {
-                args.add(name);
-                args.add(value.toString());
-            }
         }
     }
 

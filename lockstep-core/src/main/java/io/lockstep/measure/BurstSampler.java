@@ -35,6 +35,20 @@ public final class BurstSampler {
      *                     {@link #MAX_CONSECUTIVE_FAILURES} exchanges in a row fail
      */
     public static Burst run(TimeProbe probe, int count, Progress progress) throws IOException {
+        return run(probe, count, probe.burstSpacingNanos(), progress);
+    }
+
+    /**
+     * A burst at a spacing of the caller's choosing instead of the probe's: 0 sends each request
+     * as soon as the previous reply is in, as the Pupil Labs client does.
+     *
+     * @param spacingNanos mean pause between exchanges (each pause uniform in {@code [0, 2·spacing)})
+     * @throws IOException as {@link #run(TimeProbe, int, Progress)}
+     */
+    public static Burst run(TimeProbe probe, int count, long spacingNanos, Progress progress) throws IOException {
+        if (spacingNanos < 0) {
+            throw new IllegalArgumentException("spacing must not be negative");
+        }
         if (count < 1) {
             throw new IllegalArgumentException("need at least 1 sample, got " + count);
         }
@@ -42,7 +56,6 @@ public final class BurstSampler {
         for (int i = 0; i < warmUps; i++) {
             warmUp(probe);
         }
-        long spacingNanos = probe.burstSpacingNanos();
         SplittableRandom random = new SplittableRandom();
         List<TimeSample> samples = new ArrayList<>(Math.min(count, 100_000));
         Map<String, Integer> reasons = new LinkedHashMap<>();

@@ -18,6 +18,19 @@ class StatsTest {
     }
 
     @Test
+    void percentilesInterpolateBetweenRanksLikeNumpy() {
+        // numpy.percentile([1, 2, 3, 4, 10], [0, 25, 50, 90, 100]) = 1, 2, 3, 7.6, 10
+        double[] sorted = {1, 2, 3, 4, 10};
+        assertEquals(1, Stats.percentile(sorted, 5, 0), 0.0);
+        assertEquals(2, Stats.percentile(sorted, 5, 0.25), 0.0);
+        assertEquals(3, Stats.percentile(sorted, 5, 0.5), 0.0);
+        assertEquals(7.6, Stats.percentile(sorted, 5, 0.9), 1e-12);
+        assertEquals(10, Stats.percentile(sorted, 5, 1), 0.0);
+        assertEquals(2.5, Stats.percentile(new long[] {1, 2, 3, 4}, 4, 0.5), 0.0);
+        assertEquals(5, Stats.percentile(new long[] {5, 99}, 1, 0.99), 0.0);
+    }
+
+    @Test
     void emptyAndSingle() {
         assertTrue(Double.isNaN(Stats.of(new double[0]).mean()));
         assertEquals(0.0, Stats.of(new double[] {7}).std());

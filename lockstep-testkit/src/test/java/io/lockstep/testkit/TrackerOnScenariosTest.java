@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import io.lockstep.estimate.ClockModel;
 import io.lockstep.estimate.OffsetTracker;
 import io.lockstep.estimate.SampleVerdict;
+import io.lockstep.estimate.Stats;
 
 /** The estimator against simulated streams with known truth. */
 class TrackerOnScenariosTest {
@@ -49,7 +50,7 @@ class TrackerOnScenariosTest {
         }
         double[] sorted = Arrays.copyOf(errors, m);
         Arrays.sort(sorted);
-        return new Result(Math.sqrt(sq / m), sorted[(int) Math.floor(0.99 * (m - 1))], driftError, violations, m,
+        return new Result(Math.sqrt(sq / m), Stats.percentile(sorted, m, 0.99), driftError, violations, m,
                 tracker);
     }
 

@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.Assumptions;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,6 +29,8 @@ import io.lockstep.measure.Progress;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.protocol.Target;
+import io.lockstep.testkit.peers.Chronyc;
+import io.lockstep.testkit.peers.NtpPeers;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 
@@ -42,7 +46,8 @@ import io.lockstep.time.TimeSource;
  * the peer then sees our server that much/2 ahead. A one-shot check therefore accepts an
  * offset within 50 µs or within the error bound the peer itself reports (half its measured
  * round trip; for the one-minute chronyd client the {@code +/-} of {@code chronyc sources}).
- * Every measured number is printed for the record.
+ * Every measured number is printed for the record. The peers are started and read through
+ * {@link NtpPeers} and {@link Chronyc}, the helpers the NTP benchmark uses too.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -53,7 +58,7 @@ class NtpInteropTest {
     private static final long TOLERANCE_NANOS = 50_000L;
     private static final long TRACKING_NANOS = 62_000_000_000L;
 
-    private PeerProcesses peers;
+    private NtpPeers peers;
     private NtpServer zero;
     private NtpServer ahead;
     private int chronydServerPort;
@@ -61,9 +66,9 @@ class NtpInteropTest {
 
     @BeforeAll
     void startServersAndLongRunningPeers() throws Exception {
-        PeerProcesses.require(PeerProcesses.CHRONYD, "chrony", PeerProcesses.CHRONYD.toString(), "-v");
-        PeerProcesses.require(PeerProcesses.CHRONYC, "chrony", PeerProcesses.CHRONYC.toString(), "-v");
-        peers = new PeerProcesses();
+        require(NtpPeers.CHRONYD, "chrony", NtpPeers.CHRONYD.toString(), "-v");
+        require(NtpPeers.CHRONYC, "chrony", NtpPeers.CHRONYC.toString(), "-v");
+        peers = new NtpPeers();
         TimeSource system = TimeSource.system();
         zero = NtpServer.start(NtpServerConfig.builder(system).port(0).build());
         ahead = NtpServer.start(NtpServerConfig.builder(new SimulatedTimeSource(system, AHEAD_NANOS, 0)).port(0).build());
@@ -72,12 +77,26 @@ class NtpInteropTest {
             String name = s == zero ? "client-zero" : "client-ahead";
             peers.startChronyd(name, List.of(
                     "server 127.0.0.1 port " + s.port() + " iburst minpoll -2 maxpoll -2",
-                    "port 0", "cmdport 0", "bindcmdaddress " + peers.dir().resolve(name + ".sock")));
+                    "port 0", "cmdport 0", "bindcmdaddress " + peers.socketPath(name)));
         }
         trackingStartMono = System.nanoTime();
-        chronydServerPort = PeerProcesses.freeUdpPort();
+        chronydServerPort = NtpPeers.freeUdpPort();
         peers.startChronyd("server-local", List.of("port " + chronydServerPort, "bindaddress 127.0.0.1",
                 "allow 127.0.0.1", "local stratum 8", "cmdport 0"));
+    }
+
+    /**
+     * Requires a program; when it is missing the test fails under CI ({@code CI=true}) and is
+     * skipped elsewhere, always with a message naming the Debian package.
+     */
+    static void require(Path program, String debianPackage, String... check) {
+        if (!NtpPeers.usable(program, check)) {
+            String msg = program + " (Debian package " + debianPackage + ") is not usable; .ci/run installs it";
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail(msg);
+            }
+            Assumptions.abort(msg);
+        }
     }
 
     @AfterAll
@@ -121,8 +140,7 @@ class NtpInteropTest {
     @Test
     @Order(2)
     void ntplibSeesOurServerAtZeroAndAhead() throws Exception {
-        PeerProcesses.require(PeerProcesses.PYTHON, "python3-ntplib", PeerProcesses.PYTHON.toString(), "-c",
-                "import ntplib");
+        require(NtpPeers.PYTHON, "python3-ntplib", NtpPeers.PYTHON.toString(), "-c", "import ntplib");
         String script = String.join("\n",
                 "import sys, ntplib",
                 "c = ntplib.NTPClient()",
@@ -179,36 +197,27 @@ class NtpInteropTest {
         }
         for (String name : List.of("client-zero", "client-ahead")) {
             long expectedLocalMinusRemote = name.equals("client-zero") ? 0 : -AHEAD_NANOS;
-            Path socket = peers.dir().resolve(name + ".sock");
-            String sources = peers.chronyc(socket, "sources");
-            String stats = peers.chronyc(socket, "sourcestats");
-            String tracking = peers.chronyc(socket, "tracking");
+            String sources = peers.chronyc(name, "sources");
+            String stats = peers.chronyc(name, "sourcestats");
+            String tracking = peers.chronyc(name, "tracking");
             System.out.println("chronyc " + name + " sources:\n" + sources + "chronyc " + name + " sourcestats:\n"
                     + stats + "chronyc " + name + " tracking:\n" + tracking);
-            assertTrue(sources.lines().anyMatch(l -> l.startsWith("^* 127.0.0.1")),
-                    name + ": chronyd selected our server:\n" + sources);
-            String row = stats.lines().filter(l -> l.startsWith("127.0.0.1")).findFirst()
+            assertTrue(Chronyc.selected(sources, "127.0.0.1"), name + ": chronyd selected our server:\n" + sources);
+            Chronyc.SourceStats row = Chronyc.sourceStats(stats, "127.0.0.1")
                     .orElseThrow(() -> new AssertionError(name + ": no sourcestats row:\n" + stats));
-            String[] f = row.trim().split("\\s+");
-            // Name NP NR Span Frequency FreqSkew Offset StdDev
-            int samples = Integer.parseInt(f[1]);
-            long stdDevNanos = parseChronyDuration(f[7]);
             // With -x chronyd never applies its corrections; "System time" is the whole correction it
             // wants, i.e. how far this host's clock is from our server by chronyd's estimate.
-            Matcher m = Pattern.compile("System time\\s*:\\s*([0-9.]+) seconds (slow|fast) of NTP time")
-                    .matcher(tracking);
-            assertTrue(m.find(), name + ": no System time in tracking:\n" + tracking);
-            long localMinusRemote = Math.round(Double.parseDouble(m.group(1)) * 1e9) * (m.group(2).equals("fast") ? 1 : -1);
+            long localMinusRemote = Chronyc.localMinusServerNanos(tracking)
+                    .orElseThrow(() -> new AssertionError(name + ": no System time in tracking:\n" + tracking));
             System.out.printf(Locale.ROOT, "chronyd client %s after 60 s: %d samples, std dev %.1f us, "
-                            + "local - server %+.1f us from expected%n", name, samples, stdDevNanos / 1e3,
+                            + "local - server %+.1f us from expected%n", name, row.samples(), row.stdDevNanos() / 1e3,
                     (localMinusRemote - expectedLocalMinusRemote) / 1e3);
             // chronyd trims its sample window by a runs test; on a busy machine it may keep only the
             // newest few. Three is the least a standard deviation needs.
-            assertTrue(samples >= 3, "enough samples kept: " + row);
-            assertTrue(stdDevNanos < TOLERANCE_NANOS, "small std dev: " + row);
+            assertTrue(row.samples() >= 3, "enough samples kept: " + row + "\n" + stats);
+            assertTrue(row.stdDevNanos() < TOLERANCE_NANOS, "small std dev: " + row + "\n" + stats);
             // chronyd's own error bound for the source ("+/- X" in sources): its root distance estimate.
-            Matcher bound = Pattern.compile("\\+/-\\s+(\\S+)").matcher(sources);
-            long chronydBoundNanos = bound.find() ? parseChronyDuration(bound.group(1)) : 0;
+            long chronydBoundNanos = Chronyc.errorBoundNanos(sources).orElse(0L);
             assertTrue(Math.abs(localMinusRemote - expectedLocalMinusRemote)
                             <= Math.max(TOLERANCE_NANOS, chronydBoundNanos),
                     name + ": chronyd's offset within max(50 us, its own bound " + chronydBoundNanos + " ns) of "
@@ -242,19 +251,4 @@ class NtpInteropTest {
         return best;
     }
 
-    /** Parses chronyc's compact durations: {@code +44ns}, {@code 989ns}, {@code -12us}, {@code +2500us}, {@code -2.5ms}. */
-    static long parseChronyDuration(String text) {
-        Matcher m = Pattern.compile("([+-]?[0-9.]+)(ns|us|ms|s)").matcher(text);
-        if (!m.matches()) {
-            throw new AssertionError("not a chronyc duration: " + text);
-        }
-        double v = Double.parseDouble(m.group(1));
-        double scale = switch (m.group(2)) {
-            case "ns" -> 1;
-            case "us" -> 1e3;
-            case "ms" -> 1e6;
-            default -> 1e9;
-        };
-        return Math.round(v * scale);
-    }
 }
