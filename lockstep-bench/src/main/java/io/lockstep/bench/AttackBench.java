@@ -177,9 +177,17 @@ public final class AttackBench {
         }
     }
 
+    /**
+     * An idle server of one flag set after start-up and a full GC: its live heap and live classes
+     * are what an attacked server's are compared with. A separate server, because a full GC before
+     * an attack would shrink a G1 heap and hide what users see.
+     */
+    private record Baseline(Reading idle, long liveHeapBytes, long rssAfterFullGcBytes, Map<String, Long> histogramBytes) {
+    }
+
     /** Everything measured for one attack on one JVM flag set. */
-    private record Result(Attack attack, String jvm, String load, Reading atStart, Reading before, Reading peak, Reading after,
-                          long liveHeapBeforeBytes, long liveHeapAfterBytes, long rssAfterFullGcBytes,
+    private record Result(Attack attack, String jvm, String load, Baseline baseline, Reading before, Reading peak,
+                          Reading after, long liveHeapAfterBytes, long rssAfterFullGcBytes,
                           HonestClient.Summary idle, HonestClient.Summary during,
                           Map<String, Long> histogramGrowthBytes, Map<String, long[]> nativeMemoryBytes) {
     }
@@ -201,33 +209,41 @@ public final class AttackBench {
         }
         out.flush();
         List<Result> results = new ArrayList<>();
-        for (Attack attack : o.attacks()) {
+        Map<String, Baseline> baselines = new LinkedHashMap<>();
+        try {
             for (Map.Entry<String, List<String>> jvm : o.jvms().entrySet()) {
-                try {
-                    Result r = runOne(attack, jvm.getKey(), jvm.getValue(), launcher, o);
+                Baseline b = baseline(jvm.getValue(), launcher, o);
+                baselines.put(jvm.getKey(), b);
+                out.printf(Locale.ROOT, "  idle:       %-8s RSS %s, heap %s, live heap %s%n", jvm.getKey(),
+                        mib(b.idle().rssBytes()), heap(b.idle()), mib(b.liveHeapBytes()));
+                out.flush();
+            }
+            for (Attack attack : o.attacks()) {
+                for (Map.Entry<String, List<String>> jvm : o.jvms().entrySet()) {
+                    Result r = runOne(attack, jvm.getKey(), jvm.getValue(), baselines.get(jvm.getKey()), launcher, o);
                     results.add(r);
                     out.printf(Locale.ROOT, "  done: %-10s %-8s RSS %s -> peak %s -> after %s; %s%n", attack.label(),
                             jvm.getKey(), mib(r.before().rssBytes()), mib(r.peak().rssBytes()), mib(r.after().rssBytes()),
                             r.load());
                     out.flush();
-                } catch (IOException e) {
-                    out.println("lockstep bench attack: " + e.getMessage());
-                    return 1;
                 }
             }
+        } catch (IOException e) {
+            out.println("lockstep bench attack: " + e.getMessage());
+            return 1;
         }
         out.println();
-        Table memory = new Table("attack", "JVM", "RSS at start", "RSS before", "RSS peak", "RSS after", "RSS after full GC",
-                "heap before", "heap peak", "heap after", "live heap before → after");
+        Table memory = new Table("attack", "JVM", "RSS before", "RSS peak", "RSS after", "RSS after full GC",
+                "heap before", "heap peak", "heap after", "live heap idle → after");
         for (Result r : results) {
-            memory.row(r.attack().label(), r.jvm(), mib(r.atStart().rssBytes()), mib(r.before().rssBytes()), mib(r.peak().rssBytes()),
+            memory.row(r.attack().label(), r.jvm(), mib(r.before().rssBytes()), mib(r.peak().rssBytes()),
                     mib(r.after().rssBytes()), mib(r.rssAfterFullGcBytes()), heap(r.before()), heap(r.peak()),
-                    heap(r.after()), mib(r.liveHeapBeforeBytes()) + " → " + mib(r.liveHeapAfterBytes()));
+                    heap(r.after()), mib(r.baseline().liveHeapBytes()) + " → " + mib(r.liveHeapAfterBytes()));
         }
         memory.print(out);
-        out.println("(MiB. at start: after start-up and --settle; before: then after a full GC (jcmd GC.class_histogram),"
-                + " unless --no-histogram; heap: used / committed; peak: highest of each, sampled every 20 ms during the"
-                + " attack and --pause; live heap: used right after a full GC.)");
+        out.println("(MiB. before: after start-up and --settle; peak: highest sampled every 20 ms during the attack and"
+                + " --pause; after: at the end of --pause; heap: used / committed; live heap: used right after a full GC"
+                + " (jcmd GC.class_histogram), of an idle server of the same flags and of this one after the attack.)");
         out.println();
         Table clients = new Table("attack", "JVM", "load", "honest client before", "honest client during the attack");
         for (Result r : results) {
@@ -236,7 +252,7 @@ public final class AttackBench {
         clients.print(out);
         if (o.histogram()) {
             out.println();
-            out.println("Live classes that grew most (bytes after full GCs, after − before):");
+            out.println("Live classes that grew most (bytes after a full GC, attacked server − idle server):");
             for (Result r : results) {
                 StringBuilder sb = new StringBuilder();
                 r.histogramGrowthBytes().forEach((k, v) -> sb.append(String.format(Locale.ROOT, " %s %+,d B;", k, v)));
@@ -260,25 +276,35 @@ public final class AttackBench {
         return 0;
     }
 
-    private static Result runOne(Attack attack, String jvmLabel, List<String> flags, ServerProcess.Launcher launcher,
-                                 Options o) throws IOException, InterruptedException {
+    private static ServerProcess startServer(List<String> flags, ServerProcess.Launcher launcher, Options o)
+            throws IOException, InterruptedException {
         List<String> jvmOptions = new ArrayList<>(flags);
         if (o.nativeMemory()) {
             jvmOptions.add("-XX:NativeMemoryTracking=summary");
         }
-        try (ServerProcess server = ServerProcess.start(launcher, jvmOptions,
-                List.of("--ntp-port", "0", "--echo-port", "0"))) {
-            // Let start-up (class loading, the NTP warm-up, JIT) finish before "before".
-            Thread.sleep(o.settleNanos() / 1_000_000L);
+        ServerProcess server = ServerProcess.start(launcher, jvmOptions, List.of("--ntp-port", "0", "--echo-port", "0"));
+        // Let start-up (class loading, the NTP warm-up, JIT) finish before "before".
+        Thread.sleep(o.settleNanos() / 1_000_000L);
+        return server;
+    }
+
+    private static Baseline baseline(List<String> flags, ServerProcess.Launcher launcher, Options o)
+            throws IOException, InterruptedException {
+        try (ServerProcess server = startServer(flags, launcher, o)) {
+            Reading idle = Reading.of(server);
+            Map<String, Long> histogram = o.histogram() ? server.liveHistogramBytes() : Map.of();
+            long live = o.histogram() ? Reading.of(server).heapUsedBytes() : -1;
+            return new Baseline(idle, live, o.histogram() ? server.rssBytes() : -1, histogram);
+        }
+    }
+
+    private static Result runOne(Attack attack, String jvmLabel, List<String> flags, Baseline baseline,
+                                 ServerProcess.Launcher launcher, Options o) throws IOException, InterruptedException {
+        try (ServerProcess server = startServer(flags, launcher, o)) {
             InetSocketAddress address = server.listener(attack.protocol);
             Target target = Target.parse(attack.protocol + "://" + Addresses.format(address));
             HonestClient.Summary idle = HonestClient.once(target);
-            Reading atStart = Reading.of(server);
-            // The histogram collects first; taking it before "before" makes before, peak and
-            // after comparable (a full GC may shrink the heap a user would see after start-up).
-            Map<String, Long> histBefore = o.histogram() ? server.liveHistogramBytes() : Map.of();
             Reading before = Reading.of(server);
-            long liveBefore = o.histogram() ? before.heapUsedBytes() : -1;
             Map<String, Long> nmtBefore = o.nativeMemory() ? server.nativeMemoryCommittedBytes() : Map.of();
             String load;
             HonestClient.Summary during;
@@ -316,9 +342,9 @@ public final class AttackBench {
                 Map<String, Long> histAfter = server.liveHistogramBytes();
                 liveAfter = Reading.of(server).heapUsedBytes();
                 histAfter.entrySet().stream()
-                        .map(e -> Map.entry(e.getKey(), e.getValue() - histBefore.getOrDefault(e.getKey(), 0L)))
+                        .map(e -> Map.entry(e.getKey(), e.getValue() - baseline.histogramBytes().getOrDefault(e.getKey(), 0L)))
                         .filter(e -> e.getValue() >= 64 * 1024)
-                        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                        .sorted((x, y) -> Long.compare(y.getValue(), x.getValue()))
                         .limit(5)
                         .forEach(e -> growth.put(e.getKey(), e.getValue()));
             }
@@ -327,7 +353,7 @@ public final class AttackBench {
                 throw new IOException("the server died during the " + attack.label() + " attack: "
                         + server.stderr().strip().replace('\n', ' '));
             }
-            return new Result(attack, jvmLabel, load, atStart, before, peak, after, liveBefore, liveAfter, rssAfterGc, idle,
+            return new Result(attack, jvmLabel, load, baseline, before, peak, after, liveAfter, rssAfterGc, idle,
                     during, growth, nmt);
         }
     }
