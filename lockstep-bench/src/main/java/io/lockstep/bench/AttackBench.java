@@ -348,6 +348,10 @@ public final class AttackBench {
                         .limit(5)
                         .forEach(e -> growth.put(e.getKey(), e.getValue()));
             }
+            if (o.histogram()) {
+                // G1 gives memory back to the system on a background thread after the collection.
+                Thread.sleep(1_000);
+            }
             long rssAfterGc = o.histogram() ? server.rssBytes() : -1;
             if (!server.alive()) {
                 throw new IOException("the server died during the " + attack.label() + " attack: "
