@@ -27,7 +27,7 @@ public final class AttackBench {
 
     /** The flags recommended for small devices such as a Raspberry Pi (see the README for what each saves). */
     public static final String SMALL_DEVICE_FLAGS =
-            "-XX:+UseSerialGC -Xmx32m -Xss256k -XX:MaxMetaspaceSize=32m -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=16m";
+            "-XX:+UseSerialGC -Xmx32m -XX:TieredStopAtLevel=1";
 
     private static final long SAMPLE_EVERY_MILLIS = 20;
     private static final long MIB = 1024 * 1024;
@@ -187,7 +187,7 @@ public final class AttackBench {
 
     /** Everything measured for one attack on one JVM flag set. */
     private record Result(Attack attack, String jvm, String load, Baseline baseline, Reading before, Reading peak,
-                          Reading after, long liveHeapAfterBytes, long rssAfterFullGcBytes,
+                          Reading after, long liveHeapAfterBytes, long rssAfterFullGcBytes, String gcPauses, long serverCpuNanos,
                           HonestClient.Summary idle, HonestClient.Summary during,
                           Map<String, Long> histogramGrowthBytes, Map<String, long[]> nativeMemoryBytes) {
     }
@@ -244,10 +244,15 @@ public final class AttackBench {
         out.println("(MiB. before: after start-up and --settle; peak: highest sampled every 20 ms during the attack and"
                 + " --pause; after: at the end of --pause; heap: used / committed; live heap: used right after a full GC"
                 + " (jcmd GC.class_histogram), of an idle server of the same flags and of this one after the attack.)");
+        out.println("(server CPU: user + system time of the server process during the attack and --pause, 10 ms ticks;"
+                + " GC pauses: stop-the-world collections in that time × their mean pause.)");
         out.println();
-        Table clients = new Table("attack", "JVM", "load", "honest client before", "honest client during the attack");
+        Table clients = new Table("attack", "JVM", "load", "server CPU", "server GC pauses", "honest client before",
+                "honest client during the attack");
         for (Result r : results) {
-            clients.row(r.attack().label(), r.jvm(), r.load(), r.idle().describe(), r.during().describe());
+            clients.row(r.attack().label(), r.jvm(), r.load(),
+                    r.serverCpuNanos() < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", r.serverCpuNanos() / 1e9),
+                    r.gcPauses(), r.idle().describe(), r.during().describe());
         }
         clients.print(out);
         if (o.histogram()) {
@@ -306,6 +311,8 @@ public final class AttackBench {
             HonestClient.Summary idle = HonestClient.once(target);
             Reading before = Reading.of(server);
             Map<String, Long> nmtBefore = o.nativeMemory() ? server.nativeMemoryCommittedBytes() : Map.of();
+            HotSpotCounters.Pauses pausesBefore = server.pauses();
+            long cpuBefore = server.cpuNanos();
             String load;
             HonestClient.Summary during;
             Reading peak;
@@ -326,6 +333,9 @@ public final class AttackBench {
                 peak = sampler.peak();
             }
             Reading after = Reading.of(server);
+            String gcPauses = describePauses(pausesBefore, server.pauses());
+            long cpuAfter = server.cpuNanos();
+            long serverCpu = cpuBefore < 0 || cpuAfter < 0 ? -1 : cpuAfter - cpuBefore;
             Map<String, long[]> nmt = new LinkedHashMap<>();
             if (o.nativeMemory()) {
                 Map<String, Long> nmtAfter = server.nativeMemoryCommittedBytes();
@@ -357,9 +367,18 @@ public final class AttackBench {
                 throw new IOException("the server died during the " + attack.label() + " attack: "
                         + server.stderr().strip().replace('\n', ' '));
             }
-            return new Result(attack, jvmLabel, load, baseline, before, peak, after, liveAfter, rssAfterGc, idle,
+            return new Result(attack, jvmLabel, load, baseline, before, peak, after, liveAfter, rssAfterGc, gcPauses, serverCpu, idle,
                     during, growth, nmt);
         }
+    }
+
+    /** E.g. {@code 212 × 0.9 ms}: collections between two readings and their mean pause. */
+    private static String describePauses(HotSpotCounters.Pauses from, HotSpotCounters.Pauses to) {
+        if (from == null || to == null) {
+            return "-";
+        }
+        long n = to.count() - from.count();
+        return n == 0 ? "none" : String.format(Locale.ROOT, "%,d × %.2f ms", n, (to.totalNanos() - from.totalNanos()) / 1e6 / n);
     }
 
     private static String heap(Reading r) {

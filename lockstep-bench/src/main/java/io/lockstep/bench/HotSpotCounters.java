@@ -106,6 +106,27 @@ public final class HotSpotCounters {
     public record Heap(long usedBytes, long committedBytes, long metaspaceUsedBytes) {
     }
 
+    /**
+     * Stop-the-world collections so far: young (collector 0) and full (collector 1) for Serial,
+     * Parallel and G1 (whose concurrent cycles, collector 2, do not stop the application and are
+     * left out), and the total time they paused the application.
+     */
+    public Pauses pauses() throws IOException {
+        Map<String, Long> v = read();
+        long ticksPerSecond = v.getOrDefault("sun.os.hrt.frequency", 1_000_000_000L);
+        long count = 0;
+        long ticks = 0;
+        for (int c = 0; c <= 1; c++) {
+            count += v.getOrDefault("sun.gc.collector." + c + ".invocations", 0L);
+            ticks += v.getOrDefault("sun.gc.collector." + c + ".time", 0L);
+        }
+        return new Pauses(count, (long) (ticks * (1e9 / ticksPerSecond)));
+    }
+
+    /** Collections that paused the application, and their total pause time. */
+    public record Pauses(long count, long totalNanos) {
+    }
+
     private static String name(ByteBuffer b, int from, int limit) {
         int end = from;
         while (end < limit && b.get(end) != 0) {

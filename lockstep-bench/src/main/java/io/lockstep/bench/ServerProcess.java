@@ -159,6 +159,22 @@ public final class ServerProcess implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * CPU time the process has used so far, user and system, from {@code /proc/PID/stat}; -1
+     * when it has gone. Linux counts it in clock ticks of 1/100 s on every architecture it
+     * supports (USER_HZ), so this has 10 ms resolution.
+     */
+    public long cpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+            // "PID (comm) STATE ..." : comm may contain spaces, so count fields after the last ')'.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** The Java heap now, or null when its counters cannot be read (e.g. {@code -XX:-UsePerfData}). */
     public HotSpotCounters.Heap heap() {
         if (counters == null) {
@@ -166,6 +182,18 @@ public final class ServerProcess implements AutoCloseable {
         }
         try {
             return counters.heap();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Collections that paused the server so far, or null when its counters cannot be read. */
+    public HotSpotCounters.Pauses pauses() {
+        if (counters == null) {
+            return null;
+        }
+        try {
+            return counters.pauses();
         } catch (IOException | RuntimeException e) {
             return null;
         }

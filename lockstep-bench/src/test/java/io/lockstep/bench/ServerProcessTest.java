@@ -44,6 +44,10 @@ class ServerProcessTest {
             assertEquals(12300, s.listener("ntp").getPort());
             assertEquals(12321, s.listener("echo").getPort());
             assertTrue(s.rssBytes() > 16L << 20, "RSS " + s.rssBytes());
+            // Starting a JVM and filling 16 MiB takes more than one 10 ms tick.
+            assertTrue(s.cpuNanos() >= 10_000_000L, "CPU " + s.cpuNanos());
+            HotSpotCounters.Pauses pauses = s.pauses();
+            assertTrue(pauses == null || (pauses.count() >= 0 && pauses.totalNanos() >= 0), String.valueOf(pauses));
             HotSpotCounters.Heap heap = s.heap();
             if (heap != null) {
                 assertTrue(heap.usedBytes() >= 16L << 20 && heap.committedBytes() <= 64L << 20, heap.toString());
@@ -69,5 +73,6 @@ class ServerProcessTest {
         s.close();
         assertFalse(s.alive());
         assertEquals(-1, s.rssBytes());
+        assertEquals(-1, s.cpuNanos());
     }
 }
