@@ -245,7 +245,8 @@ public final class AttackBench {
                 + " --pause; after: at the end of --pause; heap: used / committed; live heap: used right after a full GC"
                 + " (jcmd GC.class_histogram), of an idle server of the same flags and of this one after the attack.)");
         out.println("(server CPU: user + system time of the server process during the attack and --pause, 10 ms ticks;"
-                + " GC pauses: stop-the-world collections in that time × their mean pause.)");
+                + " GC pauses: stop-the-world collections in that time × their mean pause; ntp-flood replies count only"
+                + " while the source's socket is open, 1024 sends per thread, tens of ms.)");
         out.println();
         Table clients = new Table("attack", "JVM", "load", "server CPU", "server GC pauses", "honest client before",
                 "honest client during the attack");

@@ -40,8 +40,12 @@ public final class LoopbackAttacks {
     /** Most distinct sources one attack may use (second octets 1-99 for the NTP flood). */
     public static final int MAX_SOURCES = 99 * SOURCES_PER_BLOCK;
 
-    /** Datagram sockets each flooding thread keeps open, so replies can still be counted. */
-    private static final int FLOOD_RING = 256;
+    /**
+     * Datagram sockets each flooding thread keeps open, so replies can still be counted: a
+     * socket lives for about this many sends (tens of ms at flood rates); replies that arrive
+     * later are not counted.
+     */
+    private static final int FLOOD_RING = 1024;
     private static final int CONNECT_TIMEOUT_MILLIS = 1_000;
 
     private LoopbackAttacks() {
@@ -151,7 +155,7 @@ public final class LoopbackAttacks {
             w.join();
         }
         long elapsed = System.nanoTime() - start;
-        String summary = String.format(Locale.ROOT, "%,d sources × %d req in %.1f s (%,.0f req/s); %.0f%% answered, %,d RATE kisses%s",
+        String summary = String.format(Locale.ROOT, "%,d sources × %d req in %.1f s (%,.0f req/s); %.0f%% got a reply in time, %,d RATE kisses%s",
                 sourcesUsed.get(), requestsPerSource, elapsed / 1e9, sent.get() / (elapsed / 1e9),
                 sent.get() == 0 ? 0.0 : 100.0 * answered.get() / sent.get(), kisses.get(),
                 errors.get() == 0 ? "" : String.format(Locale.ROOT, ", %,d socket errors", errors.get()));

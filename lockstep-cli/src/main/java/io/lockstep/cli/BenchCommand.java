@@ -292,10 +292,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--ntp-sources", defaultValue = "100000", paramLabel = "N", description = "Distinct flood sources (default ${DEFAULT-VALUE}).")
         int ntpSources;
 
-        @Option(names = "--ntp-requests-per-source", defaultValue = "1", paramLabel = "N", description = "Default ${DEFAULT-VALUE}.")
+        @Option(names = "--ntp-requests-per-source", defaultValue = "4", paramLabel = "N", description = "Default ${DEFAULT-VALUE}.")
         int ntpRequestsPerSource;
 
-        @Option(names = "--churn-connections", defaultValue = "20000", paramLabel = "N", description = "Default ${DEFAULT-VALUE}.")
+        @Option(names = "--churn-connections", defaultValue = "40000", paramLabel = "N", description = "Default ${DEFAULT-VALUE}.")
         int churnConnections;
 
         @Option(names = "--churn-sources", defaultValue = "5000", paramLabel = "N", description = "Distinct churn sources (default ${DEFAULT-VALUE}).")
