@@ -25,9 +25,12 @@ import io.lockstep.protocol.Target;
  */
 public final class AttackBench {
 
-    /** The flags recommended for small devices such as a Raspberry Pi (see the README for what each saves). */
+    /**
+     * The flags recommended for small devices such as a Raspberry Pi, and what {@code ./lockstep
+     * serve} uses unless {@code LOCKSTEP_JAVA_OPTS} is set (see the README for what each saves).
+     */
     public static final String SMALL_DEVICE_FLAGS =
-            "-XX:+UseSerialGC -Xmx32m -XX:TieredStopAtLevel=1";
+            "-XX:+UseSerialGC -Xmx32m -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError";
 
     private static final long SAMPLE_EVERY_MILLIS = 20;
     private static final long MIB = 1024 * 1024;

@@ -239,56 +239,100 @@ public final class LoopbackAttacks {
 
     /**
      * Time Echo idle connections: opens {@code connections} connections, each from its own
-     * source address, sends nothing and holds them for {@code holdNanos}; then counts how many
-     * the server had closed and closes the rest.
+     * source address, sends nothing and holds them for {@code holdNanos}. Like a real attacker
+     * it keeps the count up: every {@value #TOP_UP_MILLIS} ms each connection the server has
+     * closed is replaced by a new one from the next unused source, so a slot freed by the server
+     * is taken again at once.
      */
     public static Load echoIdle(InetSocketAddress server, int connections, long holdNanos) throws InterruptedException {
         long start = System.nanoTime();
+        long end = start + holdNanos;
         List<SocketChannel> open = new ArrayList<>();
+        int[] nextSource = {0};
         int failed = 0;
+        long closedByServer = 0;
         try {
             for (int i = 0; i < connections; i++) {
-                try {
-                    SocketChannel ch = SocketChannel.open(StandardProtocolFamily.INET);
-                    try {
-                        ch.bind(new InetSocketAddress(source(ECHO_IDLE_BLOCK, i), 0));
-                        ch.socket().connect(server, CONNECT_TIMEOUT_MILLIS);
-                        ch.configureBlocking(false);
-                        open.add(ch);
-                    } catch (IOException e) {
-                        ch.close();
-                        failed++;
-                    }
-                } catch (IOException e) {
+                SocketChannel ch = connectIdle(server, nextSource);
+                if (ch == null) {
                     failed++;
+                } else {
+                    open.add(ch);
                 }
             }
             long openedNanos = System.nanoTime() - start;
-            Thread.sleep(Math.max(0, (start + holdNanos - System.nanoTime()) / 1_000_000L));
-            int closedByServer = 0;
             ByteBuffer probe = ByteBuffer.allocate(16);
-            for (SocketChannel ch : open) {
-                try {
-                    probe.clear();
-                    if (ch.read(probe) < 0) {
+            while (System.nanoTime() - end < 0) {
+                Thread.sleep(Math.min(TOP_UP_MILLIS, Math.max(1, (end - System.nanoTime()) / 1_000_000L)));
+                for (int i = 0; i < open.size() && System.nanoTime() - end < 0; i++) {
+                    if (closedByServer(open.get(i), probe)) {
                         closedByServer++;
+                        closeQuietly(open.get(i));
+                        SocketChannel again = connectIdle(server, nextSource);
+                        if (again == null) {
+                            failed++;
+                            open.remove(i--);
+                        } else {
+                            open.set(i, again);
+                        }
                     }
-                } catch (IOException e) {
-                    closedByServer++;
+                }
+            }
+            // Give the server time to close the last replacements it refuses, then count.
+            Thread.sleep(100);
+            int stillOpen = 0;
+            for (SocketChannel ch : open) {
+                if (!closedByServer(ch, probe)) {
+                    stillOpen++;
                 }
             }
             long elapsed = System.nanoTime() - start;
-            String summary = String.format(Locale.ROOT, "%,d connections (opened in %.1f s) held %.0f s; %,d closed by the server, %,d still open%s",
-                    open.size(), openedNanos / 1e9, elapsed / 1e9, closedByServer, open.size() - closedByServer,
+            String summary = String.format(Locale.ROOT, "%,d connections (opened in %.1f s) held %.0f s, each one the server"
+                            + " closed replaced within %d ms (%,d times, %,d sources); %,d open at the end%s",
+                    connections, openedNanos / 1e9, elapsed / 1e9, TOP_UP_MILLIS, closedByServer, nextSource[0], stillOpen,
                     failed == 0 ? "" : String.format(Locale.ROOT, ", %,d failed to connect", failed));
             return new Load(summary, elapsed);
         } finally {
             for (SocketChannel ch : open) {
-                try {
-                    ch.close();
-                } catch (IOException ignored) {
-                    // Closing everything regardless.
-                }
+                closeQuietly(ch);
+            }
+        }
+    }
+
+    /** How often {@link #echoIdle} replaces connections the server closed. */
+    static final long TOP_UP_MILLIS = 200;
+
+    /** A connected, non-blocking channel from the next source, or null when it could not connect. */
+    private static SocketChannel connectIdle(InetSocketAddress server, int[] nextSource) {
+        SocketChannel ch = null;
+        try {
+            ch = SocketChannel.open(StandardProtocolFamily.INET);
+            ch.bind(new InetSocketAddress(source(ECHO_IDLE_BLOCK, nextSource[0]++ % (50 * SOURCES_PER_BLOCK)), 0));
+            ch.socket().connect(server, CONNECT_TIMEOUT_MILLIS);
+            ch.configureBlocking(false);
+            return ch;
+        } catch (IOException e) {
+            closeQuietly(ch);
+            return null;
+        }
+    }
+
+    /** True when the peer has closed or reset {@code ch} (we never send, so any read result but 0 means that). */
+    private static boolean closedByServer(SocketChannel ch, ByteBuffer probe) {
+        try {
+            probe.clear();
+            return ch.read(probe) != 0;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // Closing regardless.
             }
         }
     }
