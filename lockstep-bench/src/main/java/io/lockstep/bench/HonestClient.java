@@ -43,10 +43,14 @@ public final class HonestClient {
         thread = new Thread(() -> {
             while (!stopping) {
                 measureOnce();
-                try {
-                    Thread.sleep(PAUSE_MILLIS);
-                } catch (InterruptedException e) {
-                    return;
+                synchronized (this) {
+                    if (!stopping) {
+                        try {
+                            wait(PAUSE_MILLIS);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
                 }
             }
         }, "lockstep-attack-honest-client");
@@ -54,11 +58,17 @@ public final class HonestClient {
         thread.start();
     }
 
-    /** Lets the measurement under way finish, stops, and summarises every measurement made. */
+    /**
+     * Lets the measurement under way finish (it is not interrupted: an interrupted socket would
+     * count as a failure the attack did not cause), stops, and summarises every measurement made.
+     */
     public Summary stop() throws InterruptedException {
-        stopping = true;
-        thread.interrupt();
-        thread.join(10_000);
+        synchronized (this) {
+            stopping = true;
+            notifyAll();
+        }
+        // A burst of timeouts takes at most its samples × 1 s.
+        thread.join(120_000);
         return summary();
     }
 
