@@ -139,24 +139,37 @@ public final class AttackBench {
         }
     }
 
-    /** Samples a server's RSS and heap on its own thread and keeps the peaks. */
+    /**
+     * Samples a server's RSS and heap on its own thread and keeps the peaks; for an NTP attack
+     * also the server socket's receive queue (every tenth sample: the whole UDP table is read).
+     */
     private static final class PeakSampler implements AutoCloseable {
         private final ServerProcess server;
+        private final InetSocketAddress udpSocket;
         private final Thread thread;
         private volatile boolean stopping;
+        private volatile long udpQueuePeakBytes = -1;
         private volatile long rssPeakBytes = -1;
         private volatile long heapUsedPeakBytes = -1;
         private volatile long heapCommittedPeakBytes = -1;
 
-        PeakSampler(ServerProcess server) {
+        /** @param udpSocket the server's NTP socket to watch, or null for none */
+        PeakSampler(ServerProcess server, InetSocketAddress udpSocket) {
             this.server = server;
+            this.udpSocket = udpSocket;
             this.thread = new Thread(this::sample, "lockstep-attack-sampler");
             thread.setDaemon(true);
             thread.start();
         }
 
         private void sample() {
-            while (!stopping) {
+            for (long n = 0; !stopping; n++) {
+                if (udpSocket != null && n % 10 == 0) {
+                    ServerProcess.UdpQueue q = ServerProcess.udpQueue(udpSocket);
+                    if (q != null) {
+                        udpQueuePeakBytes = Math.max(udpQueuePeakBytes, q.rxQueueBytes());
+                    }
+                }
                 Reading r = Reading.of(server);
                 rssPeakBytes = Math.max(rssPeakBytes, r.rssBytes());
                 heapUsedPeakBytes = Math.max(heapUsedPeakBytes, r.heapUsedBytes());
@@ -191,6 +204,7 @@ public final class AttackBench {
     /** Everything measured for one attack on one JVM flag set. */
     private record Result(Attack attack, String jvm, String load, Baseline baseline, Reading before, Reading peak,
                           Reading after, long liveHeapAfterBytes, long rssAfterFullGcBytes, String gcPauses, long serverCpuNanos,
+                          String udpQueue,
                           HonestClient.Summary idle, HonestClient.Summary during,
                           Map<String, Long> histogramGrowthBytes, Map<String, long[]> nativeMemoryBytes) {
     }
@@ -249,14 +263,16 @@ public final class AttackBench {
                 + " (jcmd GC.class_histogram), of an idle server of the same flags and of this one after the attack.)");
         out.println("(server CPU: user + system time of the server process during the attack and --pause, 10 ms ticks;"
                 + " GC pauses: stop-the-world collections in that time × their mean pause; ntp-flood replies count only"
-                + " while the source's socket is open, 1024 sends per thread, tens of ms.)");
+                + " while the source's socket is open, 1024 sends per thread, tens of ms; server UDP queue: the NTP"
+                + " socket's receive queue at its peak (sampled every 200 ms) and datagrams the kernel dropped because"
+                + " it was full, from /proc/net/udp.)");
         out.println();
-        Table clients = new Table("attack", "JVM", "load", "server CPU", "server GC pauses", "honest client before",
-                "honest client during the attack");
+        Table clients = new Table("attack", "JVM", "load", "server CPU", "server GC pauses", "server UDP queue",
+                "honest client before", "honest client during the attack");
         for (Result r : results) {
             clients.row(r.attack().label(), r.jvm(), r.load(),
                     r.serverCpuNanos() < 0 ? "-" : String.format(Locale.ROOT, "%.1f s", r.serverCpuNanos() / 1e9),
-                    r.gcPauses(), r.idle().describe(), r.during().describe());
+                    r.gcPauses(), r.udpQueue(), r.idle().describe(), r.during().describe());
         }
         clients.print(out);
         if (o.histogram()) {
@@ -317,10 +333,13 @@ public final class AttackBench {
             Map<String, Long> nmtBefore = o.nativeMemory() ? server.nativeMemoryCommittedBytes() : Map.of();
             HotSpotCounters.Pauses pausesBefore = server.pauses();
             long cpuBefore = server.cpuNanos();
+            InetSocketAddress udpSocket = attack == Attack.NTP_FLOOD ? address : null;
+            ServerProcess.UdpQueue queueBefore = udpSocket == null ? null : ServerProcess.udpQueue(udpSocket);
             String load;
             HonestClient.Summary during;
             Reading peak;
-            try (PeakSampler sampler = new PeakSampler(server)) {
+            String udpQueue = "-";
+            try (PeakSampler sampler = new PeakSampler(server, udpSocket)) {
                 HonestClient honest = new HonestClient(target);
                 honest.start();
                 LoopbackAttacks.Load l = switch (attack) {
@@ -335,6 +354,11 @@ public final class AttackBench {
                 during = honest.stop();
                 Thread.sleep(o.pauseNanos() / 1_000_000L);
                 peak = sampler.peak();
+                ServerProcess.UdpQueue queueAfter = udpSocket == null ? null : ServerProcess.udpQueue(udpSocket);
+                if (queueBefore != null && queueAfter != null) {
+                    udpQueue = String.format(Locale.ROOT, "peak %,d KiB, %,d dropped",
+                            Math.max(0, sampler.udpQueuePeakBytes) / 1024, queueAfter.drops() - queueBefore.drops());
+                }
             }
             Reading after = Reading.of(server);
             String gcPauses = describePauses(pausesBefore, server.pauses());
@@ -371,7 +395,7 @@ public final class AttackBench {
                 throw new IOException("the server died during the " + attack.label() + " attack: "
                         + server.stderr().strip().replace('\n', ' '));
             }
-            return new Result(attack, jvmLabel, load, baseline, before, peak, after, liveAfter, rssAfterGc, gcPauses, serverCpu, idle,
+            return new Result(attack, jvmLabel, load, baseline, before, peak, after, liveAfter, rssAfterGc, gcPauses, serverCpu, udpQueue, idle,
                     during, growth, nmt);
         }
     }

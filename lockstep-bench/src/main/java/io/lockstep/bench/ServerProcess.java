@@ -175,6 +175,38 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * The kernel's view of the IPv4 UDP socket bound to {@code local}: bytes waiting in its
+     * receive queue and datagrams dropped because that queue was full, from
+     * {@code /proc/net/udp}; null when no such socket is listed (or {@code local} is IPv6).
+     */
+    public static UdpQueue udpQueue(InetSocketAddress local) {
+        byte[] ip = local.getAddress().getAddress();
+        if (ip.length != 4) {
+            return null;
+        }
+        // The kernel prints the address as one 32-bit word in the machine's byte order.
+        int word = java.nio.ByteBuffer.wrap(ip).order(java.nio.ByteOrder.nativeOrder()).getInt();
+        String wanted = String.format(java.util.Locale.ROOT, "%08X:%04X", word, local.getPort());
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/net/udp"))) {
+                // "sl local_address rem_address st tx_queue:rx_queue tr tm->when retrnsmt uid timeout inode ref pointer drops"
+                String[] f = line.strip().split("\\s+");
+                if (f.length >= 13 && f[1].equals(wanted)) {
+                    long rxQueueBytes = Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
+                    return new UdpQueue(rxQueueBytes, Long.parseLong(f[f.length - 1]));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or a line we do not understand: no reading.
+        }
+        return null;
+    }
+
+    /** A UDP socket's receive queue ({@code rxQueueBytes}) and the datagrams it dropped so far. */
+    public record UdpQueue(long rxQueueBytes, long drops) {
+    }
+
     /** The Java heap now, or null when its counters cannot be read (e.g. {@code -XX:-UsePerfData}). */
     public HotSpotCounters.Heap heap() {
         if (counters == null) {

@@ -46,6 +46,9 @@ class LoopbackAttacksTest {
             long seen = server.counters().answered() + server.counters().rateLimited();
             assertEquals(0, server.counters().rateLimited(), server.counters().toString());
             assertTrue(seen > 1_000, server.counters().toString());
+            // The kernel's view of the server's socket, as the bench reads it.
+            ServerProcess.UdpQueue q = ServerProcess.udpQueue(server.localAddress());
+            assertTrue(q != null && q.rxQueueBytes() >= 0 && q.drops() >= 0, String.valueOf(q));
         }
     }
 
