@@ -295,7 +295,7 @@ public final class AttackBench {
                 out.printf(Locale.ROOT, "  %-10s %-8s%s%n", r.attack().label(), r.jvm(), sb);
             }
         }
-        out.printf(Locale.ROOT, "%nTook %.0f s. Server: java FLAGS -cp %s %s serve --ntp-port 0 --echo-port 0%n",
+        out.printf(Locale.ROOT, "%nTook %.0f s. Server: java FLAGS -cp %s %s serve --ntp-port 0 --echo-port 0 --duration D%n",
                 (System.nanoTime() - start) / 1e9, launcher.classPath(), launcher.mainClass());
         out.flush();
         return 0;
@@ -307,7 +307,10 @@ public final class AttackBench {
         if (o.nativeMemory()) {
             jvmOptions.add("-XX:NativeMemoryTracking=summary");
         }
-        ServerProcess server = ServerProcess.start(launcher, jvmOptions, List.of("--ntp-port", "0", "--echo-port", "0"));
+        // --duration: even a server this process loses track of stops by itself.
+        long lifetimeSeconds = (o.settleNanos() + o.pauseNanos() + o.maxAttackNanos()) / 1_000_000_000L + 300;
+        ServerProcess server = ServerProcess.start(launcher, jvmOptions,
+                List.of("--ntp-port", "0", "--echo-port", "0", "--duration", lifetimeSeconds + "s"));
         // Let start-up (class loading, the NTP warm-up, JIT) finish before "before".
         Thread.sleep(o.settleNanos() / 1_000_000L);
         return server;

@@ -54,6 +54,8 @@ public final class ServerProcess implements AutoCloseable {
     private final Map<String, InetSocketAddress> listeners;
     private final StringBuilder stderr;
     private final HotSpotCounters counters;
+    /** Stops the server if this JVM exits first (Ctrl-C on a benchmark), so no server is left behind. */
+    private final Thread stopOnExit;
 
     private ServerProcess(Launcher launcher, Process process, Map<String, InetSocketAddress> listeners,
                           StringBuilder stderr) {
@@ -62,6 +64,8 @@ public final class ServerProcess implements AutoCloseable {
         this.listeners = listeners;
         this.stderr = stderr;
         this.counters = HotSpotCounters.of(process.pid());
+        this.stopOnExit = new Thread(process::destroy, "lockstep-attack-server-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
     /**
@@ -326,6 +330,11 @@ public final class ServerProcess implements AutoCloseable {
     /** Stops the server (SIGTERM, then SIGKILL after 5 s) and waits for it. */
     @Override
     public void close() throws InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException exiting) {
+            // The hook is running or about to: it stops the server too.
+        }
         process.destroy();
         if (!process.waitFor(5, TimeUnit.SECONDS)) {
             process.destroyForcibly();
