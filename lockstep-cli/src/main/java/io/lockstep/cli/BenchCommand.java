@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table.",
         subcommands = {BenchCommand.Echo.class, BenchCommand.NtpServer.class, BenchCommand.Tracking.class,
-                BenchCommand.Track.class, BenchCommand.Correct.class})
+                BenchCommand.Track.class, BenchCommand.Correct.class, BenchCommand.Attack.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -259,6 +259,92 @@ final class BenchCommand implements Runnable {
             }
             PrintStream out = stdout(spec);
             int code = io.lockstep.bench.LiveTrackBench.run(out, o);
+            out.flush();
+            return code;
+        }
+    }
+
+    /** {@code lockstep bench attack}: server memory (RSS, heap) and an honest client under floods, churn and idle connections. */
+    @Command(name = "attack", mixinStandardHelpOptions = true,
+            description = {"Start `lockstep serve` in its own JVM per flag set and attack it over loopback (NTP flood"
+                    + " from many 127.x.y.z sources, Time Echo churn, idle Time Echo connections): RSS and heap before,"
+                    + " peak and after, live heap after a full GC, and what an honest client saw."})
+    static final class Attack implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--attacks", split = ",", paramLabel = "NAME", defaultValue = "ntp-flood,echo-churn,echo-idle",
+                description = "Attacks to run (default ${DEFAULT-VALUE}).")
+        java.util.List<String> attacks;
+
+        @Option(names = "--jvm", paramLabel = "LABEL=FLAGS",
+                description = "A JVM flag set for the server, repeatable (default: default= and small=\"" + io.lockstep.bench.AttackBench.SMALL_DEVICE_FLAGS + "\").")
+        java.util.LinkedHashMap<String, String> jvms;
+
+        @Option(names = "--ntp-sources", defaultValue = "100000", paramLabel = "N", description = "Distinct flood sources (default ${DEFAULT-VALUE}).")
+        int ntpSources;
+
+        @Option(names = "--ntp-requests-per-source", defaultValue = "4", paramLabel = "N", description = "Default ${DEFAULT-VALUE}.")
+        int ntpRequestsPerSource;
+
+        @Option(names = "--churn-connections", defaultValue = "40000", paramLabel = "N", description = "Default ${DEFAULT-VALUE}.")
+        int churnConnections;
+
+        @Option(names = "--churn-sources", defaultValue = "5000", paramLabel = "N", description = "Distinct churn sources (default ${DEFAULT-VALUE}).")
+        int churnSources;
+
+        @Option(names = "--idle-connections", defaultValue = "2000", paramLabel = "N", description = "Default ${DEFAULT-VALUE}.")
+        int idleConnections;
+
+        @Option(names = "--idle-hold", defaultValue = "10s", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+                description = "How long idle connections are held (default ${DEFAULT-VALUE}).")
+        long idleHoldNanos;
+
+        @Option(names = "--threads", defaultValue = "2", paramLabel = "N", description = "Attacking threads (default ${DEFAULT-VALUE}).")
+        int threads;
+
+        @Option(names = "--settle", defaultValue = "4s", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+                description = "Wait after the server starts (default ${DEFAULT-VALUE}).")
+        long settleNanos;
+
+        @Option(names = "--pause", defaultValue = "5s", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+                description = "Wait after the attack before 'after' (default ${DEFAULT-VALUE}).")
+        long pauseNanos;
+
+        @Option(names = "--max-attack-time", defaultValue = "60s", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+                description = "Stop any attack after this long (default ${DEFAULT-VALUE}).")
+        long maxAttackNanos;
+
+        @Option(names = "--no-histogram", description = "Skip the live-class histograms (jcmd).")
+        boolean noHistogram;
+
+        @Option(names = "--native-memory", description = "Run servers with -XX:NativeMemoryTracking=summary and print its categories.")
+        boolean nativeMemory;
+
+        @Override
+        public Integer call() throws Exception {
+            io.lockstep.bench.AttackBench.Options o;
+            try {
+                java.util.List<io.lockstep.bench.AttackBench.Attack> list = new java.util.ArrayList<>();
+                for (String a : attacks) {
+                    list.add(io.lockstep.bench.AttackBench.Attack.of(a.strip()));
+                }
+                java.util.Map<String, java.util.List<String>> flagSets = io.lockstep.bench.AttackBench.Options.defaultJvms();
+                if (jvms != null) {
+                    flagSets = new java.util.LinkedHashMap<>();
+                    for (java.util.Map.Entry<String, String> e : jvms.entrySet()) {
+                        flagSets.put(e.getKey(), io.lockstep.bench.AttackBench.splitFlags(e.getValue()));
+                    }
+                }
+                o = new io.lockstep.bench.AttackBench.Options(list, flagSets, ntpSources, ntpRequestsPerSource,
+                        churnConnections, churnSources, idleConnections, idleHoldNanos, threads, settleNanos, pauseNanos,
+                        maxAttackNanos, !noHistogram, nativeMemory);
+            } catch (IllegalArgumentException e) {
+                throw Cli.usage(spec.commandLine(), e.getMessage());
+            }
+            PrintStream out = stdout(spec);
+            int code = io.lockstep.bench.AttackBench.run(out,
+                    io.lockstep.bench.ServerProcess.Launcher.sameAsThisJvm(Main.class.getName()), o);
             out.flush();
             return code;
         }

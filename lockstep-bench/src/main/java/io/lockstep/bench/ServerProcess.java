@@ -1,0 +1,344 @@
+package io.lockstep.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A {@code lockstep serve} running in its own JVM, started by a benchmark so that the memory it
+ * reports is the server's alone: resident set size from {@code /proc/PID/status}, the Java heap
+ * from the JVM's performance counters ({@link HotSpotCounters}), and on request a live-object
+ * histogram or a native-memory summary through {@code jcmd}. Linux only. Not thread-safe, except
+ * {@link #rssBytes()} and {@link #heap()}, which a sampling thread may call while another thread
+ * drives the benchmark.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    /**
+     * How to start the command line in another JVM.
+     *
+     * @param javaExecutable path of the {@code java} launcher
+     * @param classPath      the class path holding the command line (the lockstep jar)
+     * @param mainClass      its main class
+     */
+    public record Launcher(String javaExecutable, String classPath, String mainClass) {
+        /** This JVM's own launcher and class path, running {@code mainClass}. */
+        public static Launcher sameAsThisJvm(String mainClass) {
+            return new Launcher(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    System.getProperty("java.class.path"), mainClass);
+        }
+
+        /** {@code jcmd} beside the launcher, or null when this is a JRE without it. */
+        Path jcmd() {
+            Path p = Path.of(javaExecutable).resolveSibling("jcmd");
+            return Files.isExecutable(p) ? p : null;
+        }
+    }
+
+    private static final Pattern LISTENER = Pattern.compile("^(ntp|echo) (\\S+):(\\d+)$");
+
+    private final Launcher launcher;
+    private final Process process;
+    private final Map<String, InetSocketAddress> listeners;
+    private final StringBuilder stderr;
+    private final HotSpotCounters counters;
+    /** Stops the server if this JVM exits first (Ctrl-C on a benchmark), so no server is left behind. */
+    private final Thread stopOnExit;
+
+    private ServerProcess(Launcher launcher, Process process, Map<String, InetSocketAddress> listeners,
+                          StringBuilder stderr) {
+        this.launcher = launcher;
+        this.process = process;
+        this.listeners = listeners;
+        this.stderr = stderr;
+        this.counters = HotSpotCounters.of(process.pid());
+        this.stopOnExit = new Thread(process::destroy, "lockstep-attack-server-stop");
+        Runtime.getRuntime().addShutdownHook(stopOnExit);
+    }
+
+    /**
+     * Starts {@code java JVM_OPTIONS -cp CLASSPATH MAIN serve SERVE_ARGS} and waits (up to 30 s)
+     * until it has printed a line for every listener it was asked for.
+     *
+     * @param jvmOptions JVM flags, e.g. {@code -Xmx32m}
+     * @param serveArgs  arguments after {@code serve}; listeners are counted from
+     *                   {@code --ntp-port} and {@code --echo-port}
+     */
+    public static ServerProcess start(Launcher launcher, List<String> jvmOptions, List<String> serveArgs)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(launcher.javaExecutable());
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(launcher.classPath());
+        cmd.add(launcher.mainClass());
+        cmd.add("serve");
+        cmd.addAll(serveArgs);
+        int expected = (serveArgs.contains("--ntp-port") ? 1 : 0) + (serveArgs.contains("--echo-port") ? 1 : 0);
+        Process p = new ProcessBuilder(cmd).start();
+        StringBuilder err = new StringBuilder();
+        drain(p.getErrorStream(), err, "lockstep-attack-server-stderr");
+        Map<String, InetSocketAddress> found = new LinkedHashMap<>();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        // Read the listener lines on another thread so a silent, hung server cannot block us forever.
+        Thread reader = new Thread(() -> {
+            try {
+                String line;
+                while ((line = out.readLine()) != null) {
+                    Matcher m = LISTENER.matcher(line.strip());
+                    if (m.matches()) {
+                        synchronized (found) {
+                            found.put(m.group(1), new InetSocketAddress(m.group(2), Integer.parseInt(m.group(3))));
+                            found.notifyAll();
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // The server exited; the waiting below notices.
+            }
+        }, "lockstep-attack-server-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        synchronized (found) {
+            while (found.size() < expected && p.isAlive() && System.nanoTime() - deadline < 0) {
+                found.wait(100);
+            }
+        }
+        if (found.size() < expected) {
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+            String why;
+            synchronized (err) {
+                why = err.toString().strip().replace('\n', ' ');
+            }
+            throw new IOException("server did not start (" + String.join(" ", cmd) + "): "
+                    + (why.isEmpty() ? "no listener line within 30 s" : why));
+        }
+        return new ServerProcess(launcher, p, Map.copyOf(found), err);
+    }
+
+    /** The process id. */
+    public long pid() {
+        return process.pid();
+    }
+
+    /** The address a listener ({@code "ntp"} or {@code "echo"}) printed. */
+    public InetSocketAddress listener(String protocol) {
+        InetSocketAddress a = listeners.get(protocol);
+        if (a == null) {
+            throw new IllegalStateException("the server has no " + protocol + " listener");
+        }
+        return a;
+    }
+
+    /** True while the process runs. */
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** Resident set size now ({@code VmRSS}), or -1 when the process has gone. */
+    public long rssBytes() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Gone, or not Linux.
+        }
+        return -1;
+    }
+
+    /**
+     * CPU time the process has used so far, user and system, from {@code /proc/PID/stat}; -1
+     * when it has gone. Linux counts it in clock ticks of 1/100 s on every architecture it
+     * supports (USER_HZ), so this has 10 ms resolution.
+     */
+    public long cpuNanos() {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+            // "PID (comm) STATE ..." : comm may contain spaces, so count fields after the last ')'.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * The kernel's view of the IPv4 UDP socket bound to {@code local}: bytes waiting in its
+     * receive queue and datagrams dropped because that queue was full, from
+     * {@code /proc/net/udp}; null when no such socket is listed (or {@code local} is IPv6).
+     */
+    public static UdpQueue udpQueue(InetSocketAddress local) {
+        byte[] ip = local.getAddress().getAddress();
+        if (ip.length != 4) {
+            return null;
+        }
+        // The kernel prints the address as one 32-bit word in the machine's byte order.
+        int word = java.nio.ByteBuffer.wrap(ip).order(java.nio.ByteOrder.nativeOrder()).getInt();
+        String wanted = String.format(java.util.Locale.ROOT, "%08X:%04X", word, local.getPort());
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/net/udp"))) {
+                // "sl local_address rem_address st tx_queue:rx_queue tr tm->when retrnsmt uid timeout inode ref pointer drops"
+                String[] f = line.strip().split("\\s+");
+                if (f.length >= 13 && f[1].equals(wanted)) {
+                    long rxQueueBytes = Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
+                    return new UdpQueue(rxQueueBytes, Long.parseLong(f[f.length - 1]));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux, or a line we do not understand: no reading.
+        }
+        return null;
+    }
+
+    /** A UDP socket's receive queue ({@code rxQueueBytes}) and the datagrams it dropped so far. */
+    public record UdpQueue(long rxQueueBytes, long drops) {
+    }
+
+    /** The Java heap now, or null when its counters cannot be read (e.g. {@code -XX:-UsePerfData}). */
+    public HotSpotCounters.Heap heap() {
+        if (counters == null) {
+            return null;
+        }
+        try {
+            return counters.heap();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Collections that paused the server so far, or null when its counters cannot be read. */
+    public HotSpotCounters.Pauses pauses() {
+        if (counters == null) {
+            return null;
+        }
+        try {
+            return counters.pauses();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * Live objects by class after a full collection ({@code jcmd PID GC.class_histogram}, which
+     * collects first): bytes per class name. Empty when jcmd is unavailable or fails.
+     */
+    public Map<String, Long> liveHistogramBytes() throws InterruptedException {
+        Map<String, Long> bytes = new LinkedHashMap<>();
+        // "   1:         12345         678900  java.lang.String (java.base@17)"
+        Pattern row = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+).*$");
+        for (String line : jcmd("GC.class_histogram").split("\n")) {
+            Matcher m = row.matcher(line);
+            if (m.matches()) {
+                bytes.merge(m.group(3), Long.parseLong(m.group(2)), Long::sum);
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * Committed bytes per native-memory category ({@code jcmd PID VM.native_memory summary});
+     * empty unless the server runs with {@code -XX:NativeMemoryTracking=summary}.
+     */
+    public Map<String, Long> nativeMemoryCommittedBytes() throws InterruptedException {
+        Map<String, Long> committed = new LinkedHashMap<>();
+        // "-                 Java Heap (reserved=6160384KB, committed=260096KB)" and "Total: reserved=..., committed=..."
+        Pattern category = Pattern.compile("^-\\s+(.+?) \\(reserved=\\d+KB, committed=(\\d+)KB\\)\\s*$");
+        Pattern total = Pattern.compile("^Total: reserved=\\d+KB, committed=(\\d+)KB.*$");
+        for (String line : jcmd("VM.native_memory", "summary").split("\n")) {
+            Matcher m = category.matcher(line.strip());
+            if (m.matches()) {
+                committed.put(m.group(1).strip(), Long.parseLong(m.group(2)) * 1024);
+                continue;
+            }
+            Matcher t = total.matcher(line.strip());
+            if (t.matches()) {
+                committed.put("Total", Long.parseLong(t.group(1)) * 1024);
+            }
+        }
+        return committed;
+    }
+
+    /** What the server wrote on stderr so far. */
+    public String stderr() {
+        synchronized (stderr) {
+            return stderr.toString();
+        }
+    }
+
+    private String jcmd(String... command) throws InterruptedException {
+        Path jcmd = launcher.jcmd();
+        if (jcmd == null || !alive()) {
+            return "";
+        }
+        List<String> cmd = new ArrayList<>(List.of(jcmd.toString(), Long.toString(pid())));
+        cmd.addAll(List.of(command));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            StringBuilder text = new StringBuilder();
+            Thread t = drain(p.getInputStream(), text, "lockstep-jcmd-output");
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "";
+            }
+            t.join(5_000);
+            synchronized (text) {
+                return text.toString();
+            }
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static Thread drain(InputStream in, StringBuilder into, String name) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    synchronized (into) {
+                        // Keep the beginning, which says why a server failed; bound the rest.
+                        if (into.length() < 1_000_000) {
+                            into.append(line).append('\n');
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // Process ended.
+            }
+        }, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** Stops the server (SIGTERM, then SIGKILL after 5 s) and waits for it. */
+    @Override
+    public void close() throws InterruptedException {
+        try {
+            Runtime.getRuntime().removeShutdownHook(stopOnExit);
+        } catch (IllegalStateException exiting) {
+            // The hook is running or about to: it stops the server too.
+        }
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}
