@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
+import io.lockstep.net.ReceiveTimestamps;
 import io.lockstep.time.Durations;
 import io.lockstep.time.TimeSource;
 
@@ -33,19 +34,23 @@ import io.lockstep.time.TimeSource;
  *
  * <p>Accuracy ({@code --accuracy}): a chronyd client ({@code -x}, polling every 0.25 s) follows
  * our server and another one follows a chronyd server, side by side for the given time; their
- * view of each server — offset, standard deviation, samples — is printed.
+ * view of each server is printed: the median and quartiles of every offset the client measured
+ * (from its measurements log), its standard deviation and error bound, and the difference of the
+ * two medians — how far the client sees our server from where it sees chronyd. Which receive
+ * timestamps our server used ({@code --timestamps}, default auto: kernel where available) is
+ * printed in the header.
  */
 public final class NtpServerBench {
 
     private static final String USAGE = "usage: lockstep bench ntp-server [--duration D] [--rounds N] [--window N] "
-            + "[--threads N] [--busy-poll] [--accuracy [--accuracy-duration D]]";
+            + "[--threads N] [--busy-poll] [--timestamps auto|kernel|user] [--accuracy [--accuracy-duration D]]";
 
     private NtpServerBench() {
     }
 
     /** Options parsed from the command line. */
     private record Options(long durationNanos, int rounds, int window, int threads, boolean busyPoll,
-                           boolean accuracy, long accuracyNanos) {
+                           ReceiveTimestamps timestamps, boolean accuracy, long accuracyNanos) {
     }
 
     /**
@@ -90,6 +95,7 @@ public final class NtpServerBench {
         int window = 64;
         int threads = 1;
         boolean busyPoll = false;
+        ReceiveTimestamps timestamps = ReceiveTimestamps.AUTO;
         boolean accuracy = false;
         long accuracyNanos = 60_000_000_000L;
         for (int i = 0; i < args.length; i++) {
@@ -100,6 +106,7 @@ public final class NtpServerBench {
                 case "--window" -> window = intValue(value(args, ++i, a), a, 1, 4096);
                 case "--threads" -> threads = intValue(value(args, ++i, a), a, 1, 16);
                 case "--busy-poll" -> busyPoll = true;
+                case "--timestamps" -> timestamps = timestamps(value(args, ++i, a));
                 case "--accuracy" -> accuracy = true;
                 case "--accuracy-duration" -> accuracyNanos = Durations.parseNanos(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option '" + a + "'");
@@ -111,7 +118,16 @@ public final class NtpServerBench {
         if (accuracyNanos < 10_000_000_000L) {
             throw new IllegalArgumentException("--accuracy-duration must be at least 10s");
         }
-        return new Options(duration, rounds, window, threads, busyPoll, accuracy, accuracyNanos);
+        return new Options(duration, rounds, window, threads, busyPoll, timestamps, accuracy, accuracyNanos);
+    }
+
+    private static ReceiveTimestamps timestamps(String text) {
+        return switch (text) {
+            case "auto" -> ReceiveTimestamps.AUTO;
+            case "kernel" -> ReceiveTimestamps.KERNEL;
+            case "user" -> ReceiveTimestamps.USER;
+            default -> throw new IllegalArgumentException("--timestamps must be auto, kernel or user, not '" + text + "'");
+        };
     }
 
     private static String value(String[] args, int i, String option) {
@@ -135,7 +151,7 @@ public final class NtpServerBench {
 
     private static NtpServer startLockstep(Options o) throws IOException {
         return NtpServer.start(NtpServerConfig.builder(TimeSource.system()).port(0).rateLimit(NtpRateLimit.OFF)
-                .threads(o.threads()).busyPoll(o.busyPoll()).build());
+                .threads(o.threads()).busyPoll(o.busyPoll()).receiveTimestamps(o.timestamps()).build());
     }
 
     private static int freeUdpPort() throws IOException {
@@ -153,8 +169,9 @@ public final class NtpServerBench {
                         + "%.1f s per run after %.1f s warm-up, %d round(s); %d core(s)%n", o.window(),
                 o.durationNanos() / 1e9, warmUp / 1e9, o.rounds(),
                 Runtime.getRuntime().availableProcessors());
-        out.printf(Locale.ROOT, "lockstep: %d thread(s), %s, rate limit off; %s: local stratum 8, no ratelimit%n",
-                o.threads(), o.busyPoll() ? "busy-poll" : "blocking receive", chronydName);
+        out.printf(Locale.ROOT, "lockstep: %d thread(s), %s, %s receive timestamps, rate limit off; %s: local stratum 8, "
+                        + "no ratelimit%n", o.threads(), o.busyPoll() ? "busy-poll" : "blocking receive",
+                probeTimestamps(o).word(), chronydName);
         out.println();
         out.printf(Locale.ROOT, "%-14s %5s %10s %10s %11s %7s %9s %9s%n", "server", "round", "sent", "answered",
                 "replies/s", "loss", "p50 us", "p99 us");
@@ -214,53 +231,115 @@ public final class NtpServerBench {
         out.flush();
     }
 
+    /** Which receive timestamps our server gets with these options on this machine (starts and stops one). */
+    private static ReceiveTimestamps probeTimestamps(Options o) throws IOException {
+        try (NtpServer probe = NtpServer.start(NtpServerConfig.builder(TimeSource.system()).port(0)
+                .receiveTimestamps(o.timestamps()).warmUp(false).build())) {
+            return probe.receiveTimestamps();
+        }
+    }
+
     private static void accuracy(PrintStream out, Options o, Path dir) throws IOException, InterruptedException {
         if (!ChronydProcess.installed()) {
             throw new IOException("--accuracy needs chronyd (Debian package chrony) at " + ChronydProcess.CHRONYD);
         }
         String chronydName = ChronydProcess.version();
         out.printf(Locale.ROOT, "NTP server accuracy as seen by a chronyd client (-x, poll 0.25 s) over %.0f s, "
-                + "loopback%n", o.accuracyNanos() / 1e9);
+                + "loopback; %d core(s), load average %s%n", o.accuracyNanos() / 1e9,
+                Runtime.getRuntime().availableProcessors(), loadAverage());
         int chronydPort = freeUdpPort();
         List<ChronydProcess> started = new ArrayList<>();
         try (NtpServer server = NtpServer.start(NtpServerConfig.builder(TimeSource.system()).port(0)
-                .threads(o.threads()).busyPoll(o.busyPoll()).build())) {
+                .threads(o.threads()).busyPoll(o.busyPoll()).receiveTimestamps(o.timestamps()).build())) {
+            out.printf(Locale.ROOT, "lockstep: %s receive timestamps%s%s%n", server.receiveTimestamps().word(),
+                    server.userStampsReason() != null ? " (" + server.userStampsReason() + ")" : "",
+                    o.busyPoll() ? ", busy-poll" : ", blocking receive");
             started.add(ChronydProcess.start(dir, "acc-server", List.of("port " + chronydPort, "bindaddress 127.0.0.1",
                     "allow 127.0.0.1", "local stratum 8", "cmdport 0")));
             String[] names = {"acc-client-lockstep", "acc-client-chronyd"};
             int[] ports = {server.port(), chronydPort};
             for (int i = 0; i < 2; i++) {
+                Path logs = Files.createDirectories(dir.resolve(names[i] + "-logs"));
                 started.add(ChronydProcess.start(dir, names[i], List.of(
                         "server 127.0.0.1 port " + ports[i] + " iburst minpoll -2 maxpoll -2", "port 0", "cmdport 0",
-                        "bindcmdaddress " + ChronydProcess.socketPath(dir, names[i]))));
+                        "bindcmdaddress " + ChronydProcess.socketPath(dir, names[i]),
+                        "logdir " + logs, "log measurements")));
             }
             Thread.sleep(o.accuracyNanos() / 1_000_000);
             out.println();
-            out.printf(Locale.ROOT, "%-20s %9s %8s %12s %12s %12s%n", "server", "selected", "samples",
-                    "offset us", "std dev us", "+/- us");
+            out.printf(Locale.ROOT, "%-20s %9s %9s %10s %10s %10s %10s %11s %9s%n", "server", "selected", "measured",
+                    "median us", "p25 us", "p75 us", "delay us", "std dev us", "+/- us");
+            double[] medians = new double[2];
             for (int i = 0; i < 2; i++) {
                 ChronydProcess client = started.get(i + 1);
                 String sources = client.chronyc("sources");
                 String stats = client.chronyc("sourcestats");
-                String tracking = client.chronyc("tracking");
                 boolean selected = sources.lines().anyMatch(l -> l.startsWith("^* 127.0.0.1"));
                 String[] f = stats.lines().filter(l -> l.startsWith("127.0.0.1")).findFirst().orElse("")
                         .trim().split("\\s+");
-                Matcher sys = Pattern.compile("System time\\s*:\\s*([0-9.]+) seconds (slow|fast)").matcher(tracking);
-                double offsetUs = sys.find() ? Double.parseDouble(sys.group(1)) * 1e6 * (sys.group(2).equals("fast") ? 1 : -1)
-                        : Double.NaN;
+                List<double[]> m = measurements(dir.resolve(names[i] + "-logs").resolve("measurements.log"));
+                List<Double> offsets = new ArrayList<>(m.stream().map(r -> r[0]).sorted().toList());
+                List<Double> delays = new ArrayList<>(m.stream().map(r -> r[1]).sorted().toList());
+                medians[i] = quantile(offsets, 0.5);
                 Matcher err = Pattern.compile("\\+/-\\s+(\\S+)").matcher(sources);
-                out.printf(Locale.ROOT, "%-20s %9s %8s %12.1f %12s %12s%n",
-                        i == 0 ? "lockstep" : chronydName, selected ? "yes" : "NO", f.length > 1 ? f[1] : "?", offsetUs,
+                out.printf(Locale.ROOT, "%-20s %9s %9d %10.1f %10.1f %10.1f %10.1f %11s %9s%n",
+                        i == 0 ? "lockstep" : chronydName, selected ? "yes" : "NO", offsets.size(), medians[i],
+                        quantile(offsets, 0.25), quantile(offsets, 0.75), quantile(delays, 0.5),
                         f.length > 7 ? micros(f[7]) : "?", err.find() ? micros(err.group(1)) : "?");
             }
             out.println();
-            out.println("offset: chronyd's local - server (its whole uncorrected estimate, since -x never steers "
-                    + "the clock); std dev: chronyc sourcestats; +/-: chronyc sources error bound");
+            out.printf(Locale.ROOT, "lockstep median - %s median: %+.1f us%n", chronydName, medians[0] - medians[1]);
+            out.println("offsets: chronyd client's local clock - server, every measurement it logged (-x never steers the"
+                    + " clock, so each is the raw offset); delay: its round trip; std dev: chronyc sourcestats; +/-:"
+                    + " chronyc sources error bound");
         } finally {
             for (ChronydProcess c : started) {
                 c.close();
             }
+        }
+    }
+
+    /**
+     * Reads a chronyd measurements log: for each measurement that passed all of chronyd's tests,
+     * {offset in µs as local − server, peer delay in µs}. chronyd logs the offset with the opposite
+     * sign (positive when the local clock is slow), hence the negation.
+     */
+    static List<double[]> measurements(Path log) throws IOException {
+        List<double[]> rows = new ArrayList<>();
+        if (!Files.exists(log)) {
+            return rows;
+        }
+        for (String line : Files.readAllLines(log)) {
+            String[] f = line.trim().split("\\s+");
+            // Date Time IP L St 123 567 ABCD LP RP Score Offset PeerDelay ...
+            if (f.length < 13 || !f[0].matches("\\d{4}-\\d\\d-\\d\\d") || !(f[5] + f[6] + f[7]).matches("1+")) {
+                continue;
+            }
+            try {
+                rows.add(new double[] {-Double.parseDouble(f[11]) * 1e6, Double.parseDouble(f[12]) * 1e6});
+            } catch (NumberFormatException e) {
+                // Not a measurement line.
+            }
+        }
+        return rows;
+    }
+
+    private static double quantile(List<Double> sorted, double q) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        double pos = q * (sorted.size() - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(lo + 1, sorted.size() - 1);
+        return sorted.get(lo) + (pos - lo) * (sorted.get(hi) - sorted.get(lo));
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
         }
     }
 

@@ -175,6 +175,10 @@ final class BenchCommand implements Runnable {
         @Option(names = "--busy-poll", description = "Run our server with a busy-polling receive thread.")
         boolean busyPoll;
 
+        @Option(names = "--timestamps", paramLabel = "auto|kernel|user",
+                description = "Our server's receive timestamps: kernel, user space, or auto (default: kernel where available).")
+        String timestamps;
+
         @Option(names = "--accuracy", description = "Also measure accuracy as seen by a chronyd client.")
         boolean accuracy;
 
@@ -204,6 +208,10 @@ final class BenchCommand implements Runnable {
             if (busyPoll) {
                 args.add("--busy-poll");
             }
+            if (timestamps != null && !java.util.Set.of("auto", "kernel", "user").contains(timestamps)) {
+                throw Cli.usage(cl, "--timestamps must be auto, kernel or user, not '" + timestamps + "'");
+            }
+            add(args, "--timestamps", timestamps);
             if (accuracy) {
                 args.add("--accuracy");
             }
