@@ -267,13 +267,17 @@ public final class NtpServerBench {
             }
             Thread.sleep(o.accuracyNanos() / 1_000_000);
             out.println();
-            out.printf(Locale.ROOT, "%-20s %9s %9s %10s %10s %10s %10s %11s %9s%n", "server", "selected", "measured",
-                    "median us", "p25 us", "p75 us", "delay us", "std dev us", "+/- us");
+            out.printf(Locale.ROOT, "%-20s %9s %9s %10s %10s %10s %10s %12s %11s %9s%n", "server", "selected",
+                    "measured", "median us", "p25 us", "p75 us", "delay us", "estimate us", "std dev us", "+/- us");
             double[] medians = new double[2];
             for (int i = 0; i < 2; i++) {
                 ChronydProcess client = started.get(i + 1);
                 String sources = client.chronyc("sources");
                 String stats = client.chronyc("sourcestats");
+                String tracking = client.chronyc("tracking");
+                Matcher sys = Pattern.compile("System time\\s*:\\s*([0-9.]+) seconds (slow|fast)").matcher(tracking);
+                double estimateUs = sys.find()
+                        ? Double.parseDouble(sys.group(1)) * 1e6 * (sys.group(2).equals("fast") ? 1 : -1) : Double.NaN;
                 boolean selected = sources.lines().anyMatch(l -> l.startsWith("^* 127.0.0.1"));
                 String[] f = stats.lines().filter(l -> l.startsWith("127.0.0.1")).findFirst().orElse("")
                         .trim().split("\\s+");
@@ -282,16 +286,17 @@ public final class NtpServerBench {
                 List<Double> delays = new ArrayList<>(m.stream().map(r -> r[1]).sorted().toList());
                 medians[i] = quantile(offsets, 0.5);
                 Matcher err = Pattern.compile("\\+/-\\s+(\\S+)").matcher(sources);
-                out.printf(Locale.ROOT, "%-20s %9s %9d %10.1f %10.1f %10.1f %10.1f %11s %9s%n",
+                out.printf(Locale.ROOT, "%-20s %9s %9d %10.1f %10.1f %10.1f %10.1f %12.1f %11s %9s%n",
                         i == 0 ? "lockstep" : chronydName, selected ? "yes" : "NO", offsets.size(), medians[i],
-                        quantile(offsets, 0.25), quantile(offsets, 0.75), quantile(delays, 0.5),
+                        quantile(offsets, 0.25), quantile(offsets, 0.75), quantile(delays, 0.5), estimateUs,
                         f.length > 7 ? micros(f[7]) : "?", err.find() ? micros(err.group(1)) : "?");
             }
             out.println();
             out.printf(Locale.ROOT, "lockstep median - %s median: %+.1f us%n", chronydName, medians[0] - medians[1]);
-            out.println("offsets: chronyd client's local clock - server, every measurement it logged (-x never steers the"
-                    + " clock, so each is the raw offset); delay: its round trip; std dev: chronyc sourcestats; +/-:"
-                    + " chronyc sources error bound");
+            out.println("median, p25, p75: of every offset the chronyd client measured, its local clock - server (-x"
+                    + " never steers the clock, so each is raw); delay: median round trip; estimate: chronyd's own"
+                    + " filtered offset at the end (chronyc tracking); std dev: chronyc sourcestats; +/-: chronyc"
+                    + " sources error bound");
         } finally {
             for (ChronydProcess c : started) {
                 c.close();
