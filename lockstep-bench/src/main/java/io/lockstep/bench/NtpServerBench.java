@@ -268,7 +268,7 @@ public final class NtpServerBench {
             Thread.sleep(o.accuracyNanos() / 1_000_000);
             out.println();
             out.printf(Locale.ROOT, "%-20s %9s %9s %10s %10s %10s %10s %12s %11s %9s%n", "server", "selected",
-                    "measured", "median us", "p25 us", "p75 us", "delay us", "estimate us", "std dev us", "+/- us");
+                    "used/all", "median us", "p25 us", "p75 us", "delay us", "estimate us", "std dev us", "+/- us");
             double[] medians = new double[2];
             for (int i = 0; i < 2; i++) {
                 ChronydProcess client = started.get(i + 1);
@@ -281,20 +281,23 @@ public final class NtpServerBench {
                 boolean selected = sources.lines().anyMatch(l -> l.startsWith("^* 127.0.0.1"));
                 String[] f = stats.lines().filter(l -> l.startsWith("127.0.0.1")).findFirst().orElse("")
                         .trim().split("\\s+");
-                List<double[]> m = measurements(dir.resolve(names[i] + "-logs").resolve("measurements.log"));
+                Path log = dir.resolve(names[i] + "-logs").resolve("measurements.log");
+                List<double[]> m = measurements(log, true);
+                int logged = measurements(log, false).size();
                 List<Double> offsets = new ArrayList<>(m.stream().map(r -> r[0]).sorted().toList());
                 List<Double> delays = new ArrayList<>(m.stream().map(r -> r[1]).sorted().toList());
                 medians[i] = quantile(offsets, 0.5);
                 Matcher err = Pattern.compile("\\+/-\\s+(\\S+)").matcher(sources);
-                out.printf(Locale.ROOT, "%-20s %9s %9d %10.1f %10.1f %10.1f %10.1f %12.1f %11s %9s%n",
-                        i == 0 ? "lockstep" : chronydName, selected ? "yes" : "NO", offsets.size(), medians[i],
+                out.printf(Locale.ROOT, "%-20s %9s %9s %10.1f %10.1f %10.1f %10.1f %12.1f %11s %9s%n",
+                        i == 0 ? "lockstep" : chronydName, selected ? "yes" : "NO", offsets.size() + "/" + logged, medians[i],
                         quantile(offsets, 0.25), quantile(offsets, 0.75), quantile(delays, 0.5), estimateUs,
                         f.length > 7 ? micros(f[7]) : "?", err.find() ? micros(err.group(1)) : "?");
             }
             out.println();
             out.printf(Locale.ROOT, "lockstep median - %s median: %+.1f us%n", chronydName, medians[0] - medians[1]);
-            out.println("median, p25, p75: of every offset the chronyd client measured, its local clock - server (-x"
-                    + " never steers the clock, so each is raw); delay: median round trip; estimate: chronyd's own"
+            out.println("median, p25, p75: of the offsets the chronyd client measured and used (passed all its tests; used/all"
+                    + " counts them), its local clock - server (-x never steers the clock, so each is raw); delay: median"
+                    + " round trip of those; estimate: chronyd's own"
                     + " filtered offset at the end (chronyc tracking); std dev: chronyc sourcestats; +/-: chronyc"
                     + " sources error bound");
         } finally {
@@ -305,11 +308,12 @@ public final class NtpServerBench {
     }
 
     /**
-     * Reads a chronyd measurements log: for each measurement that passed all of chronyd's tests,
-     * {offset in µs as local − server, peer delay in µs}. chronyd logs the offset with the opposite
-     * sign (positive when the local clock is slow), hence the negation.
+     * Reads a chronyd measurements log: for each measurement (only those that passed all of
+     * chronyd's tests, i.e. that it used, when {@code usedOnly}), {offset in µs as local − server,
+     * peer delay in µs}. chronyd logs the offset with the opposite sign (positive when the local
+     * clock is slow), hence the negation.
      */
-    static List<double[]> measurements(Path log) throws IOException {
+    static List<double[]> measurements(Path log, boolean usedOnly) throws IOException {
         List<double[]> rows = new ArrayList<>();
         if (!Files.exists(log)) {
             return rows;
@@ -317,7 +321,7 @@ public final class NtpServerBench {
         for (String line : Files.readAllLines(log)) {
             String[] f = line.trim().split("\\s+");
             // Date Time IP L St 123 567 ABCD LP RP Score Offset PeerDelay ...
-            if (f.length < 13 || !f[0].matches("\\d{4}-\\d\\d-\\d\\d") || !(f[5] + f[6] + f[7]).matches("1+")) {
+            if (f.length < 13 || !f[0].matches("\\d{4}-\\d\\d-\\d\\d") || usedOnly && !(f[5] + f[6] + f[7]).matches("1+")) {
                 continue;
             }
             try {

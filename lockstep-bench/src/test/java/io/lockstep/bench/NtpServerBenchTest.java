@@ -58,4 +58,25 @@ class NtpServerBenchTest {
         assertEquals(0, code, out);
         assertTrue(out.contains("replies/s") && out.lines().anyMatch(l -> l.startsWith("lockstep ")), out);
     }
+
+    @Test
+    void chronydMeasurementsAreReadWithLockstepsSignAndOnlyUsedOnesWhenAsked(@org.junit.jupiter.api.io.TempDir
+                                                                               java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path log = dir.resolve("measurements.log");
+        java.nio.file.Files.write(log, java.util.List.of(
+                "=====================================",
+                "   Date (UTC) Time     IP Address   L St 123 567 ABCD  LP RP Score    Offset  Peer del. Peer disp.",
+                "=====================================",
+                // chronyd: +1.5 µs = the local clock is slow, i.e. local − server = −1.5 µs.
+                "2026-11-30 09:14:14 127.0.0.1       N 10 111 111 1111  -2  0 1.00  1.500e-06  2.400e-05  9.2e-06"
+                        + "  0.0e+00  0.0e+00 7F7F0101 4B K K",
+                "2026-11-30 09:14:15 127.0.0.1       N 10 111 111 1101  -2 -2 0.81 -3.000e-06  9.000e-05  1.3e-06"
+                        + "  0.0e+00  0.0e+00 7F7F0101 4B K K"));
+        java.util.List<double[]> used = NtpServerBench.measurements(log, true);
+        assertEquals(1, used.size());
+        assertEquals(-1.5, used.get(0)[0], 1e-9);
+        assertEquals(24.0, used.get(0)[1], 1e-9);
+        assertEquals(2, NtpServerBench.measurements(log, false).size());
+        assertEquals(3.0, NtpServerBench.measurements(log, false).get(1)[0], 1e-9);
+    }
 }
