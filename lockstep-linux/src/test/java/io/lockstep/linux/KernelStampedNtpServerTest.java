@@ -69,18 +69,20 @@ class KernelStampedNtpServerTest {
             assertEquals(ReceiveTimestamps.KERNEL, server.receiveTimestamps());
             assertNull(server.userStampsReason());
             List<Long> offsets = new ArrayList<>();
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < 2000; i++) {
                 TimeSample s = probe.exchange();
                 long t1 = s.localSendWallNanos();
                 long t2 = s.remoteReceiveWallNanos();
                 long t3 = s.remoteSendWallNanos();
                 long t4 = s.localReceiveWallNanos();
                 // Same host, same clock: the request arrives after it was sent and the reply leaves
-                // after the request arrived. The server's clock and ours are the same TimeSource;
-                // the kernel stamp is converted into it, so only the conversion's few-µs jitter may
-                // reverse an order, far inside the slack.
+                // after the request arrived. The server's clock and ours are the same TimeSource and
+                // the kernel stamp is converted into it, so only the conversion's sub-µs pairing
+                // error may reverse an order; 10 µs is generous. (A conversion that paired the clocks
+                // across a preemption put t2 up to 42 µs before t1 and failed here.)
                 assertTrue(t2 <= t3, "t2 " + t2 + " <= t3 " + t3);
-                assertTrue(t2 >= t1 - 50_000 && t3 <= t4 + 50_000, "t1..t4 " + t1 + " " + t2 + " " + t3 + " " + t4);
+                assertTrue(t2 >= t1 - 10_000, "request received " + (t1 - t2) + " ns before it was sent");
+                assertTrue(t3 <= t4 + 10_000, "reply sent " + (t3 - t4) + " ns after it was received");
                 assertTrue(t4 - t1 < 1_000_000_000L);
                 offsets.add(s.offsetNanos());
             }
@@ -89,7 +91,7 @@ class KernelStampedNtpServerTest {
             // One clock on both ends: the median offset is the residual error of the stamps.
             assertTrue(Math.abs(median) < 100_000, "median offset " + median + " ns");
             assertEquals(0, server.userStampFallbacks(), "every datagram carried a kernel stamp");
-            assertTrue(server.counters().answered() >= 200);
+            assertTrue(server.counters().answered() >= 2000);
         }
     }
 
