@@ -17,10 +17,10 @@ import io.lockstep.time.TimeSource;
  * absolute error cancels. The served receive time is then {@code servedNow − age}. Over an age of
  * microseconds the two clocks' rates differ by ppm at most, i.e. picoseconds. The host clock is
  * read on both sides of the served clock and the midpoint taken, so the order of the reads adds
- * no bias only if nothing happened between the reads. Something often does: a preemption, or the
- * system source's own re-check against the OS clock (at most every 100 ms, so on nearly every
- * request of a client polling a few times a second), which its reading does not include but the
- * later host reading does. A bracket of P puts the stamp up to P/2 off; measured with our own
+ * no bias only if nothing happened between the reads. Something can: a preemption, or (likely,
+ * not proven) the system source's own re-check against the OS clock, at most every 100 ms and so
+ * on nearly every request of a client polling a few times a second, which its reading does not
+ * include but the later host reading does. A bracket of P puts the stamp up to P/2 off; measured with our own
  * probe, a single pairing stamped some requests up to 42 µs before the client had sent them. So a
  * wide bracket is read again, a few times at most, and the narrowest kept (since then the earliest
  * request leg measured was +2.4 µs, as it must be positive).
