@@ -16,4 +16,8 @@ module io.lockstep.core {
     exports io.lockstep.protocol;
     exports io.lockstep.time;
     exports io.lockstep.track;
+
+    // Kernel receive timestamps for the NTP server come from an optional provider module
+    // (lockstep-linux); without one the server stamps in user space.
+    uses io.lockstep.net.DatagramTransport;
 }

@@ -18,6 +18,7 @@ import io.lockstep.net.NtpServerConfig;
 import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.testkit.peers.Chronyc;
 import io.lockstep.testkit.peers.NtpPeers;
+import io.lockstep.net.ReceiveTimestamps;
 import io.lockstep.time.TimeSource;
 
 /**
@@ -35,7 +36,11 @@ import io.lockstep.time.TimeSource;
  *
  * <p>Accuracy ({@code --accuracy}): a chronyd client ({@code -x}, polling every 0.25 s) follows
  * our server and another one follows a chronyd server, side by side for the given time; their
- * view of each server — offset, standard deviation, samples — is printed.
+ * view of each server is printed: the median and quartiles of every offset the client measured
+ * (from its measurements log), its standard deviation and error bound, and the difference of the
+ * two medians — how far the client sees our server from where it sees chronyd. Which receive
+ * timestamps our server used ({@code --timestamps}, default auto: kernel where available) is
+ * printed in the header.
  */
 public final class NtpServerBench {
 
@@ -54,12 +59,15 @@ public final class NtpServerBench {
      * @param generatorThreads load-generator threads, each its own client socket (1–16)
      * @param generatorBlocks  generator threads wait for replies in the kernel instead of spinning
      * @param busyPoll         our server spins on its socket instead of blocking
+     * @param timestamps       which receive timestamps our server uses (auto: kernel where available)
      * @param accuracy         measure accuracy as seen by chronyd clients instead of throughput
      * @param accuracyNanos    how long each chronyd client follows (at least 10 s)
      */
     public record Options(long durationNanos, int rounds, int window, int serverThreads, int generatorThreads,
-                          boolean generatorBlocks, boolean busyPoll, boolean accuracy, long accuracyNanos) {
+                          boolean generatorBlocks, boolean busyPoll, ReceiveTimestamps timestamps, boolean accuracy,
+                          long accuracyNanos) {
         public Options {
+            java.util.Objects.requireNonNull(timestamps, "timestamps");
             if (durationNanos < 100_000_000L) {
                 throw new IllegalArgumentException("--duration must be at least 100ms");
             }
@@ -74,7 +82,8 @@ public final class NtpServerBench {
 
         /** The defaults of {@code lockstep bench ntp-server}. */
         public static Options defaults() {
-            return new Options(8_000_000_000L, 3, 64, 1, 1, false, false, false, 60_000_000_000L);
+            return new Options(8_000_000_000L, 3, 64, 1, 1, false, false, ReceiveTimestamps.AUTO, false,
+                    60_000_000_000L);
         }
 
         private static void range(String name, int value, int min, int max) {
@@ -109,7 +118,7 @@ public final class NtpServerBench {
 
     private static NtpServer startLockstep(Options o) throws IOException {
         return NtpServer.start(NtpServerConfig.builder(TimeSource.system()).port(0).rateLimit(NtpRateLimit.OFF)
-                .threads(o.serverThreads()).busyPoll(o.busyPoll()).build());
+                .threads(o.serverThreads()).busyPoll(o.busyPoll()).receiveTimestamps(o.timestamps()).build());
     }
 
     private static void throughput(PrintStream out, Options o) throws IOException, InterruptedException {
@@ -121,8 +130,9 @@ public final class NtpServerBench {
                         + " each, %.1f s per run after %.1f s warm-up, %d round(s); %d core(s), load average %s%n",
                 o.generatorThreads(), o.generatorBlocks() ? "blocking" : "spinning", o.window(), o.durationNanos() / 1e9, warmUp / 1e9, o.rounds(),
                 Runtime.getRuntime().availableProcessors(), MachineLoad.text());
-        out.printf(Locale.ROOT, "lockstep: %d receive thread(s), %s, rate limit off; %s: local stratum 8, no ratelimit%n",
-                o.serverThreads(), o.busyPoll() ? "busy-poll" : "blocking receive", chronydName);
+        out.printf(Locale.ROOT, "lockstep: %d receive thread(s), %s, %s receive timestamps, rate limit off; %s: local"
+                        + " stratum 8, no ratelimit%n", o.serverThreads(), o.busyPoll() ? "busy-poll" : "blocking receive",
+                probeTimestamps(o).word(), chronydName);
         out.println();
         Table table = new Table("server", "round", "answered", "replies/s", "loss", "p50", "p99", "server CPU",
                 "generator CPU");
@@ -222,6 +232,14 @@ public final class NtpServerBench {
                 String.format(Locale.ROOT, "%.0f%%", 100.0 * r.generatorCpuNanos() / r.durationNanos()));
     }
 
+    /** Which receive timestamps our server gets with these options on this machine (starts and stops one). */
+    private static ReceiveTimestamps probeTimestamps(Options o) throws IOException {
+        try (NtpServer probe = NtpServer.start(NtpServerConfig.builder(TimeSource.system()).port(0)
+                .receiveTimestamps(o.timestamps()).warmUp(false).build())) {
+            return probe.receiveTimestamps();
+        }
+    }
+
     /** CPU time of this JVM's threads whose name starts with {@code prefix} (our server's receive threads). */
     private static long serverThreadsCpuNanos(String prefix) {
         long sum = 0;
@@ -256,35 +274,87 @@ public final class NtpServerBench {
         int chronydPort = NtpPeers.freeUdpPort();
         try (NtpPeers peers = new NtpPeers();
              NtpServer server = NtpServer.start(NtpServerConfig.builder(TimeSource.system()).port(0)
-                     .threads(o.serverThreads()).busyPoll(o.busyPoll()).build())) {
+                     .threads(o.serverThreads()).busyPoll(o.busyPoll()).receiveTimestamps(o.timestamps()).build())) {
+            out.printf(Locale.ROOT, "lockstep: %s receive timestamps%s%s%n", server.receiveTimestamps().word(),
+                    server.userStampsReason() != null ? " (" + server.userStampsReason() + ")" : "",
+                    o.busyPoll() ? ", busy-poll" : ", blocking receive");
             peers.startChronyd("acc-server", List.of("port " + chronydPort, "bindaddress 127.0.0.1",
                     "allow 127.0.0.1", "local stratum 8", "cmdport 0"));
             String[] names = {"acc-client-lockstep", "acc-client-chronyd"};
             int[] ports = {server.port(), chronydPort};
+            Path[] logs = new Path[2];
             for (int i = 0; i < 2; i++) {
+                logs[i] = Files.createDirectories(peers.socketPath(names[i]).resolveSibling(names[i] + "-logs"));
                 peers.startChronyd(names[i], List.of(
                         "server 127.0.0.1 port " + ports[i] + " iburst minpoll -2 maxpoll -2", "port 0", "cmdport 0",
-                        "bindcmdaddress " + peers.socketPath(names[i])));
+                        "bindcmdaddress " + peers.socketPath(names[i]), "logdir " + logs[i], "log measurements"));
             }
             Thread.sleep(o.accuracyNanos() / 1_000_000);
             out.println();
-            Table table = new Table("server", "selected", "samples", "offset", "std dev", "chronyd's ±");
+            Table table = new Table("server", "selected", "used/all", "median", "p25", "p75", "delay", "estimate",
+                    "std dev", "chronyd's ±");
+            double[] medians = new double[2];
             for (int i = 0; i < 2; i++) {
                 String sources = peers.chronyc(names[i], "sources");
                 String stats = peers.chronyc(names[i], "sourcestats");
                 String tracking = peers.chronyc(names[i], "tracking");
                 var row = Chronyc.sourceStats(stats, "127.0.0.1");
+                Path log = logs[i].resolve("measurements.log");
+                List<double[]> used = measurements(log, true);
+                int logged = measurements(log, false).size();
+                double[] offsetsUs = used.stream().mapToDouble(r -> r[0]).sorted().toArray();
+                double[] delaysUs = used.stream().mapToDouble(r -> r[1]).sorted().toArray();
+                medians[i] = quantile(offsetsUs, 0.5);
                 table.row(i == 0 ? "Lockstep" : chronydName, Chronyc.selected(sources, "127.0.0.1") ? "yes" : "NO",
-                        row.map(r -> Integer.toString(r.samples())).orElse("?"),
+                        offsetsUs.length + "/" + logged, usSigned(medians[i]), usSigned(quantile(offsetsUs, 0.25)),
+                        usSigned(quantile(offsetsUs, 0.75)), usSigned(quantile(delaysUs, 0.5)).replace("+", ""),
                         Chronyc.localMinusServerNanos(tracking).map(n -> us(n, true)).orElse("?"),
                         row.map(r -> us(r.stdDevNanos(), false)).orElse("?"),
                         Chronyc.errorBoundNanos(sources).map(n -> us(n, false)).orElse("?"));
             }
             table.print(out);
             out.println();
-            out.println("offset: chronyd's local - server (its whole uncorrected estimate, since -x never steers "
-                    + "the clock); std dev: chronyc sourcestats; ±: chronyc sources error bound");
+            out.printf(Locale.ROOT, "Lockstep median - %s median: %+.1f us%n", chronydName, medians[0] - medians[1]);
+            out.println("median, p25, p75: of the offsets the chronyd client measured and used (passed all its tests;"
+                    + " used/all counts them), its local clock - server (-x never steers the clock, so each is raw);"
+                    + " delay: median round trip of those; estimate: chronyd's own filtered offset at the end (chronyc"
+                    + " tracking); std dev: chronyc sourcestats; ±: chronyc sources error bound");
         }
+    }
+
+    /**
+     * Reads a chronyd measurements log: for each measurement (only those that passed all of
+     * chronyd's tests, i.e. that it used, when {@code usedOnly}), {offset in µs as local − server,
+     * peer delay in µs}. chronyd logs the offset with the opposite sign (positive when the local
+     * clock is slow), hence the negation.
+     */
+    static List<double[]> measurements(Path log, boolean usedOnly) throws IOException {
+        List<double[]> rows = new ArrayList<>();
+        if (!Files.exists(log)) {
+            return rows;
+        }
+        for (String line : Files.readAllLines(log)) {
+            String[] f = line.trim().split("\\s+");
+            // Date Time IP L St 123 567 ABCD LP RP Score Offset PeerDelay ...
+            if (f.length < 13 || !f[0].matches("\\d{4}-\\d\\d-\\d\\d")
+                    || usedOnly && !(f[5] + f[6] + f[7]).matches("1+")) {
+                continue;
+            }
+            try {
+                rows.add(new double[] {-Double.parseDouble(f[11]) * 1e6, Double.parseDouble(f[12]) * 1e6});
+            } catch (NumberFormatException e) {
+                // Not a measurement line.
+            }
+        }
+        return rows;
+    }
+
+    private static double quantile(double[] sorted, double q) {
+        return sorted.length == 0 ? Double.NaN : io.lockstep.estimate.Stats.percentile(sorted, sorted.length, q);
+    }
+
+    private static String usSigned(double micros) {
+        return Double.isNaN(micros) ? "?" : String.format(Locale.ROOT, "%+.1f us", micros);
     }
 
     private static String us(long nanos, boolean signed) {

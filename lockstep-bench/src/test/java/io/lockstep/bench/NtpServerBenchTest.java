@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
+import io.lockstep.net.ReceiveTimestamps;
 import io.lockstep.time.TimeSource;
 
 class NtpServerBenchTest {
@@ -44,11 +45,11 @@ class NtpServerBenchTest {
     void optionsOutOfRangeAreRefusedWithTheOptionsName() {
         NtpServerBench.Options d = NtpServerBench.Options.defaults();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new NtpServerBench.Options(
-                d.durationNanos(), 0, d.window(), d.serverThreads(), d.generatorThreads(), false, false, false,
-                d.accuracyNanos()));
+                d.durationNanos(), 0, d.window(), d.serverThreads(), d.generatorThreads(), false, false,
+                ReceiveTimestamps.AUTO, false, d.accuracyNanos()));
         assertEquals("--rounds 0 is out of range 1-20", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new NtpServerBench.Options(50_000_000L, 1, 8, 1, 1,
-                false, false, false, d.accuracyNanos()));
+                false, false, ReceiveTimestamps.AUTO, false, d.accuracyNanos()));
         assertEquals("--duration must be at least 100ms", e.getMessage());
     }
 
@@ -68,10 +69,32 @@ class NtpServerBenchTest {
     void aShortRunPrintsTheTable() {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         int code = NtpServerBench.run(new PrintStream(buf, true, StandardCharsets.UTF_8),
-                new NtpServerBench.Options(300_000_000L, 1, 8, 1, 2, false, false, false, 60_000_000_000L));
+                new NtpServerBench.Options(300_000_000L, 1, 8, 1, 2, false, false, ReceiveTimestamps.AUTO, false,
+                        60_000_000_000L));
         String out = buf.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, out);
         assertTrue(out.contains("replies/s") && out.lines().anyMatch(l -> l.startsWith("| Lockstep ")), out);
         assertTrue(out.contains("server CPU") && out.lines().anyMatch(l -> l.startsWith("lockstep: server CPU")), out);
+    }
+
+    @Test
+    void chronydMeasurementsAreReadWithLockstepsSignAndOnlyUsedOnesWhenAsked(@org.junit.jupiter.api.io.TempDir
+                                                                               java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path log = dir.resolve("measurements.log");
+        java.nio.file.Files.write(log, java.util.List.of(
+                "=====================================",
+                "   Date (UTC) Time     IP Address   L St 123 567 ABCD  LP RP Score    Offset  Peer del. Peer disp.",
+                "=====================================",
+                // chronyd: +1.5 µs = the local clock is slow, i.e. local − server = −1.5 µs.
+                "2026-11-30 09:14:14 127.0.0.1       N 10 111 111 1111  -2  0 1.00  1.500e-06  2.400e-05  9.2e-06"
+                        + "  0.0e+00  0.0e+00 7F7F0101 4B K K",
+                "2026-11-30 09:14:15 127.0.0.1       N 10 111 111 1101  -2 -2 0.81 -3.000e-06  9.000e-05  1.3e-06"
+                        + "  0.0e+00  0.0e+00 7F7F0101 4B K K"));
+        java.util.List<double[]> used = NtpServerBench.measurements(log, true);
+        assertEquals(1, used.size());
+        assertEquals(-1.5, used.get(0)[0], 1e-9);
+        assertEquals(24.0, used.get(0)[1], 1e-9);
+        assertEquals(2, NtpServerBench.measurements(log, false).size());
+        assertEquals(3.0, NtpServerBench.measurements(log, false).get(1)[0], 1e-9);
     }
 }

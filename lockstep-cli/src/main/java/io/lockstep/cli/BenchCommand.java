@@ -192,6 +192,11 @@ final class BenchCommand implements Runnable {
         @Option(names = "--busy-poll", description = "Run our server with a busy-polling receive thread.")
         boolean busyPoll;
 
+        @Option(names = "--timestamps", paramLabel = "auto|kernel|user", defaultValue = "auto",
+                converter = ServeCommand.TimestampsConverter.class,
+                description = "Our server's receive timestamps: kernel, user space, or auto (default: kernel where available).")
+        io.lockstep.net.ReceiveTimestamps timestamps;
+
         @Option(names = "--accuracy", description = "Also measure accuracy as seen by a chronyd client.")
         boolean accuracy;
 
@@ -210,7 +215,8 @@ final class BenchCommand implements Runnable {
                         window == null ? d.window() : window,
                         threads == null ? d.serverThreads() : threads,
                         generatorThreads == null ? d.generatorThreads() : generatorThreads,
-                        generatorBlocks, busyPoll, accuracy, accuracyNanos == null ? d.accuracyNanos() : accuracyNanos);
+                        generatorBlocks, busyPoll, timestamps, accuracy,
+                        accuracyNanos == null ? d.accuracyNanos() : accuracyNanos);
             } catch (IllegalArgumentException e) {
                 throw Cli.usage(spec.commandLine(), e.getMessage());
             }

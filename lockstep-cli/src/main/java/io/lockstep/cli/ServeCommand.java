@@ -13,6 +13,7 @@ import io.lockstep.net.EchoServer;
 import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
+import io.lockstep.net.ReceiveTimestamps;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 import picocli.CommandLine;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = {"Serve time over NTP (UDP) and/or Time Echo (TCP).",
-                "Port 0 picks a free port; the chosen ports are printed as 'ntp HOST:PORT' / 'echo HOST:PORT' lines."})
+                "Port 0 picks a free port; the chosen ports are printed as 'ntp HOST:PORT' / 'echo HOST:PORT' lines,",
+                "then 'ntp-timestamps kernel|user': where NTP receive timestamps come from."})
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
@@ -52,9 +54,29 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Double ntpRatePerSecond;
 
     @Option(names = "--ntp-busy-poll",
-            description = "Spin one core on the NTP socket: receive timestamps within a few µs of arrival instead of"
-                    + " after a thread wake-up (tens of µs on a busy machine). Costs a full core.")
+            description = "Spin one core on the NTP socket. With user-space timestamps: receive timestamps within a few"
+                    + " µs of arrival instead of after a thread wake-up (tens of µs on a busy machine). With kernel"
+                    + " timestamps it only shortens the round trip. Costs a full core.")
     boolean ntpBusyPoll;
+
+    @Option(names = "--ntp-timestamps", paramLabel = "auto|kernel|user", defaultValue = "auto",
+            converter = TimestampsConverter.class,
+            description = "Where NTP receive timestamps come from: the kernel (SO_TIMESTAMPNS, 64-bit Linux), user space,"
+                    + " or auto (default: kernel where available). Printed as an 'ntp-timestamps kernel|user' line.")
+    ReceiveTimestamps ntpTimestamps;
+
+    /** Parses {@code auto|kernel|user} with a one-line error for anything else. */
+    static final class TimestampsConverter implements CommandLine.ITypeConverter<ReceiveTimestamps> {
+        @Override
+        public ReceiveTimestamps convert(String value) {
+            return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+                case "auto" -> ReceiveTimestamps.AUTO;
+                case "kernel" -> ReceiveTimestamps.KERNEL;
+                case "user" -> ReceiveTimestamps.USER;
+                default -> throw new CommandLine.TypeConversionException("'" + value + "' is not auto, kernel or user");
+            };
+        }
+    }
 
     @Option(names = "--simulate-offset", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
             defaultValue = "0s",
@@ -107,6 +129,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             clock = new SimulatedTimeSource(clock, simulateOffsetNanos, simulateDriftPpm);
         }
         List<AutoCloseable> servers = new ArrayList<>();
+        NtpServer ntpServer = null;
         CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(stop::countDown, "lockstep-serve-shutdown");
         try {
@@ -119,15 +142,24 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             if (ntpPort != null) {
                 NtpRateLimit limit = ntpRatePerSecond == null ? NtpRateLimit.DEFAULT : NtpRateLimit.perSecond(ntpRatePerSecond);
                 NtpServer ntp = NtpServer.start(NtpServerConfig.builder(clock).bindAddress(bindAddress).port(ntpPort)
-                        .stratum(stratum).rateLimit(limit).busyPoll(ntpBusyPoll).build());
+                        .stratum(stratum).rateLimit(limit).busyPoll(ntpBusyPoll).receiveTimestamps(ntpTimestamps).build());
                 servers.add(ntp);
                 out.println("ntp " + Addresses.format(ntp.localAddress()));
+                ntpServer = ntp;
             }
             if (echoPort != null) {
                 EchoServer echo = EchoServer.start(clock, new InetSocketAddress(bindAddress, echoPort),
                         new EchoServer.Options(maxConnections, EchoServer.Options.defaults().idleTimeoutNanos()));
                 servers.add(echo);
                 out.println("echo " + Addresses.format(echo.address()));
+            }
+            if (ntpServer != null) {
+                // After the listener lines, so scripts that read them first are undisturbed.
+                out.println("ntp-timestamps " + ntpServer.receiveTimestamps().word());
+                if (ntpTimestamps == ReceiveTimestamps.AUTO && ntpServer.userStampsReason() != null) {
+                    err.println("NTP receive timestamps in user space: " + ntpServer.userStampsReason());
+                    err.flush();
+                }
             }
             out.flush();
             if (simulateOffsetNanos != 0 || simulateDriftPpm != 0) {

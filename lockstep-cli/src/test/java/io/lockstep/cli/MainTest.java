@@ -200,6 +200,7 @@ class MainTest {
         assertOneLineError(run("offset", "echo://127.0.0.1:1", "--samples", "0"), "--samples");
         assertOneLineError(run("serve"), "nothing to serve");
         assertOneLineError(run("serve", "--ntp-port", "0", "--stratum", "16"), "--stratum");
+        assertOneLineError(run("serve", "--ntp-port", "0", "--ntp-timestamps", "hw"), "auto, kernel or user");
         assertOneLineError(run("offset", "ntp://127.0.0.1:1", "--samples", "20000"), "at most 10000");
         assertOneLineError(run("serve", "--echo-port", "0", "--simulate-offset", "12"), "needs a unit");
         assertOneLineError(run("serve", "--echo-port", "70000"), "out of range");
@@ -237,12 +238,17 @@ class MainTest {
                 "serve", "--ntp-port", "0", "--echo-port", "0", "--simulate-offset", "2.5ms", "--duration", "6s"));
         t.start();
         long deadline = System.nanoTime() + 5_000_000_000L;
-        while (out.toString(StandardCharsets.UTF_8).lines().count() < 2 && System.nanoTime() < deadline) {
+        while (out.toString(StandardCharsets.UTF_8).lines().count() < 3 && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }
-        java.util.List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
-        assertTrue(lines.get(0).matches("ntp 127\\.0\\.0\\.1:\\d+"), lines.toString());
-        assertTrue(lines.get(1).matches("echo 127\\.0\\.0\\.1:\\d+"), lines.toString());
+        java.util.List<String> all = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertTrue(all.get(0).matches("ntp 127\\.0\\.0\\.1:\\d+"), all.toString());
+        assertTrue(all.get(1).matches("echo 127\\.0\\.0\\.1:\\d+"), all.toString());
+        // The CLI jar carries lockstep-linux: on 64-bit Linux the kernel stamps, elsewhere user space.
+        boolean linux64 = System.getProperty("os.name").startsWith("Linux")
+                && java.util.Set.of("amd64", "aarch64").contains(System.getProperty("os.arch"));
+        assertEquals(linux64 ? "ntp-timestamps kernel" : "ntp-timestamps user", all.get(2), all.toString());
+        java.util.List<String> lines = all.subList(0, 2);
         for (String line : lines) {
             String[] parts = line.split(" ");
             Result r = run("offset", parts[0] + "://" + parts[1], "--json", "--samples", "10");

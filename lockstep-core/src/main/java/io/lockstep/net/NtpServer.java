@@ -19,6 +19,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 import io.lockstep.internal.ClockPrecision;
+import io.lockstep.internal.KernelStamps;
 import io.lockstep.ntp.NtpCodec;
 import io.lockstep.ntp.NtpDecodeException;
 import io.lockstep.ntp.NtpPacket;
@@ -33,12 +34,17 @@ import io.lockstep.time.TimeSource;
  * version, and nothing else. Thread-safe: {@link #counters()} and {@link #close()} may be
  * called from any thread while the receiving threads run.
  *
- * <p>Timestamps: the receive timestamp is read as soon as the datagram has been read from the
- * socket; the reply is then built completely and the transmit timestamp is read and written
- * into it last, immediately before the send. The origin timestamp is the request's transmit
- * timestamp, copied verbatim (the client may have put a random value there).
+ * <p>Timestamps: with kernel timestamps ({@link ReceiveTimestamps}; a {@link DatagramTransport}
+ * such as the optional {@code lockstep-linux} module must be installed and work on this
+ * platform) the receive timestamp is the instant the kernel received the datagram, converted
+ * into the served clock's domain by {@link io.lockstep.internal.KernelStamps}; otherwise (the
+ * fallback, {@code DatagramChannel}) it is read as soon as the datagram has been read from the
+ * socket. Either way the reply is then built completely and the transmit timestamp is read and
+ * written into it last, immediately before the send. The origin timestamp is the request's
+ * transmit timestamp, copied verbatim (the client may have put a random value there).
+ * {@link #receiveTimestamps()} tells which method is in use.
  *
- * <p>Blocking receive stamps requests late by the thread wake-up latency; see
+ * <p>A blocking receive in user space stamps requests late by the thread wake-up latency; see
  * {@link NtpServerConfig#busyPoll()} for when and why to busy-poll instead.
  *
  * <p>Safety: which datagrams are answered, ignored or rate-limited, and how a reply is built, is
@@ -50,6 +56,8 @@ public final class NtpServer implements Closeable {
     private static final System.Logger LOG = System.getLogger(NtpServer.class.getName());
 
     private static final int MAX_DATAGRAM_BYTES = NtpRequestPolicy.MAX_DATAGRAM_BYTES;
+    /** A larger receive buffer rides out bursts of requests instead of dropping them. */
+    private static final int RECEIVE_BUFFER_BYTES = 1 << 20;
     /** Requests sent to the warm-up twin; enough for the JIT's optimising tier. */
     private static final int WARM_UP_REQUESTS = 20_000;
     private static final long WARM_UP_MAX_NANOS = 3_000_000_000L;
@@ -57,7 +65,11 @@ public final class NtpServer implements Closeable {
 
     private final NtpServerConfig config;
     private final TimeSource time;
+    /** The user-space path; null when {@link #stamped} serves. */
     private final DatagramChannel channel;
+    /** The kernel-timestamp path; null when {@link #channel} serves. */
+    private final StampedDatagramSocket stamped;
+    private final String userStampsReason;
     private final InetSocketAddress localAddress;
     private final int precisionLog2;
     private final NtpRequestPolicy policy;
@@ -70,12 +82,16 @@ public final class NtpServer implements Closeable {
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder kissesSent = new LongAdder();
     private final LongAdder sendErrors = new LongAdder();
+    private final LongAdder userStampFallbacks = new LongAdder();
 
-    private NtpServer(NtpServerConfig config, DatagramChannel channel) throws IOException {
+    private NtpServer(NtpServerConfig config, DatagramChannel channel, StampedDatagramSocket stamped,
+                      String userStampsReason) throws IOException {
         this.config = config;
         this.time = config.timeSource();
         this.channel = channel;
-        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+        this.stamped = stamped;
+        this.userStampsReason = userStampsReason;
+        this.localAddress = stamped != null ? stamped.localAddress() : (InetSocketAddress) channel.getLocalAddress();
         this.precisionLog2 = config.precisionLog2() != null ? config.precisionLog2()
                 : ClockPrecision.measureLog2Seconds(time);
         this.policy = new NtpRequestPolicy(config.leapIndicator(), config.stratum(), precisionLog2,
@@ -85,25 +101,39 @@ public final class NtpServer implements Closeable {
     /**
      * Binds the socket and starts serving.
      *
-     * @throws IOException with a one-line message when the address cannot be bound
+     * @throws IOException with a one-line message when the address cannot be bound, or when
+     *         kernel timestamps were required ({@link ReceiveTimestamps#KERNEL}) and none work here
      */
     public static NtpServer start(NtpServerConfig config) throws IOException {
         InetAddress bind = config.bindAddress();
-        DatagramChannel ch = DatagramChannel.open(
-                bind instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
-        NtpServer server;
-        try {
-            // A larger receive buffer rides out bursts of requests instead of dropping them.
-            ch.setOption(StandardSocketOptions.SO_RCVBUF, 1 << 20);
-            ch.bind(new InetSocketAddress(bind, config.port()));
-            if (config.busyPoll()) {
-                ch.configureBlocking(false);
+        String where = hostPort(bind, config.port());
+        NtpServer server = null;
+        String userStampsReason = config.receiveTimestamps() == ReceiveTimestamps.USER ? "asked for" : null;
+        if (userStampsReason == null) {
+            StampedDatagramSocket socket;
+            try {
+                socket = DatagramTransports.bind(new InetSocketAddress(bind, config.port()), RECEIVE_BUFFER_BYTES);
+            } catch (UnsupportedOperationException e) {
+                if (config.receiveTimestamps() == ReceiveTimestamps.KERNEL) {
+                    throw new IOException("cannot serve NTP on " + where + " with kernel receive timestamps: "
+                            + e.getMessage(), e);
+                }
+                socket = null;
+                userStampsReason = e.getMessage();
+            } catch (IOException e) {
+                throw new IOException("cannot serve NTP on " + where + ": " + e.getMessage(), e);
             }
-            server = new NtpServer(config, ch);
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            String where = hostPort(bind, config.port());
-            throw new IOException("cannot serve NTP on " + where + ": " + e.getMessage(), e);
+            if (socket != null) {
+                try {
+                    server = new NtpServer(config, null, socket, null);
+                } catch (IOException | RuntimeException e) {
+                    socket.close();
+                    throw new IOException("cannot serve NTP on " + where + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        if (server == null) {
+            server = startUserStamped(config, where, userStampsReason);
         }
         for (int i = 0; i < config.threads(); i++) {
             Thread t = new Thread(server::serve, "lockstep-ntp-" + server.port() + "-" + i);
@@ -119,10 +149,52 @@ public final class NtpServer implements Closeable {
             w.start();
         }
         // DEBUG, not INFO: the CLI prints the bound address itself, on stdout, in its own format.
-        LOG.log(System.Logger.Level.DEBUG, "NTP server on {0}, stratum {1}, precision 2^{2} s{3}",
+        LOG.log(System.Logger.Level.DEBUG, "NTP server on {0}, stratum {1}, precision 2^{2} s, {3} receive timestamps{4}",
                 hostPort(server.localAddress.getAddress(), server.port()), config.stratum(), server.precisionLog2,
-                config.busyPoll() ? ", busy-polling" : "");
+                server.receiveTimestamps().word(), config.busyPoll() ? ", busy-polling" : "");
         return server;
+    }
+
+    private static NtpServer startUserStamped(NtpServerConfig config, String where, String why) throws IOException {
+        InetAddress bind = config.bindAddress();
+        DatagramChannel ch = DatagramChannel.open(
+                bind instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6);
+        try {
+            ch.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER_BYTES);
+            ch.bind(new InetSocketAddress(bind, config.port()));
+            if (config.busyPoll()) {
+                ch.configureBlocking(false);
+            }
+            return new NtpServer(config, ch, null, why);
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw new IOException("cannot serve NTP on " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Where this server's receive timestamps come from: {@link ReceiveTimestamps#KERNEL} or
+     * {@link ReceiveTimestamps#USER} (never {@code AUTO}: this is what {@code AUTO} chose).
+     */
+    public ReceiveTimestamps receiveTimestamps() {
+        return stamped != null ? ReceiveTimestamps.KERNEL : ReceiveTimestamps.USER;
+    }
+
+    /**
+     * Why this server stamps in user space, in one line ("asked for", or why no kernel-timestamp
+     * transport works here); null when it uses kernel timestamps.
+     */
+    public String userStampsReason() {
+        return userStampsReason;
+    }
+
+    /**
+     * Datagrams received on the kernel-timestamp path that had to be stamped in user space instead:
+     * the kernel attached no stamp, or the host clock stepped between the stamp and its conversion.
+     * Always 0 on the user-space path.
+     */
+    public long userStampFallbacks() {
+        return userStampFallbacks.sum();
     }
 
     /** The address and port actually bound. */
@@ -155,13 +227,21 @@ public final class NtpServer implements Closeable {
     @Override
     public void close() throws IOException {
         closed = true;
-        channel.close();
-        for (Thread t : threads) {
-            try {
+        if (stamped != null) {
+            // Wake the receivers first and release the socket only after they stopped using it.
+            stamped.shutdown();
+        } else {
+            channel.close();
+        }
+        try {
+            for (Thread t : threads) {
                 t.join(2_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (stamped != null) {
+                stamped.close();
             }
         }
     }
@@ -174,7 +254,8 @@ public final class NtpServer implements Closeable {
     private static void warmUp(NtpServerConfig real) {
         NtpServerConfig twinConfig = new NtpServerConfig(real.timeSource(), InetAddress.getLoopbackAddress(), 0,
                 real.stratum(), real.referenceId(), real.rootDelayNanos(), real.rootDispersionNanos(),
-                real.leapIndicator(), real.precisionLog2(), NtpRateLimit.OFF, 1, real.busyPoll(), false);
+                real.leapIndicator(), real.precisionLog2(), NtpRateLimit.OFF, 1, real.busyPoll(),
+                real.receiveTimestamps(), false);
         long start = System.nanoTime();
         try (NtpServer twin = start(twinConfig); DatagramChannel client = DatagramChannel.open()) {
             client.connect(twin.localAddress());
@@ -198,6 +279,56 @@ public final class NtpServer implements Closeable {
     }
 
     private void serve() {
+        if (stamped != null) {
+            serveKernelStamped();
+        } else {
+            serveUserStamped();
+        }
+    }
+
+    private void serveKernelStamped() {
+        ByteBuffer rx = ByteBuffer.allocateDirect(MAX_DATAGRAM_BYTES + 1);
+        ByteBuffer tx = ByteBuffer.allocateDirect(NtpPacket.HEADER_BYTES);
+        try (StampedDatagramSocket.Worker worker = stamped.newWorker()) {
+            boolean block = !config.busyPoll();
+            while (!closed) {
+                rx.clear();
+                InetSocketAddress from;
+                try {
+                    from = worker.receive(rx, block);
+                } catch (IOException e) {
+                    if (!closed) {
+                        LOG.log(System.Logger.Level.DEBUG, "NTP receive failed: {0}", e.getMessage());
+                    }
+                    continue;
+                }
+                if (from == null) {
+                    // A bounded wait ended, or the socket was shut down: the loop condition decides.
+                    if (!block) {
+                        Thread.onSpinWait();
+                    }
+                    continue;
+                }
+                long receiveWallNanos = servedReceiveWallNanos(worker.receiveRealtimeNanos());
+                rx.flip();
+                handle(rx, from, receiveWallNanos, tx, worker);
+            }
+        }
+    }
+
+    /** The served clock's time at the kernel's receive stamp, or now when the stamp is unusable. */
+    private long servedReceiveWallNanos(long kernelRealtimeNanos) {
+        if (kernelRealtimeNanos != StampedDatagramSocket.NO_STAMP) {
+            long served = KernelStamps.servedWallNanos(kernelRealtimeNanos, time);
+            if (served != KernelStamps.UNUSABLE) {
+                return served;
+            }
+        }
+        userStampFallbacks.increment();
+        return time.wallNanos();
+    }
+
+    private void serveUserStamped() {
         ByteBuffer rx = ByteBuffer.allocateDirect(MAX_DATAGRAM_BYTES + 1);
         ByteBuffer tx = ByteBuffer.allocateDirect(NtpPacket.HEADER_BYTES);
         while (!closed) {
@@ -221,22 +352,24 @@ public final class NtpServer implements Closeable {
             // Read the clock first: everything after this line delays the reply, not the stamp.
             long receiveWallNanos = time.wallNanos();
             rx.flip();
-            handle(rx, (InetSocketAddress) from, receiveWallNanos, tx);
+            handle(rx, (InetSocketAddress) from, receiveWallNanos, tx, null);
         }
     }
 
-    private void handle(ByteBuffer rx, InetSocketAddress from, long receiveWallNanos, ByteBuffer tx) {
+    /** Answers one datagram; {@code worker} is the kernel path's, or null for the channel. */
+    private void handle(ByteBuffer rx, InetSocketAddress from, long receiveWallNanos, ByteBuffer tx,
+                        StampedDatagramSocket.Worker worker) {
         switch (policy.respond(rx, from.getAddress(), receiveWallNanos, time.monoNanos(), tx)) {
             case ANSWER -> {
                 // Last thing before the send: the transmit timestamp.
                 NtpRequestPolicy.stampTransmit(tx, time.wallNanos());
-                if (send(tx, from)) {
+                if (send(tx, from, worker)) {
                     answered.increment();
                 }
             }
             case KISS -> {
                 rateLimited.increment();
-                if (send(tx, from)) {
+                if (send(tx, from, worker)) {
                     kissesSent.increment();
                 }
             }
@@ -246,9 +379,10 @@ public final class NtpServer implements Closeable {
         }
     }
 
-    private boolean send(ByteBuffer tx, InetSocketAddress to) {
+    private boolean send(ByteBuffer tx, InetSocketAddress to, StampedDatagramSocket.Worker worker) {
         try {
-            if (channel.send(tx, to) == 0) {
+            boolean sent = worker != null ? worker.send(tx, to) : channel.send(tx, to) != 0;
+            if (!sent) {
                 // Non-blocking (busy-poll) mode and the socket buffer is full: the reply is lost.
                 sendErrors.increment();
                 return false;

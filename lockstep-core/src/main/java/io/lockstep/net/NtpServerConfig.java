@@ -29,23 +29,28 @@ import io.lockstep.time.TimeSource;
  * @param rateLimit           per-client limit
  * @param threads             receiving threads sharing the socket (1–16)
  * @param busyPoll            poll the socket in a busy loop instead of blocking: see below
+ * @param receiveTimestamps   where receive timestamps come from: the kernel when a
+ *                            {@link DatagramTransport} is installed and works here (default
+ *                            {@link ReceiveTimestamps#AUTO}), or user space
  * @param warmUp              exercise the serving code in the background at start (once per JVM),
  *                            so the JIT compiler has compiled it before real clients arrive;
  *                            interpreted code between the socket and the clock read adds
  *                            hundreds of µs to the receive timestamp of the first requests
  *
- * <p>Why busy polling: Java cannot read the kernel's receive timestamp (SO_TIMESTAMPNS), so the
- * server stamps a request when its thread gets the datagram. A thread blocked in receive is
+ * <p>Why busy polling: without a {@link DatagramTransport} (the optional {@code lockstep-linux}
+ * module), Java cannot read the kernel's receive timestamp (SO_TIMESTAMPNS), so the server stamps
+ * a request when its thread gets the datagram. A thread blocked in receive is
  * woken up by the scheduler, which takes 5–20 µs on an idle bare-metal host and 50–200 µs in
  * a virtual machine or on a busy host; the receive timestamp is late by that much and every
  * client sees the server ahead by half of it. A busy-polling thread sees the datagram within a
  * microsecond or two, at the cost of one CPU core kept busy. chronyd does not need this because
- * it reads kernel timestamps. Off by default; turn it on for a dedicated time server.
+ * it reads kernel timestamps, and neither does Lockstep when kernel timestamps are active (busy
+ * polling then only shortens the reply's latency, which does not bias the offset). Off by default.
  */
 public record NtpServerConfig(TimeSource timeSource, InetAddress bindAddress, int port, int stratum, int referenceId,
                               long rootDelayNanos, long rootDispersionNanos, int leapIndicator, Integer precisionLog2,
                               NtpRateLimit rateLimit, int threads, boolean busyPoll,
-                              boolean warmUp) {
+                              ReceiveTimestamps receiveTimestamps, boolean warmUp) {
 
     /** Default stratum, as chrony's {@code local} directive. */
     public static final int DEFAULT_STRATUM = 10;
@@ -56,6 +61,7 @@ public record NtpServerConfig(TimeSource timeSource, InetAddress bindAddress, in
         Objects.requireNonNull(timeSource, "timeSource");
         Objects.requireNonNull(bindAddress, "bindAddress");
         Objects.requireNonNull(rateLimit, "rateLimit");
+        Objects.requireNonNull(receiveTimestamps, "receiveTimestamps");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("NTP port " + port + " is out of range 0-65535");
         }
@@ -95,6 +101,7 @@ public record NtpServerConfig(TimeSource timeSource, InetAddress bindAddress, in
         private NtpRateLimit rateLimit = NtpRateLimit.DEFAULT;
         private int threads = 1;
         private boolean busyPoll;
+        private ReceiveTimestamps receiveTimestamps = ReceiveTimestamps.AUTO;
         private boolean warmUp = true;
 
         private Builder(TimeSource timeSource) {
@@ -158,6 +165,12 @@ public record NtpServerConfig(TimeSource timeSource, InetAddress bindAddress, in
             return this;
         }
 
+        /** Kernel or user-space receive timestamps (default {@link ReceiveTimestamps#AUTO}: kernel where possible). */
+        public Builder receiveTimestamps(ReceiveTimestamps receiveTimestamps) {
+            this.receiveTimestamps = receiveTimestamps;
+            return this;
+        }
+
         /** Warm up the JIT in the background at start (default on). */
         public Builder warmUp(boolean warmUp) {
             this.warmUp = warmUp;
@@ -168,7 +181,8 @@ public record NtpServerConfig(TimeSource timeSource, InetAddress bindAddress, in
             int refId = referenceId != null ? referenceId
                     : stratum == 1 ? NtpPacket.referenceIdOf("LOCL") : LOCAL_REFERENCE_ID;
             return new NtpServerConfig(timeSource, bindAddress, port, stratum, refId, rootDelayNanos,
-                    rootDispersionNanos, leapIndicator, precisionLog2, rateLimit, threads, busyPoll, warmUp);
+                    rootDispersionNanos, leapIndicator, precisionLog2, rateLimit, threads, busyPoll, receiveTimestamps,
+                    warmUp);
         }
     }
 }

@@ -264,6 +264,22 @@ class NtpServerTest {
     }
 
     @Test
+    void withoutATransportAutoFallsBackToUserStampsAndKernelRefusesToStart() throws Exception {
+        // lockstep-core's own tests have no DatagramTransport provider on the path (lockstep-linux
+        // depends on core, not the other way round): the portable path must serve alone.
+        try (NtpServer server = start(NtpServerConfig.builder(TimeSource.system()))) {
+            assertEquals(ReceiveTimestamps.USER, server.receiveTimestamps());
+            assertTrue(server.userStampsReason().contains("no kernel-timestamp transport"), server.userStampsReason());
+            assertNotNull(query(server.localAddress(), request(4, 3, 9), 2000));
+        }
+        IOException e = assertThrows(IOException.class, () -> start(NtpServerConfig.builder(TimeSource.system())
+                .receiveTimestamps(ReceiveTimestamps.KERNEL)));
+        assertTrue(e.getMessage().startsWith("cannot serve NTP on 127.0.0.1:0 with kernel receive timestamps: "),
+                e.getMessage());
+        assertTrue(!e.getMessage().contains("\n"));
+    }
+
+    @Test
     void configRejectsBadValues() {
         assertThrows(IllegalArgumentException.class,
                 () -> NtpServerConfig.builder(TimeSource.system()).stratum(16).build());
