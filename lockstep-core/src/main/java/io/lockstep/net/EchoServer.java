@@ -37,11 +37,21 @@ public final class EchoServer implements Closeable {
     /**
      * Server limits.
      *
-     * @param maxConnections   connections served at once; more are closed on accept
-     * @param idleTimeoutNanos a connection with no request for this long is closed
+     * @param maxConnections           connections served at once
+     * @param maxConnectionsPerAddress connections served at once from one client address
+     * @param idleTimeoutNanos         a connection with no complete request for this long is closed
+     * @param frameDeadlineNanos       a request whose first byte arrived this long ago and is still incomplete
+     *                                 closes its connection
      */
-    public record Options(int maxConnections, long idleTimeoutNanos) {
-        /** 1024 connections, 120 s idle timeout. */
+    public record Options(int maxConnections, int maxConnectionsPerAddress, long idleTimeoutNanos,
+                          long frameDeadlineNanos) {
+
+        /** {@code maxConnections} and {@code idleTimeoutNanos}, the other limits at their defaults. */
+        public Options(int maxConnections, long idleTimeoutNanos) {
+            this(maxConnections, Math.min(maxConnections, 64), idleTimeoutNanos, 10_000_000_000L);
+        }
+
+        /** 1024 connections, 64 per address, 120 s idle timeout, 10 s to finish a started request. */
         public static Options defaults() {
             return new Options(1024, 120_000_000_000L);
         }
