@@ -48,7 +48,7 @@ class EchoServerLockoutTest {
              Attack attack = new Attack(server.address())) {
             // Like the finding's 2000 idle connections against 1024 slots, from one address.
             attack.openIdle(200, 1);
-            waitFor(() -> server.acceptedConnections() + server.rejectedConnections() >= 200);
+            waitFor(() -> server.acceptedConnections() >= 200);
             assertTrue(server.openConnections() <= PER_ADDRESS,
                     "one address holds at most its cap, not the table: " + server.openConnections());
             report("idle flood, 200 connections from one address", server, honestMeasurement(server));
@@ -62,7 +62,7 @@ class EchoServerLockoutTest {
              Attack attack = new Attack(server.address())) {
             // Every address stays under its cap, so only the table policy can make room.
             attack.openIdle(200, 50);
-            waitFor(() -> server.acceptedConnections() + server.rejectedConnections() >= 200);
+            waitFor(() -> server.acceptedConnections() >= 200);
             assertEquals(TABLE_SLOTS, server.openConnections(), "the attack fills the table");
             report("idle flood, 200 connections from 50 addresses", server, honestMeasurement(server));
         }
@@ -76,7 +76,7 @@ class EchoServerLockoutTest {
              Attack attack = new Attack(server.address())) {
             attack.openIdle(200, 50);
             attack.trickle(300);
-            waitFor(() -> server.acceptedConnections() + server.rejectedConnections() >= 200);
+            waitFor(() -> server.acceptedConnections() >= 200);
             // Let the attack run past the idle timeout, as the finding's ran past 120 s.
             Thread.sleep(2_500);
             assertTrue(attack.trickledBytes() > 0, "the attack is running");
@@ -137,7 +137,7 @@ class EchoServerLockoutTest {
         try (EchoServer server = EchoServer.start(TimeSource.system(), LOOPBACK, options);
              Attack attack = new Attack(server.address())) {
             attack.openIdle(10, 1);
-            waitFor(() -> server.acceptedConnections() + server.rejectedConnections() >= 10);
+            waitFor(() -> server.acceptedConnections() >= 10);
             waitFor(() -> server.openConnections() <= 4);
             assertEquals(4, server.openConnections());
             // The first connections opened are the ones that gave way.
@@ -156,7 +156,9 @@ class EchoServerLockoutTest {
                 IOException e = assertThrows(IOException.class, () -> new OffsetMeter(TimeSource.system(), 1_000_000_000L)
                         .measure(Target.parse("echo://127.0.0.1:" + full.getLocalPort()), 10, Progress.NONE));
                 String message = e.getMessage();
-                assertTrue(message.contains("closed the connection"), message);
+                // A FIN reaches us as a closed connection; a reset may arrive before connect() returns.
+                assertTrue(message.contains("closed the connection") || message.contains("reset"), message);
+                assertTrue(message.contains("127.0.0.1:" + full.getLocalPort()), message);
                 assertTrue(message.contains("full"), "says what it most likely means: " + message);
             }
         }
@@ -194,16 +196,8 @@ class EchoServerLockoutTest {
                         + " | server: open %d, accepted %d, evicted %d, idle-closed %d, deadline-closed %d%n",
                 attack, h.estimate().samples(), HONEST_SAMPLES, h.estimate().dropped(),
                 h.estimate().offsetNanos() / 1e6, h.estimate().errorBoundNanos() / 1e6, h.tookNanos() / 1_000_000L,
-                server.openConnections(), server.acceptedConnections(), server.rejectedConnections(),
-                server.idleClosedConnections(), deadlineClosed(server));
-    }
-
-    private static long deadlineClosed(EchoServer server) {
-        try {
-            return (long) EchoServer.class.getMethod("frameDeadlineClosedConnections").invoke(server);
-        } catch (ReflectiveOperationException e) {
-            return -1;
-        }
+                server.openConnections(), server.acceptedConnections(), server.evictedConnections(),
+                server.idleClosedConnections(), server.frameDeadlineClosedConnections());
     }
 
     /** True when the server closed the connection (end of stream) rather than the read timing out. */
@@ -273,11 +267,11 @@ class EchoServerLockoutTest {
                         for (int i = 0; i < sockets.size() && running.get(); i++) {
                             Socket s = sockets.get(i);
                             try {
+                                s.getOutputStream().write(0x55);
+                                trickled.incrementAndGet();
                                 if (readsEndOfStreamQuietly(s)) {
                                     throw new IOException("closed by server");
                                 }
-                                s.getOutputStream().write(0x55);
-                                trickled.incrementAndGet();
                             } catch (IOException e) {
                                 closeQuietly(s);
                                 try {
