@@ -165,6 +165,19 @@ public enum TimestampUnit {
         // Exponent notation and other rare spellings: exact but slower. Halves round away from
         // zero, as on the fast path, so a value's rounding never depends on how it was spelled.
         BigDecimal value = new BigDecimal(text.subSequence(from, to).toString().trim());
-        return value.multiply(BigDecimal.valueOf(nanosPerUnit)).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        // Judge the magnitude from the digits and exponent before any arithmetic: rounding
+        // "1e-9999999" or overflowing "1e9999999" exactly takes BigDecimal tens of seconds.
+        long integerDigits = (long) value.precision() - value.scale();
+        if (value.signum() == 0 || integerDigits < -20) {
+            return 0; // below 1e-20 units: under half a nanosecond in any unit
+        }
+        if (integerDigits > 20) {
+            throw new NumberFormatException("out of range");
+        }
+        try {
+            return value.multiply(BigDecimal.valueOf(nanosPerUnit)).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        } catch (ArithmeticException overflow) {
+            throw new NumberFormatException("out of range");
+        }
     }
 }
