@@ -32,55 +32,74 @@ import io.lockstep.time.TimeSource;
  * and not to the honest client on 127.0.0.1. Each attack test prints what the honest client saw;
  * the README's reliability table quotes it.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
 class EchoServerLockoutTest {
 
     private static final InetSocketAddress LOOPBACK = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
-    /** Small enough to fill quickly; the attacks below use about three times as many connections. */
-    private static final int TABLE_SLOTS = 64;
-    private static final int PER_ADDRESS = 8;
-    private static final int HONEST_SAMPLES = 20;
+
+    /**
+     * How big the attacks are. By default scaled down to run in seconds: a 64-slot table, 8 per
+     * address, timeouts in seconds, and about three times as many attacking connections as slots.
+     * With {@code -Dlockstep.lockout.full=true} the findings are replayed at their reported size
+     * against the default server options (1024 slots, 120 s idle timeout): 2000 idle connections,
+     * and 1100 connections sending a byte every 10 s for longer than the idle timeout, with the
+     * 100-sample measurement {@code lockstep offset} makes.
+     */
+    private record Scale(EchoServer.Options floodOptions, EchoServer.Options slowlorisOptions, int floodConnections,
+                         int floodAddresses, int slowlorisConnections, int slowlorisAddresses, long trickleMillis,
+                         long slowlorisRunMillis, int honestSamples) {
+    }
+
+    private static final Scale SCALE = Boolean.getBoolean("lockstep.lockout.full")
+            ? new Scale(EchoServer.Options.defaults(), EchoServer.Options.defaults(), 2000, 100, 1100, 110,
+                    10_000, 125_000, 100)
+            : new Scale(new EchoServer.Options(64, 8, 2_000_000_000L, 1_000_000_000L),
+                    new EchoServer.Options(64, 8, 1_000_000_000L, 500_000_000L), 200, 50, 200, 50, 300, 2_500, 20);
 
     @Test
     void idleFloodFromOneAddressDoesNotLockOutAnHonestClient() throws Exception {
-        EchoServer.Options options = new EchoServer.Options(TABLE_SLOTS, PER_ADDRESS, 2_000_000_000L, 1_000_000_000L);
+        EchoServer.Options options = SCALE.floodOptions();
         try (EchoServer server = EchoServer.start(TimeSource.system(), LOOPBACK, options);
              Attack attack = new Attack(server.address())) {
-            // Like the finding's 2000 idle connections against 1024 slots, from one address.
-            attack.openIdle(200, 1);
-            waitFor(() -> server.acceptedConnections() >= 200);
-            assertTrue(server.openConnections() <= PER_ADDRESS,
+            // The finding's shape: about twice the table in idle connections, from one address.
+            attack.openIdle(SCALE.floodConnections(), 1);
+            waitFor(() -> server.acceptedConnections() >= SCALE.floodConnections());
+            assertTrue(server.openConnections() <= options.maxConnectionsPerAddress(),
                     "one address holds at most its cap, not the table: " + server.openConnections());
-            report("idle flood, 200 connections from one address", server, honestMeasurement(server));
+            report("idle flood, " + SCALE.floodConnections() + " connections from one address", server,
+                    honestMeasurement(server));
         }
     }
 
     @Test
     void idleFloodFromManyAddressesDoesNotLockOutAnHonestClient() throws Exception {
-        EchoServer.Options options = new EchoServer.Options(TABLE_SLOTS, PER_ADDRESS, 2_000_000_000L, 1_000_000_000L);
+        EchoServer.Options options = SCALE.floodOptions();
         try (EchoServer server = EchoServer.start(TimeSource.system(), LOOPBACK, options);
              Attack attack = new Attack(server.address())) {
             // Every address stays under its cap, so only the table policy can make room.
-            attack.openIdle(200, 50);
-            waitFor(() -> server.acceptedConnections() >= 200);
-            assertEquals(TABLE_SLOTS, server.openConnections(), "the attack fills the table");
-            report("idle flood, 200 connections from 50 addresses", server, honestMeasurement(server));
+            attack.openIdle(SCALE.floodConnections(), SCALE.floodAddresses());
+            waitFor(() -> server.acceptedConnections() >= SCALE.floodConnections());
+            assertEquals(options.maxConnections(), server.openConnections(), "the attack fills the table");
+            report("idle flood, " + SCALE.floodConnections() + " connections from " + SCALE.floodAddresses()
+                    + " addresses", server, honestMeasurement(server));
         }
     }
 
     @Test
     void slowlorisDoesNotLockOutAnHonestClient() throws Exception {
-        // Idle timeout 1 s, a byte every 300 ms: the finding's "one byte every 10 s beats 120 s".
-        EchoServer.Options options = new EchoServer.Options(TABLE_SLOTS, PER_ADDRESS, 1_000_000_000L, 500_000_000L);
+        // Scaled: idle timeout 1 s and a byte every 300 ms, the finding's "a byte every 10 s beats 120 s".
+        EchoServer.Options options = SCALE.slowlorisOptions();
         try (EchoServer server = EchoServer.start(TimeSource.system(), LOOPBACK, options);
              Attack attack = new Attack(server.address())) {
-            attack.openIdle(200, 50);
-            attack.trickle(300);
-            waitFor(() -> server.acceptedConnections() >= 200);
+            attack.openIdle(SCALE.slowlorisConnections(), SCALE.slowlorisAddresses());
+            attack.trickle(SCALE.trickleMillis());
+            waitFor(() -> server.acceptedConnections() >= SCALE.slowlorisConnections());
             // Let the attack run past the idle timeout, as the finding's ran past 120 s.
-            Thread.sleep(2_500);
+            Thread.sleep(SCALE.slowlorisRunMillis());
             assertTrue(attack.trickledBytes() > 0, "the attack is running");
-            report("slowloris, 200 connections from 50 addresses, 1 byte / 300 ms", server, honestMeasurement(server));
+            report("slowloris, " + SCALE.slowlorisConnections() + " connections from " + SCALE.slowlorisAddresses()
+                    + " addresses, 1 byte / " + SCALE.trickleMillis() + " ms, for "
+                    + SCALE.slowlorisRunMillis() / 1000.0 + " s", server, honestMeasurement(server));
         }
     }
 
@@ -133,7 +152,7 @@ class EchoServerLockoutTest {
 
     @Test
     void oneAddressIsCappedByEvictingItsOwnLongestIdleConnection() throws Exception {
-        EchoServer.Options options = new EchoServer.Options(TABLE_SLOTS, 4, 30_000_000_000L, 10_000_000_000L);
+        EchoServer.Options options = new EchoServer.Options(64, 4, 30_000_000_000L, 10_000_000_000L);
         try (EchoServer server = EchoServer.start(TimeSource.system(), LOOPBACK, options);
              Attack attack = new Attack(server.address())) {
             attack.openIdle(10, 1);
@@ -180,9 +199,9 @@ class EchoServerLockoutTest {
     private static Honest honestMeasurement(EchoServer server) throws IOException {
         long start = System.nanoTime();
         OffsetEstimate e = new OffsetMeter(TimeSource.system(), 1_000_000_000L)
-                .measure(Target.parse("echo://127.0.0.1:" + server.port()), HONEST_SAMPLES, Progress.NONE);
+                .measure(Target.parse("echo://127.0.0.1:" + server.port()), SCALE.honestSamples(), Progress.NONE);
         long tookNanos = System.nanoTime() - start;
-        assertTrue(e.samples() >= HONEST_SAMPLES / 2, e.toString());
+        assertTrue(e.samples() >= SCALE.honestSamples() / 2, e.toString());
         // Both clocks are this host's: the truth is 0, and the hard bound must hold.
         assertTrue(Math.abs(e.offsetNanos()) <= e.errorBoundNanos(), e.toString());
         return new Honest(e, tookNanos);
@@ -194,7 +213,7 @@ class EchoServerLockoutTest {
     private static void report(String attack, EchoServer server, Honest h) {
         System.out.printf("attack: %s | honest: %d of %d samples, %d dropped, offset %.3f ms ± %.3f ms, took %d ms"
                         + " | server: open %d, accepted %d, evicted %d, idle-closed %d, deadline-closed %d%n",
-                attack, h.estimate().samples(), HONEST_SAMPLES, h.estimate().dropped(),
+                attack, h.estimate().samples(), SCALE.honestSamples(), h.estimate().dropped(),
                 h.estimate().offsetNanos() / 1e6, h.estimate().errorBoundNanos() / 1e6, h.tookNanos() / 1_000_000L,
                 server.openConnections(), server.acceptedConnections(), server.evictedConnections(),
                 server.idleClosedConnections(), server.frameDeadlineClosedConnections());
