@@ -52,6 +52,14 @@ public final class EchoServer implements Closeable {
     public record Options(int maxConnections, int maxConnectionsPerAddress, long idleTimeoutNanos,
                           long frameDeadlineNanos) {
 
+        public Options {
+            if (maxConnections < 1 || maxConnectionsPerAddress < 1 || idleTimeoutNanos <= 0 || frameDeadlineNanos <= 0) {
+                throw new IllegalArgumentException("connection limits and timeouts must be positive: " + maxConnections
+                        + " connections, " + maxConnectionsPerAddress + " per address, idle " + idleTimeoutNanos
+                        + " ns, frame deadline " + frameDeadlineNanos + " ns");
+            }
+        }
+
         /** {@code maxConnections} and {@code idleTimeoutNanos}, the other limits at their defaults. */
         public Options(int maxConnections, long idleTimeoutNanos) {
             this(maxConnections, Math.min(maxConnections, 64), idleTimeoutNanos, 10_000_000_000L);
@@ -63,7 +71,6 @@ public final class EchoServer implements Closeable {
         }
     }
 
-    private final TimeSource clock;
     private final Options options;
     private final ServerSocketChannel serverChannel;
     private final Selector selector;
@@ -80,10 +87,6 @@ public final class EchoServer implements Closeable {
     private volatile boolean closed;
 
     private EchoServer(TimeSource clock, InetSocketAddress bind, Options options) throws IOException {
-        if (options.maxConnections() < 1 || options.maxConnectionsPerAddress() < 1) {
-            throw new IllegalArgumentException("connection limits must be at least 1: " + options);
-        }
-        this.clock = clock;
         this.options = options;
         this.slots = new Connection[options.maxConnections()];
         // Read the served clock per request, as late as possible before the reply is written.
