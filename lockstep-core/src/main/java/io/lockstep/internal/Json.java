@@ -88,7 +88,20 @@ public final class Json {
         } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
             sb.append((long) d).append(".0");
         } else {
-            sb.append(String.format(Locale.ROOT, "%.6g", d).replaceFirst("0+(e|$)", "$1").replaceFirst("\\.(e|$)", ".0$1"));
+            // Trim trailing zeros of the mantissa only. (Found by fuzzing: trimming "0+(e|$)" on
+            // the whole text also ate the exponent's zero, 1.23457e+10 -> 1.23457e+1, and the
+            // digits of a mantissa without a point, 100000.4 -> "100000" -> 1.)
+            String g = String.format(Locale.ROOT, "%.6g", d);
+            int e = g.indexOf('e');
+            String mantissa = e < 0 ? g : g.substring(0, e);
+            if (mantissa.indexOf('.') >= 0) {
+                mantissa = mantissa.replaceFirst("0+$", "");
+            }
+            if (mantissa.endsWith(".") || mantissa.indexOf('.') < 0) {
+                // Keep it a double when read back, like the integral doubles above.
+                mantissa = mantissa.endsWith(".") ? mantissa + "0" : mantissa + ".0";
+            }
+            sb.append(mantissa).append(e < 0 ? "" : g.substring(e));
         }
     }
 

@@ -24,6 +24,12 @@ class JsonTest {
     }
 
     @Test
+    void writesDoublesToSixSignificantDigitsKeepingExponentAndIntegerDigits() {
+        assertEquals("[1.23457e+10,1.5e-10,100000.0,-137590.0,0.000123457,2.5e+20]",
+                Json.write(List.of(12_345_678_900.5, 1.5e-10, 100000.4, -137590.3, 0.000123456789, 2.5e20)));
+    }
+
+    @Test
     void writesNonFiniteAsNull() {
         assertEquals("[null]", Json.write(List.of(Double.NaN)));
     }
