@@ -66,7 +66,7 @@ public enum TimestampUnit {
         }
         long whole = 0;
         int digits = 0;
-        while (i < to && Character.isDigit(text.charAt(i))) {
+        while (i < to && isAsciiDigit(text.charAt(i))) {
             // Epoch nanoseconds have 19 digits: keep them on the fast path, checked for overflow.
             if (++digits > 19) {
                 return slow(text, from, to);
@@ -84,7 +84,7 @@ public enum TimestampUnit {
         if (i < to && text.charAt(i) == '.') {
             i++;
             int fractionDigits = 0;
-            while (i < to && Character.isDigit(text.charAt(i))) {
+            while (i < to && isAsciiDigit(text.charAt(i))) {
                 int d = text.charAt(i) - '0';
                 if (scale >= 10) {
                     scale /= 10;
@@ -111,6 +111,14 @@ public enum TimestampUnit {
             return slow(text, from, to);
         }
         return negative ? -nanos : nanos;
+    }
+
+    /**
+     * Only '0'–'9' take the fast path's {@code c - '0'}: {@link Character#isDigit} also accepts
+     * other scripts' digits (found by fuzzing: U+06F0 read as 1728), which the exact path handles.
+     */
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** As {@link #parseNanos(CharSequence, int, int)} for ASCII digits in {@code bytes[from, to)}. */
@@ -165,6 +173,19 @@ public enum TimestampUnit {
         // Exponent notation and other rare spellings: exact but slower. Halves round away from
         // zero, as on the fast path, so a value's rounding never depends on how it was spelled.
         BigDecimal value = new BigDecimal(text.subSequence(from, to).toString().trim());
-        return value.multiply(BigDecimal.valueOf(nanosPerUnit)).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        // Judge the magnitude from the digits and exponent before any arithmetic: rounding
+        // "1e-9999999" or overflowing "1e9999999" exactly takes BigDecimal tens of seconds.
+        long integerDigits = (long) value.precision() - value.scale();
+        if (value.signum() == 0 || integerDigits < -20) {
+            return 0; // below 1e-20 units: under half a nanosecond in any unit
+        }
+        if (integerDigits > 20) {
+            throw new NumberFormatException("out of range");
+        }
+        try {
+            return value.multiply(BigDecimal.valueOf(nanosPerUnit)).setScale(0, RoundingMode.HALF_UP).longValueExact();
+        } catch (ArithmeticException overflow) {
+            throw new NumberFormatException("out of range");
+        }
     }
 }

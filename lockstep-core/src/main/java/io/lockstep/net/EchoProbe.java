@@ -27,7 +27,10 @@ import io.lockstep.time.TimeSource;
  * be trusted to line up with our requests, so the connection is dropped and the next exchange
  * reconnects. A wrong or short reply before any good exchange is reported as an
  * {@link IOException} saying what came back, because then the peer is most likely not a Time
- * Echo server at all; a missing reply is only a dropped sample, since replies get lost.
+ * Echo server at all; a missing reply is only a dropped sample, since replies get lost. A
+ * connection closed before its first answer is also only dropped (the warm-up tries three
+ * times), with a message saying it most likely means a full server: servers close newcomers, or
+ * evict idle connections, when their connection table is full.
  */
 public final class EchoProbe implements TimeProbe {
 
@@ -76,7 +79,8 @@ public final class EchoProbe implements TimeProbe {
         } catch (SocketTimeoutException e) {
             s.close();
             throw new SocketTimeoutException("cannot connect to " + EchoServer.describe(address)
-                    + " within " + timeoutMillis + " ms (host down or unreachable?)");
+                    + " within " + timeoutMillis + " ms (host down or unreachable, or the server's queue of"
+                    + " new connections is full?)");
         } catch (java.net.ConnectException e) {
             s.close();
             throw new java.net.ConnectException("cannot connect to " + EchoServer.describe(address)
@@ -87,7 +91,14 @@ public final class EchoProbe implements TimeProbe {
                     + ": host unreachable");
         } catch (IOException e) {
             s.close();
-            throw new IOException("cannot connect to " + EchoServer.describe(address) + ": " + e.getMessage(), e);
+            String why = String.valueOf(e.getMessage());
+            if (why.toLowerCase(java.util.Locale.ROOT).contains("reset")) {
+                // Accepted and reset at once: what a server with a full connection table does.
+                throw new IOException("cannot connect to " + EchoServer.describe(address) + ": the server reset the"
+                        + " connection at once (" + why + "); it is most likely full or limiting connections from"
+                        + " this address", e);
+            }
+            throw new IOException("cannot connect to " + EchoServer.describe(address) + ": " + why, e);
         }
         socket = s;
         in = s.getInputStream();
@@ -123,7 +134,12 @@ public final class EchoProbe implements TimeProbe {
         } catch (IOException e) {
             disconnect();
             if (goodExchanges == 0) {
-                throw new IOException(EchoServer.describe(address) + " closed the connection: " + e.getMessage(), e);
+                // Closed (or reset) before any answer: a Time Echo server does that when it is
+                // full or limits this address; an evicting server may let the next try in, so
+                // this is a dropped sample and the warm-up tries again.
+                throw new DroppedSampleException(EchoServer.describe(address) + " closed the connection without"
+                        + " answering (" + e.getMessage() + "): the server is most likely full or limiting"
+                        + " connections from this address; otherwise it is not a Time Echo server");
             }
             throw new DroppedSampleException("connection lost: " + e.getMessage());
         }
@@ -181,7 +197,7 @@ public final class EchoProbe implements TimeProbe {
             int r = in.read(buf, n, buf.length - n);
             if (r < 0) {
                 if (n == 0) {
-                    throw new EOFException("no reply before end of stream");
+                    throw new EOFException("end of stream");
                 }
                 break;
             }

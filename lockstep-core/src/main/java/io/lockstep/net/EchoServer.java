@@ -2,9 +2,9 @@ package io.lockstep.net;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -14,55 +14,83 @@ import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.lockstep.echo.EchoCodec;
+import io.lockstep.echo.EchoSession;
 import io.lockstep.time.TimeSource;
 
 /**
  * A Time Echo server (the Pupil Labs Companion protocol over TCP), byte-exact with the
  * Companion app: for every 8-byte request it answers the same 8 bytes followed by its own wall
  * time in milliseconds. One selector thread serves every connection, so hundreds of concurrent
- * clients cost no threads; partial reads and writes are buffered per connection. Thread-safe:
- * {@link #close()} and the counters may be used from any thread.
+ * clients cost no threads; each connection's framing, buffering and timers live in an
+ * {@link EchoSession}. Thread-safe: {@link #close()} and the counters may be used from any
+ * thread.
  *
- * <p>Robustness: connections beyond {@link Options#maxConnections()} are accepted and closed at
- * once; connections silent for {@link Options#idleTimeoutNanos()} are closed; a client that
- * stops reading its replies is not read from until its backlog drains (so it cannot make the
- * server buffer without bound). The protocol has no invalid request: any 8 bytes are echoed.
+ * <p>Robustness, so that no client can lock others out: connections live in a fixed table of
+ * {@link Options#maxConnections()} slots, at most {@link Options#maxConnectionsPerAddress()} of
+ * them from one address. A newcomer is never refused: when its address is at its cap, that
+ * address's most evictable connection is closed to make room; when the table is full, the most
+ * evictable connection overall is (see {@link EchoSession#compareForEviction}: connections that
+ * never sent a complete request go first, then the longest idle). Only a complete request
+ * resets the idle timer ({@link Options#idleTimeoutNanos()}), and a started request must be
+ * finished within {@link Options#frameDeadlineNanos()}, so a trickle of bytes keeps nothing
+ * alive. A client that stops reading its replies is not read from until its backlog drains.
+ * The protocol has no invalid request: any 8 bytes are echoed.
  */
 public final class EchoServer implements Closeable {
 
     private static final System.Logger LOG = System.getLogger(EchoServer.class.getName());
-    /** Replies buffered for one connection before the server stops reading from it. */
-    private static final int MAX_PENDING_REPLY_BYTES = 64 * EchoCodec.REPLY_BYTES;
 
     /**
      * Server limits.
      *
-     * @param maxConnections   connections served at once; more are closed on accept
-     * @param idleTimeoutNanos a connection with no request for this long is closed
+     * @param maxConnections           connections served at once
+     * @param maxConnectionsPerAddress connections served at once from one client address
+     * @param idleTimeoutNanos         a connection with no complete request for this long is closed
+     * @param frameDeadlineNanos       a request whose first byte arrived this long ago and is still incomplete
+     *                                 closes its connection
      */
-    public record Options(int maxConnections, long idleTimeoutNanos) {
-        /** 1024 connections, 120 s idle timeout. */
+    public record Options(int maxConnections, int maxConnectionsPerAddress, long idleTimeoutNanos,
+                          long frameDeadlineNanos) {
+
+        public Options {
+            if (maxConnections < 1 || maxConnectionsPerAddress < 1 || idleTimeoutNanos <= 0 || frameDeadlineNanos <= 0) {
+                throw new IllegalArgumentException("connection limits and timeouts must be positive: " + maxConnections
+                        + " connections, " + maxConnectionsPerAddress + " per address, idle " + idleTimeoutNanos
+                        + " ns, frame deadline " + frameDeadlineNanos + " ns");
+            }
+        }
+
+        /** {@code maxConnections} and {@code idleTimeoutNanos}, the other limits at their defaults. */
+        public Options(int maxConnections, long idleTimeoutNanos) {
+            this(maxConnections, Math.min(maxConnections, 64), idleTimeoutNanos, 10_000_000_000L);
+        }
+
+        /** 1024 connections, 64 per address, 120 s idle timeout, 10 s to finish a started request. */
         public static Options defaults() {
             return new Options(1024, 120_000_000_000L);
         }
     }
 
-    private final TimeSource clock;
     private final Options options;
     private final ServerSocketChannel serverChannel;
     private final Selector selector;
     private final Thread thread;
     private final AtomicLong exchanges = new AtomicLong();
     private final AtomicLong accepted = new AtomicLong();
-    private final AtomicLong rejected = new AtomicLong();
+    private final AtomicLong evicted = new AtomicLong();
     private final AtomicLong idleClosed = new AtomicLong();
-    private final long[] scratch = new long[1];
+    private final AtomicLong deadlineClosed = new AtomicLong();
+    /** The connection table; slots are reused, never grown. Touched only by the selector thread. */
+    private final Connection[] slots;
+    private final java.util.function.LongSupplier serverMillis;
     private volatile int openConnections;
     private volatile boolean closed;
 
     private EchoServer(TimeSource clock, InetSocketAddress bind, Options options) throws IOException {
-        this.clock = clock;
         this.options = options;
+        this.slots = new Connection[options.maxConnections()];
+        // Read the served clock per request, as late as possible before the reply is written.
+        this.serverMillis = () -> EchoCodec.toMillis(clock.wallNanos());
         this.selector = Selector.open();
         ServerSocketChannel channel;
         try {
@@ -126,14 +154,19 @@ public final class EchoServer implements Closeable {
         return accepted.get();
     }
 
-    /** Connections closed at once because the connection cap was reached. */
-    public long rejectedConnections() {
-        return rejected.get();
+    /** Connections closed to make room for a newcomer (table full, or its address at its cap). */
+    public long evictedConnections() {
+        return evicted.get();
     }
 
-    /** Connections closed for being idle too long. */
+    /** Connections closed for going without a complete request for the idle timeout. */
     public long idleClosedConnections() {
         return idleClosed.get();
+    }
+
+    /** Connections closed for leaving a started request unfinished past the frame deadline. */
+    public long frameDeadlineClosedConnections() {
+        return deadlineClosed.get();
     }
 
     /** Connections open right now. */
@@ -156,17 +189,26 @@ public final class EchoServer implements Closeable {
         }
     }
 
-    /** Per-connection state; touched only by the selector thread. */
+    /** One slot of the table; touched only by the selector thread. */
     private static final class Connection {
-        final ByteBuffer in = ByteBuffer.allocate(512);
-        final ByteBuffer out = ByteBuffer.allocate(MAX_PENDING_REPLY_BYTES + 512);
-        long lastActiveMonoNanos;
+        final int slot;
+        final SelectionKey key;
+        final InetAddress address;
+        final EchoSession session;
+
+        Connection(int slot, SelectionKey key, InetAddress address, EchoSession session) {
+            this.slot = slot;
+            this.key = key;
+            this.address = address;
+            this.session = session;
+        }
     }
 
     private void loop() {
-        long checkEveryNanos = Math.max(10_000_000L, Math.min(1_000_000_000L, options.idleTimeoutNanos() / 4));
-        // Idle checks run on this host's monotonic clock: the served clock may be simulated.
-        long nextIdleCheck = System.nanoTime() + checkEveryNanos;
+        long shortestLimitNanos = Math.min(options.idleTimeoutNanos(), options.frameDeadlineNanos());
+        long checkEveryNanos = Math.max(10_000_000L, Math.min(1_000_000_000L, shortestLimitNanos / 4));
+        // Timers run on this host's monotonic clock: the served clock may be simulated.
+        long nextCheck = System.nanoTime() + checkEveryNanos;
         long acceptPausedUntil = 0;
         boolean acceptPaused = false;
         try {
@@ -193,17 +235,20 @@ public final class EchoServer implements Closeable {
                         }
                         continue;
                     }
+                    Connection c = (Connection) key.attachment();
+                    long answeredBefore = c.session.requestsAnswered();
                     try {
-                        if (key.isReadable()) {
-                            read(key);
+                        if (key.isReadable() && c.session.readFrom((SocketChannel) key.channel(), System.nanoTime(),
+                                serverMillis) < 0) {
+                            drop(c);
+                            continue;
                         }
-                        if (key.isValid() && key.isWritable()) {
-                            flush(key);
-                        }
+                        flush(c);
+                        exchanges.addAndGet(c.session.requestsAnswered() - answeredBefore);
                     } catch (IOException | RuntimeException e) {
                         // One broken client never takes the server down.
                         LOG.log(System.Logger.Level.DEBUG, "closing connection after error: {0}", e.toString());
-                        drop(key);
+                        drop(c);
                     }
                 }
                 long now = System.nanoTime();
@@ -211,9 +256,9 @@ public final class EchoServer implements Closeable {
                     serverChannel.keyFor(selector).interestOps(SelectionKey.OP_ACCEPT);
                     acceptPaused = false;
                 }
-                if (now - nextIdleCheck >= 0) {
-                    closeIdle(now);
-                    nextIdleCheck = now + checkEveryNanos;
+                if (now - nextCheck >= 0) {
+                    closeExpired(now);
+                    nextCheck = now + checkEveryNanos;
                 }
             }
         } catch (IOException | ClosedSelectorException e) {
@@ -228,89 +273,108 @@ public final class EchoServer implements Closeable {
     private void acceptAll() throws IOException {
         SocketChannel ch;
         while ((ch = serverChannel.accept()) != null) {
-            if (openConnections >= options.maxConnections()) {
-                rejected.incrementAndGet();
+            InetAddress address;
+            SelectionKey key;
+            try {
+                address = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
+                ch.configureBlocking(false);
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            } catch (IOException e) {
+                // Gone before we got to it.
                 ch.close();
                 continue;
             }
+            int slot = makeRoomFor(address);
             try {
-                ch.configureBlocking(false);
-                ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                Connection c = new Connection();
-                c.lastActiveMonoNanos = System.nanoTime();
-                ch.register(selector, SelectionKey.OP_READ, c);
-                openConnections++;
-                accepted.incrementAndGet();
+                key = ch.register(selector, SelectionKey.OP_READ);
             } catch (IOException e) {
                 ch.close();
+                continue;
+            }
+            Connection c = new Connection(slot, key, address, new EchoSession(System.nanoTime()));
+            key.attach(c);
+            slots[slot] = c;
+            openConnections++;
+            accepted.incrementAndGet();
+        }
+    }
+
+    /**
+     * Frees a slot for a connection from {@code address} and returns it: evicts that address's
+     * most evictable connection if the address is at its cap, else the table's most evictable
+     * one if the table is full. One pass over the fixed table.
+     */
+    private int makeRoomFor(InetAddress address) {
+        int free = -1;
+        int fromAddress = 0;
+        Connection worstOverall = null;
+        Connection worstOfAddress = null;
+        for (int i = slots.length - 1; i >= 0; i--) {
+            Connection c = slots[i];
+            if (c == null) {
+                free = i;
+                continue;
+            }
+            if (worstOverall == null || EchoSession.compareForEviction(c.session, worstOverall.session) < 0) {
+                worstOverall = c;
+            }
+            if (c.address.equals(address)) {
+                fromAddress++;
+                if (worstOfAddress == null || EchoSession.compareForEviction(c.session, worstOfAddress.session) < 0) {
+                    worstOfAddress = c;
+                }
             }
         }
+        Connection victim = fromAddress >= options.maxConnectionsPerAddress() ? worstOfAddress
+                : free < 0 ? worstOverall : null;
+        if (victim == null) {
+            return free;
+        }
+        evicted.incrementAndGet();
+        drop(victim);
+        return victim.slot;
     }
 
-    private void read(SelectionKey key) throws IOException {
-        SocketChannel ch = (SocketChannel) key.channel();
-        Connection c = (Connection) key.attachment();
-        int n = ch.read(c.in);
-        if (n < 0) {
-            drop(key);
-            return;
-        }
-        c.lastActiveMonoNanos = System.nanoTime();
-        flush(key);
-    }
-
-    /** Answers every whole request buffered for {@code c}, as far as its reply buffer has room. */
-    private void answer(Connection c) {
-        c.in.flip();
-        while (c.out.remaining() >= EchoCodec.REPLY_BYTES && EchoCodec.readRequest(c.in, scratch)) {
-            // Read the clock per request, as late as possible before the reply is written.
-            long serverMillis = EchoCodec.toMillis(clock.wallNanos());
-            EchoCodec.writeReply(c.out, scratch[0], serverMillis);
-            exchanges.incrementAndGet();
-        }
-        c.in.compact();
-    }
-
-    private void flush(SelectionKey key) throws IOException {
-        SocketChannel ch = (SocketChannel) key.channel();
-        Connection c = (Connection) key.attachment();
-        answer(c);
-        c.out.flip();
-        if (c.out.hasRemaining()) {
-            ch.write(c.out);
-        }
-        c.out.compact();
-        boolean pending = c.out.position() > 0;
-        int ops = pending ? SelectionKey.OP_WRITE : 0;
-        // Back-pressure: stop reading while this client's replies pile up unread.
-        if (c.out.position() <= MAX_PENDING_REPLY_BYTES - EchoCodec.REPLY_BYTES) {
-            ops |= SelectionKey.OP_READ;
-        }
+    private void flush(Connection c) throws IOException {
+        SelectionKey key = c.key;
+        c.session.writeTo((SocketChannel) key.channel(), System.nanoTime(), serverMillis);
+        int ops = (c.session.wantsWrite() ? SelectionKey.OP_WRITE : 0)
+                // Back-pressure: stop reading while this client's replies pile up unread.
+                | (c.session.wantsRead() ? SelectionKey.OP_READ : 0);
         if (key.interestOps() != ops) {
             key.interestOps(ops);
         }
     }
 
-    private void closeIdle(long nowMonoNanos) {
-        for (SelectionKey key : selector.keys()) {
-            if (key.attachment() instanceof Connection c
-                    && nowMonoNanos - c.lastActiveMonoNanos > options.idleTimeoutNanos()) {
-                idleClosed.incrementAndGet();
-                drop(key);
+    private void closeExpired(long nowMonoNanos) {
+        for (Connection c : slots) {
+            if (c == null) {
+                continue;
+            }
+            switch (c.session.expiry(nowMonoNanos, options.idleTimeoutNanos(), options.frameDeadlineNanos())) {
+                case IDLE -> {
+                    idleClosed.incrementAndGet();
+                    drop(c);
+                }
+                case FRAME_DEADLINE -> {
+                    deadlineClosed.incrementAndGet();
+                    drop(c);
+                }
+                case NONE -> {
+                }
             }
         }
     }
 
-    private void drop(SelectionKey key) {
-        boolean wasConnection = key.attachment() instanceof Connection;
-        key.cancel();
+    private void drop(Connection c) {
+        c.key.cancel();
         try {
-            key.channel().close();
+            c.key.channel().close();
         } catch (IOException ignored) {
             // Already broken; nothing more to release.
         }
-        if (wasConnection) {
-            key.attach(null);
+        if (slots[c.slot] == c) {
+            slots[c.slot] = null;
             openConnections--;
         }
     }

@@ -59,6 +59,8 @@ class EchoServerTest {
             try {
                 for (int i = 0; i < clients; i++) {
                     Socket s = new Socket();
+                    // Hundreds of clients are hundreds of devices: 20 per loopback address, under the per-address cap.
+                    s.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 3, (byte) (1 + i / 20)}), 0));
                     s.connect(server.address(), 2_000);
                     s.setSoTimeout(5_000);
                     sockets.add(s);
@@ -148,9 +150,9 @@ class EchoServerTest {
     }
 
     @Test
-    void capsConnectionsAndClosesIdleOnes() throws Exception {
+    void capsConnectionsByEvictingTheOldestSilentOnesAndClosesIdleOnes() throws Exception {
         try (EchoServer server = EchoServer.start(TimeSource.system(), ANY_LOOPBACK,
-                new EchoServer.Options(3, 300_000_000L))) {
+                new EchoServer.Options(3, 3, 300_000_000L, 10_000_000_000L))) {
             List<Socket> sockets = new ArrayList<>();
             try {
                 for (int i = 0; i < 5; i++) {
@@ -158,12 +160,17 @@ class EchoServerTest {
                     s.connect(server.address(), 2_000);
                     s.setSoTimeout(3_000);
                     sockets.add(s);
+                    // One at a time, so "oldest" is well defined.
+                    int accepted = i + 1;
+                    waitFor(() -> server.acceptedConnections() == accepted);
                 }
-                waitFor(() -> server.rejectedConnections() == 2);
+                assertEquals(2, server.evictedConnections());
                 assertEquals(3, server.openConnections());
+                assertEquals(-1, sockets.get(0).getInputStream().read(), "the oldest silent connection gave way");
                 // Idle for longer than 300 ms: the server closes the served connections.
                 waitFor(() -> server.idleClosedConnections() == 3);
-                assertEquals(-1, sockets.get(0).getInputStream().read(), "idle connection closed by the server");
+                assertEquals(3, server.idleClosedConnections());
+                assertEquals(-1, sockets.get(4).getInputStream().read(), "idle connection closed by the server");
             } finally {
                 for (Socket s : sockets) {
                     s.close();
