@@ -48,7 +48,13 @@ class ServerProcessTest {
             assertTrue(s.cpuNanos() >= 10_000_000L, "CPU " + s.cpuNanos());
             HotSpotCounters.Pauses pauses = s.pauses();
             assertTrue(pauses == null || (pauses.count() >= 0 && pauses.totalNanos() >= 0), String.valueOf(pauses));
+            // The JVM publishes its heap counters on a sampling tick (50 ms by default): a read right
+            // after start may see the previous tick's figures, so wait for one that shows the fill.
             HotSpotCounters.Heap heap = s.heap();
+            for (int i = 0; i < 100 && heap != null && heap.usedBytes() < 16L << 20; i++) {
+                Thread.sleep(50);
+                heap = s.heap();
+            }
             if (heap != null) {
                 assertTrue(heap.usedBytes() >= 16L << 20 && heap.committedBytes() <= 64L << 20, heap.toString());
             }
