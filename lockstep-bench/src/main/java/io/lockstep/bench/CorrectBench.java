@@ -11,16 +11,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
-import io.lockstep.track.ClockTracker;
-import io.lockstep.log.OffsetLog;
 import io.lockstep.correct.CorrectionModel;
 import io.lockstep.correct.CorrectionReport;
 import io.lockstep.correct.CsvCorrector;
 import io.lockstep.correct.OutsidePolicy;
 import io.lockstep.correct.TimestampUnit;
+import io.lockstep.log.OffsetLog;
 import io.lockstep.testkit.Scenario;
 import io.lockstep.testkit.ScenarioRun;
 import io.lockstep.testkit.Scenarios;
+import io.lockstep.track.ClockTracker;
 
 /**
  * {@code lockstep bench correct}: tracks a simulated device for an hour (virtual time), writes

@@ -19,8 +19,8 @@ import io.lockstep.measure.Progress;
 import io.lockstep.net.Addresses;
 import io.lockstep.net.EchoProbe;
 import io.lockstep.net.EchoServer;
-import io.lockstep.protocol.TimeProbe;
 import io.lockstep.protocol.Target;
+import io.lockstep.protocol.TimeProbe;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

@@ -14,9 +14,9 @@ import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.SimulatedTimeSource;
+import io.lockstep.time.TimeSource;
 import io.lockstep.track.Tracker;
 import io.lockstep.track.TrackingOptions;
-import io.lockstep.time.TimeSource;
 
 /**
  * {@code lockstep bench track}: tracking over real loopback sockets against a simulated device

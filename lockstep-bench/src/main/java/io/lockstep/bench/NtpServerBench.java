@@ -15,10 +15,10 @@ import java.util.Locale;
 import io.lockstep.estimate.Stats;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
+import io.lockstep.net.ReceiveTimestamps;
 import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.testkit.peers.Chronyc;
 import io.lockstep.testkit.peers.NtpPeers;
-import io.lockstep.net.ReceiveTimestamps;
 import io.lockstep.time.TimeSource;
 
 /**

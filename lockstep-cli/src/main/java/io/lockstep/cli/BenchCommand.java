@@ -1,14 +1,13 @@
 package io.lockstep.cli;
 
-import io.lockstep.net.NtpServer;
-
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 import io.lockstep.bench.EchoBench;
-import picocli.CommandLine;
+import io.lockstep.net.NtpServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code lockstep bench NAME}: runs a benchmark and prints its table. Benchmarks report numbers;

@@ -13,12 +13,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.lockstep.log.OffsetLog;
 import io.lockstep.correct.CorrectionModel;
 import io.lockstep.correct.CorrectionReport;
 import io.lockstep.correct.CsvCorrector;
 import io.lockstep.correct.OutsidePolicy;
 import io.lockstep.correct.TimestampUnit;
+import io.lockstep.log.OffsetLog;
 import io.lockstep.time.Durations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

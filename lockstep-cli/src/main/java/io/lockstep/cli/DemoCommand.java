@@ -9,18 +9,18 @@ import java.util.Locale;
 
 import io.lockstep.bench.TrackingBench;
 import io.lockstep.estimate.OffsetEstimate;
+import io.lockstep.measure.OffsetMeter;
+import io.lockstep.measure.Survey;
 import io.lockstep.net.Addresses;
 import io.lockstep.net.EchoServer;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.measure.Survey;
-import io.lockstep.measure.OffsetMeter;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code lockstep demo}: the whole system on this machine with simulated devices, truth beside

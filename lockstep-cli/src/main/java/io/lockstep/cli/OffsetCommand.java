@@ -9,15 +9,15 @@ import java.util.Map;
 
 import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.estimate.Stats;
+import io.lockstep.measure.OffsetMeter;
 import io.lockstep.measure.Survey;
 import io.lockstep.protocol.Protocol;
-import io.lockstep.measure.OffsetMeter;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.TimeSource;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /**
  * {@code lockstep offset TARGET}: one offset estimate, like the Pupil Labs client's

@@ -10,15 +10,15 @@ import java.util.concurrent.TimeUnit;
 
 import io.lockstep.net.Addresses;
 import io.lockstep.net.EchoServer;
-import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.net.ReceiveTimestamps;
+import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code lockstep serve}: serves this host's time (or a simulated clock ahead of it) over NTP and

@@ -16,12 +16,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.lockstep.track.ClockTracker;
 import io.lockstep.log.OffsetLog;
 import io.lockstep.testkit.LinkModel;
 import io.lockstep.testkit.Scenario;
 import io.lockstep.testkit.ScenarioRun;
 import io.lockstep.testkit.SimulatedProbe;
+import io.lockstep.track.ClockTracker;
 import picocli.CommandLine;
 
 class CorrectCommandTest {

@@ -21,9 +21,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.clock.ClockState;
-import io.lockstep.log.OffsetLog;
 import io.lockstep.clock.TrackRecord;
 import io.lockstep.estimate.SampleVerdict;
+import io.lockstep.log.OffsetLog;
 
 /**
  * For real: a `lockstep correct` process is killed with SIGKILL while writing, and its staged

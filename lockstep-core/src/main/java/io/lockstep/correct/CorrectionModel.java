@@ -4,13 +4,13 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-import io.lockstep.log.OffsetLog;
 import io.lockstep.estimate.ClockModel;
 import io.lockstep.estimate.IntervalFit;
 import io.lockstep.estimate.LineFit;
 import io.lockstep.estimate.OffsetRegression;
 import io.lockstep.estimate.SampleFilter;
 import io.lockstep.estimate.SampleVerdict;
+import io.lockstep.log.OffsetLog;
 
 /**
  * A robust piecewise-linear map between a host's local clock and the reference clock, built

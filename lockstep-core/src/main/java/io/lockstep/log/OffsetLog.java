@@ -1,8 +1,5 @@
 package io.lockstep.log;
 
-import io.lockstep.clock.ClockState;
-import io.lockstep.clock.TrackRecord;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
+import io.lockstep.clock.ClockState;
+import io.lockstep.clock.TrackRecord;
 import io.lockstep.estimate.SampleVerdict;
 
 /**

@@ -1,12 +1,11 @@
 package io.lockstep.measure;
 
-import io.lockstep.protocol.Protocol;
-import io.lockstep.protocol.TimeProbe;
-
 import java.io.IOException;
 import java.util.SplittableRandom;
 
 import io.lockstep.estimate.TimeSample;
+import io.lockstep.protocol.Protocol;
+import io.lockstep.protocol.TimeProbe;
 
 /**
  * A {@link TimeProbe} that answers each {@link #exchange()} with a small burst over another probe,

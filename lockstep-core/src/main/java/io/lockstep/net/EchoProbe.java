@@ -1,8 +1,5 @@
 package io.lockstep.net;
 
-import io.lockstep.protocol.Protocol;
-import io.lockstep.protocol.TimeProbe;
-
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import io.lockstep.echo.EchoCodec;
 import io.lockstep.echo.EchoReply;
 import io.lockstep.estimate.TimeSample;
+import io.lockstep.protocol.Protocol;
+import io.lockstep.protocol.TimeProbe;
 import io.lockstep.time.TimeSource;
 
 /**

@@ -1,17 +1,14 @@
 package io.lockstep.net;
 
-import io.lockstep.protocol.Target;
-import io.lockstep.protocol.TimeProbe;
-
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.security.SecureRandom;
 import java.util.SplittableRandom;
 
@@ -20,8 +17,10 @@ import io.lockstep.ntp.NtpCodec;
 import io.lockstep.ntp.NtpDecodeException;
 import io.lockstep.ntp.NtpPacket;
 import io.lockstep.ntp.NtpReplyCheck;
-import io.lockstep.protocol.Protocol;
 import io.lockstep.ntp.NtpTimestamp;
+import io.lockstep.protocol.Protocol;
+import io.lockstep.protocol.Target;
+import io.lockstep.protocol.TimeProbe;
 import io.lockstep.time.TimeSource;
 
 /**

@@ -1,7 +1,5 @@
 package io.lockstep.net;
 
-import io.lockstep.ntp.NtpRateLimit;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -21,10 +19,9 @@ import java.util.concurrent.atomic.LongAdder;
 import io.lockstep.internal.ClockPrecision;
 import io.lockstep.internal.KernelStamps;
 import io.lockstep.ntp.NtpCodec;
-import io.lockstep.ntp.NtpDecodeException;
 import io.lockstep.ntp.NtpPacket;
+import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.ntp.NtpRequestPolicy;
-import io.lockstep.ntp.NtpShort;
 import io.lockstep.ntp.NtpTimestamp;
 import io.lockstep.time.TimeSource;
 

@@ -1,12 +1,11 @@
 package io.lockstep.net;
 
-import io.lockstep.ntp.NtpRateLimit;
-import io.lockstep.protocol.Target;
-
 import java.net.InetAddress;
 import java.util.Objects;
 
 import io.lockstep.ntp.NtpPacket;
+import io.lockstep.ntp.NtpRateLimit;
+import io.lockstep.protocol.Target;
 import io.lockstep.time.TimeSource;
 
 /**

@@ -1,7 +1,5 @@
 package io.lockstep.track;
 
-import io.lockstep.protocol.TimeProbe;
-
 import java.io.IOException;
 
 import io.lockstep.clock.ClockState;
@@ -11,6 +9,7 @@ import io.lockstep.estimate.ClockModel;
 import io.lockstep.estimate.OffsetTracker;
 import io.lockstep.estimate.SampleVerdict;
 import io.lockstep.estimate.TimeSample;
+import io.lockstep.protocol.TimeProbe;
 import io.lockstep.time.Durations;
 import io.lockstep.time.TimeSource;
 

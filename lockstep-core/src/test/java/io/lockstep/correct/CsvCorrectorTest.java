@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.clock.ClockState;
-import io.lockstep.log.OffsetLog;
 import io.lockstep.clock.TrackRecord;
 import io.lockstep.estimate.ClockModel;
 import io.lockstep.estimate.OffsetTracker;
 import io.lockstep.estimate.SampleVerdict;
 import io.lockstep.estimate.SyntheticStream;
 import io.lockstep.estimate.TimeSample;
+import io.lockstep.log.OffsetLog;
 
 class CsvCorrectorTest {
 

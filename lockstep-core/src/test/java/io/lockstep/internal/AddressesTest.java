@@ -1,7 +1,5 @@
 package io.lockstep.internal;
 
-import io.lockstep.net.Addresses;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.InetAddress;
@@ -9,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 
 import org.junit.jupiter.api.Test;
+
+import io.lockstep.net.Addresses;
 
 class AddressesTest {
 

@@ -1,8 +1,5 @@
 package io.lockstep.log;
 
-import io.lockstep.clock.ClockState;
-import io.lockstep.clock.TrackRecord;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.lockstep.clock.ClockState;
+import io.lockstep.clock.TrackRecord;
 import io.lockstep.estimate.SampleVerdict;
 
 class OffsetLogTest {

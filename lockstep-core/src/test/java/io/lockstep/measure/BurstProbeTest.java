@@ -1,7 +1,5 @@
 package io.lockstep.measure;
 
-import io.lockstep.protocol.TimeProbe;
-
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import io.lockstep.estimate.TimeSample;
+import io.lockstep.protocol.TimeProbe;
 
 class BurstProbeTest {
 

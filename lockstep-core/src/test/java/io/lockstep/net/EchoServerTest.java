@@ -1,9 +1,5 @@
 package io.lockstep.net;
 
-import io.lockstep.measure.OffsetMeter;
-import io.lockstep.measure.Progress;
-import io.lockstep.protocol.Target;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +22,9 @@ import org.junit.jupiter.api.Timeout;
 
 import io.lockstep.echo.EchoCodec;
 import io.lockstep.estimate.OffsetEstimate;
+import io.lockstep.measure.OffsetMeter;
+import io.lockstep.measure.Progress;
+import io.lockstep.protocol.Target;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

@@ -1,11 +1,5 @@
 package io.lockstep.net;
 
-import io.lockstep.measure.OffsetMeter;
-import io.lockstep.measure.Survey;
-import io.lockstep.ntp.NtpRateLimit;
-import io.lockstep.protocol.Target;
-import io.lockstep.protocol.TimeProbe;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,10 +16,15 @@ import org.junit.jupiter.api.Test;
 
 import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.estimate.TimeSample;
+import io.lockstep.measure.OffsetMeter;
+import io.lockstep.measure.Survey;
 import io.lockstep.ntp.NtpCodec;
 import io.lockstep.ntp.NtpPacket;
+import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.ntp.NtpShort;
 import io.lockstep.ntp.NtpTimestamp;
+import io.lockstep.protocol.Target;
+import io.lockstep.protocol.TimeProbe;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

@@ -1,7 +1,5 @@
 package io.lockstep.net;
 
-import io.lockstep.ntp.NtpRateLimit;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -21,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import io.lockstep.ntp.NtpCodec;
 import io.lockstep.ntp.NtpPacket;
+import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.ntp.NtpTimestamp;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;

@@ -1,9 +1,5 @@
 package io.lockstep.net;
 
-import io.lockstep.measure.OffsetMeter;
-import io.lockstep.measure.Progress;
-import io.lockstep.protocol.Target;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.internal.Json;
+import io.lockstep.measure.OffsetMeter;
+import io.lockstep.measure.Progress;
+import io.lockstep.protocol.Target;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

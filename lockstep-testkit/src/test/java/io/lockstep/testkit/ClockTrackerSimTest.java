@@ -8,10 +8,10 @@ import java.io.IOException;
 import org.junit.jupiter.api.Test;
 
 import io.lockstep.clock.ClockState;
-import io.lockstep.track.ClockTracker;
 import io.lockstep.clock.SyncedClock;
 import io.lockstep.clock.TrackRecord;
 import io.lockstep.time.VirtualTimeSource;
+import io.lockstep.track.ClockTracker;
 
 /** The tracker and SyncedClock over a simulated probe in virtual time. */
 class ClockTrackerSimTest {

@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.clock.ClockState;
-import io.lockstep.track.ClockTracker;
-import io.lockstep.log.OffsetLog;
 import io.lockstep.clock.TrackRecord;
-import io.lockstep.track.TrackingLoop;
 import io.lockstep.correct.CorrectionModel;
 import io.lockstep.estimate.SampleVerdict;
+import io.lockstep.log.OffsetLog;
 import io.lockstep.time.VirtualTimeSource;
+import io.lockstep.track.ClockTracker;
+import io.lockstep.track.TrackingLoop;
 
 /** The tracking loop in virtual time against a served clock like `serve --simulate-offset 200ms --simulate-drift 20`. */
 class TrackingLoopSimTest {
