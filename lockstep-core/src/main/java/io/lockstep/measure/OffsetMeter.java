@@ -91,7 +91,7 @@ public final class OffsetMeter {
     public OffsetEstimate measure(Target target, TimeProbe probe, int samples, Progress progress) throws IOException {
         Burst burst = BurstSampler.run(probe, samples, progress);
         Protocol protocol = target.protocol();
-        // (protocol, not probe.protocol(): a probe opened by hand may wrap another)
+        // The target's protocol judges the burst, not the probe's: a probe opened by hand may wrap another.
         if (burst.samples().isEmpty()) {
             if (burst.dropReasons().keySet().equals(Set.of("timeout"))) {
                 throw new IOException("no " + protocol.displayName() + " reply from " + target.authority() + " within "

@@ -33,7 +33,6 @@ public record Target(Protocol protocol, String host, int port, String text) {
         }
         if (text == null || text.isBlank()) {
             text = protocol.scheme() + "://" + (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
-            // (authority() is not callable before the fields are set)
         }
     }
 
