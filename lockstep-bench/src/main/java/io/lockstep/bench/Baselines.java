@@ -91,7 +91,7 @@ final class Baselines {
 
         Scheduled(Scenario scenario) {
             run = new ScenarioRun(scenario);
-            echo = scenario.remoteResolutionNanos() >= 1_000_000;
+            echo = scenario.protocol() == io.lockstep.net.EchoProtocol.INSTANCE;
         }
 
         @Override

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.lockstep.estimate.OffsetEstimate;
+import io.lockstep.estimate.Stats;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.protocol.Target;
 
@@ -102,10 +103,10 @@ public final class HonestClient {
             StringBuilder sb = new StringBuilder();
             sb.append(boundsNanos.size()).append('/').append(attempts).append(" ok");
             if (!boundsNanos.isEmpty()) {
-                List<Long> sorted = new ArrayList<>(boundsNanos);
-                sorted.sort(null);
+                long[] sorted = boundsNanos.stream().mapToLong(Long::longValue).sorted().toArray();
                 sb.append(String.format(Locale.ROOT, ", bound median %s, max %s",
-                        micros(sorted.get(sorted.size() / 2)), micros(sorted.get(sorted.size() - 1))));
+                        micros(Math.round(Stats.percentile(sorted, sorted.length, 0.5))),
+                        micros(sorted[sorted.length - 1])));
             }
             if (firstFailure != null) {
                 sb.append("; failed: ").append(firstFailure.length() > 90 ? firstFailure.substring(0, 87) + "..." : firstFailure);

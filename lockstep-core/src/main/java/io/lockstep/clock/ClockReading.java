@@ -17,9 +17,4 @@ package io.lockstep.clock;
  */
 public record ClockReading(long localNanos, long referenceNanos, long errorBoundNanos, long offsetNanos,
                            double driftPpm, ClockState state, int segment) {
-
-    /** True when the clock was {@link ClockState#SYNCED} and its bound at most {@code maxBoundNanos}. */
-    public boolean isSyncedWithin(long maxBoundNanos) {
-        return state == ClockState.SYNCED && errorBoundNanos <= maxBoundNanos;
-    }
 }

@@ -89,7 +89,10 @@ public final class EchoSession {
         } finally {
             out.compact();
         }
-        answer(serverMillis);
+        if (wasBlocked) {
+            // Only a full reply buffer leaves complete requests unanswered after a read.
+            answer(serverMillis);
+        }
         if (wasBlocked && wantsRead() && partialBytes() > 0) {
             // The rest of a started request may have sat in the kernel while we were not reading:
             // its deadline starts again now that the client can send it.

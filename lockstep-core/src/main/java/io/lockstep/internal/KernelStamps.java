@@ -1,6 +1,5 @@
 package io.lockstep.internal;
 
-import java.time.Instant;
 
 import io.lockstep.time.TimeSource;
 
@@ -48,12 +47,6 @@ public final class KernelStamps {
     private KernelStamps() {
     }
 
-    /** The host's wall clock now, ns since the Unix epoch: {@code CLOCK_REALTIME} on Linux, as the kernel stamps. */
-    public static long hostRealtimeNanos() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
-
     /**
      * The served clock's wall time at the instant the kernel stamped a datagram.
      *
@@ -81,9 +74,9 @@ public final class KernelStamps {
         long bestServed = 0;
         long bestAfter = 0;
         for (int i = 0; i < PAIRING_TRIES && bestBracket > GOOD_BRACKET_NANOS; i++) {
-            long hostBefore = hostRealtimeNanos();
+            long hostBefore = HostClock.realtimeNanos();
             long servedNow = served.wallNanos();
-            long hostAfter = hostRealtimeNanos();
+            long hostAfter = HostClock.realtimeNanos();
             long bracket = hostAfter - hostBefore;
             if (bracket >= 0 && bracket < bestBracket) {
                 bestBracket = bracket;

@@ -24,20 +24,6 @@ public record Burst(List<TimeSample> samples, int dropped, Map<String, Integer> 
         dropReasons = Collections.unmodifiableMap(new LinkedHashMap<>(dropReasons));
     }
 
-    /** A burst of samples none of which failed. */
-    public static Burst of(List<TimeSample> samples) {
-        return new Burst(samples, 0, Map.of(), null);
-    }
-
-    /** The reason of the last failed exchange, or null when none failed. */
-    public String lastDropReason() {
-        String last = null;
-        for (String reason : dropReasons.keySet()) {
-            last = reason;
-        }
-        return last;
-    }
-
     /** Why exchanges failed, one line: {@code timeout (3x), reply lost (1x)}; empty when none did. */
     public String dropSummary() {
         List<String> parts = new ArrayList<>();

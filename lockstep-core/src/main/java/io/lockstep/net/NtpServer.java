@@ -356,7 +356,9 @@ public final class NtpServer implements Closeable {
     /** Answers one datagram; {@code worker} is the kernel path's, or null for the channel. */
     private void handle(ByteBuffer rx, InetSocketAddress from, long receiveWallNanos, ByteBuffer tx,
                         StampedDatagramSocket.Worker worker) {
-        switch (policy.respond(rx, from.getAddress(), receiveWallNanos, time.monoNanos(), tx)) {
+        // The monotonic clock only feeds the rate limit: no read per datagram when it is off.
+        long monoNanos = policy.limitsRate() ? time.monoNanos() : 0;
+        switch (policy.respond(rx, from.getAddress(), receiveWallNanos, monoNanos, tx)) {
             case ANSWER -> {
                 // Last thing before the send: the transmit timestamp.
                 NtpRequestPolicy.stampTransmit(tx, time.wallNanos());
@@ -395,6 +397,6 @@ public final class NtpServer implements Closeable {
     }
 
     private static String hostPort(InetAddress address, int port) {
-        return io.lockstep.net.Addresses.format(new InetSocketAddress(address, port));
+        return Addresses.format(new InetSocketAddress(address, port));
     }
 }

@@ -66,6 +66,11 @@ public final class NtpRequestPolicy {
                 : null;
     }
 
+    /** True when {@link #respond} uses its {@code monoNanos} (a rate limit is on); otherwise any value does. */
+    public boolean limitsRate() {
+        return rateTable != null;
+    }
+
     /**
      * Decides about one datagram and, for {@link Action#ANSWER} and {@link Action#KISS}, writes
      * the reply into {@code tx}, flipped and ready to send.
@@ -73,7 +78,8 @@ public final class NtpRequestPolicy {
      * @param rx               the datagram, from its position to its limit (left unchanged)
      * @param from             the sender's address (the rate limit is per address)
      * @param receiveWallNanos the served clock's wall time when the datagram arrived
-     * @param monoNanos        a monotonic reading for the rate limit's token buckets
+     * @param monoNanos        a monotonic reading for the rate limit's token buckets (ignored
+     *                         unless {@link #limitsRate()})
      * @param tx               room for at least {@link NtpPacket#HEADER_BYTES} bytes
      */
     public Action respond(ByteBuffer rx, InetAddress from, long receiveWallNanos, long monoNanos, ByteBuffer tx) {

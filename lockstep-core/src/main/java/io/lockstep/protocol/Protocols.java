@@ -58,11 +58,6 @@ public final class Protocols {
         return Optional.ofNullable(byScheme.get(scheme.toLowerCase(Locale.ROOT)));
     }
 
-    /** Every registered protocol, in registration order. */
-    public List<Protocol> all() {
-        return List.copyOf(byScheme.values());
-    }
-
     /** The forms of all registered targets, e.g. {@code ntp://HOST[:PORT], echo://HOST:PORT or …}. */
     public String forms() {
         List<String> forms = new ArrayList<>();

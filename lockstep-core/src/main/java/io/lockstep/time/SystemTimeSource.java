@@ -3,6 +3,8 @@ package io.lockstep.time;
 import java.time.Instant;
 import java.util.function.LongSupplier;
 
+import io.lockstep.internal.HostClock;
+
 /**
  * The host's clock with sub-microsecond wall-time granularity: a wall-clock anchor plus
  * {@link System#nanoTime()} deltas from that anchor. Thread-safe and lock-free: the anchor is an
@@ -34,7 +36,7 @@ public final class SystemTimeSource implements TimeSource {
     private static final int ANCHOR_TRIES = 16;
 
     private static final SystemTimeSource SHARED = new SystemTimeSource(
-            SystemTimeSource::osWallNanos, System::nanoTime,
+            HostClock::realtimeNanos, System::nanoTime,
             DEFAULT_CHECK_INTERVAL_NANOS, DEFAULT_REANCHOR_THRESHOLD_NANOS);
 
     /**
@@ -155,10 +157,4 @@ public final class SystemTimeSource implements TimeSource {
             }
         }
         return 1_000L;
-    }
-
-    private static long osWallNanos() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-    }
-}
+    }}

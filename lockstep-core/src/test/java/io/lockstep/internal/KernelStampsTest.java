@@ -40,7 +40,7 @@ class KernelStampsTest {
     void liveConversionOfAFreshHostStampLandsOnTheServedClockNow() {
         TimeSource system = TimeSource.system();
         SimulatedTimeSource ahead = new SimulatedTimeSource(system, 3_000_000L, 0);
-        long kernel = KernelStamps.hostRealtimeNanos();
+        long kernel = HostClock.realtimeNanos();
         long before = ahead.wallNanos();
         long converted = KernelStamps.servedWallNanos(kernel, ahead);
         // The stamp was taken just before `before`; the system source agrees with the OS clock to
