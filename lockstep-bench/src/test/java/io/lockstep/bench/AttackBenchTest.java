@@ -16,6 +16,13 @@ class AttackBenchTest {
                 ntpSources, 1, 100, 10, 10, idleHoldNanos, threads, 0, 0, 1_000_000_000L, true, false);
     }
 
+    /** The bench measures the flags `./lockstep serve` really runs with: one copy may not drift from the other. */
+    @Test
+    void theScriptAndTheBenchUseTheSameSmallDeviceFlags() throws Exception {
+        String script = java.nio.file.Files.readString(java.nio.file.Path.of("..", "lockstep"));
+        assertTrue(script.contains("LOCKSTEP_JAVA_OPTS=\"" + AttackBench.SMALL_DEVICE_FLAGS + "\""), script);
+    }
+
     @Test
     void attacksAreNamedAsOnTheCommandLine() {
         assertEquals(AttackBench.Attack.ECHO_CHURN, AttackBench.Attack.of("echo-churn"));
