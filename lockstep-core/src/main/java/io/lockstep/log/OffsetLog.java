@@ -313,20 +313,16 @@ public final class OffsetLog implements Closeable {
                     }
                     line[length++] = (byte) b;
                 }
-                if (b < 0) {
-                    if (lineNumber == 0 && !new String(line, 0, length, StandardCharsets.ISO_8859_1).equals(HEADER)) {
-                        throw notALog(path);
-                    }
-                    return; // the end, or a torn last row: the writer was killed mid-row
-                }
-                lineNumber++;
                 if (length > 0 && line[length - 1] == '\r') {
                     length--; // tolerate a log saved with CRLF line endings
                 }
-                if (lineNumber == 1) {
-                    if (!new String(line, 0, length, StandardCharsets.ISO_8859_1).equals(HEADER)) {
-                        throw notALog(path);
-                    }
+                if (lineNumber == 0 && !new String(line, 0, length, StandardCharsets.ISO_8859_1).equals(HEADER)) {
+                    throw notALog(path);
+                }
+                if (b < 0) {
+                    return; // the end, or a torn last row: the writer was killed mid-row
+                }
+                if (++lineNumber == 1) {
                     continue;
                 }
                 if (length == 0) {
