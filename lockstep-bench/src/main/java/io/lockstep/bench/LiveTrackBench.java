@@ -66,42 +66,56 @@ public final class LiveTrackBench {
                 server = s;
                 target = Target.parse("ntp://" + Addresses.format(s.localAddress()));
             }
-            int[] runSynced = {0};
-            int[] runOutside = {0};
-            double[] worst = {0};
-            TrackRecord[] last = {null};
-            long[] lastError = {0};
+            Judge judge = new Judge(device);
             // Exactly as `lockstep track` runs: the same pipeline, options, timeout and pacing.
             TrackingOptions options = TrackingOptions.defaults().withIntervalNanos(o.intervalNanos()).withLocal(local);
             try (AutoCloseable closing = server; Tracker tracker = Tracker.open(target, options)) {
-                tracker.run(0, o.samples(), null, r -> {
-                    if (r.state() == ClockState.SYNCED && r.errorBoundNanos() >= 0) {
-                        long error = r.filteredOffsetNanos() + device.aheadAtReferenceWallNanos(r.localNanos());
-                        runSynced[0]++;
-                        worst[0] = Math.max(worst[0], Math.abs(error) / (double) Math.max(1, r.errorBoundNanos()));
-                        if (Math.abs(error) > r.errorBoundNanos()) {
-                            runOutside[0]++;
-                        }
-                        last[0] = r;
-                        lastError[0] = error;
-                    }
-                });
+                tracker.run(0, o.samples(), null, judge::record);
             } catch (Exception e) {
                 if (e instanceof IOException io) {
                     throw io;
                 }
                 throw new IOException(e.getMessage(), e);
             }
-            synced += runSynced[0];
-            outside += runOutside[0];
-            t.row(run, runSynced[0], runOutside[0], String.format(Locale.ROOT, "%.2f", worst[0]),
-                    last[0] == null ? "-" : us(lastError[0]), last[0] == null ? "-" : us(last[0].errorBoundNanos()),
-                    last[0] == null ? "-" : String.format(Locale.ROOT, "%+.3f ppm", last[0].driftPpm()),
-                    last[0] == null ? "-" : String.format(Locale.ROOT, "%.3f ppm", Math.abs(last[0].driftPpm() - o.driftPpm())));
+            synced += judge.synced;
+            outside += judge.outside;
+            TrackRecord last = judge.last;
+            t.row(run, judge.synced, judge.outside, String.format(Locale.ROOT, "%.2f", judge.worstErrorPerBound),
+                    last == null ? "-" : us(judge.lastErrorNanos), last == null ? "-" : us(last.errorBoundNanos()),
+                    last == null ? "-" : String.format(Locale.ROOT, "%+.3f ppm", last.driftPpm()),
+                    last == null ? "-" : String.format(Locale.ROOT, "%.3f ppm", Math.abs(last.driftPpm() - o.driftPpm())));
         }
         t.print(out);
         out.printf(Locale.ROOT, "truth outside the stated bound in %d of %d SYNCED records%n", outside, synced);
         return 0;
+    }
+
+    /** Judges each SYNCED record of one run against the simulated device's truth. Not thread-safe. */
+    private static final class Judge {
+        private final SimulatedTimeSource device;
+        int synced;
+        int outside;
+        double worstErrorPerBound;
+        TrackRecord last;
+        long lastErrorNanos;
+
+        Judge(SimulatedTimeSource device) {
+            this.device = device;
+        }
+
+        void record(TrackRecord r) {
+            if (r.state() != ClockState.SYNCED || r.errorBoundNanos() < 0) {
+                return;
+            }
+            long error = r.filteredOffsetNanos() + device.aheadAtReferenceWallNanos(r.localNanos());
+            synced++;
+            worstErrorPerBound = Math.max(worstErrorPerBound, Math.abs(error) / (double) Math.max(1, r.errorBoundNanos()));
+            if (Math.abs(error) > r.errorBoundNanos()) {
+                outside++;
+            }
+            last = r;
+            lastErrorNanos = error;
+        }
     }
 
     private static String us(long nanos) {
