@@ -1,0 +1,223 @@
+package io.lockstep.bench;
+
+import java.util.Arrays;
+
+import io.lockstep.estimate.Stats;
+
+/**
+ * What one way of firing a fleet did: for each of K firings, the reference instant it aimed at
+ * and, for each of N devices, the host's own wall clock at the instant that device acted (the
+ * truth; every simulated device here runs on this one host, so its clock is the judge) and the
+ * error bound the device stated for that instant, where the method states one. From these it
+ * derives the true spread of each firing (latest minus earliest device), each device's error
+ * against the reference instant, and how often the truth lay within the stated bound.
+ * Thread-safe: devices record from their own threads.
+ */
+public final class FireRun {
+
+    /** A device that did not act for a firing. */
+    public static final long MISSED = Long.MIN_VALUE;
+    /** A device that stated no bound. */
+    public static final long NO_BOUND = -1;
+
+    private final String method;
+    private final long[] referenceNanos;
+    private final long[][] truthNanos;
+    private final long[][] boundNanos;
+    private final String[] deviceNames;
+
+    /** An empty record of {@code firings} firings across {@code devices} devices, all missed so far. */
+    public FireRun(String method, int devices, int firings) {
+        if (devices < 1 || firings < 1) {
+            throw new IllegalArgumentException("need at least one device and one firing");
+        }
+        this.method = method;
+        this.referenceNanos = new long[firings];
+        this.truthNanos = new long[firings][devices];
+        this.boundNanos = new long[firings][devices];
+        this.deviceNames = new String[devices];
+        for (long[] row : truthNanos) {
+            Arrays.fill(row, MISSED);
+        }
+        for (long[] row : boundNanos) {
+            Arrays.fill(row, NO_BOUND);
+        }
+        for (int d = 0; d < devices; d++) {
+            deviceNames[d] = "device-" + (d + 1);
+        }
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public int devices() {
+        return deviceNames.length;
+    }
+
+    public int firings() {
+        return referenceNanos.length;
+    }
+
+    public synchronized void name(int device, String name) {
+        deviceNames[device] = name;
+    }
+
+    public synchronized String name(int device) {
+        return deviceNames[device];
+    }
+
+    /** Sets the reference instant firing {@code k} aims at (ns since the epoch, reference clock). */
+    public synchronized void reference(int firing, long referenceWallNanos) {
+        referenceNanos[firing] = referenceWallNanos;
+    }
+
+    public synchronized long reference(int firing) {
+        return referenceNanos[firing];
+    }
+
+    /**
+     * Records that {@code device} acted for {@code firing} when the host's clock read
+     * {@code hostWallNanos}, having stated {@code errorBoundNanos} ({@link #NO_BOUND} for none).
+     */
+    public synchronized void record(int firing, int device, long hostWallNanos, long errorBoundNanos) {
+        truthNanos[firing][device] = hostWallNanos;
+        boundNanos[firing][device] = errorBoundNanos;
+    }
+
+    /** The host wall time device {@code device} acted at for {@code firing}, or {@link #MISSED}. */
+    public synchronized long truth(int firing, int device) {
+        return truthNanos[firing][device];
+    }
+
+    /** Device actions recorded, out of {@link #expected()}. */
+    public synchronized int fired() {
+        int n = 0;
+        for (long[] row : truthNanos) {
+            for (long t : row) {
+                n += t == MISSED ? 0 : 1;
+            }
+        }
+        return n;
+    }
+
+    public int expected() {
+        return devices() * firings();
+    }
+
+    /**
+     * The true spread of each firing in which at least one device acted: the latest minus the
+     * earliest device. A device that missed is not in its firing's spread; {@link #fired()}
+     * says how many missed.
+     */
+    public synchronized long[] spreadsNanos() {
+        long[] out = new long[firings()];
+        int n = 0;
+        for (long[] row : truthNanos) {
+            long min = Long.MAX_VALUE;
+            long max = Long.MIN_VALUE;
+            for (long t : row) {
+                if (t != MISSED) {
+                    min = Math.min(min, t);
+                    max = Math.max(max, t);
+                }
+            }
+            if (min != Long.MAX_VALUE) {
+                out[n++] = max - min;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** Every action's error against its reference instant (truth − reference), in firing then device order. */
+    public synchronized long[] errorsNanos() {
+        long[] out = new long[expected()];
+        int n = 0;
+        for (int k = 0; k < firings(); k++) {
+            for (long t : truthNanos[k]) {
+                if (t != MISSED) {
+                    out[n++] = t - referenceNanos[k];
+                }
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** Device {@code d}'s errors against the reference instant over the firings it acted in. */
+    public synchronized long[] deviceErrorsNanos(int device) {
+        long[] out = new long[firings()];
+        int n = 0;
+        for (int k = 0; k < firings(); k++) {
+            long t = truthNanos[k][device];
+            if (t != MISSED) {
+                out[n++] = t - referenceNanos[k];
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** Device {@code d}'s stated bounds over the firings it acted in and stated one. */
+    public synchronized long[] deviceBoundsNanos(int device) {
+        long[] out = new long[firings()];
+        int n = 0;
+        for (int k = 0; k < firings(); k++) {
+            if (truthNanos[k][device] != MISSED && boundNanos[k][device] != NO_BOUND) {
+                out[n++] = boundNanos[k][device];
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** Every stated bound of an action that happened. */
+    public synchronized long[] boundsNanos() {
+        long[] out = new long[expected()];
+        int n = 0;
+        for (int k = 0; k < firings(); k++) {
+            for (int d = 0; d < devices(); d++) {
+                if (truthNanos[k][d] != MISSED && boundNanos[k][d] != NO_BOUND) {
+                    out[n++] = boundNanos[k][d];
+                }
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** Actions whose device stated a bound. */
+    public int bounded() {
+        return boundsNanos().length;
+    }
+
+    /** Actions whose truth lay within the bound their device stated. */
+    public synchronized int withinBound() {
+        int n = 0;
+        for (int k = 0; k < firings(); k++) {
+            for (int d = 0; d < devices(); d++) {
+                long t = truthNanos[k][d];
+                long b = boundNanos[k][d];
+                if (t != MISSED && b != NO_BOUND && Math.abs(t - referenceNanos[k]) <= b) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** The {@code q} (0–1) percentile of {@code values} by the project's one definition; NaN when empty. */
+    public static double percentile(long[] values, double q) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return Stats.percentile(sorted, sorted.length, q);
+    }
+
+    /** The same percentile of the absolute values. */
+    public static double absPercentile(long[] values, double q) {
+        long[] abs = new long[values.length];
+        for (int i = 0; i < abs.length; i++) {
+            abs[i] = Math.abs(values[i]);
+        }
+        return percentile(abs, q);
+    }
+}

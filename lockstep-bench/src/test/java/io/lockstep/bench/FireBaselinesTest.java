@@ -1,0 +1,69 @@
+package io.lockstep.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.lockstep.testkit.LinkModel;
+
+class FireBaselinesTest {
+
+    @Test
+    void theBashLoopActsOnceForEveryTargetAfterTheTargetSecond() throws Exception {
+        FireRun run = FireBaselines.bashLoop(3, 2);
+        assertEquals(6, run.fired(), "every process acts once per target");
+        for (long e : run.errorsNanos()) {
+            assertTrue(e >= 0, "acts only once date has reached the target: " + e);
+        }
+        assertEquals(2, run.spreadsNanos().length);
+    }
+
+    @Test
+    void everyListenerActsOnReceiptOnLoopback() throws Exception {
+        FireRun run = FireBaselines.broadcast(4, 3, 50_000_000L, null, null, 1);
+        assertEquals(12, run.fired());
+        for (long e : run.errorsNanos()) {
+            assertTrue(e >= 0, "acts after the datagram was sent: " + e);
+        }
+    }
+
+    @Test
+    void aLossyLinkLeavesMissedActionsCountedNotInvented() throws Exception {
+        FireRun run = FireBaselines.broadcast(3, 4, 50_000_000L, LinkModel.of(1_000_000L, 0, 0.5, 0), "lossy", 7);
+        assertEquals(12, run.expected());
+        // Half the datagrams are lost (each proxy's draws are fixed by its seed): those devices never act.
+        assertTrue(run.fired() > 0 && run.fired() < run.expected(), run.fired() + " of 12");
+        for (long e : run.errorsNanos()) {
+            assertTrue(e >= 1_000_000L, "no action before the link's 1 ms delay: " + e);
+        }
+    }
+
+    @Test
+    void unsyncedExecutorsActAtTheirOwnClocksIdeaOfTheInstant() throws Exception {
+        List<FireBaselines.DeviceClock> clocks = List.of(new FireBaselines.DeviceClock(300_000_000L, 0),
+                new FireBaselines.DeviceClock(-200_000_000L, 10));
+        FireRun run = FireBaselines.unsyncedExecutors(clocks, 2, 50_000_000L);
+        assertEquals(4, run.fired());
+        long[] ahead = run.deviceErrorsNanos(0);
+        long[] behind = run.deviceErrorsNanos(1);
+        // A clock 300 ms ahead acts about 300 ms early; one 200 ms behind, about 200 ms late.
+        for (long e : ahead) {
+            assertTrue(e < -250_000_000L && e > -350_000_000L, "ahead: " + e);
+        }
+        for (long e : behind) {
+            assertTrue(e > 150_000_000L && e < 1_000_000_000L, "behind: " + e);
+        }
+    }
+
+    @Test
+    void drawnClocksStayWithinTheirLimitsAndRepeatForASeed() {
+        List<FireBaselines.DeviceClock> a = FireBaselines.drawClocks(50, 2_000_000_000L, 20, 3);
+        assertEquals(a, FireBaselines.drawClocks(50, 2_000_000_000L, 20, 3));
+        for (FireBaselines.DeviceClock c : a) {
+            assertTrue(Math.abs(c.offsetNanos()) <= 2_000_000_000L && Math.abs(c.driftPpm()) <= 20, c.toString());
+        }
+    }
+}
