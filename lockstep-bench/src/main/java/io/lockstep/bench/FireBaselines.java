@@ -110,7 +110,7 @@ public final class FireBaselines {
                 int k = 0;
                 for (String line : lines) {
                     if (k < firings && line.strip().matches("[0-9]{10,}")) {
-                        run.record(k++, d, Long.parseLong(line.strip()), FireRun.NO_BOUND);
+                        run.record(k++, d, Long.parseLong(line.strip()));
                     }
                 }
             }
@@ -200,7 +200,7 @@ public final class FireBaselines {
                 long hostWall = TimeSource.system().wallNanos();
                 int k = ByteBuffer.wrap(buf, 0, 4).getInt();
                 if (p.getLength() == 4 && k >= 0 && k < run.firings()) {
-                    run.record(k, device, hostWall, FireRun.NO_BOUND);
+                    run.record(k, device, hostWall);
                 }
             } catch (SocketTimeoutException e) {
                 // keep listening until closed
@@ -246,7 +246,7 @@ public final class FireBaselines {
                 for (int k = 0; k < firings; k++) {
                     int firing = k;
                     long delay = run.reference(k) - deviceClock.wallNanos();
-                    ex.schedule(() -> run.record(firing, device, host.wallNanos(), FireRun.NO_BOUND), delay,
+                    ex.schedule(() -> run.record(firing, device, host.wallNanos()), delay,
                             TimeUnit.NANOSECONDS);
                 }
             }

@@ -10,7 +10,9 @@ import io.lockstep.estimate.Stats;
  * truth; every simulated device here runs on this one host, so its clock is the judge) and the
  * error bound the device stated for that instant, where the method states one. From these it
  * derives the true spread of each firing (latest minus earliest device), each device's error
- * against the reference instant, and how often the truth lay within the stated bound.
+ * against the reference instant, and how often the truth lay within the bound the device stated
+ * around the reference time it reported for its action (the instant aimed at plus any lateness
+ * it measured itself).
  * Thread-safe: devices record from their own threads.
  */
 public final class FireRun {
@@ -24,6 +26,7 @@ public final class FireRun {
     private final long[] referenceNanos;
     private final long[][] truthNanos;
     private final long[][] boundNanos;
+    private final long[][] reportedNanos;
     private final String[] deviceNames;
 
     /** An empty record of {@code firings} firings across {@code devices} devices, all missed so far. */
@@ -35,6 +38,7 @@ public final class FireRun {
         this.referenceNanos = new long[firings];
         this.truthNanos = new long[firings][devices];
         this.boundNanos = new long[firings][devices];
+        this.reportedNanos = new long[firings][devices];
         this.deviceNames = new String[devices];
         for (long[] row : truthNanos) {
             Arrays.fill(row, MISSED);
@@ -78,11 +82,29 @@ public final class FireRun {
 
     /**
      * Records that {@code device} acted for {@code firing} when the host's clock read
-     * {@code hostWallNanos}, having stated {@code errorBoundNanos} ({@link #NO_BOUND} for none).
+     * {@code hostWallNanos}, stating no bound.
      */
-    public synchronized void record(int firing, int device, long hostWallNanos, long errorBoundNanos) {
+    public void record(int firing, int device, long hostWallNanos) {
+        record(firing, device, hostWallNanos, NO_BOUND, MISSED);
+    }
+
+    /**
+     * Records that {@code device} acted for {@code firing} when the host's clock read
+     * {@code hostWallNanos}, and reported that it acted at reference time
+     * {@code reportedReferenceNanos} ± {@code errorBoundNanos}.
+     */
+    public synchronized void record(int firing, int device, long hostWallNanos, long errorBoundNanos,
+                                    long reportedReferenceNanos) {
         truthNanos[firing][device] = hostWallNanos;
         boundNanos[firing][device] = errorBoundNanos;
+        reportedNanos[firing][device] = reportedReferenceNanos;
+    }
+
+    /** Whether device {@code d}'s report for {@code firing} holds: the truth lies within its bound of the reported time. */
+    public synchronized boolean reportHolds(int firing, int device) {
+        long t = truthNanos[firing][device];
+        long b = boundNanos[firing][device];
+        return t != MISSED && b != NO_BOUND && Math.abs(t - reportedNanos[firing][device]) <= b;
     }
 
     /** The host wall time device {@code device} acted at for {@code firing}, or {@link #MISSED}. */
@@ -187,16 +209,12 @@ public final class FireRun {
         return boundsNanos().length;
     }
 
-    /** Actions whose truth lay within the bound their device stated. */
+    /** Actions whose truth lay within the bound their device stated around the time it reported. */
     public synchronized int withinBound() {
         int n = 0;
         for (int k = 0; k < firings(); k++) {
             for (int d = 0; d < devices(); d++) {
-                long t = truthNanos[k][d];
-                long b = boundNanos[k][d];
-                if (t != MISSED && b != NO_BOUND && Math.abs(t - referenceNanos[k]) <= b) {
-                    n++;
-                }
+                n += reportHolds(k, d) ? 1 : 0;
             }
         }
         return n;

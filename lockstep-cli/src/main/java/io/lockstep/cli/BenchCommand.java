@@ -17,7 +17,8 @@ import picocli.CommandLine;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table.",
         subcommands = {BenchCommand.Echo.class, BenchCommand.NtpServer.class, BenchCommand.Tracking.class,
-                BenchCommand.Track.class, BenchCommand.Correct.class, BenchCommand.Attack.class})
+                BenchCommand.Track.class, BenchCommand.Correct.class, BenchCommand.Attack.class,
+                BenchCommand.FleetFire.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -350,6 +351,47 @@ final class BenchCommand implements Runnable {
             PrintStream out = stdout(spec);
             int code = io.lockstep.bench.AttackBench.run(out,
                     io.lockstep.bench.ServerProcess.Launcher.sameAsThisJvm(Main.class.getName()), o);
+            out.flush();
+            return code;
+        }
+    }
+    /** {@code lockstep bench fleet-fire}: a simulated fleet fired at reference instants, judged by this host's clock. */
+    @Command(name = "fleet-fire", mixinStandardHelpOptions = true,
+            description = {"N simulated devices (offsets up to ±2 s, drifts up to ±20 ppm, in this process) track one NTP"
+                    + " server over loopback, directly and through a busy-Wi-Fi impairment proxy, and fire K times at"
+                    + " reference instants: true spread, error against the instant, stated bounds and how often the"
+                    + " truth lay within them; beside them the bash loop, firing on receipt of a datagram, and"
+                    + " ScheduledExecutorService on the unsynced clocks."})
+    static final class FleetFire implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--agents", defaultValue = "20", paramLabel = "N", description = "Simulated devices, 1-200 (default ${DEFAULT-VALUE}).")
+        int agents;
+
+        @Option(names = "--firings", defaultValue = "20", paramLabel = "K", description = "Firings, 1-1000 (default ${DEFAULT-VALUE}).")
+        int firings;
+
+        @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed of the simulated clocks and links (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Option(names = "--interval", defaultValue = "1s", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+                description = "Each device's tracking interval, 100ms-10s (default ${DEFAULT-VALUE}, as the agent).")
+        long intervalNanos;
+
+        @Option(names = "--no-baselines", description = "Skip the bash loop, datagram and unsynced baselines.")
+        boolean noBaselines;
+
+        @Override
+        public Integer call() throws Exception {
+            io.lockstep.bench.FleetFireBench.Options o;
+            try {
+                o = new io.lockstep.bench.FleetFireBench.Options(agents, firings, seed, intervalNanos, !noBaselines);
+            } catch (IllegalArgumentException e) {
+                throw Cli.usage(spec.commandLine(), e.getMessage());
+            }
+            PrintStream out = stdout(spec);
+            int code = io.lockstep.bench.FleetFireBench.run(out, o);
             out.flush();
             return code;
         }

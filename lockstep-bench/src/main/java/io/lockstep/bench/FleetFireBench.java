@@ -1,0 +1,225 @@
+package io.lockstep.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+
+import io.lockstep.net.Addresses;
+import io.lockstep.net.NtpServer;
+import io.lockstep.net.NtpServerConfig;
+import io.lockstep.ntp.NtpRateLimit;
+import io.lockstep.protocol.Target;
+import io.lockstep.testkit.ImpairProxy;
+import io.lockstep.testkit.LinkModel;
+import io.lockstep.time.TimeSource;
+
+/**
+ * {@code lockstep bench fleet-fire}: N simulated devices (offsets up to ±2 s, drifts up to
+ * ±20 ppm) track one NTP server on this host over loopback, directly and through an
+ * {@link ImpairProxy} with the busy-Wi-Fi link, then fire K times at reference instants; the
+ * truth of each action is this host's wall clock at the instant it ran. Beside them, on the same
+ * machine and the same N: the seed's bash loop, firing on receipt of a datagram, and
+ * {@code ScheduledExecutorService} on the devices' unsynced clocks ({@link FireBaselines}).
+ * Prints the true spread (p50, p99, max over firings), the error against the reference instant,
+ * the stated bounds and how often the truth lay within them, and each device's errors; never
+ * passes or fails. Stateless; each run starts and stops its own server, proxy and devices.
+ */
+public final class FleetFireBench {
+
+    private static final long MS = 1_000_000L;
+    private static final long S = 1_000_000_000L;
+    static final long MAX_OFFSET_NANOS = 2 * S;
+    static final double MAX_DRIFT_PPM = 20;
+    /** How far ahead of "now" each firing's reference instant is chosen. */
+    static final long LEAD_NANOS = 500 * MS;
+
+    private FleetFireBench() {
+    }
+
+    /** What to run. */
+    public record Options(int agents, int firings, long seed, long intervalNanos, boolean baselines) {
+        public Options {
+            if (agents < 1 || agents > 200) {
+                throw new IllegalArgumentException("--agents must be between 1 and 200");
+            }
+            if (firings < 1 || firings > 1000) {
+                throw new IllegalArgumentException("--firings must be between 1 and 1000");
+            }
+            if (intervalNanos < 100 * MS || intervalNanos > 10 * S) {
+                throw new IllegalArgumentException("--interval must be between 100ms and 10s");
+            }
+        }
+
+        public static Options defaults() {
+            return new Options(20, 20, 1, S, true);
+        }
+    }
+
+    /** Every set-up's run, Lockstep's first, as the table lists them. */
+    public record Result(List<FireRun> runs, List<FireBaselines.DeviceClock> clocks) {
+        public FireRun find(String methodPrefix) {
+            for (FireRun r : runs) {
+                if (r.method().startsWith(methodPrefix)) {
+                    return r;
+                }
+            }
+            return null;
+        }
+    }
+
+    public static int run(PrintStream out, Options o) throws IOException, InterruptedException {
+        out.printf(Locale.ROOT, "Fleet fire: %d simulated devices (offsets up to ±%d s, drifts up to ±%.0f ppm, seed %d),"
+                        + " %d firings each; truth = this host's clock at each action%n", o.agents(),
+                MAX_OFFSET_NANOS / S, MAX_DRIFT_PPM, o.seed(), o.firings());
+        out.printf(Locale.ROOT, "machine: %d cores, load %s (1/5/15 min) at start%n",
+                Runtime.getRuntime().availableProcessors(), MachineLoad.text());
+        out.flush();
+        Result r;
+        try {
+            r = measure(o, out);
+        } catch (TimeoutException e) {
+            out.println("lockstep: the fleet did not synchronise: " + e.getMessage());
+            return 1;
+        }
+        print(out, o, r);
+        out.printf(Locale.ROOT, "load at end %s (1/5/15 min)%n", MachineLoad.text());
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * Runs every set-up. The devices track from the start, so the baselines run while they
+     * settle; Lockstep's firings come after, with nothing else running.
+     */
+    public static Result measure(Options o, PrintStream progress) throws IOException, InterruptedException,
+            TimeoutException {
+        List<FireBaselines.DeviceClock> clocks = FireBaselines.drawClocks(o.agents(), MAX_OFFSET_NANOS, MAX_DRIFT_PPM,
+                o.seed());
+        InetSocketAddress loopback = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        List<FireRun> runs = new ArrayList<>();
+        // Every device asks from 127.0.0.1, so the per-address rate limit would take them for one flood.
+        NtpServerConfig config = NtpServerConfig.builder(TimeSource.system()).bindAddress(loopback.getAddress()).port(0)
+                .rateLimit(NtpRateLimit.OFF).build();
+        try (NtpServer server = NtpServer.start(config);
+             ImpairProxy wifi = ImpairProxy.udp(loopback, server.localAddress(), LinkModel.busyWifi(), o.seed())) {
+            Target direct = Target.parse("ntp://" + Addresses.format(server.localAddress()));
+            Target impaired = Target.parse("ntp://" + Addresses.format(wifi.localAddress()));
+            try (SimulatedFleet lan = SimulatedFleet.start(direct, clocks, o.intervalNanos(), "loopback");
+                 SimulatedFleet busy = SimulatedFleet.start(impaired, clocks, o.intervalNanos(), "wifi")) {
+                if (o.baselines()) {
+                    note(progress, "baselines while the devices synchronise: bash loop (about %d s)...", o.firings() + 2);
+                    runs.add(FireBaselines.bashLoop(o.agents(), o.firings()));
+                    note(progress, "firing on receipt of a datagram...");
+                    runs.add(FireBaselines.broadcast(o.agents(), o.firings(), 100 * MS, null, null, o.seed()));
+                    runs.add(FireBaselines.broadcast(o.agents(), o.firings(), 250 * MS, LinkModel.busyWifi(), "busy Wi-Fi",
+                            o.seed()));
+                    note(progress, "ScheduledExecutorService on the unsynced clocks...");
+                    runs.add(FireBaselines.unsyncedExecutors(clocks, o.firings(), 100 * MS));
+                }
+                note(progress, "waiting for every device to be SYNCED...");
+                lan.awaitSynced(120 * S);
+                busy.awaitSynced(120 * S);
+                note(progress, "Lockstep, loopback...");
+                runs.add(0, fireAll(lan, "Lockstep, loopback", o.firings()));
+                note(progress, "Lockstep, busy Wi-Fi...");
+                runs.add(1, fireAll(busy, "Lockstep, busy Wi-Fi", o.firings()));
+            }
+        }
+        return new Result(runs, clocks);
+    }
+
+    private static FireRun fireAll(SimulatedFleet fleet, String method, int firings) throws InterruptedException {
+        FireRun run = new FireRun(method, fleet.size(), firings);
+        for (int k = 0; k < firings; k++) {
+            long instant = TimeSource.system().wallNanos() + LEAD_NANOS;
+            fleet.fire(run, k, instant, 2 * S);
+        }
+        return run;
+    }
+
+    private static void note(PrintStream progress, String format, Object... args) {
+        if (progress != null) {
+            progress.printf(Locale.ROOT, "  " + format + "%n", args);
+            progress.flush();
+        }
+    }
+
+    static void print(PrintStream out, Options o, Result r) {
+        FireRun bash = r.find("bash loop");
+        double bashP99 = bash == null ? Double.NaN : FireRun.percentile(bash.spreadsNanos(), 0.99);
+        Table t = new Table("method", "acted", "spread p50", "spread p99", "spread max", "|error| p50", "|error| p99",
+                "|error| max", "stated bound p50", "truth within bound", "bash p99 / spread p99");
+        for (FireRun run : r.runs()) {
+            long[] spreads = run.spreadsNanos();
+            long[] errors = run.errorsNanos();
+            double p99 = FireRun.percentile(spreads, 0.99);
+            int bounded = run.bounded();
+            t.row(run.method(), run.fired() + "/" + run.expected(), ms(FireRun.percentile(spreads, 0.5)), ms(p99),
+                    ms(FireRun.percentile(spreads, 1)), ms(FireRun.absPercentile(errors, 0.5)),
+                    ms(FireRun.absPercentile(errors, 0.99)), ms(FireRun.absPercentile(errors, 1)),
+                    bounded == 0 ? "none" : ms(FireRun.percentile(run.boundsNanos(), 0.5)),
+                    bounded == 0 ? "-" : run.withinBound() + "/" + bounded,
+                    run == bash || Double.isNaN(bashP99) ? "" : ratio(bashP99 / p99));
+        }
+        t.print(out);
+        out.println("spread = latest − earliest device's true action time in one firing (over the devices that acted);"
+                + " error = true action time − the reference instant aimed at; truth within bound = the true action"
+                + " time lay within the device's stated bound of the reference time it reported for its action.");
+        out.println();
+        FireRun lan = r.find("Lockstep, loopback");
+        FireRun wifi = r.find("Lockstep, busy Wi-Fi");
+        Table d = new Table("device", "clock offset", "drift", "loopback error mean", "loopback |error| max",
+                "loopback bound p50", "within", "Wi-Fi error mean", "Wi-Fi |error| max", "Wi-Fi bound p50", "within ");
+        for (int i = 0; i < r.clocks().size(); i++) {
+            FireBaselines.DeviceClock c = r.clocks().get(i);
+            d.row(Integer.toString(i + 1), String.format(Locale.ROOT, "%+.3f ms", c.offsetNanos() / 1e6),
+                    String.format(Locale.ROOT, "%+.3f ppm", c.driftPpm()),
+                    cells(lan, i)[0], cells(lan, i)[1], cells(lan, i)[2], cells(lan, i)[3],
+                    cells(wifi, i)[0], cells(wifi, i)[1], cells(wifi, i)[2], cells(wifi, i)[3]);
+        }
+        d.print(out);
+        out.println();
+        if (lan != null && wifi != null) {
+            double lanP99 = FireRun.percentile(lan.spreadsNanos(), 0.99);
+            double wifiP99 = FireRun.percentile(wifi.spreadsNanos(), 0.99);
+            out.printf(Locale.ROOT, "goals: spread p99 ≤ 0.5 ms on loopback: %s (%s); ≤ 2 ms through busy Wi-Fi: %s (%s)%s%n",
+                    lanP99 <= 0.5 * MS ? "met" : "NOT met", ms(lanP99), wifiP99 <= 2 * MS ? "met" : "NOT met", ms(wifiP99),
+                    Double.isNaN(bashP99) ? "" : String.format(Locale.ROOT, "; ≥ 50× tighter than the bash loop: %s (%s)",
+                            bashP99 >= 50 * lanP99 ? "met" : "NOT met", ratio(bashP99 / lanP99)));
+        }
+    }
+
+    private static String[] cells(FireRun run, int device) {
+        if (run == null) {
+            return new String[] {"-", "-", "-", "-"};
+        }
+        long[] e = run.deviceErrorsNanos(device);
+        long[] b = run.deviceBoundsNanos(device);
+        if (e.length == 0) {
+            return new String[] {"missed", "-", "-", "0/" + run.firings()};
+        }
+        double mean = 0;
+        for (long error : e) {
+            mean += error / (double) e.length;
+        }
+        int within = 0;
+        for (int k = 0; k < run.firings(); k++) {
+            within += run.reportHolds(k, device) ? 1 : 0;
+        }
+        return new String[] {String.format(Locale.ROOT, "%+.3f ms", mean / 1e6), ms(FireRun.absPercentile(e, 1)),
+                b.length == 0 ? "none" : ms(FireRun.percentile(b, 0.5)), within + "/" + run.firings()};
+    }
+
+    static String ms(double nanos) {
+        return Double.isNaN(nanos) ? "-" : String.format(Locale.ROOT, "%.3f ms", nanos / 1e6);
+    }
+
+    private static String ratio(double r) {
+        return Double.isNaN(r) || Double.isInfinite(r) ? "-" : String.format(Locale.ROOT, "%.0f×", r);
+    }
+}

@@ -1,0 +1,62 @@
+package io.lockstep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** {@code lockstep bench fleet-fire} at a tiny size: the tables' shape and every firing accounted for (no timing). */
+class BenchFleetFireCommandTest {
+
+    private static final List<String> METHODS = List.of("Lockstep, loopback", "Lockstep, busy Wi-Fi",
+            "bash loop, date every 50 ms", "on receipt of one UDP datagram (loopback)",
+            "on receipt of one UDP datagram (busy Wi-Fi)", "ScheduledExecutorService on unsynced device clocks");
+
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void threeAgentsTwoFiringsAccountForEveryAction() {
+        MainTest.Result r = MainTest.run("bench", "fleet-fire", "--agents", "3", "--firings", "2", "--interval", "250ms");
+        assertEquals(0, r.code(), r.err() + r.out());
+        String out = r.out();
+        assertTrue(out.contains("| method ") && out.contains("| spread p50 ") && out.contains("| truth within bound "), out);
+        for (String method : METHODS) {
+            String row = out.lines().filter(l -> l.startsWith("| " + method)).findFirst().orElse(null);
+            assertTrue(row != null, "a row for " + method + ":\n" + out);
+            String[] cells = row.split("\\|");
+            assertEquals(12, cells.length, row);
+            Matcher acted = Pattern.compile("(\\d+)/(\\d+)").matcher(cells[2].strip());
+            assertTrue(acted.matches(), row);
+            assertEquals(6, Integer.parseInt(acted.group(2)), "3 devices x 2 firings expected: " + row);
+            int n = Integer.parseInt(acted.group(1));
+            if (method.contains("busy Wi-Fi)")) {
+                assertTrue(n <= 6, row); // a datagram the simulated Wi-Fi loses is a device that never acts
+            } else {
+                assertEquals(6, n, "every device acted in every firing: " + row);
+            }
+            if (method.startsWith("Lockstep")) {
+                assertTrue(cells[10].strip().matches("\\d+/6"), "Lockstep states a bound for every action: " + row);
+            } else {
+                assertEquals("-", cells[10].strip(), "baselines state no bound: " + row);
+            }
+        }
+        for (int device = 1; device <= 3; device++) {
+            int d = device;
+            assertTrue(out.lines().anyMatch(l -> l.matches("\\| " + d + " +\\|.*\\| \\d/2 +\\|.*\\| \\d/2 +\\|")),
+                    "a per-device row for device " + device + ":\n" + out);
+        }
+        assertTrue(out.contains("goals: spread p99"), out);
+    }
+
+    @Test
+    void tooFewAgentsIsAOneLineUsageError() {
+        MainTest.Result r = MainTest.run("bench", "fleet-fire", "--agents", "0");
+        assertEquals(Main.EXIT_USAGE, r.code());
+        MainTest.assertOneLineError(r, "--agents must be between 1 and 200");
+    }
+}
