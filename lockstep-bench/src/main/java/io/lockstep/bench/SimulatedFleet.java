@@ -1,44 +1,41 @@
 package io.lockstep.bench;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 
 import io.lockstep.clock.ClockReading;
 import io.lockstep.clock.ClockState;
 import io.lockstep.clock.SyncedClock;
-import io.lockstep.estimate.ClockModel;
+import io.lockstep.fleet.Agent;
+import io.lockstep.fleet.AgentConfig;
 import io.lockstep.protocol.Target;
+import io.lockstep.schedule.Firing;
+import io.lockstep.schedule.ScheduleRefusedException;
+import io.lockstep.schedule.ScheduledJob;
+import io.lockstep.schedule.Scheduler;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
-import io.lockstep.track.Tracker;
-import io.lockstep.track.TrackingOptions;
 
 /**
- * A fleet of simulated devices in this process: each has its own clock (offset and drift from
- * the host's), tracks one reference with the one tracking pipeline ({@link Tracker}), and fires
- * at a reference instant by converting it through its own clock model and waiting on its own
- * clock. The truth of each action is the host's wall clock at the instant it ran. Thread-safe;
- * each device waits on a thread of its own; {@link #close()} stops everything.
+ * A fleet of simulated devices in this process: each is a real {@link Agent} (HTTP API on
+ * loopback) whose own clock is a {@link SimulatedTimeSource} (offset and drift from the host's),
+ * tracking one reference, with a {@link Scheduler} on its synced clock that fires at reference
+ * instants. The truth of each action is the host's wall clock read inside the action. Thread-safe;
+ * {@link #close()} stops every agent and scheduler.
  */
 public final class SimulatedFleet implements AutoCloseable {
 
-    /** How long before the instant a device stops parking and spins on its clock. */
-    static final long SPIN_NANOS = 500_000L;
+    private final List<Member> members = new ArrayList<>();
 
-    private final List<Device> devices = new ArrayList<>();
-
-    private record Device(String name, FireBaselines.DeviceClock setup, SimulatedTimeSource clock, Tracker tracker,
-                          ExecutorService waiter) {
+    private record Member(String name, FireBaselines.DeviceClock setup, SimulatedTimeSource clock, Agent agent,
+                          Scheduler scheduler) {
     }
 
-    /** What one device says about itself, beside the truth. */
+    /** What one device says about itself (device clock − reference, as the fleet shows it), beside the truth. */
     public record DeviceStatus(String name, ClockState state, long offsetNanos, long errorBoundNanos, double driftPpm,
                                long trueOffsetNanos, double trueDriftPpm) {
     }
@@ -47,28 +44,40 @@ public final class SimulatedFleet implements AutoCloseable {
     }
 
     /**
-     * Starts one tracking device per clock in {@code clocks}, named {@code prefix-1} on, each
-     * tracking {@code reference} every {@code intervalNanos}.
+     * Starts one agent per clock in {@code clocks}, named {@code prefix-1} on, each tracking
+     * {@code reference} every {@code intervalNanos}, its HTTP API on a free loopback port.
      *
-     * @throws IOException when a tracker cannot reach the reference
+     * @throws IOException when an agent cannot start
      */
     public static SimulatedFleet start(Target reference, List<FireBaselines.DeviceClock> clocks, long intervalNanos,
                                        String prefix) throws IOException {
+        return start(java.util.Collections.nCopies(clocks.size(), reference), clocks, intervalNanos, prefix);
+    }
+
+    /** As {@link #start(Target, List, long, String)}, device {@code d} tracking {@code references.get(d)}. */
+    public static SimulatedFleet start(List<Target> references, List<FireBaselines.DeviceClock> clocks,
+                                       long intervalNanos, String prefix) throws IOException {
+        if (references.size() != clocks.size()) {
+            throw new IllegalArgumentException("one reference per device");
+        }
         SimulatedFleet fleet = new SimulatedFleet();
         TimeSource host = TimeSource.system();
+        InetSocketAddress http = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         try {
             for (int d = 0; d < clocks.size(); d++) {
                 FireBaselines.DeviceClock c = clocks.get(d);
                 SimulatedTimeSource clock = new SimulatedTimeSource(host, c.offsetNanos(), c.driftPpm());
-                TrackingOptions options = TrackingOptions.defaults().withIntervalNanos(intervalNanos).withLocal(clock);
-                Tracker tracker = Tracker.open(reference, options).start();
                 String name = prefix + "-" + (d + 1);
-                ExecutorService waiter = Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "fire " + name);
-                    t.setDaemon(true);
-                    return t;
-                });
-                fleet.devices.add(new Device(name, c, clock, tracker, waiter));
+                Agent agent = Agent.start(AgentConfig.of(references.get(d), name, http).withLocal(clock)
+                        .withIntervalNanos(intervalNanos));
+                Scheduler scheduler;
+                try {
+                    scheduler = Scheduler.forClock(agent.clock());
+                } catch (RuntimeException e) {
+                    agent.close();
+                    throw e;
+                }
+                fleet.members.add(new Member(name, c, clock, agent, scheduler));
             }
         } catch (IOException | RuntimeException e) {
             fleet.close();
@@ -78,11 +87,17 @@ public final class SimulatedFleet implements AutoCloseable {
     }
 
     public int size() {
-        return devices.size();
+        return members.size();
     }
 
     public String name(int device) {
-        return devices.get(device).name();
+        return members.get(device).name();
+    }
+
+    /** Device {@code d}'s agent URL, {@code agent://127.0.0.1:PORT}. */
+    public String agentTarget(int device) {
+        InetSocketAddress a = members.get(device).agent().httpAddress();
+        return "agent://" + io.lockstep.net.Addresses.format(a);
     }
 
     /**
@@ -92,93 +107,112 @@ public final class SimulatedFleet implements AutoCloseable {
      */
     public void awaitSynced(long timeoutNanos) throws TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
-        for (Device d : devices) {
-            d.tracker().awaitSynced(Math.max(1, deadline - System.nanoTime()));
+        for (Member m : members) {
+            m.agent().tracker().awaitSynced(Math.max(1, deadline - System.nanoTime()));
         }
     }
 
-    /** Each device's own view, device clock − reference as the fleet shows it, beside the truth. */
+    /** Each device's own view beside the truth. */
     public List<DeviceStatus> status() {
         List<DeviceStatus> out = new ArrayList<>();
-        for (Device d : devices) {
-            SyncedClock clock = d.tracker().clock();
-            long trueOffset = d.clock().aheadOfReferenceNanos();
+        for (Member m : members) {
+            SyncedClock clock = m.agent().clock();
+            long trueOffset = m.clock().aheadOfReferenceNanos();
             if (clock.model() == null) {
-                out.add(new DeviceStatus(d.name(), ClockState.UNSYNCED, 0, -1, Double.NaN, trueOffset,
-                        d.setup().driftPpm()));
+                out.add(new DeviceStatus(m.name(), ClockState.UNSYNCED, 0, -1, Double.NaN, trueOffset,
+                        m.setup().driftPpm()));
                 continue;
             }
             ClockReading r = clock.read();
-            // The fleet shows device − reference: the tracker's local − reference offset, as is.
-            out.add(new DeviceStatus(d.name(), r.state(), r.offsetNanos(), r.errorBoundNanos(), -r.driftPpm(),
-                    trueOffset, d.setup().driftPpm()));
+            // local − reference is device − reference; the clock's drift is the reference's against the device.
+            out.add(new DeviceStatus(m.name(), r.state(), r.offsetNanos(), r.errorBoundNanos(), -r.driftPpm(),
+                    trueOffset, m.setup().driftPpm()));
         }
         return out;
     }
 
     /**
-     * Fires every device at reference instant {@code referenceNanos} and records each action's
-     * truth and stated bound as firing {@code k} of {@code run}; returns when all have acted or
-     * {@code timeoutNanos} after the instant. A device that is not SYNCED refuses (and misses).
+     * Fires every device once at reference instant {@code referenceNanos} and records each
+     * action's truth, stated bound and reported reference time as firing {@code k} of
+     * {@code run}; returns when all have reported or {@code timeoutNanos} after the instant. A
+     * device whose scheduler refuses (not SYNCED, instant past) misses.
      */
     public void fire(FireRun run, int k, long referenceNanos, long timeoutNanos) throws InterruptedException {
         run.reference(k, referenceNanos);
-        List<Future<?>> pending = new ArrayList<>();
-        for (int i = 0; i < devices.size(); i++) {
-            Device d = devices.get(i);
+        List<ScheduledJob> jobs = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
             int device = i;
-            run.name(device, d.name());
-            pending.add(d.waiter().submit(() -> fireOne(d, run, k, device, referenceNanos)));
-        }
-        long deadline = System.nanoTime() + (referenceNanos - TimeSource.system().wallNanos()) + timeoutNanos;
-        for (Future<?> f : pending) {
+            run.name(device, members.get(i).name());
+            long[] truth = {FireRun.MISSED};
             try {
-                f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
-                f.cancel(true);
+                jobs.add(members.get(i).scheduler().at(referenceNanos, Scheduler.NO_BOUND_LIMIT,
+                        at -> truth[0] = TimeSource.system().wallNanos(),
+                        f -> record(run, k, device, truth[0], f)));
+            } catch (ScheduleRefusedException e) {
+                // Not SYNCED or too late: the device misses this firing, which the table counts.
             }
+        }
+        await(jobs, referenceNanos, timeoutNanos);
+    }
+
+    /**
+     * Fires every device {@code count} times every {@code periodNanos} of the reference clock, the
+     * first at {@code firstReferenceNanos} (a multiple of the period, so every device ticks at the
+     * same instants), as firings 0.. of {@code run}; the schedulers keep each tick in phase.
+     */
+    public void fireEvery(FireRun run, long firstReferenceNanos, long periodNanos, int count, long timeoutNanos)
+            throws InterruptedException {
+        long firstTick = Math.floorDiv(firstReferenceNanos, periodNanos);
+        for (int k = 0; k < count; k++) {
+            run.reference(k, firstReferenceNanos + k * periodNanos);
+        }
+        List<ScheduledJob> jobs = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            int device = i;
+            run.name(device, members.get(i).name());
+            long[] truth = {FireRun.MISSED};
+            try {
+                jobs.add(members.get(i).scheduler().every(periodNanos, 0, firstReferenceNanos, count,
+                        Scheduler.NO_BOUND_LIMIT, at -> truth[0] = TimeSource.system().wallNanos(), f -> {
+                            int k = (int) (f.tick() - firstTick);
+                            if (k >= 0 && k < count) {
+                                record(run, k, device, truth[0], f);
+                            }
+                        }));
+            } catch (ScheduleRefusedException e) {
+                // As in fire(): a refused device misses every tick.
+            }
+        }
+        await(jobs, firstReferenceNanos + (count - 1) * periodNanos, timeoutNanos);
+    }
+
+    private static void record(FireRun run, int k, int device, long truthNanos, Firing f) {
+        if (f.outcome() == Firing.Outcome.FIRED && truthNanos != FireRun.MISSED) {
+            run.record(k, device, truthNanos, f.errorBoundNanos(), f.actualReferenceNanos());
         }
     }
 
-    private static void fireOne(Device d, FireRun run, int k, int device, long referenceNanos) {
-        SyncedClock clock = d.tracker().clock();
-        SimulatedTimeSource own = d.clock();
-        if (clock.state() != ClockState.SYNCED) {
-            return;
-        }
-        long localNanos;
-        long left;
-        // Re-convert after each park: a new model may have arrived meanwhile.
-        while (true) {
-            localNanos = clock.toLocal(referenceNanos);
-            left = localNanos - own.wallNanos();
-            if (left <= SPIN_NANOS) {
-                break;
-            }
-            LockSupport.parkNanos(Math.min(left - SPIN_NANOS, 20_000_000L));
-            if (Thread.currentThread().isInterrupted()) {
-                return;
+    private static void await(List<ScheduledJob> jobs, long lastReferenceNanos, long timeoutNanos)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Math.max(0, lastReferenceNanos - TimeSource.system().wallNanos())
+                + timeoutNanos;
+        for (ScheduledJob job : jobs) {
+            try {
+                job.await(Math.max(1, deadline - System.nanoTime()));
+            } catch (TimeoutException e) {
+                job.cancel();
             }
         }
-        ClockModel m = clock.model();
-        long boundNanos = m.errorBoundAtNanos(localNanos);
-        long nowLocal;
-        while ((nowLocal = own.wallNanos()) < localNanos) {
-            Thread.onSpinWait();
-        }
-        long hostWall = TimeSource.system().wallNanos();
-        // The device's own account of when it acted: the reference time of the clock reading that let it go.
-        run.record(k, device, hostWall, boundNanos, m.toRemoteNanos(nowLocal));
     }
 
     @Override
     public void close() {
-        for (Device d : devices) {
-            d.waiter().shutdownNow();
+        for (Member m : members) {
+            m.scheduler().close();
             try {
-                d.tracker().close();
+                m.agent().close();
             } catch (IOException ignored) {
-                // Closing to stop the tracker's thread and socket; nothing to do with a failure here.
+                // Closing to stop the agent's threads and sockets; nothing to do with a failure here.
             }
         }
     }
