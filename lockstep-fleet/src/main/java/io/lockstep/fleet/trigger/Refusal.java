@@ -29,7 +29,11 @@ public enum Refusal {
     /** The agent's predicted error bound at the instant exceeds the limit (its own or the trigger's). */
     BOUND_TOO_LARGE(409, "bound-too-large"),
     /** The agent already remembers as many unexpired triggers as it will. */
-    TOO_MANY(429, "too-many");
+    TOO_MANY(429, "too-many"),
+    /** The agent was started without a fleet key, so it can check no signature and accepts nothing. */
+    NO_KEY(403, "no-key"),
+    /** The agent is shutting down. */
+    CLOSED(409, "closed");
 
     private final int httpStatus;
     private final String code;
