@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
+import io.lockstep.fleet.action.ActionsFile;
+import io.lockstep.fleet.trigger.FleetFire;
+import io.lockstep.fleet.trigger.FleetKey;
 import io.lockstep.net.Addresses;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
@@ -19,10 +22,13 @@ import io.lockstep.testkit.LinkModel;
 import io.lockstep.time.TimeSource;
 
 /**
- * {@code lockstep bench fleet-fire}: N simulated devices (offsets up to ±2 s, drifts up to
- * ±20 ppm) track one NTP server on this host over loopback, directly and through an
- * {@link ImpairProxy} with the busy-Wi-Fi link, then fire K times at reference instants; the
- * truth of each action is this host's wall clock at the instant it ran. Beside them, on the same
+ * {@code lockstep bench fleet-fire}: N agents in this process with simulated clocks (offsets up
+ * to ±2 s, drifts up to ±20 ppm) track one NTP server on this host over loopback, directly and
+ * through an {@link ImpairProxy} with the busy-Wi-Fi link, then fire a {@code line} action K
+ * times, each through one signed trigger sent over HTTP by the monitor's {@link FleetFire}
+ * (the triggers themselves go over plain loopback: they travel ahead of the instant, so only the
+ * tracking link matters); the truth of each action is this host's wall clock when the agent
+ * called it. Beside them, on the same
  * machine and the same N: the seed's bash loop, firing on receipt of a datagram, and
  * {@code ScheduledExecutorService} on the devices' unsynced clocks ({@link FireBaselines}).
  * Prints the true spread (p50, p99, max over firings), the error against the reference instant,
@@ -37,6 +43,10 @@ public final class FleetFireBench {
     static final double MAX_DRIFT_PPM = 20;
     /** How far ahead of "now" each firing's reference instant is chosen. */
     static final long LEAD_NANOS = 500 * MS;
+    /** The action every agent allows in the bench. */
+    static final String ACTION = "fire";
+    /** One frame at 24 fps, the monitor's tolerance (it only decides what the monitor calls a problem). */
+    static final long TOLERANCE_NANOS = 41_700_000L;
 
     private FleetFireBench() {
     }
@@ -111,6 +121,12 @@ public final class FleetFireBench {
             Target impaired = Target.parse("ntp://" + Addresses.format(wifi.localAddress()));
             try (SimulatedFleet lan = SimulatedFleet.start(direct, clocks, o.intervalNanos(), "loopback");
                  SimulatedFleet busy = SimulatedFleet.start(impaired, clocks, o.intervalNanos(), "wifi")) {
+                // As `lockstep agent --actions FILE --key FILE`: a `line` action whose program runs from launch.
+                FleetKey key = FleetKey.random();
+                ActionsFile actions = ActionsFile.parse(ACTION + " line cat\n", "fleet-fire bench actions", null);
+                lan.acceptTriggers(actions, key);
+                busy.acceptTriggers(actions, key);
+                FleetFire monitor = new FleetFire(key, 2 * S);
                 if (o.baselines()) {
                     note(progress, "baselines while the devices synchronise: bash loop (about %d s)...", o.firings() + 2);
                     runs.add(FireBaselines.bashLoop(o.agents(), o.firings()));
@@ -124,20 +140,21 @@ public final class FleetFireBench {
                 note(progress, "waiting for every device to be SYNCED...");
                 lan.awaitSynced(120 * S);
                 busy.awaitSynced(120 * S);
-                note(progress, "Lockstep, loopback...");
-                runs.add(0, fireAll(lan, "Lockstep, loopback", o.firings()));
-                note(progress, "Lockstep, busy Wi-Fi...");
-                runs.add(1, fireAll(busy, "Lockstep, busy Wi-Fi", o.firings()));
+                note(progress, "Lockstep, loopback: %d signed triggers over HTTP...", o.firings());
+                runs.add(0, fireAll(lan, monitor, "Lockstep, loopback", o.firings()));
+                note(progress, "Lockstep, busy Wi-Fi: %d signed triggers over HTTP...", o.firings());
+                runs.add(1, fireAll(busy, monitor, "Lockstep, busy Wi-Fi", o.firings()));
             }
         }
         return new Result(runs, clocks);
     }
 
-    private static FireRun fireAll(SimulatedFleet fleet, String method, int firings) throws InterruptedException {
+    /** One signed trigger per firing, each for an instant {@link #LEAD_NANOS} ahead, as {@code fleet fire --in} sends it. */
+    private static FireRun fireAll(SimulatedFleet fleet, FleetFire monitor, String method, int firings)
+            throws IOException, InterruptedException {
         FireRun run = new FireRun(method, fleet.size(), firings);
         for (int k = 0; k < firings; k++) {
-            long instant = TimeSource.system().wallNanos() + LEAD_NANOS;
-            fleet.fire(run, k, instant, 2 * S);
+            fleet.fire(monitor, run, k, ACTION, Long.MIN_VALUE, LEAD_NANOS, 0, 1, TOLERANCE_NANOS);
         }
         return run;
     }

@@ -12,27 +12,33 @@ import io.lockstep.clock.ClockState;
 import io.lockstep.clock.SyncedClock;
 import io.lockstep.fleet.Agent;
 import io.lockstep.fleet.AgentConfig;
+import io.lockstep.fleet.Device;
+import io.lockstep.fleet.action.ActionRunner;
+import io.lockstep.fleet.action.ActionsFile;
+import io.lockstep.fleet.trigger.FiringReport;
+import io.lockstep.fleet.trigger.FleetFire;
+import io.lockstep.fleet.trigger.FleetKey;
+import io.lockstep.fleet.trigger.TriggerDesk;
 import io.lockstep.protocol.Target;
-import io.lockstep.schedule.Firing;
-import io.lockstep.schedule.ScheduleRefusedException;
-import io.lockstep.schedule.ScheduledJob;
-import io.lockstep.schedule.Scheduler;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 
 /**
  * A fleet of simulated devices in this process: each is a real {@link Agent} (HTTP API on
  * loopback) whose own clock is a {@link SimulatedTimeSource} (offset and drift from the host's),
- * tracking one reference, with a {@link Scheduler} on its synced clock that fires at reference
- * instants. The truth of each action is the host's wall clock read inside the action. Thread-safe;
- * {@link #close()} stops every agent and scheduler.
+ * tracking one reference; with {@link #acceptTriggers} each also has an actions file and a
+ * {@link TriggerDesk}, and {@link #fire} fires them as {@code lockstep fleet fire} does, through
+ * one signed trigger over HTTP. The truth of each action is the host's wall clock when the agent
+ * called it ({@code host_wall_ns} of its firing report). Thread-safe; {@link #close()} stops
+ * every agent, desk and action program.
  */
 public final class SimulatedFleet implements AutoCloseable {
 
     private final List<Member> members = new ArrayList<>();
+    private final List<ActionRunner> runners = new ArrayList<>();
+    private final List<TriggerDesk> desks = new ArrayList<>();
 
-    private record Member(String name, FireBaselines.DeviceClock setup, SimulatedTimeSource clock, Agent agent,
-                          Scheduler scheduler) {
+    private record Member(String name, FireBaselines.DeviceClock setup, SimulatedTimeSource clock, Agent agent) {
     }
 
     /** What one device says about itself (device clock − reference, as the fleet shows it), beside the truth. */
@@ -70,14 +76,7 @@ public final class SimulatedFleet implements AutoCloseable {
                 String name = prefix + "-" + (d + 1);
                 Agent agent = Agent.start(AgentConfig.of(references.get(d), name, http).withLocal(clock)
                         .withIntervalNanos(intervalNanos));
-                Scheduler scheduler;
-                try {
-                    scheduler = Scheduler.forClock(agent.clock());
-                } catch (RuntimeException e) {
-                    agent.close();
-                    throw e;
-                }
-                fleet.members.add(new Member(name, c, clock, agent, scheduler));
+                fleet.members.add(new Member(name, c, clock, agent));
             }
         } catch (IOException | RuntimeException e) {
             fleet.close();
@@ -132,83 +131,72 @@ public final class SimulatedFleet implements AutoCloseable {
     }
 
     /**
-     * Fires every device once at reference instant {@code referenceNanos} and records each
-     * action's truth, stated bound and reported reference time as firing {@code k} of
-     * {@code run}; returns when all have reported or {@code timeoutNanos} after the instant. A
-     * device whose scheduler refuses (not SYNCED, instant past) misses.
+     * Gives every agent the actions of {@code actions} (its {@code line} and {@code tick} programs
+     * started now, their output discarded) and a trigger desk under {@code key}: what
+     * {@code lockstep agent --actions FILE --key FILE} sets up.
+     *
+     * @throws IOException when an action's program cannot be started
      */
-    public void fire(FireRun run, int k, long referenceNanos, long timeoutNanos) throws InterruptedException {
-        run.reference(k, referenceNanos);
-        List<ScheduledJob> jobs = new ArrayList<>();
-        for (int i = 0; i < members.size(); i++) {
-            int device = i;
-            run.name(device, members.get(i).name());
-            long[] truth = {FireRun.MISSED};
-            try {
-                jobs.add(members.get(i).scheduler().at(referenceNanos, Scheduler.NO_BOUND_LIMIT,
-                        at -> truth[0] = TimeSource.system().wallNanos(),
-                        f -> record(run, k, device, truth[0], f)));
-            } catch (ScheduleRefusedException e) {
-                // Not SYNCED or too late: the device misses this firing, which the table counts.
-            }
+    public synchronized void acceptTriggers(ActionsFile actions, FleetKey key) throws IOException {
+        for (Member m : members) {
+            ActionRunner runner = ActionRunner.start(actions, ProcessBuilder.Redirect.DISCARD);
+            runners.add(runner);
+            desks.add(TriggerDesk.install(m.agent(), runner, key, TriggerDesk.Limits.defaults()));
         }
-        await(jobs, referenceNanos, timeoutNanos);
+    }
+
+    /** The devices as a monitor lists them: {@code agent://127.0.0.1:PORT}, named after the agents. */
+    public List<Device> devices() {
+        List<Device> out = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            out.add(Device.parse(name(i), agentTarget(i)));
+        }
+        return out;
     }
 
     /**
-     * Fires every device {@code count} times every {@code periodNanos} of the reference clock, the
-     * first at {@code firstReferenceNanos} (a multiple of the period, so every device ticks at the
-     * same instants), as firings 0.. of {@code run}; the schedulers keep each tick in phase.
+     * Fires {@code action} on every agent through one signed trigger over HTTP, as
+     * {@code lockstep fleet fire} does: {@code count} firings {@code everyNanos} apart, the first
+     * {@code leadNanos} after the monitor's reading of the reference time (or at
+     * {@code atNanos} when it is not {@link Long#MIN_VALUE}); records each agent's report (the
+     * host clock when its action ran, the bound it stated and the reference time it reported)
+     * as firings {@code firstFiring}.. of {@code run}.
+     *
+     * @throws IOException when no agent is reachable and synced
      */
-    public void fireEvery(FireRun run, long firstReferenceNanos, long periodNanos, int count, long timeoutNanos)
-            throws InterruptedException {
-        long firstTick = Math.floorDiv(firstReferenceNanos, periodNanos);
-        for (int k = 0; k < count; k++) {
-            run.reference(k, firstReferenceNanos + k * periodNanos);
+    public FleetFire.Result fire(FleetFire monitor, FireRun run, int firstFiring, String action, long atNanos,
+                                 long leadNanos, long everyNanos, int count, long toleranceNanos)
+            throws IOException, InterruptedException {
+        List<Device> devices = devices();
+        long now = monitor.referenceNowNanos(devices);
+        long at = atNanos == Long.MIN_VALUE ? now + leadNanos : atNanos;
+        FleetFire.Result result = monitor.fire(devices, new FleetFire.Plan(action, at, everyNanos, count,
+                toleranceNanos, 0), now, null);
+        for (int j = 0; j < count; j++) {
+            run.reference(firstFiring + j, at + j * everyNanos);
         }
-        List<ScheduledJob> jobs = new ArrayList<>();
-        for (int i = 0; i < members.size(); i++) {
-            int device = i;
-            run.name(device, members.get(i).name());
-            long[] truth = {FireRun.MISSED};
-            try {
-                jobs.add(members.get(i).scheduler().every(periodNanos, 0, firstReferenceNanos, count,
-                        Scheduler.NO_BOUND_LIMIT, at -> truth[0] = TimeSource.system().wallNanos(), f -> {
-                            int k = (int) (f.tick() - firstTick);
-                            if (k >= 0 && k < count) {
-                                record(run, k, device, truth[0], f);
-                            }
-                        }));
-            } catch (ScheduleRefusedException e) {
-                // As in fire(): a refused device misses every tick.
+        for (int d = 0; d < devices.size(); d++) {
+            run.name(d, name(d));
+            FleetFire.DeviceOutcome o = result.devices().get(d);
+            for (int j = 0; j < count; j++) {
+                FiringReport f = o.firing(j);
+                if (f != null && f.fired() && f.hostWallNanos() != null) {
+                    run.record(firstFiring + j, d, f.hostWallNanos(), f.errorBoundNanos(), f.firedReferenceNanos());
+                }
             }
         }
-        await(jobs, firstReferenceNanos + (count - 1) * periodNanos, timeoutNanos);
-    }
-
-    private static void record(FireRun run, int k, int device, long truthNanos, Firing f) {
-        if (f.outcome() == Firing.Outcome.FIRED && truthNanos != FireRun.MISSED) {
-            run.record(k, device, truthNanos, f.errorBoundNanos(), f.actualReferenceNanos());
-        }
-    }
-
-    private static void await(List<ScheduledJob> jobs, long lastReferenceNanos, long timeoutNanos)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Math.max(0, lastReferenceNanos - TimeSource.system().wallNanos())
-                + timeoutNanos;
-        for (ScheduledJob job : jobs) {
-            try {
-                job.await(Math.max(1, deadline - System.nanoTime()));
-            } catch (TimeoutException e) {
-                job.cancel();
-            }
-        }
+        return result;
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        for (TriggerDesk desk : desks) {
+            desk.close();
+        }
+        for (ActionRunner runner : runners) {
+            runner.close();
+        }
         for (Member m : members) {
-            m.scheduler().close();
             try {
                 m.agent().close();
             } catch (IOException ignored) {

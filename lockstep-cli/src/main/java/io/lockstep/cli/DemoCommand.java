@@ -15,6 +15,9 @@ import io.lockstep.fleet.Device;
 import io.lockstep.fleet.DeviceRow;
 import io.lockstep.fleet.FleetMonitor;
 import io.lockstep.fleet.FleetSnapshot;
+import io.lockstep.fleet.action.ActionsFile;
+import io.lockstep.fleet.trigger.FleetFire;
+import io.lockstep.fleet.trigger.FleetKey;
 import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.testkit.ImpairProxy;
 import io.lockstep.testkit.LinkModel;
@@ -229,10 +232,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                     + " headset-9 and headset-10 through a busy Wi-Fi link.%n   `lockstep fleet status` shows:%n");
             out.flush();
             fleet.awaitSynced(60 * S);
-            List<Device> devices = new ArrayList<>();
-            for (int i = 0; i < fleet.size(); i++) {
-                devices.add(Device.parse(fleet.name(i), fleet.agentTarget(i)));
-            }
+            List<Device> devices = fleet.devices();
             FleetSnapshot snapshot;
             try (FleetMonitor monitor = FleetMonitor.open(FleetMonitor.Config.of(() -> devices, null))) {
                 // An agent's first HTTP answer waits for its JVM to load the code behind it (a second or more
@@ -260,13 +260,20 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                         within ? "within its bound" : "OUTSIDE ITS BOUND");
             }
             out.println();
-            out.printf(Locale.ROOT, "5. The headsets blink five times at 1 Hz, on whole seconds of the reference clock;"
-                    + " each headset's scheduler%n   converts the instant through its own clock model. True blink"
-                    + " times are this PC's clock inside each action:%n");
+            out.printf(Locale.ROOT, "5. `lockstep fleet fire blink --every 1s --count 5`: one signed trigger over HTTP to"
+                    + " every headset, whose actions file%n   allows `blink line cat` (one line to its LED program, here"
+                    + " `cat`, at each instant). Each headset converts the whole%n   seconds of the reference clock"
+                    + " through its own clock model; the truth is this PC's clock when each blink ran:%n");
             out.flush();
+            FleetKey key = FleetKey.random();
+            fleet.acceptTriggers(ActionsFile.parse("blink line cat\n", "demo actions", null), key);
             FireRun blinks = new FireRun("Lockstep", fleet.size(), BLINKS);
             long first = (TimeSource.system().wallNanos() / S + 2) * S;
-            fleet.fireEvery(blinks, first, S, BLINKS, 2 * S);
+            FleetFire.Result fired = fleet.fire(new FleetFire(key, 2 * S), blinks, 0, "blink", first, 0, S, BLINKS,
+                    FRAME_NANOS);
+            for (String problem : fired.problems()) {
+                out.println("   problem: " + problem);
+            }
             FireRun bash = FireBaselines.bashLoop(fleet.size(), BLINKS);
             long[] ours = blinks.spreadsNanos();
             long[] theirs = bash.spreadsNanos();
