@@ -154,8 +154,16 @@ public final class TriggerDesk implements AutoCloseable {
      * @param key null when the agent has no fleet key: triggers are then refused
      */
     public static TriggerDesk install(Agent agent, ActionRunner runner, FleetKey key, Limits limits) {
-        TriggerDesk desk = new TriggerDesk(agent.config().name(), agent.clock(), runner, key, limits,
-                SchedulerOptions.defaults());
+        return install(agent, runner, key, limits, SchedulerOptions.defaults());
+    }
+
+    /**
+     * A desk for {@code agent} whose scheduler waits as {@code options} say (many agents in one
+     * process share its cores: a shorter spin keeps their schedulers from crowding each other out).
+     */
+    public static TriggerDesk install(Agent agent, ActionRunner runner, FleetKey key, Limits limits,
+                                      SchedulerOptions options) {
+        TriggerDesk desk = new TriggerDesk(agent.config().name(), agent.clock(), runner, key, limits, options);
         agent.route(PATH, desk::handle);
         return desk;
     }

@@ -18,7 +18,9 @@ import io.lockstep.fleet.action.ActionRunner;
 import io.lockstep.fleet.action.ActionsFile;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
+import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.protocol.Target;
+import io.lockstep.schedule.SchedulerOptions;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 
@@ -44,13 +46,16 @@ final class TriggerRig implements AutoCloseable {
     final NtpServer reference;
     final Target referenceTarget;
     final List<Member> members = new ArrayList<>();
+    /** How the agents' schedulers wait; tests with many agents on few cores shorten the spin. */
+    SchedulerOptions schedulerOptions = SchedulerOptions.defaults();
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A reference that reads {@code referenceAheadNanos} ahead of this host's clock. */
     TriggerRig(long referenceAheadNanos) throws IOException {
         TimeSource refClock = referenceAheadNanos == 0 ? TimeSource.system()
                 : new SimulatedTimeSource(TimeSource.system(), referenceAheadNanos, 0);
-        reference = NtpServer.start(NtpServerConfig.builder(refClock).port(0).warmUp(false).build());
+        reference = NtpServer.start(NtpServerConfig.builder(refClock).port(0).warmUp(false)
+                .rateLimit(NtpRateLimit.perSecond(0)).build());
         referenceTarget = Target.parse("ntp://127.0.0.1:" + reference.localAddress().getPort());
     }
 
@@ -62,7 +67,7 @@ final class TriggerRig implements AutoCloseable {
                 .withIntervalNanos(100_000_000L);
         Agent agent = Agent.start(config);
         ActionRunner runner = ActionRunner.start(actions, ProcessBuilder.Redirect.DISCARD);
-        TriggerDesk desk = TriggerDesk.install(agent, runner, key, limits);
+        TriggerDesk desk = TriggerDesk.install(agent, runner, key, limits, schedulerOptions);
         List<String> journal = new CopyOnWriteArrayList<>();
         desk.addJournal(journal::add);
         Member m = new Member(agent, runner, desk, clock, journal);
