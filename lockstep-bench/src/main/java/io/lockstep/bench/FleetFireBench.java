@@ -126,7 +126,7 @@ public final class FleetFireBench {
                 ActionsFile actions = ActionsFile.parse(ACTION + " line cat\n", "fleet-fire bench actions", null);
                 lan.acceptTriggers(actions, key);
                 busy.acceptTriggers(actions, key);
-                FleetFire monitor = new FleetFire(key, 2 * S);
+                FleetFire monitor = new FleetFire(key, 5 * S);
                 if (o.baselines()) {
                     note(progress, "baselines while the devices synchronise: bash loop (about %d s)...", o.firings() + 2);
                     runs.add(FireBaselines.bashLoop(o.agents(), o.firings()));

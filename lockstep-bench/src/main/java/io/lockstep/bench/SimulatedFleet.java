@@ -168,7 +168,18 @@ public final class SimulatedFleet implements AutoCloseable {
                                  long leadNanos, long everyNanos, int count, long toleranceNanos)
             throws IOException, InterruptedException {
         List<Device> devices = devices();
-        long now = monitor.referenceNowNanos(devices);
+        long now;
+        for (int tries = 1; ; tries++) {
+            try {
+                now = monitor.referenceNowNanos(devices);
+                break;
+            } catch (IOException e) {
+                // A JVM's first HTTP exchange loads the client and server code: seconds on a busy machine.
+                if (tries == 3) {
+                    throw e;
+                }
+            }
+        }
         long at = atNanos == Long.MIN_VALUE ? now + leadNanos : atNanos;
         FleetFire.Result result = monitor.fire(devices, new FleetFire.Plan(action, at, everyNanos, count,
                 toleranceNanos, 0), now, null);

@@ -269,7 +269,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             fleet.acceptTriggers(ActionsFile.parse("blink line cat\n", "demo actions", null), key);
             FireRun blinks = new FireRun("Lockstep", fleet.size(), BLINKS);
             long first = (TimeSource.system().wallNanos() / S + 2) * S;
-            FleetFire.Result fired = fleet.fire(new FleetFire(key, 2 * S), blinks, 0, "blink", first, 0, S, BLINKS,
+            FleetFire.Result fired = fleet.fire(new FleetFire(key, 5 * S), blinks, 0, "blink", first, 0, S, BLINKS,
                     FRAME_NANOS);
             for (String problem : fired.problems()) {
                 out.println("   problem: " + problem);
