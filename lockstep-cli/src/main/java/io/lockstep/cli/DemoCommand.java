@@ -183,6 +183,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
     private static final class Headsets implements AutoCloseable {
         static final int COUNT = 10;
         static final int WIFI = 2;
+        static final int MISCONFIGURED = 6;
         static final int BLINKS = 5;
         static final long FRAME_NANOS = 41_700_000L;
         static final long S = 1_000_000_000L;
@@ -212,8 +213,11 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                 for (int i = 0; i < COUNT; i++) {
                     references.add(i >= COUNT - WIFI ? impaired : direct);
                 }
-                SimulatedFleet fleet = SimulatedFleet.start(references,
-                        FireBaselines.drawClocks(COUNT, 2 * S, 20, 24), S, "headset");
+                // Clocks as chrony keeps a Pi's over Wi-Fi (within half a millisecond, drifting up to ±20 ppm),
+                // one of them misconfigured 2.5 ms off.
+                List<FireBaselines.DeviceClock> clocks = new ArrayList<>(FireBaselines.drawClocks(COUNT, 500_000L, 20, 24));
+                clocks.set(MISCONFIGURED, new FireBaselines.DeviceClock(2_500_000L, clocks.get(MISCONFIGURED).driftPpm()));
+                SimulatedFleet fleet = SimulatedFleet.start(references, clocks, S, "headset");
                 return new Headsets(server, wifi, fleet);
             } catch (java.io.IOException | RuntimeException e) {
                 if (wifi != null) {
@@ -228,8 +232,9 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
 
         boolean show(PrintWriter out) throws Exception {
             out.printf(Locale.ROOT, "4. Ten LED headsets: `lockstep agent`s in this process, each with its own simulated"
-                    + " clock (up to ±2 s off, ±20 ppm),%n   tracking the demo's NTP server at 1 Hz since the demo began;"
-                    + " headset-9 and headset-10 through a busy Wi-Fi link.%n   `lockstep fleet status` shows:%n");
+                    + " clock (within ±0.5 ms, drifting up to ±20 ppm;%n   headset-7 misconfigured 2.5 ms off), tracking"
+                    + " the demo's NTP server at 1 Hz since the demo began; headset-9 and%n   headset-10 through a busy"
+                    + " Wi-Fi link. `lockstep fleet status` shows:%n");
             out.flush();
             fleet.awaitSynced(60 * S);
             List<Device> devices = fleet.devices();
@@ -263,7 +268,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             out.printf(Locale.ROOT, "5. `lockstep fleet fire blink --every 1s --count 5`: one signed trigger over HTTP to"
                     + " every headset, whose actions file%n   allows `blink line cat` (one line to its LED program, here"
                     + " `cat`, at each instant). Each headset converts the whole%n   seconds of the reference clock"
-                    + " through its own clock model; the truth is this PC's clock when each blink ran:%n");
+                    + " through its own clock model (so headset-7 blinks on time too; `bench fleet-fire` does%n   the"
+                    + " same with clocks seconds apart); the truth is this PC's clock when each blink ran:%n");
             out.flush();
             FleetKey key = FleetKey.random();
             fleet.acceptTriggers(ActionsFile.parse("blink line cat\n", "demo actions", null), key);
@@ -287,6 +293,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             double oursMax = FireRun.percentile(ours, 1);
             double theirsMax = FireRun.percentile(theirs, 1);
             boolean allBlinked = blinks.fired() == blinks.expected();
+            // Each stated bound covers the headset's clock reading; a machine this busy (load above the cores) may
+            // also pause a headset between that reading and its blink, which no bound covers: shown, not judged.
             ok &= allBlinked && oursMax <= FRAME_NANOS;
             out.printf(Locale.ROOT, "   Lockstep: %d of %d blinks, worst spread %s = %.1f%% of one 24 fps frame (41.7 ms);"
                             + " worst error against the instant %s;%n   the truth within each headset's stated bound"
