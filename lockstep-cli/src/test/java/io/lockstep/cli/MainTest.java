@@ -267,11 +267,19 @@ class MainTest {
     }
 
     @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS) // the headsets blink in real time, and a busy CI machine is slow
     void demoShowsTruthAndBothEstimates() {
         Result r = run("demo");
-        assertEquals(0, r.code(), r.err());
+        assertEquals(0, r.code(), r.err() + r.out());
         assertTrue(r.out().contains("truth") && r.out().contains("Pupil Labs mean") && r.out().contains("Lockstep"), r.out());
         assertTrue(r.out().contains("lies within"), r.out());
+        // The headsets: all ten in the fleet status table, each beside its truth, and every blink accounted for.
+        for (int i = 1; i <= 10; i++) {
+            String name = "headset-" + i + " ";
+            assertTrue(r.out().lines().filter(l -> l.contains(name)).count() >= 2, name + ":\n" + r.out());
+        }
+        assertTrue(r.out().contains("Lockstep: 50 of 50 blinks"), r.out());
+        assertTrue(r.out().contains("bash loop") && r.out().contains("of a frame"), r.out());
     }
 
     @Test
