@@ -42,7 +42,12 @@ public final class FleetFireBench {
     static final long MAX_OFFSET_NANOS = 2 * S;
     static final double MAX_DRIFT_PPM = 20;
     /** How far ahead of "now" each firing's reference instant is chosen. */
-    static final long LEAD_NANOS = 500 * MS;
+    static final long LEAD_NANOS = S;
+    /**
+     * Each agent's scheduler spin in the bench: the agents share this machine's cores, so a
+     * tenth of the agent's own default (500 µs) keeps them from crowding one another out.
+     */
+    public static final long DEFAULT_SPIN_NANOS = 50_000L;
     /** The action every agent allows in the bench. */
     static final String ACTION = "fire";
     /** One frame at 24 fps, the monitor's tolerance (it only decides what the monitor calls a problem). */
@@ -52,8 +57,11 @@ public final class FleetFireBench {
     }
 
     /** What to run. */
-    public record Options(int agents, int firings, long seed, long intervalNanos, boolean baselines) {
+    public record Options(int agents, int firings, long seed, long intervalNanos, long spinNanos, boolean baselines) {
         public Options {
+            if (spinNanos < 0 || spinNanos > 10 * MS) {
+                throw new IllegalArgumentException("--spin must be between 0 and 10ms");
+            }
             if (agents < 1 || agents > 200) {
                 throw new IllegalArgumentException("--agents must be between 1 and 200");
             }
@@ -66,7 +74,7 @@ public final class FleetFireBench {
         }
 
         public static Options defaults() {
-            return new Options(20, 20, 1, S, true);
+            return new Options(20, 20, 1, S, DEFAULT_SPIN_NANOS, true);
         }
     }
 
@@ -86,6 +94,9 @@ public final class FleetFireBench {
         out.printf(Locale.ROOT, "Fleet fire: %d simulated devices (offsets up to ±%d s, drifts up to ±%.0f ppm, seed %d),"
                         + " %d firings each; truth = this host's clock at each action%n", o.agents(),
                 MAX_OFFSET_NANOS / S, MAX_DRIFT_PPM, o.seed(), o.firings());
+        out.printf(Locale.ROOT, "agents in this process, tracking every %s, schedulers spinning the last %.0f us;"
+                + " one signed trigger over HTTP per firing, %s ahead%n", io.lockstep.time.Durations.format(o.intervalNanos()),
+                o.spinNanos() / 1e3, io.lockstep.time.Durations.format(LEAD_NANOS));
         out.printf(Locale.ROOT, "machine: %d cores, load %s (1/5/15 min) at start%n",
                 Runtime.getRuntime().availableProcessors(), MachineLoad.text());
         out.flush();
@@ -124,8 +135,8 @@ public final class FleetFireBench {
                 // As `lockstep agent --actions FILE --key FILE`: a `line` action whose program runs from launch.
                 FleetKey key = FleetKey.random();
                 ActionsFile actions = ActionsFile.parse(ACTION + " line cat\n", "fleet-fire bench actions", null);
-                lan.acceptTriggers(actions, key);
-                busy.acceptTriggers(actions, key);
+                lan.acceptTriggers(actions, key, o.spinNanos());
+                busy.acceptTriggers(actions, key, o.spinNanos());
                 FleetFire monitor = new FleetFire(key, 5 * S);
                 if (o.baselines()) {
                     note(progress, "baselines while the devices synchronise: bash loop (about %d s)...", o.firings() + 2);

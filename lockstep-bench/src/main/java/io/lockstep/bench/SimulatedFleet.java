@@ -20,6 +20,7 @@ import io.lockstep.fleet.trigger.FleetFire;
 import io.lockstep.fleet.trigger.FleetKey;
 import io.lockstep.fleet.trigger.TriggerDesk;
 import io.lockstep.protocol.Target;
+import io.lockstep.schedule.SchedulerOptions;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 
@@ -133,15 +134,18 @@ public final class SimulatedFleet implements AutoCloseable {
     /**
      * Gives every agent the actions of {@code actions} (its {@code line} and {@code tick} programs
      * started now, their output discarded) and a trigger desk under {@code key}: what
-     * {@code lockstep agent --actions FILE --key FILE} sets up.
+     * {@code lockstep agent --actions FILE --key FILE} sets up. Their schedulers spin the last
+     * {@code spinNanos} before each instant: many agents in one process share its cores, and
+     * twenty threads spinning at the same instant on two cores delay one another.
      *
      * @throws IOException when an action's program cannot be started
      */
-    public synchronized void acceptTriggers(ActionsFile actions, FleetKey key) throws IOException {
+    public synchronized void acceptTriggers(ActionsFile actions, FleetKey key, long spinNanos) throws IOException {
         for (Member m : members) {
             ActionRunner runner = ActionRunner.start(actions, ProcessBuilder.Redirect.DISCARD);
             runners.add(runner);
-            desks.add(TriggerDesk.install(m.agent(), runner, key, TriggerDesk.Limits.defaults()));
+            desks.add(TriggerDesk.install(m.agent(), runner, key, TriggerDesk.Limits.defaults(),
+                    SchedulerOptions.defaults().withSpinNanos(spinNanos)));
         }
     }
 

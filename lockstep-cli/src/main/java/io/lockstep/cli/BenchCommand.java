@@ -379,6 +379,11 @@ final class BenchCommand implements Runnable {
                 description = "Each device's tracking interval, 100ms-10s (default ${DEFAULT-VALUE}, as the agent).")
         long intervalNanos;
 
+        @Option(names = "--spin", defaultValue = "50us", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+                description = "How long before each instant the agents' schedulers spin, 0-10ms (default ${DEFAULT-VALUE}:"
+                        + " the agents share this machine's cores; an agent on its own device spins 500us).")
+        long spinNanos;
+
         @Option(names = "--no-baselines", description = "Skip the bash loop, datagram and unsynced baselines.")
         boolean noBaselines;
 
@@ -386,7 +391,8 @@ final class BenchCommand implements Runnable {
         public Integer call() throws Exception {
             io.lockstep.bench.FleetFireBench.Options o;
             try {
-                o = new io.lockstep.bench.FleetFireBench.Options(agents, firings, seed, intervalNanos, !noBaselines);
+                o = new io.lockstep.bench.FleetFireBench.Options(agents, firings, seed, intervalNanos, spinNanos,
+                        !noBaselines);
             } catch (IllegalArgumentException e) {
                 throw Cli.usage(spec.commandLine(), e.getMessage());
             }

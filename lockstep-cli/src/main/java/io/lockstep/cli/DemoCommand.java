@@ -274,7 +274,8 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                     + " same with clocks seconds apart); the truth is this PC's clock when each blink ran:%n");
             out.flush();
             FleetKey key = FleetKey.random();
-            fleet.acceptTriggers(ActionsFile.parse("blink line cat\n", "demo actions", null), key);
+            fleet.acceptTriggers(ActionsFile.parse("blink line cat\n", "demo actions", null), key,
+                    io.lockstep.bench.FleetFireBench.DEFAULT_SPIN_NANOS);
             FireRun blinks = new FireRun("Lockstep", fleet.size(), BLINKS);
             long first = (TimeSource.system().wallNanos() / S + 2) * S;
             FleetFire.Result fired = fleet.fire(new FleetFire(key, 5 * S), blinks, 0, "blink", first, 0, S, BLINKS,
