@@ -102,6 +102,7 @@ final class AtCommand implements Callable<Integer> {
             throw new Cli.BadInput("--interval must be positive, e.g. 1s");
         }
         When when = When.parse(time);
+        requireProgram(command.get(0));
         Target target = reference == null ? null : Cli.target(reference);
         Tracker tracker = null;
         try {
@@ -193,6 +194,32 @@ final class AtCommand implements Callable<Integer> {
             out.flush();
         }
         return exit;
+    }
+
+    /**
+     * Fails before any waiting when the program cannot be found: a name without a slash is looked
+     * up on PATH, as the exec at the instant will.
+     */
+    static void requireProgram(String program) {
+        java.nio.file.Path p;
+        if (program.contains("/")) {
+            p = java.nio.file.Path.of(program);
+            if (java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isExecutable(p)) {
+                return;
+            }
+            throw new Cli.BadInput("no such program: " + program);
+        }
+        String path = System.getenv("PATH");
+        for (String d : (path == null ? "" : path).split(java.io.File.pathSeparator)) {
+            if (d.isEmpty()) {
+                continue;
+            }
+            p = java.nio.file.Path.of(d, program);
+            if (java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isExecutable(p)) {
+                return;
+            }
+        }
+        throw new Cli.BadInput("no such program on PATH: " + program);
     }
 
     /**
