@@ -116,13 +116,13 @@ public final class SchedulerBench {
     }
 
     /**
-     * Ascending instants starting 50 ms from now, {@code spacing} plus a random fraction of it
-     * apart (a whole spacing of randomness, so a poll every {@code spacing} meets the instants at
-     * every phase).
+     * Ascending instants starting a second from now (time to submit them all), {@code spacing}
+     * plus a random fraction of it apart (a whole spacing of randomness, so a poll every
+     * {@code spacing} meets the instants at every phase).
      */
     private static long[] instants(int n, long spacingNanos, SplittableRandom random) {
         long[] t = new long[n];
-        long at = CLOCK.wallNanos() + 50_000_000L;
+        long at = CLOCK.wallNanos() + 1_000_000_000L;
         for (int i = 0; i < n; i++) {
             at += spacingNanos + random.nextLong(spacingNanos);
             t[i] = at;
@@ -151,13 +151,14 @@ public final class SchedulerBench {
         long[] late = new long[instants.length];
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
         try {
-            long now = CLOCK.wallNanos();
             java.util.concurrent.ScheduledFuture<?> last = null;
             for (int i = 0; i < instants.length; i++) {
                 int k = i;
                 long instant = instants[i];
-                // Its delays run on System.nanoTime(), the same clock the system source's wall time advances with.
-                last = executor.schedule(() -> late[k] = CLOCK.wallNanos() - instant, instant - now, TimeUnit.NANOSECONDS);
+                // Its delays count from each call on System.nanoTime(), the clock the system
+                // source's wall time advances with; so each delay is taken at its own call.
+                last = executor.schedule(() -> late[k] = CLOCK.wallNanos() - instant, instant - CLOCK.wallNanos(),
+                        TimeUnit.NANOSECONDS);
             }
             last.get();
         } finally {
