@@ -101,6 +101,16 @@ public final class Scheduler implements AutoCloseable {
         return timebase.toReference(model, local.wallNanos());
     }
 
+    /** The reference time at local wall time {@code localNanos}, by the current model. */
+    public long toReferenceNanos(long localNanos) {
+        return timebase.toReference(requireModel(), localNanos);
+    }
+
+    /** The error bound of the reference time at local wall time {@code localNanos}, by the current model. */
+    public long boundAtLocalNanos(long localNanos) {
+        return timebase.boundAt(requireModel(), localNanos);
+    }
+
     /** The local wall time at which the reference will read {@code referenceNanos}, by the current model. */
     public long toLocalNanos(long referenceNanos) {
         return timebase.toLocal(requireModel(), referenceNanos);
@@ -160,7 +170,10 @@ public final class Scheduler implements AutoCloseable {
         }
         long phase = Math.floorMod(phaseNanos, periodNanos);
         Object model = timebase.model();
-        long nowReference = model == null ? Long.MIN_VALUE : timebase.toReference(model, local.wallNanos());
+        if (model == null) {
+            throw unsynced();
+        }
+        long nowReference = timebase.toReference(model, local.wallNanos());
         long earliest = Math.max(nowReference + 1, notBeforeReferenceNanos);
         // The first k with k·period + phase ≥ earliest.
         long firstTick = Math.floorDiv(earliest - phase, periodNanos);
@@ -180,8 +193,7 @@ public final class Scheduler implements AutoCloseable {
         }
         Object model = timebase.model();
         if (model == null) {
-            throw new ScheduleRefusedException(ScheduleRefusedException.Reason.NOT_SYNCED,
-                    "the clock is UNSYNCED: no usable exchange with the reference yet");
+            throw unsynced();
         }
         long nowLocal = local.wallNanos();
         ClockState state = timebase.stateAt(model, nowLocal);
@@ -213,6 +225,11 @@ public final class Scheduler implements AutoCloseable {
         }
         LockSupport.unpark(thread);
         return job;
+    }
+
+    private static ScheduleRefusedException unsynced() {
+        return new ScheduleRefusedException(ScheduleRefusedException.Reason.NOT_SYNCED,
+                "the clock is UNSYNCED: no usable exchange with the reference yet");
     }
 
     boolean cancel(ScheduledJob job) {
