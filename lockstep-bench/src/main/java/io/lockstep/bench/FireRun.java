@@ -165,6 +165,25 @@ public final class FireRun {
         return Arrays.copyOf(out, n);
     }
 
+    /**
+     * For every action whose device reported the reference time it acted at: the truth minus that
+     * report. Apart from the spread of the instant itself (lateness the device measured and
+     * reported), what is left is the error of the device's clock.
+     */
+    public synchronized long[] reportErrorsNanos() {
+        long[] out = new long[expected()];
+        int n = 0;
+        for (int k = 0; k < firings(); k++) {
+            for (int d = 0; d < devices(); d++) {
+                long t = truthNanos[k][d];
+                if (t != MISSED && boundNanos[k][d] != NO_BOUND) {
+                    out[n++] = t - reportedNanos[k][d];
+                }
+            }
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
     /** Device {@code d}'s errors against the reference instant over the firings it acted in. */
     public synchronized long[] deviceErrorsNanos(int device) {
         long[] out = new long[firings()];

@@ -185,7 +185,7 @@ public final class FleetFireBench {
         FireRun bash = r.find("bash loop");
         double bashP99 = bash == null ? Double.NaN : FireRun.percentile(bash.spreadsNanos(), 0.99);
         Table t = new Table("method", "acted", "spread p50", "spread p99", "spread max", "|error| p50", "|error| p99",
-                "|error| max", "stated bound p50", "truth within bound", "bash p99 / spread p99");
+                "|error| max", "stated bound p50", "truth within bound", "|truth − report| p99", "bash p99 / spread p99");
         for (FireRun run : r.runs()) {
             long[] spreads = run.spreadsNanos();
             long[] errors = run.errorsNanos();
@@ -196,12 +196,15 @@ public final class FleetFireBench {
                     ms(FireRun.absPercentile(errors, 0.99)), ms(FireRun.absPercentile(errors, 1)),
                     bounded == 0 ? "none" : ms(FireRun.percentile(run.boundsNanos(), 0.5)),
                     bounded == 0 ? "-" : run.withinBound() + "/" + bounded,
+                    bounded == 0 ? "-" : ms(FireRun.absPercentile(run.reportErrorsNanos(), 0.99)),
                     run == bash || Double.isNaN(bashP99) ? "" : ratio(bashP99 / p99));
         }
         t.print(out);
         out.println("spread = latest − earliest device's true action time in one firing (over the devices that acted);"
                 + " error = true action time − the reference instant aimed at; truth within bound = the true action"
-                + " time lay within the device's stated bound of the reference time it reported for its action.");
+                + " time lay within the device's stated bound of the reference time it reported for its action;"
+                + " truth − report = what is left of the error once the lateness each device measured itself is"
+                + " taken out (its clock's error, and any pause between its clock reading and the action).");
         out.println();
         FireRun lan = r.find("Lockstep, loopback");
         FireRun wifi = r.find("Lockstep, busy Wi-Fi");

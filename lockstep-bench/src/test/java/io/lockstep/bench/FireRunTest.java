@@ -36,6 +36,7 @@ class FireRunTest {
         run.record(0, 1, 1_040, 5, 1_000);
         assertTrue(run.reportHolds(0, 0));
         assertFalse(run.reportHolds(0, 1));
+        assertArrayEquals(new long[] {2, 40}, run.reportErrorsNanos());
         assertEquals(1, run.withinBound());
         assertEquals(2, run.bounded());
     }

@@ -29,7 +29,7 @@ class BenchFleetFireCommandTest {
             String row = out.lines().filter(l -> l.startsWith("| " + method)).findFirst().orElse(null);
             assertTrue(row != null, "a row for " + method + ":\n" + out);
             String[] cells = row.split("\\|");
-            assertEquals(12, cells.length, row);
+            assertEquals(13, cells.length, row);
             Matcher acted = Pattern.compile("(\\d+)/(\\d+)").matcher(cells[2].strip());
             assertTrue(acted.matches(), row);
             assertEquals(6, Integer.parseInt(acted.group(2)), "3 devices x 2 firings expected: " + row);
@@ -41,8 +41,10 @@ class BenchFleetFireCommandTest {
             }
             if (method.startsWith("Lockstep")) {
                 assertTrue(cells[10].strip().matches("\\d+/6"), "Lockstep states a bound for every action: " + row);
+                assertTrue(cells[11].strip().endsWith(" ms"), "and reports when it acted: " + row);
             } else {
                 assertEquals("-", cells[10].strip(), "baselines state no bound: " + row);
+                assertEquals("-", cells[11].strip(), "nor report when they acted: " + row);
             }
         }
         for (int device = 1; device <= 3; device++) {
