@@ -17,6 +17,7 @@ import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -74,6 +75,9 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
             description = "Stop after this long (default: run until interrupted).")
     Long durationNanos;
 
+    @Mixin
+    AgentTriggerOptions triggers;
+
     /** The agent while it runs (tests read it). */
     volatile Agent running;
 
@@ -111,9 +115,10 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Cli.BadInput("--name: " + e.getMessage());
         }
+        AgentTriggerOptions.Loaded loaded = triggers.load();
         CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(stop::countDown, "lockstep-agent-shutdown");
-        try (Agent agent = Agent.start(config)) {
+        try (Agent agent = Agent.start(config); AgentTriggerOptions.Desk desk = triggers.install(agent, loaded, out, err)) {
             running = agent;
             out.println("http " + Addresses.format(agent.httpAddress()));
             if (agent.ntpAddress() != null) {
