@@ -101,6 +101,16 @@ public final class Scheduler implements AutoCloseable {
         return timebase.toReference(model, local.wallNanos());
     }
 
+    /** The reference time at local wall time {@code localNanos}, by the current model. */
+    public long toReferenceNanos(long localNanos) {
+        return timebase.toReference(requireModel(), localNanos);
+    }
+
+    /** The error bound of the reference time at local wall time {@code localNanos}, by the current model. */
+    public long boundAtLocalNanos(long localNanos) {
+        return timebase.boundAt(requireModel(), localNanos);
+    }
+
     /** The local wall time at which the reference will read {@code referenceNanos}, by the current model. */
     public long toLocalNanos(long referenceNanos) {
         return timebase.toLocal(requireModel(), referenceNanos);
