@@ -11,6 +11,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -39,6 +40,7 @@ public final class DashboardServer implements AutoCloseable {
     private final FrameHistory history;
     private final long windowNanos;
     private final Map<String, Resource> resources;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private record Resource(String contentType, byte[] body) {
     }
@@ -107,6 +109,9 @@ public final class DashboardServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         events.close();
         http.stop(0);
         handlers.shutdown();

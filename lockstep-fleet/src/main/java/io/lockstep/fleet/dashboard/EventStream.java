@@ -82,6 +82,8 @@ public final class EventStream implements AutoCloseable {
         if (!admitted) {
             byte[] body = "{\"error\":\"too many event-stream clients\"}".getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
+            // A page retries on its own; closing keeps the refused connection from holding a slot.
+            exchange.getResponseHeaders().set("Connection", "close");
             exchange.sendResponseHeaders(503, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
