@@ -1,6 +1,9 @@
 package io.lockstep.fleet.dashboard;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -40,5 +43,34 @@ public record LastFiring(String action, long referenceNanos, long spreadNanos, l
     public LastFiring {
         Objects.requireNonNull(action, "action");
         devices = List.copyOf(devices);
+    }
+
+    /**
+     * As JSON: {@code action}, {@code reference_ns}, {@code spread_ns}, {@code spread_bound_ns},
+     * {@code tolerance_ns}, {@code within_tolerance}, and {@code devices}, each with {@code name},
+     * {@code outcome}, {@code fired_reference_ns}, {@code error_bound_ns}, {@code lateness_ns}
+     * (null unless it fired) and {@code error}.
+     */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("action", action);
+        m.put("reference_ns", referenceNanos);
+        m.put("spread_ns", spreadNanos < 0 ? null : spreadNanos);
+        m.put("spread_bound_ns", spreadNanos < 0 ? null : spreadBoundNanos);
+        m.put("tolerance_ns", toleranceNanos);
+        m.put("within_tolerance", withinTolerance);
+        List<Object> list = new ArrayList<>();
+        for (Device d : devices) {
+            Map<String, Object> dm = new LinkedHashMap<>();
+            dm.put("name", d.name());
+            dm.put("outcome", d.outcome());
+            dm.put("fired_reference_ns", d.fired() ? d.firedReferenceNanos() : null);
+            dm.put("error_bound_ns", d.fired() ? d.errorBoundNanos() : null);
+            dm.put("lateness_ns", d.fired() ? d.latenessNanos() : null);
+            dm.put("error", d.error());
+            list.add(dm);
+        }
+        m.put("devices", list);
+        return m;
     }
 }

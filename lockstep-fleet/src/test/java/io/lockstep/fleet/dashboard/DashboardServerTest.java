@@ -81,7 +81,7 @@ class DashboardServerTest {
                     Frames.row("b", i <= 5 ? -20_000_000 : 100, 200)));
         }
         Map<String, Object> fleet = json(get("/api/fleet").body());
-        assertEquals(7_000_000_000L, ((Number) fleet.get("wall_ns")).longValue());
+        assertEquals(7_000_000_000L, ((Number) fleet.get("local_wall_ns")).longValue());
         assertEquals(true, fleet.get("within_tolerance"));
         List<?> devices = (List<?>) fleet.get("devices");
         assertEquals(2, devices.size());
@@ -94,13 +94,19 @@ class DashboardServerTest {
         Map<String, Object> history = json(get("/api/history").body());
         assertEquals(5_000_000_000L, ((Number) history.get("window_ns")).longValue());
         assertEquals(List.of(3_000_000_000L, 4_000_000_000L, 5_000_000_000L, 6_000_000_000L, 7_000_000_000L),
-                ((List<?>) history.get("wall_ns")).stream().map(n -> ((Number) n).longValue()).toList());
+                ((List<?>) history.get("local_wall_ns")).stream().map(n -> ((Number) n).longValue()).toList());
         Map<?, ?> b = (Map<?, ?>) ((List<?>) history.get("devices")).get(1);
         assertEquals("b", b.get("name"));
         assertEquals(List.of(-20_000_000L, -20_000_000L, -20_000_000L, 100L, 100L),
                 ((List<?>) b.get("offset_ns")).stream().map(n -> ((Number) n).longValue()).toList());
         assertEquals(List.of(false, false, false, true, true),
                 ((List<?>) history.get("spread_ns")).stream().map(n -> ((Number) n).longValue() <= TOLERANCE).toList());
+
+        server.publish(Frames.frame(8_000_000_000L, TOLERANCE, Frames.row("a", 8000, 100), Frames.row("b", -20_000_000, 200)));
+        Map<String, Object> out = json(get("/api/fleet").body());
+        assertEquals("out_of_tolerance", out.get("verdict"));
+        assertEquals(List.of("out_of_tolerance", "out_of_tolerance"),
+                ((List<?>) out.get("devices")).stream().map(d -> ((Map<?, ?>) d).get("mark")).toList());
     }
 
     @Test
