@@ -81,9 +81,15 @@ public final class DashboardServer implements AutoCloseable {
         return http.getAddress();
     }
 
-    /** Adds a frame to the history and sends it to every open page. */
+    /** Adds a frame to the history (replacing the newest if it is of the same poll) and sends it to every open page. */
     public void publish(DashboardFrame frame) {
-        history.add(frame);
+        DashboardFrame latest = history.latest();
+        if (latest != null && latest.wallNanos() == frame.wallNanos()) {
+            // The same poll again (say, with news of a firing): one point in the plot, not two.
+            history.replaceLatest(frame);
+        } else {
+            history.add(frame);
+        }
         events.publish(DashboardJson.frame(frame));
     }
 

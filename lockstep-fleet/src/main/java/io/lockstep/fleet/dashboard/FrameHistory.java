@@ -27,6 +27,15 @@ public final class FrameHistory {
         size = Math.min(size + 1, ring.length);
     }
 
+    /** Replaces the newest frame (adds it when there is none). */
+    public synchronized void replaceLatest(DashboardFrame frame) {
+        if (size == 0) {
+            add(frame);
+        } else {
+            ring[(next - 1 + ring.length) % ring.length] = frame;
+        }
+    }
+
     /** The frames held now, oldest first. */
     public synchronized List<DashboardFrame> frames() {
         List<DashboardFrame> out = new ArrayList<>(size);

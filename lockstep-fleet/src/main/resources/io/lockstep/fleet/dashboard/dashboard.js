@@ -8,7 +8,11 @@
     '#e53e3e', '#4a5568', '#805ad5', '#38a169', '#dd6b20'];
   const STATUS_TEXT = {
     ok: 'ok', out_of_tolerance: 'out of tolerance', stale: 'stale', unsynced: 'not synced',
-    unreachable: 'unreachable'
+    error: 'error', unreachable: 'unreachable'
+  };
+  const VERDICT_TEXT = {
+    in_sync: 'IN SYNC', out_of_tolerance: 'OUT OF TOLERANCE', not_proven: 'NOT PROVEN (bound exceeds tolerance)',
+    device_problem: 'DEVICE PROBLEM', no_devices: 'NO DEVICES'
   };
 
   // Columns for the plots, aligned with x (seconds since the epoch, monitor wall time).
@@ -62,7 +66,7 @@
 
   function loadHistory(h) {
     hist.windowSec = h.window_ns / 1e9;
-    hist.x = h.wall_ns.map(function (ns) { return ns / 1e9; });
+    hist.x = h.local_wall_ns.map(function (ns) { return ns / 1e9; });
     hist.spread = h.spread_ns.slice();
     hist.spreadBound = h.spread_bound_ns.slice();
     hist.tol = h.tolerance_ns.slice();
@@ -71,14 +75,14 @@
       d.off = dev.offset_ns.slice();
       d.bound = dev.error_bound_ns.slice();
     });
-    if (h.wall_ns.length > 0) {
-      lastFrameWallNs = h.wall_ns[h.wall_ns.length - 1];
+    if (h.local_wall_ns.length > 0) {
+      lastFrameWallNs = h.local_wall_ns[h.local_wall_ns.length - 1];
     }
     el('window').textContent = '(last ' + Math.round(hist.windowSec / 60 * 10) / 10 + ' min)';
   }
 
   function appendFrame(f) {
-    hist.x.push(f.wall_ns / 1e9);
+    hist.x.push(f.local_wall_ns / 1e9);
     hist.spread.push(f.spread_ns);
     hist.spreadBound.push(f.spread_bound_ns);
     hist.tol.push(f.tolerance_ns);
@@ -135,12 +139,12 @@
       sw.appendChild(span);
       cell(tr, r.name, 'name');
       cell(tr, r.target, 'target');
-      cell(tr, r.method || '', 'method');
+      cell(tr, r.via || '', 'via');
       cell(tr, r.state || '', 'state');
       cell(tr, signedMs(r.offset_ns), 'num offset');
       cell(tr, ms(r.error_bound_ns), 'num bound');
       cell(tr, r.drift_ppm == null ? '—' : r.drift_ppm.toFixed(2) + ' ppm', 'num drift');
-      cell(tr, seconds(r.sample_age_ns), 'num age');
+      cell(tr, seconds(r.last_sample_age_ns), 'num age');
       cell(tr, STATUS_TEXT[r.mark] + (r.error ? ': ' + r.error : ''), 'status');
       return tr;
     });
@@ -153,7 +157,7 @@
     el('spread').textContent = f.spread_ns == null ? '—'
       : ms(f.spread_ns) + ' ± ' + ms(f.spread_bound_ns);
     el('tolerance').textContent = ms(f.tolerance_ns);
-    el('verdict').textContent = f.within_tolerance ? 'within tolerance' : 'OUT OF TOLERANCE';
+    el('verdict').textContent = VERDICT_TEXT[f.verdict] || (f.within_tolerance ? 'IN SYNC' : 'NOT IN SYNC');
     const tol = Math.max(1, f.tolerance_ns);
     const spreadPct = f.spread_ns == null ? 0 : Math.min(100, 100 * f.spread_ns / tol);
     const boundPct = f.spread_ns == null ? 0 : Math.min(100, 100 * (f.spread_ns + f.spread_bound_ns) / tol);
@@ -164,7 +168,7 @@
     el('counts').textContent = f.devices.length + ' devices: ' + Object.keys(STATUS_TEXT)
       .filter(function (k) { return counts[k]; })
       .map(function (k) { return counts[k] + ' ' + STATUS_TEXT[k]; }).join(', ');
-    el('updated').textContent = 'updated ' + isoTime(f.wall_ns);
+    el('updated').textContent = 'updated ' + isoTime(f.local_wall_ns);
   }
 
   function renderFiring(f) {
@@ -261,13 +265,13 @@
   }
 
   function onFrame(f) {
-    if (f.wall_ns <= lastFrameWallNs) {
+    if (f.local_wall_ns <= lastFrameWallNs) {
       renderTable(f);
       renderFleet(f);
       renderFiring(f);
       return;
     }
-    lastFrameWallNs = f.wall_ns;
+    lastFrameWallNs = f.local_wall_ns;
     lastFrameAt = Date.now();
     appendFrame(f);
     renderTable(f);
