@@ -57,11 +57,13 @@ public record DashboardFrame(FleetSnapshot snapshot, List<Mark> marks, LastFirin
 
     /**
      * Marks the snapshot's devices. Unreachable, erroneous, unsynced and stale devices are marked
-     * so. When the spread (or its bound) breaks the tolerance, each synced device whose offset,
-     * widened by its bound, lies more than half the tolerance from the median offset is marked
-     * out of tolerance: whenever the spread itself exceeds the tolerance the two extremes are
-     * more than the tolerance apart, so at least one of them is that far from the median and a
-     * failed verdict always names a culprit; a fleet within tolerance never has one.
+     * so. When the spread itself exceeds the tolerance, the synced devices are split into the
+     * in-sync majority and the culprits: among all windows of the tolerance's width that hold
+     * the most devices, a device outside any of them is out of tolerance. So one misconfigured
+     * headset among ten is the one marked; two devices too far apart are both marked; and since
+     * the whole fleet never fits one window when the spread exceeds the tolerance, a failed
+     * verdict always names a culprit. A fleet within tolerance, or one whose spread is within it
+     * but not proved (its bound reaches beyond), has none.
      */
     public static DashboardFrame of(FleetSnapshot snapshot, LastFiring lastFiring) {
         List<DeviceRow> rows = snapshot.devices();
@@ -84,16 +86,31 @@ public record DashboardFrame(FleetSnapshot snapshot, List<Mark> marks, LastFirin
             }
             marks.add(m);
         }
-        FleetSnapshot.Verdict v = snapshot.verdict();
-        if ((v == FleetSnapshot.Verdict.OUT_OF_TOLERANCE || v == FleetSnapshot.Verdict.NOT_PROVEN) && !synced.isEmpty()) {
-            synced.sort(null);
-            int n = synced.size();
-            // Halves added, so two offsets near the long range cannot overflow.
-            double median = n % 2 == 1 ? synced.get(n / 2) : (synced.get(n / 2 - 1) / 2.0 + synced.get(n / 2) / 2.0);
-            double half = snapshot.toleranceNanos() / 2.0;
+        if (snapshot.verdict() == FleetSnapshot.Verdict.OUT_OF_TOLERANCE && !synced.isEmpty()) {
+            long[] sorted = synced.stream().mapToLong(Long::longValue).sorted().toArray();
+            long tolerance = snapshot.toleranceNanos();
+            int most = 0;
+            long keepLo = Long.MIN_VALUE;
+            long keepHi = Long.MAX_VALUE;
+            for (int i = 0, j = 0; i < sorted.length; i++) {
+                j = Math.max(j, i);
+                while (j + 1 < sorted.length && sorted[j + 1] - sorted[i] <= tolerance) {
+                    j++;
+                }
+                int count = j - i + 1;
+                if (count > most) {
+                    most = count;
+                    keepLo = sorted[i];
+                    keepHi = sorted[j];
+                } else if (count == most) {
+                    // Another window as full: only what every fullest window holds is clearly in sync.
+                    keepLo = Math.max(keepLo, sorted[i]);
+                    keepHi = Math.min(keepHi, sorted[j]);
+                }
+            }
             for (int i = 0; i < rows.size(); i++) {
-                DeviceRow r = rows.get(i);
-                if (marks.get(i) == Mark.OK && Math.abs(r.offsetNanos() - median) + r.errorBoundNanos() > half) {
+                Long o = rows.get(i).offsetNanos();
+                if (marks.get(i) == Mark.OK && (o < keepLo || o > keepHi)) {
                     marks.set(i, Mark.OUT_OF_TOLERANCE);
                 }
             }

@@ -126,29 +126,51 @@
     return td;
   }
 
+  const COLUMNS = ['swatch', 'name', 'target', 'via', 'state', 'num offset', 'num bound', 'num drift', 'num age',
+    'status'];
+
+  function rowTexts(r) {
+    return [null, r.name, r.target, r.via || '', r.state || '', signedMs(r.offset_ns), ms(r.error_bound_ns),
+      r.drift_ppm == null ? '—' : r.drift_ppm.toFixed(2) + ' ppm', seconds(r.last_sample_age_ns),
+      STATUS_TEXT[r.mark] + (r.error ? ': ' + r.error : '')];
+  }
+
+  // Rows are kept per target and updated in place, so a selection or a hover survives the
+  // next second's update.
+  const tableRows = new Map();
+
   function renderTable(f) {
     const tbody = el('devices').tBodies[0];
-    const rows = f.devices.map(function (r) {
-      const tr = document.createElement('tr');
+    const present = new Set();
+    f.devices.forEach(function (r, index) {
+      present.add(r.target);
+      let tr = tableRows.get(r.target);
+      if (!tr) {
+        tr = document.createElement('tr');
+        tr.dataset.target = r.target;
+        COLUMNS.forEach(function (cls) { cell(tr, '', cls); });
+        const span = document.createElement('span');
+        span.style.background = colorOf(deviceColumns(r.target, r.name).index);
+        tr.cells[0].appendChild(span);
+        tableRows.set(r.target, tr);
+      }
       tr.className = 'device mark-' + r.mark;
-      tr.dataset.target = r.target;
       tr.dataset.mark = r.mark;
-      const sw = cell(tr, '', 'swatch');
-      const span = document.createElement('span');
-      span.style.background = colorOf(deviceColumns(r.target, r.name).index);
-      sw.appendChild(span);
-      cell(tr, r.name, 'name');
-      cell(tr, r.target, 'target');
-      cell(tr, r.via || '', 'via');
-      cell(tr, r.state || '', 'state');
-      cell(tr, signedMs(r.offset_ns), 'num offset');
-      cell(tr, ms(r.error_bound_ns), 'num bound');
-      cell(tr, r.drift_ppm == null ? '—' : r.drift_ppm.toFixed(2) + ' ppm', 'num drift');
-      cell(tr, seconds(r.last_sample_age_ns), 'num age');
-      cell(tr, STATUS_TEXT[r.mark] + (r.error ? ': ' + r.error : ''), 'status');
-      return tr;
+      rowTexts(r).forEach(function (text, i) {
+        if (text !== null && tr.cells[i].textContent !== text) {
+          tr.cells[i].textContent = text;
+        }
+      });
+      if (tbody.children[index] !== tr) {
+        tbody.insertBefore(tr, tbody.children[index] || null);
+      }
     });
-    tbody.replaceChildren.apply(tbody, rows);
+    tableRows.forEach(function (tr, target) {
+      if (!present.has(target)) {
+        tr.remove();
+        tableRows.delete(target);
+      }
+    });
   }
 
   function renderFleet(f) {
@@ -313,6 +335,12 @@
       spreadPlot.setSize({ width: plotWidth(el('spread-plot')), height: 160 });
     }
   });
+
+  // Read-only figures for scripts and tests driving the page (how much history the plot holds).
+  window.lockstepDashboard = {
+    points: function () { return hist.x.length; },
+    plottedDevices: function () { return hist.devices.size; }
+  };
 
   fetch('api/history')
     .then(function (r) { return r.json(); })

@@ -48,6 +48,20 @@ class DashboardFrameTest {
     }
 
     @Test
+    void oneFarDeviceAmongThreeIsTheCulpritNotItsNeighbours() {
+        assertEquals(List.of(Mark.OUT_OF_TOLERANCE, Mark.OK, Mark.OK), Frames.frame(1, 5_000_000,
+                Frames.row("a", 20_000_000, 400_000), Frames.row("b", -1_500_000, 400_000),
+                Frames.row("c", 800_000, 400_000)).marks());
+    }
+
+    @Test
+    void aSpreadWithinToleranceButNotProvedBlamesNoDevice() {
+        DashboardFrame f = Frames.frame(1, TOLERANCE, Frames.row("a", 0, 300_000), Frames.row("b", 900_000, 300_000));
+        assertEquals(io.lockstep.fleet.FleetSnapshot.Verdict.NOT_PROVEN, f.snapshot().verdict());
+        assertEquals(List.of(Mark.OK, Mark.OK), f.marks());
+    }
+
+    @Test
     void holdoverAndOldReadingsAreStaleUnsyncedAndErrorsAreTheirOwn() {
         DeviceRow holdover = new DeviceRow("h", "agent://127.0.0.3:7474", "agent", true, ClockState.HOLDOVER,
                 10L, 500L, 0.0, 2_000_000_000L, "0.1.0", null);
