@@ -129,10 +129,19 @@
   const COLUMNS = ['swatch', 'name', 'target', 'via', 'state', 'num offset', 'num bound', 'num drift', 'num age',
     'status'];
 
+  function statusText(r) {
+    const word = STATUS_TEXT[r.mark] || r.mark;
+    if (!r.error) {
+      return word;
+    }
+    // The monitor's reasons often start with the same word ("unreachable: connection refused").
+    return r.error.toLowerCase().startsWith(word) ? r.error : word + ': ' + r.error;
+  }
+
   function rowTexts(r) {
     return [null, r.name, r.target, r.via || '', r.state || '', signedMs(r.offset_ns), ms(r.error_bound_ns),
       r.drift_ppm == null ? '—' : r.drift_ppm.toFixed(2) + ' ppm', seconds(r.last_sample_age_ns),
-      STATUS_TEXT[r.mark] + (r.error ? ': ' + r.error : '')];
+      statusText(r)];
   }
 
   // Rows are kept per target and updated in place, so a selection or a hover survives the
