@@ -63,9 +63,15 @@ public final class FleetMonitor implements AutoCloseable {
             }
         }
 
-        /** Polls every second, 800 ms per request, the default tolerance, never rediscovers. */
+        /**
+         * How long one agent may take to answer unless told otherwise: long enough for a busy
+         * device, short enough that a silent one is reported within 3 s (one poll interval plus this).
+         */
+        public static final long DEFAULT_TIMEOUT_NANOS = 1_500_000_000L;
+
+        /** Polls every second, {@link #DEFAULT_TIMEOUT_NANOS} per request, the default tolerance, never rediscovers. */
         public static Config of(DeviceSource source, Target reference) {
-            return new Config(source, reference, DEFAULT_TOLERANCE_NANOS, 1_000_000_000L, 800_000_000L, 0,
+            return new Config(source, reference, DEFAULT_TOLERANCE_NANOS, 1_000_000_000L, DEFAULT_TIMEOUT_NANOS, 0,
                     TimeSource.system());
         }
 
