@@ -33,6 +33,8 @@ public final class DashboardServer implements AutoCloseable {
     private static final int REQUEST_THREADS = 4;
     private static final long HEARTBEAT_NANOS = 2_000_000_000L;
     private static final String UPLOT_FALLBACK_VERSION = "1.6.30";
+    private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+            + "img-src 'self' data:; frame-ancestors 'none'";
 
     private final HttpServer http;
     private final ThreadPoolExecutor handlers;
@@ -168,6 +170,10 @@ public final class DashboardServer implements AutoCloseable {
     private static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
         exchange.getResponseHeaders().set("Content-Type", contentType);
         exchange.getResponseHeaders().set("Cache-Control", "no-store");
+        // Device names come from the network (DNS-SD, agents): the page writes them as text only,
+        // and no script but the page's own may run.
+        exchange.getResponseHeaders().set("Content-Security-Policy", CONTENT_SECURITY_POLICY);
+        exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         if (body.length > 0) {
             exchange.getResponseBody().write(body);
@@ -183,6 +189,7 @@ public final class DashboardServer implements AutoCloseable {
                 "/index.html", new Resource("text/html; charset=utf-8", read(own + "index.html")),
                 "/dashboard.js", new Resource("text/javascript; charset=utf-8", read(own + "dashboard.js")),
                 "/dashboard.css", new Resource("text/css; charset=utf-8", read(own + "dashboard.css")),
+                "/favicon.svg", new Resource("image/svg+xml", read(own + "favicon.svg")),
                 "/uplot/uPlot.iife.min.js", new Resource("text/javascript; charset=utf-8", read(uplot + "uPlot.iife.min.js")),
                 "/uplot/uPlot.min.css", new Resource("text/css; charset=utf-8", read(uplot + "uPlot.min.css")));
     }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.logging.Level;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,6 +31,8 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import io.lockstep.fleet.Agent;
@@ -93,6 +96,10 @@ class DashboardBrowserTest {
         options.setBinary(CHROMIUM.toFile());
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1500",
                 "--disable-gpu", "--no-first-run", "--disable-extensions");
+        // The page's console, so a script error or a refused resource fails the test.
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
         return new ChromeDriver(service, options);
     }
 
@@ -233,6 +240,10 @@ class DashboardBrowserTest {
         long shownAfterMillis = (System.nanoTime() - killedAtNanos) / 1_000_000;
         System.out.println("dashboard: killed agent shown unreachable after " + shownAfterMillis + " ms");
         assertTrue(shownAfterMillis < 10_000, "killed agent shown after " + shownAfterMillis + " ms");
+
+        List<String> severe = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue()).map(Object::toString).toList();
+        assertEquals(List.of(), severe, "errors in the page's console");
 
         File shot = ((ChromeDriver) driver).getScreenshotAs(OutputType.FILE);
         Path png = Path.of("target", "dashboard.png");

@@ -61,6 +61,7 @@ class DashboardServerTest {
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
         assertTrue(page.body().contains("uplot/uPlot.iife.min.js"), page.body());
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").startsWith("default-src 'self'"));
         HttpResponse<String> js = get("/uplot/uPlot.iife.min.js");
         assertEquals(200, js.statusCode());
         assertTrue(js.body().contains("uPlot"), "the WebJar's script");
