@@ -37,6 +37,8 @@ final class FleetFireCommand implements java.util.concurrent.Callable<Integer> {
 
     /** The least time the monitor wants before the instant, to reach every agent. */
     private static final long MIN_LEAD_NANOS = FleetFire.MIN_LEAD_NANOS;
+    /** {@code --at next:D} picks a multiple at least this far ahead. */
+    private static final long NEXT_LEAD_NANOS = 1_000_000_000L;
     /** Requests to agents get at least this long: the first ones of a fresh JVM are slow. */
     private static final long MIN_TIMEOUT_NANOS = 2_000_000_000L;
 
@@ -53,7 +55,7 @@ final class FleetFireCommand implements java.util.concurrent.Callable<Integer> {
 
         @Option(names = "--at", paramLabel = "TIME",
                 description = "Fire at TIME of the reference clock: an ISO-8601 instant (2026-05-01T12:00:10Z), "
-                        + "+DURATION, or next:DURATION (the next multiple of DURATION, e.g. next:10s).")
+                        + "+DURATION, or next:DURATION (the next multiple of DURATION at least 1 s ahead, e.g. next:10s).")
         String at;
     }
 
@@ -174,8 +176,8 @@ final class FleetFireCommand implements java.util.concurrent.Callable<Integer> {
                 if (period <= 0) {
                     throw new Cli.BadInput("--at next:DURATION needs a positive duration");
                 }
-                // The next multiple far enough ahead to reach the agents in time.
-                return now -> Math.floorDiv(now + MIN_LEAD_NANOS, period) * period + period;
+                // The next multiple at least a second ahead: the trigger must reach every agent first.
+                return now -> Math.floorDiv(now + NEXT_LEAD_NANOS, period) * period + period;
             }
             Instant i = Instant.parse(t);
             long at = Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000_000L), i.getNano());
