@@ -23,7 +23,9 @@ import picocli.CommandLine.Option;
 /**
  * {@code lockstep agent}: runs the fleet agent on this device until interrupted (or for
  * {@code --duration}): tracks the reference, serves {@code /api/status} and {@code /metrics},
- * advertises itself over DNS-SD, optionally serves its own clock. Prints {@code http HOST:PORT}
+ * advertises itself over DNS-SD, optionally serves its own clock, and with {@code --key} and
+ * {@code --actions} runs its actions on signed triggers ({@code POST /api/triggers}, printing one
+ * line per acceptance, refusal and firing). Prints {@code http HOST:PORT}
  * (and {@code ntp}/{@code echo} lines) once listening. The library's {@link Agent} does the
  * work. Not thread-safe; one instance per invocation.
  */

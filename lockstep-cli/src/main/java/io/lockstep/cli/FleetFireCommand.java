@@ -87,10 +87,8 @@ final class FleetFireCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try {
-            new Trigger("check", action, 0, 0, 0, 1, 0, null);
-        } catch (IllegalArgumentException e) {
-            throw new Cli.BadInput(e.getMessage());
+        if (!io.lockstep.fleet.action.Action.NAME.matcher(action).matches()) {
+            throw new Cli.BadInput("'" + action + "' is not an action name (letters, digits, '_', '.', '-'; at most 64)");
         }
         int n = count == null ? 1 : count;
         if (n < 1 || n > Trigger.MAX_COUNT) {

@@ -386,9 +386,13 @@ public final class FleetFire {
 
         // Wait past the last instant (on this machine's monotonic clock, from the reference "now"),
         // then ask each agent that accepted for its report until all are done or time is up.
+        boolean anyAccepted = false;
+        for (DeviceOutcome o : outcomes) {
+            anyAccepted |= o.status().equals("scheduled");
+        }
         long lastInstantMono = startMono + (trigger.lastInstantNanos() - referenceNowNanos);
         long sleep = lastInstantMono - System.nanoTime() + 20_000_000L;
-        if (sleep > 0) {
+        if (anyAccepted && sleep > 0) {
             Thread.sleep(sleep / 1_000_000L, (int) (sleep % 1_000_000L));
         }
         long deadline = System.nanoTime() + 3_000_000_000L + 2 * timeoutNanos;
