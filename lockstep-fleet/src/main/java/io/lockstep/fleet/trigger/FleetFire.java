@@ -430,8 +430,8 @@ public final class FleetFire {
 
     private DeviceOutcome acknowledged(Device d, HttpResponse<String> r, Throwable failure) {
         if (failure != null) {
-            Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            return new DeviceOutcome(d.name(), d.target(), "unreachable", "unreachable: " + message(t), null, null, List.of());
+            return new DeviceOutcome(d.name(), d.target(), "unreachable", "unreachable: " + message(failure), null, null,
+                    List.of());
         }
         Map<String, Object> answer;
         try {
