@@ -170,7 +170,10 @@ public final class Scheduler implements AutoCloseable {
         }
         long phase = Math.floorMod(phaseNanos, periodNanos);
         Object model = timebase.model();
-        long nowReference = model == null ? Long.MIN_VALUE : timebase.toReference(model, local.wallNanos());
+        if (model == null) {
+            throw unsynced();
+        }
+        long nowReference = timebase.toReference(model, local.wallNanos());
         long earliest = Math.max(nowReference + 1, notBeforeReferenceNanos);
         // The first k with k·period + phase ≥ earliest.
         long firstTick = Math.floorDiv(earliest - phase, periodNanos);
@@ -190,8 +193,7 @@ public final class Scheduler implements AutoCloseable {
         }
         Object model = timebase.model();
         if (model == null) {
-            throw new ScheduleRefusedException(ScheduleRefusedException.Reason.NOT_SYNCED,
-                    "the clock is UNSYNCED: no usable exchange with the reference yet");
+            throw unsynced();
         }
         long nowLocal = local.wallNanos();
         ClockState state = timebase.stateAt(model, nowLocal);
@@ -223,6 +225,11 @@ public final class Scheduler implements AutoCloseable {
         }
         LockSupport.unpark(thread);
         return job;
+    }
+
+    private static ScheduleRefusedException unsynced() {
+        return new ScheduleRefusedException(ScheduleRefusedException.Reason.NOT_SYNCED,
+                "the clock is UNSYNCED: no usable exchange with the reference yet");
     }
 
     boolean cancel(ScheduledJob job) {
@@ -360,7 +367,8 @@ public final class Scheduler implements AutoCloseable {
             try {
                 job.action.run(due);
                 outcome = Firing.Outcome.FIRED;
-            } catch (Exception e) {
+            } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+                // An action's own error fails its firing, not the scheduler and every job behind it.
                 outcome = Firing.Outcome.FAILED;
                 detail = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             }

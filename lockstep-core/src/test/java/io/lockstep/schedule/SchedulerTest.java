@@ -90,6 +90,8 @@ class SchedulerTest {
             ScheduleRefusedException e = assertThrows(ScheduleRefusedException.class, () -> scheduler.at(t0 + S, action));
             assertEquals(ScheduleRefusedException.Reason.NOT_SYNCED, e.reason());
             assertTrue(e.getMessage().contains("UNSYNCED"), e.getMessage());
+            e = assertThrows(ScheduleRefusedException.class, () -> scheduler.every(S, 0, action, null));
+            assertEquals(ScheduleRefusedException.Reason.NOT_SYNCED, e.reason());
 
             feed.publish(model(t0, 0, 0, false), t0);
             e = assertThrows(ScheduleRefusedException.class, () -> scheduler.at(t0 + S, action));
