@@ -73,7 +73,8 @@ public record DashboardFrame(FleetSnapshot snapshot, List<Mark> marks, LastFirin
             Mark m;
             if (!r.reachable()) {
                 m = Mark.UNREACHABLE;
-            } else if (r.error() != null && r.offsetNanos() == null) {
+            } else if (r.state() == null) {
+                // Answering, but the monitor could not read a clock state from it.
                 m = Mark.ERROR;
             } else if (r.state() == ClockState.HOLDOVER
                     || (r.sampleAgeNanos() != null && r.sampleAgeNanos() > STALE_AGE_NANOS)) {

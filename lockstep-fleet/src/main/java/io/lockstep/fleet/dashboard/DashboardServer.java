@@ -131,8 +131,9 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange exchange) throws IOException {
+        // Nothing here takes a body; drained without keeping it, so the connection can be reused.
         try (InputStream in = exchange.getRequestBody()) {
-            in.readAllBytes();
+            in.transferTo(java.io.OutputStream.nullOutputStream());
         }
         String path = exchange.getRequestURI().getPath();
         if (!"GET".equals(exchange.getRequestMethod())) {

@@ -230,6 +230,9 @@
     }));
   }
 
+  // Whole seconds and up on the time axis: sub-second ticks say nothing at one frame a second.
+  const TIME_AXIS = { space: 60, incrs: [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200] };
+
   function plotWidth(container) {
     return Math.max(320, container.clientWidth - 2);
   }
@@ -268,7 +271,7 @@
     offsetPlot = new uPlot({
       width: plotWidth(container), height: 300, series: series, bands: bands,
       legend: { show: false }, cursor: { drag: { x: false, y: false } },
-      axes: [{}, { label: 'offset (ms)', size: 70 }]
+      axes: [TIME_AXIS, { label: 'offset (ms)', size: 70 }]
     }, data, container);
   }
 
@@ -291,7 +294,7 @@
       bands: [{ series: [2, 3], fill: 'rgba(43,108,176,0.15)' }],
       legend: { show: false }, cursor: { drag: { x: false, y: false } },
       scales: { y: { range: function (u, min, max) { return [0, Math.max(max, 1e-3) * 1.1]; } } },
-      axes: [{}, { label: 'ms', size: 70 }]
+      axes: [TIME_AXIS, { label: 'ms', size: 70 }]
     }, data, container);
   }
 

@@ -71,7 +71,9 @@ class DashboardFrameTest {
                 10L, 500L, 0.0, 1L, "0.1.0", null);
         DeviceRow garbled = new DeviceRow("g", "agent://127.0.0.6:7474", "agent", true, null,
                 null, null, null, null, "9.0", "agent speaks fleet API 9, this monitor 1");
-        assertEquals(List.of(Mark.STALE, Mark.STALE, Mark.UNSYNCED, Mark.ERROR),
-                Frames.frame(1, TOLERANCE, holdover, old, syncing, garbled).marks());
+        DeviceRow referenceLost = new DeviceRow("r", "agent://127.0.0.7:7474", "agent", true, ClockState.UNSYNCED,
+                null, null, null, null, "0.1.0", "reference: no answer in 1 s");
+        assertEquals(List.of(Mark.STALE, Mark.STALE, Mark.UNSYNCED, Mark.ERROR, Mark.UNSYNCED),
+                Frames.frame(1, TOLERANCE, holdover, old, syncing, garbled, referenceLost).marks());
     }
 }
