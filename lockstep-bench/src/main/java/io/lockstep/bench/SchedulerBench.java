@@ -40,8 +40,9 @@ public final class SchedulerBench {
      * @param spacingNanos mean time between instants, 1 ms to 1 s
      * @param pollFirings  counted firings of the 50 ms polling loop (slow: 50–100 ms each), 0 to 100,000
      * @param warmup       uncounted firings before each method's run
+     * @param spinNanos    the stretch Lockstep's scheduler spins before each instant, 1 µs to 10 ms
      */
-    public record Options(int firings, long spacingNanos, int pollFirings, int warmup) {
+    public record Options(int firings, long spacingNanos, int pollFirings, int warmup, long spinNanos) {
         public Options {
             if (firings < 100 || firings > 1_000_000) {
                 throw new IllegalArgumentException("--firings must be between 100 and 1000000");
@@ -55,11 +56,14 @@ public final class SchedulerBench {
             if (warmup < 0 || warmup > 1_000_000) {
                 throw new IllegalArgumentException("warm-up firings must be between 0 and 1000000");
             }
+            if (spinNanos < 1_000L || spinNanos > 10_000_000L) {
+                throw new IllegalArgumentException("--spin must be between 1us and 10ms");
+            }
         }
 
-        /** 10,000 firings 2–4 ms apart, 300 polling firings, 1,000 warm-up firings. */
+        /** 10,000 firings 2–4 ms apart, 300 polling firings, 1,000 warm-up firings, the scheduler's default spin. */
         public static Options defaults() {
-            return new Options(10_000, 2_000_000L, 300, 1_000);
+            return new Options(10_000, 2_000_000L, 300, 1_000, SchedulerOptions.DEFAULT_SPIN_NANOS);
         }
     }
 
@@ -81,15 +85,15 @@ public final class SchedulerBench {
                 Runtime.getRuntime().availableProcessors());
         Table table = new Table("method", "firings", "p50", "p99", "max", "min", "CPU per firing");
         SplittableRandom random = new SplittableRandom(9);
-        measure(table, "Lockstep scheduler (park, spin last 500 us)", o.firings(), o, random,
-                instants -> lockstep(instants, SchedulerOptions.defaults()));
+        measure(table, "Lockstep scheduler (park, spin last " + us(o.spinNanos()).replace(".0 us", " us") + ")",
+                o.firings(), o, random, instants -> lockstep(instants, SchedulerOptions.defaults().withSpinNanos(o.spinNanos())));
         measure(table, "Lockstep scheduler, park only (no spin)", o.firings(), o, random,
                 instants -> lockstep(instants, SchedulerOptions.defaults().withSpinNanos(0)));
         measure(table, "ScheduledExecutorService", o.firings(), o, random, SchedulerBench::executor);
         measure(table, "Thread.sleep to the instant", o.firings(), o, random, SchedulerBench::sleeping);
         if (o.pollFirings() > 0) {
             measure(table, "poll the clock every 50 ms (the bash loop)", o.pollFirings(),
-                    new Options(o.firings(), 50_000_000L, o.pollFirings(), Math.min(o.warmup(), 5)), random,
+                    new Options(o.firings(), 50_000_000L, o.pollFirings(), Math.min(o.warmup(), 5), o.spinNanos()), random,
                     SchedulerBench::polling);
         }
         table.print(out);

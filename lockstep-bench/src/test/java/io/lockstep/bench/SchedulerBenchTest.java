@@ -17,9 +17,9 @@ class SchedulerBenchTest {
     void printsOneRowPerMethod() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         assertEquals(0, SchedulerBench.run(new PrintStream(bytes, true, StandardCharsets.UTF_8),
-                new SchedulerBench.Options(100, 1_000_000L, 3, 10)));
+                new SchedulerBench.Options(100, 1_000_000L, 3, 10, 200_000L)));
         String text = bytes.toString(StandardCharsets.UTF_8);
-        for (String method : new String[] {"| Lockstep scheduler (park, spin", "| Lockstep scheduler, park only",
+        for (String method : new String[] {"| Lockstep scheduler (park, spin last 200 us)", "| Lockstep scheduler, park only",
                 "| ScheduledExecutorService", "| Thread.sleep to the instant", "| poll the clock every 50 ms"}) {
             assertTrue(text.contains(method), method + " in\n" + text);
         }
@@ -29,6 +29,6 @@ class SchedulerBenchTest {
 
     @Test
     void tooFewFiringsAreRefused() {
-        assertThrows(IllegalArgumentException.class, () -> new SchedulerBench.Options(99, 2_000_000L, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new SchedulerBench.Options(99, 2_000_000L, 0, 0, 200_000L));
     }
 }

@@ -381,11 +381,16 @@ final class BenchCommand implements Runnable {
                 description = "Uncounted firings before each method (default ${DEFAULT-VALUE}).")
         int warmup;
 
+        @Option(names = "--spin", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+                description = "How long before each instant Lockstep's scheduler stops parking and spins (default: the scheduler's, 500us).")
+        Long spinNanos;
+
         @Override
         public Integer call() throws Exception {
             io.lockstep.bench.SchedulerBench.Options o;
             try {
-                o = new io.lockstep.bench.SchedulerBench.Options(firings, spacingNanos, pollFirings, warmup);
+                o = new io.lockstep.bench.SchedulerBench.Options(firings, spacingNanos, pollFirings, warmup,
+                        spinNanos == null ? io.lockstep.schedule.SchedulerOptions.DEFAULT_SPIN_NANOS : spinNanos);
             } catch (IllegalArgumentException e) {
                 throw Cli.usage(spec.commandLine(), e.getMessage());
             }

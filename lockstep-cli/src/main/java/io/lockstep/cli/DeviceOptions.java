@@ -57,7 +57,7 @@ final class DeviceOptions {
             description = "Largest disagreement allowed between two devices (default ${DEFAULT-VALUE}, one frame at 24 fps).")
     long toleranceNanos;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "800ms", converter = Cli.DurationConverter.class,
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "1.5s", converter = Cli.DurationConverter.class,
             description = "How long one agent may take to answer (default ${DEFAULT-VALUE}).")
     long timeoutNanos;
 

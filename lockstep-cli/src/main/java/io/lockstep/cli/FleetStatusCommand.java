@@ -48,8 +48,9 @@ final class FleetStatusCommand implements java.util.concurrent.Callable<Integer>
     int count;
 
     @Option(names = "--settle", paramLabel = "DURATION", defaultValue = "15s", converter = Cli.DurationConverter.class,
-            description = "Without --watch: how long to let the monitor's own trackers (for ntp:// and neon:// devices) "
-                    + "learn offset and drift before printing (default ${DEFAULT-VALUE}).")
+            description = "Without --watch: how long to wait for reachable devices that are not synced yet (agents just "
+                    + "started, the monitor's own trackers for ntp:// and neon:// devices) before printing "
+                    + "(default ${DEFAULT-VALUE}).")
     long settleNanos;
 
     @Option(names = "--json", description = "Print the snapshot as one JSON object (with --watch: one per line).")

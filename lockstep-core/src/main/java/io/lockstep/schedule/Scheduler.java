@@ -367,7 +367,8 @@ public final class Scheduler implements AutoCloseable {
             try {
                 job.action.run(due);
                 outcome = Firing.Outcome.FIRED;
-            } catch (Exception e) {
+            } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+                // An action's own error fails its firing, not the scheduler and every job behind it.
                 outcome = Firing.Outcome.FAILED;
                 detail = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             }

@@ -27,18 +27,26 @@ public final class AgentScan {
      */
     public static List<Device> scan(CidrRange range, int port, AgentClient client) throws InterruptedException {
         List<InetAddress> addresses = range.addresses();
-        List<CompletableFuture<AgentClient.Result>> results = new ArrayList<>(addresses.size());
-        Semaphore slots = new Semaphore(PARALLEL);
-        for (InetAddress a : addresses) {
-            slots.acquire();
-            CompletableFuture<AgentClient.Result> f = client.status(a.getHostAddress(), port);
-            f.whenComplete((r, e) -> slots.release());
-            results.add(f);
+        List<AgentClient.Result> results = probe(addresses, port, client);
+        // A silent address gets a second chance: a busy agent or a lossy link may miss one request.
+        List<Integer> retry = new ArrayList<>();
+        for (int i = 0; i < results.size(); i++) {
+            if (results.get(i).status() == null && results.get(i).error().startsWith("unreachable: no answer")) {
+                retry.add(i);
+            }
+        }
+        if (!retry.isEmpty()) {
+            List<InetAddress> again = new ArrayList<>();
+            retry.forEach(i -> again.add(addresses.get(i)));
+            List<AgentClient.Result> second = probe(again, port, client);
+            for (int k = 0; k < retry.size(); k++) {
+                results.set(retry.get(k), second.get(k));
+            }
         }
         List<Device> found = new ArrayList<>();
         java.util.Set<String> names = new java.util.HashSet<>();
         for (int i = 0; i < addresses.size(); i++) {
-            AgentClient.Result r = results.get(i).join();
+            AgentClient.Result r = results.get(i);
             if (r.status() != null) {
                 String host = addresses.get(i).getHostAddress();
                 String authority = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
@@ -48,5 +56,22 @@ public final class AgentScan {
             }
         }
         return found;
+    }
+
+    private static List<AgentClient.Result> probe(List<InetAddress> addresses, int port, AgentClient client)
+            throws InterruptedException {
+        List<CompletableFuture<AgentClient.Result>> pending = new ArrayList<>(addresses.size());
+        Semaphore slots = new Semaphore(PARALLEL);
+        for (InetAddress a : addresses) {
+            slots.acquire();
+            CompletableFuture<AgentClient.Result> f = client.status(a.getHostAddress(), port);
+            f.whenComplete((r, e) -> slots.release());
+            pending.add(f);
+        }
+        List<AgentClient.Result> results = new ArrayList<>(pending.size());
+        for (CompletableFuture<AgentClient.Result> f : pending) {
+            results.add(f.join());
+        }
+        return results;
     }
 }

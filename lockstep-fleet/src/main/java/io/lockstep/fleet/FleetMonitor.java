@@ -63,9 +63,15 @@ public final class FleetMonitor implements AutoCloseable {
             }
         }
 
-        /** Polls every second, 800 ms per request, the default tolerance, never rediscovers. */
+        /**
+         * How long one agent may take to answer unless told otherwise: long enough for a busy
+         * device, short enough that a silent one is reported within 3 s (one poll interval plus this).
+         */
+        public static final long DEFAULT_TIMEOUT_NANOS = 1_500_000_000L;
+
+        /** Polls every second, {@link #DEFAULT_TIMEOUT_NANOS} per request, the default tolerance, never rediscovers. */
         public static Config of(DeviceSource source, Target reference) {
-            return new Config(source, reference, DEFAULT_TOLERANCE_NANOS, 1_000_000_000L, 800_000_000L, 0,
+            return new Config(source, reference, DEFAULT_TOLERANCE_NANOS, 1_000_000_000L, DEFAULT_TIMEOUT_NANOS, 0,
                     TimeSource.system());
         }
 
@@ -304,19 +310,18 @@ public final class FleetMonitor implements AutoCloseable {
     }
 
     /**
-     * Polls until every agentless device and the reference are synced (their trackers need a
-     * few samples to know the drift) or {@code timeoutNanos} pass, and returns the last snapshot.
+     * Polls until every reachable device is synced or {@code timeoutNanos} pass, and returns the
+     * last snapshot. The monitor's own trackers (for agentless devices) need a few samples to
+     * learn the drift, an agent that just started does too, and one on a busy device may be in
+     * holdover for a moment; an unreachable or unusable device is not waited for.
      */
     public FleetSnapshot awaitSettled(long timeoutNanos) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutNanos;
         while (true) {
             FleetSnapshot s = pollOnce();
             boolean settled = true;
-            for (int i = 0; i < s.devices().size(); i++) {
-                DeviceRow r = s.devices().get(i);
-                Device d = devices.size() > i ? devices.get(i) : null;
-                if (d != null && d.kind() != Device.Kind.AGENT && r.reachable() && r.error() == null
-                        && r.state() != ClockState.SYNCED) {
+            for (DeviceRow r : s.devices()) {
+                if (r.reachable() && r.error() == null && r.state() != ClockState.SYNCED) {
                     settled = false;
                 }
             }

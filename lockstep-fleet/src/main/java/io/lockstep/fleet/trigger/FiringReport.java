@@ -52,7 +52,8 @@ public record FiringReport(int index, long referenceNanos, long firedReferenceNa
     static FiringReport fromJson(Map<String, Object> m) {
         return new FiringReport(((Number) m.get("index")).intValue(), num(m, "reference_ns"), num(m, "fired_reference_ns"),
                 num(m, "local_ns"), num(m, "error_bound_ns"), num(m, "lateness_ns"), optNum(m, "host_wall_ns"),
-                optNum(m, "action_ns"), String.valueOf(m.get("outcome")), m.get("detail") == null ? "" : String.valueOf(m.get("detail")));
+                optNum(m, "action_ns"), String.valueOf(m.get("outcome")),
+                m.get("detail") == null ? "" : String.valueOf(m.get("detail")));
     }
 
     private static long num(Map<String, Object> m, String key) {

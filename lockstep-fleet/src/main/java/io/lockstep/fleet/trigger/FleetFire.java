@@ -201,7 +201,11 @@ public final class FleetFire {
      * @param timeoutNanos how long one request to an agent may take
      */
     public FleetFire(FleetKey key, long timeoutNanos) {
-        this.key = Objects.requireNonNull(key, "key");
+        this(Objects.requireNonNull(key, "key"), timeoutNanos, true);
+    }
+
+    private FleetFire(FleetKey key, long timeoutNanos, boolean unused) {
+        this.key = key;
         if (timeoutNanos <= 0) {
             throw new IllegalArgumentException("the timeout must be positive");
         }
@@ -209,6 +213,90 @@ public final class FleetFire {
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofNanos(timeoutNanos)).followRedirects(HttpClient.Redirect.NEVER).build();
         this.agents = new AgentClient(timeoutNanos);
+    }
+
+    /**
+     * A FleetFire that only reads what agents fired ({@link #lastFiring}), for a dashboard: it
+     * holds no key and cannot {@link #fire}.
+     */
+    public static FleetFire watcher(long timeoutNanos) {
+        return new FleetFire(null, timeoutNanos, true);
+    }
+
+    /**
+     * The most recent trigger any of {@code devices} accepted (by instant), judged as
+     * {@link #fire} judges it; empty when no agent has one, or while an agent that accepted it
+     * has not finished it. Agents that have no record of it are listed as refused (they refused
+     * it, or were not sent it). Never throws for an unreachable agent: it becomes that device's row.
+     */
+    public java.util.Optional<Result> lastFiring(List<Device> devices, long toleranceNanos) {
+        List<Device> list = devices.stream().filter(d -> d.kind() == Device.Kind.AGENT).toList();
+        List<CompletableFuture<List<Map<String, Object>>>> asks = new ArrayList<>();
+        for (Device d : list) {
+            HttpRequest get = HttpRequest.newBuilder(uri(d, TriggerDesk.PATH)).timeout(Duration.ofNanos(timeoutNanos))
+                    .GET().build();
+            asks.add(http.sendAsync(get, HttpResponse.BodyHandlers.ofString()).handle((r, failure) -> {
+                if (failure != null || r.statusCode() != 200) {
+                    return null;
+                }
+                try {
+                    List<Map<String, Object>> triggers = new ArrayList<>();
+                    for (Object o : (List<?>) JsonTree.object(r.body()).get("triggers")) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> m = (Map<String, Object>) o;
+                        triggers.add(m);
+                    }
+                    return triggers;
+                } catch (IOException | RuntimeException e) {
+                    return null;
+                }
+            }));
+        }
+        Map<String, Object> newest = null;
+        List<List<Map<String, Object>>> lists = new ArrayList<>();
+        for (CompletableFuture<List<Map<String, Object>>> a : asks) {
+            List<Map<String, Object>> triggers = a.join();
+            lists.add(triggers);
+            for (Map<String, Object> t : triggers == null ? List.<Map<String, Object>>of() : triggers) {
+                if (t.get("at_ns") instanceof Long at && (newest == null || at > (Long) newest.get("at_ns"))) {
+                    newest = t;
+                }
+            }
+        }
+        if (newest == null) {
+            return java.util.Optional.empty();
+        }
+        Trigger trigger;
+        try {
+            trigger = new Trigger(String.valueOf(newest.get("id")), String.valueOf(newest.get("action")),
+                    (Long) newest.get("at_ns"), (Long) newest.get("expires_ns"), (Long) newest.get("every_ns"),
+                    ((Long) newest.get("count")).intValue(), 0, null);
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
+        Plan plan = new Plan(trigger.action(), trigger.atNanos(), trigger.everyNanos(), trigger.count(), toleranceNanos, 0);
+        DeviceOutcome[] outcomes = new DeviceOutcome[list.size()];
+        List<CompletableFuture<Void>> reports = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            Device d = list.get(i);
+            List<Map<String, Object>> triggers = lists.get(i);
+            int slot = i;
+            if (triggers == null) {
+                outcomes[i] = new DeviceOutcome(d.name(), d.target(), "unreachable", "unreachable", null, null, List.of());
+            } else if (triggers.stream().noneMatch(t -> trigger.id().equals(t.get("id")))) {
+                outcomes[i] = new DeviceOutcome(d.name(), d.target(), "refused", "no record of trigger " + trigger.id()
+                        + " (refused, or not sent to this agent)", null, null, List.of());
+            } else {
+                reports.add(report(d, trigger).thenAccept(o -> outcomes[slot] = o));
+            }
+        }
+        CompletableFuture.allOf(reports.toArray(CompletableFuture[]::new)).join();
+        for (DeviceOutcome o : outcomes) {
+            if (o.status().equals("scheduled")) {
+                return java.util.Optional.empty();
+            }
+        }
+        return java.util.Optional.of(judge(trigger, plan, Arrays.asList(outcomes)));
     }
 
     /**
@@ -260,6 +348,9 @@ public final class FleetFire {
      */
     public Result fire(List<Device> devices, Plan plan, long referenceNowNanos, Consumer<String> progress)
             throws InterruptedException {
+        if (key == null) {
+            throw new IllegalStateException("a watcher has no key and cannot fire");
+        }
         long startMono = System.nanoTime();
         Consumer<String> say = progress == null ? s -> { } : progress;
         Object sayLock = new Object();
@@ -295,9 +386,13 @@ public final class FleetFire {
 
         // Wait past the last instant (on this machine's monotonic clock, from the reference "now"),
         // then ask each agent that accepted for its report until all are done or time is up.
+        boolean anyAccepted = false;
+        for (DeviceOutcome o : outcomes) {
+            anyAccepted |= o.status().equals("scheduled");
+        }
         long lastInstantMono = startMono + (trigger.lastInstantNanos() - referenceNowNanos);
         long sleep = lastInstantMono - System.nanoTime() + 20_000_000L;
-        if (sleep > 0) {
+        if (anyAccepted && sleep > 0) {
             Thread.sleep(sleep / 1_000_000L, (int) (sleep % 1_000_000L));
         }
         long deadline = System.nanoTime() + 3_000_000_000L + 2 * timeoutNanos;
@@ -335,8 +430,8 @@ public final class FleetFire {
 
     private DeviceOutcome acknowledged(Device d, HttpResponse<String> r, Throwable failure) {
         if (failure != null) {
-            Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-            return new DeviceOutcome(d.name(), d.target(), "unreachable", "unreachable: " + message(t), null, null, List.of());
+            return new DeviceOutcome(d.name(), d.target(), "unreachable", "unreachable: " + message(failure), null, null,
+                    List.of());
         }
         Map<String, Object> answer;
         try {

@@ -66,14 +66,16 @@ public final class FleetKey {
         FleetKey k = random();
         String text = "# Lockstep fleet key (HMAC-SHA256). Keep it secret: whoever has it can fire this fleet's actions.\n"
                 + HexFormat.of().formatHex(k.key) + "\n";
-        boolean posix = Files.getFileStore(file.toAbsolutePath().getParent()).supportsFileAttributeView(PosixFileAttributeView.class);
+        boolean posix = Files.getFileStore(file.toAbsolutePath().getParent())
+                .supportsFileAttributeView(PosixFileAttributeView.class);
         if (posix) {
             // Created owner-only in one step, so the key is never readable by others, not even briefly.
             Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
         } else {
             Files.createFile(file);
         }
-        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
         return k;
     }
 
@@ -108,7 +110,8 @@ public final class FleetKey {
             hex = t;
         }
         if (hex == null) {
-            throw new IllegalArgumentException("key file " + file + " holds no key; create one with 'lockstep fleet keygen --out FILE'");
+            throw new IllegalArgumentException("key file " + file
+                    + " holds no key; create one with 'lockstep fleet keygen --out FILE'");
         }
         byte[] bytes;
         try {

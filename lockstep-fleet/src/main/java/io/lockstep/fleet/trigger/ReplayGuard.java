@@ -17,7 +17,8 @@ final class ReplayGuard {
 
     private final int capacity;
     private final Map<String, Long> expiries = new HashMap<>();
-    private final PriorityQueue<Entry> byExpiry = new PriorityQueue<>((a, b) -> Long.compare(a.expiresNanos, b.expiresNanos));
+    private final PriorityQueue<Entry> byExpiry =
+            new PriorityQueue<>((a, b) -> Long.compare(a.expiresNanos, b.expiresNanos));
 
     ReplayGuard(int capacity) {
         if (capacity < 1) {

@@ -38,6 +38,7 @@ class FleetFireTest {
         Random random = new Random(9);
         try (TriggerRig rig = new TriggerRig(REFERENCE_AHEAD_NANOS)) {
             rig.schedulerOptions = SchedulerOptions.defaults().withSpinNanos(50_000);
+            rig.intervalNanos = 500 * MS;
             List<Device> devices = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 long offset = (long) ((random.nextDouble() * 2 - 1) * 2_000 * MS);
@@ -112,6 +113,15 @@ class FleetFireTest {
             assertEquals("unreachable", r.devices().get(2).status());
             assertEquals(2, r.problems().size(), r.problems().toString());
             assertTrue(r.problems().get(0).startsWith("other-key refused: bad-signature: "), r.problems().toString());
+
+            // A dashboard on another machine reads the same firing back from the agents.
+            FleetFire.Result seen = FleetFire.watcher(5_000 * MS).lastFiring(devices, 41_700_000L).orElseThrow();
+            assertEquals(r.trigger().id(), seen.trigger().id());
+            assertEquals("fired", seen.devices().get(0).status());
+            assertEquals(r.devices().get(0).firings(), seen.devices().get(0).firings());
+            assertEquals("refused", seen.devices().get(1).status());
+            assertTrue(seen.devices().get(1).reason().startsWith("no record of trigger " + r.trigger().id()));
+            assertEquals("unreachable", seen.devices().get(2).status());
         }
     }
 }

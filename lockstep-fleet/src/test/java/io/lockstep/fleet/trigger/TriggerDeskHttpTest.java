@@ -42,6 +42,7 @@ class TriggerDeskHttpTest {
     private TriggerRig.Member agent;
     private TriggerRig.Member unsynced;
     private TriggerRig.Member keyless;
+    private TriggerRig.Member small;
 
     @BeforeAll
     void start() throws Exception {
@@ -61,6 +62,8 @@ class TriggerDeskHttpTest {
         unsynced = rig.agent("lost", Target.parse("ntp://127.0.0.1:" + silentPort), -40 * MS, 0, actions, KEY,
                 TriggerDesk.Limits.defaults());
         keyless = rig.agent("keyless", -3 * MS, 0, actions, null);
+        ActionsFile smallActions = ActionsFile.parse("led write small.value 1\nlater write later.value 1\n", "small.txt", dir);
+        small = rig.agent("small", rig.referenceTarget, 7 * MS, -3, smallActions, KEY, TriggerDesk.Limits.defaults().withReplayCapacity(1));
         rig.awaitSynced();
     }
 
@@ -133,6 +136,20 @@ class TriggerDeskHttpTest {
         assertRefused(keyless, json(Trigger.create("led", at, at, 0, 1, 0).signedWith(KEY)), Refusal.NO_KEY,
                 "no fleet key");
         assertNothingRanAfter(latestAt, "led.value", "exec.out");
+    }
+
+    @Test
+    void aFullReplayMemoryRefusesRatherThanForgets() throws Exception {
+        long first = now() + 2_000 * MS;
+        HttpResponse<String> r = rig.post(small, json(Trigger.create("led", first, first, 0, 1, 0).signedWith(KEY)));
+        assertEquals(202, r.statusCode(), r.body());
+        long at = now() + 500 * MS;
+        assertRefused(small, json(Trigger.create("later", at, at, 0, 1, 0).signedWith(KEY)), Refusal.TOO_MANY,
+                "already holds 1 unexpired triggers");
+        while (now() < at + 300 * MS) {
+            Thread.sleep(20);
+        }
+        assertFalse(Files.exists(dir.resolve("later.value")), "the refused action ran");
     }
 
     private long latestAt;

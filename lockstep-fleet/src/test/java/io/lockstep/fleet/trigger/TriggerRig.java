@@ -48,6 +48,11 @@ final class TriggerRig implements AutoCloseable {
     final List<Member> members = new ArrayList<>();
     /** How the agents' schedulers wait; tests with many agents on few cores shorten the spin. */
     SchedulerOptions schedulerOptions = SchedulerOptions.defaults();
+    /**
+     * The agents' tracking interval. Holdover begins after three intervals without an answer, so
+     * tests with many agents on a loaded machine poll less often to stay SYNCED.
+     */
+    long intervalNanos = 100_000_000L;
     final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** A reference that reads {@code referenceAheadNanos} ahead of this host's clock. */
@@ -59,12 +64,12 @@ final class TriggerRig implements AutoCloseable {
         referenceTarget = Target.parse("ntp://127.0.0.1:" + reference.localAddress().getPort());
     }
 
-    /** Starts an agent tracking {@code target} every 100 ms with a clock {@code offsetNanos} ahead of this host, drifting. */
+    /** Starts an agent tracking {@code target} every {@link #intervalNanos} with a clock {@code offsetNanos} ahead of this host, drifting. */
     Member agent(String name, Target target, long offsetNanos, double driftPpm, ActionsFile actions, FleetKey key,
                  TriggerDesk.Limits limits) throws IOException {
         SimulatedTimeSource clock = new SimulatedTimeSource(TimeSource.system(), offsetNanos, driftPpm);
         AgentConfig config = AgentConfig.of(target, name, new InetSocketAddress("127.0.0.1", 0)).withLocal(clock)
-                .withIntervalNanos(100_000_000L);
+                .withIntervalNanos(intervalNanos);
         Agent agent = Agent.start(config);
         ActionRunner runner = ActionRunner.start(actions, ProcessBuilder.Redirect.DISCARD);
         TriggerDesk desk = TriggerDesk.install(agent, runner, key, limits, schedulerOptions);
