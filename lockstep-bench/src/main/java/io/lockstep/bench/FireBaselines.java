@@ -5,8 +5,6 @@ import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -202,11 +200,8 @@ public final class FireBaselines {
                 if (p.getLength() == 4 && k >= 0 && k < run.firings()) {
                     run.record(k, device, hostWall);
                 }
-            } catch (SocketTimeoutException e) {
-                // keep listening until closed
-            } catch (SocketException e) {
-                return;
             } catch (IOException e) {
+                // Closed at the end of the run (or broken): this listener is done.
                 return;
             }
         }
