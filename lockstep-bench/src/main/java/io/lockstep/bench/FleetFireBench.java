@@ -104,8 +104,7 @@ public final class FleetFireBench {
         try {
             r = measure(o, out);
         } catch (TimeoutException e) {
-            out.println("lockstep: the fleet did not synchronise: " + e.getMessage());
-            return 1;
+            throw new IOException("the simulated fleet did not synchronise: " + e.getMessage(), e);
         }
         print(out, o, r);
         out.printf(Locale.ROOT, "load at end %s (1/5/15 min)%n", MachineLoad.text());
