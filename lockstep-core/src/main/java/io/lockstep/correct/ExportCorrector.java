@@ -19,10 +19,12 @@ import java.util.stream.Stream;
  * Corrects a whole export folder, as Pupil Cloud or Neon Player write them: every CSV file with
  * a column whose name ends in {@value #COLUMN_SUFFIX} ({@code timestamp [ns]} in gaze.csv,
  * events.csv, world_timestamps.csv, imu.csv, 3d_eye_states.csv; {@code start timestamp [ns]}
- * and {@code end timestamp [ns]} in fixations.csv, blinks.csv, saccades.csv) has those columns
- * mapped by a {@link CsvCorrector}, in every subfolder; every other file and folder is copied
+ * and {@code end timestamp [ns]} in fixations.csv, blinks.csv, saccades.csv), or that is one of
+ * {@link #SECTION_COLUMNS} (an enrichment's sections.csv), has those columns mapped by a
+ * {@link CsvCorrector}, in every subfolder; every other file and folder is copied
  * byte for byte (symbolic links as links). Durations ({@code duration [ms]}) are differences of
- * one clock and stay as they are. The headers are read first, so an export with nothing to
+ * one clock and stay as they are; so do times outside CSV columns (info.json's
+ * {@code start_time}, the times in a scene video's file name). The headers are read first, so an export with nothing to
  * correct is refused before anything is copied, and an export that already holds a
  * {@value #REPORT_FILE} (this tool's output) is refused because correcting it again would apply
  * the offset twice. Streams every file, so memory does not grow with its size. Not thread-safe;
@@ -32,6 +34,9 @@ public final class ExportCorrector {
 
     /** A column is a timestamp to correct when its name ends with this (ignoring case). */
     public static final String COLUMN_SUFFIX = "timestamp [ns]";
+
+    /** Pupil Cloud's sections.csv names its UTC timestamps this way, without the word "timestamp". */
+    public static final List<String> SECTION_COLUMNS = List.of("section start time [ns]", "section end time [ns]");
 
     /** The report a corrected export carries; its presence marks a folder as already corrected. */
     public static final String REPORT_FILE = "correction_report.txt";
@@ -73,11 +78,12 @@ public final class ExportCorrector {
         this.failOnUnparsable = failOnUnparsable;
     }
 
-    /** The timestamp columns of a header: the names ending with {@value #COLUMN_SUFFIX}. */
+    /** The timestamp columns of a header: the names ending with {@value #COLUMN_SUFFIX}, and {@link #SECTION_COLUMNS}. */
     public static List<String> timestampColumns(List<String> header) {
         List<String> columns = new ArrayList<>();
         for (String name : header) {
-            if (name.toLowerCase(Locale.ROOT).endsWith(COLUMN_SUFFIX) && !columns.contains(name)) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if ((lower.endsWith(COLUMN_SUFFIX) || SECTION_COLUMNS.contains(lower)) && !columns.contains(name)) {
                 columns.add(name);
             }
         }
