@@ -309,7 +309,8 @@ class CorrectExportTest {
         rows.set(41, String.join(",", cells));
         Files.write(gaze, rows);
         refused("2026-11-30_10-00-00-5b1e7c4d/gaze.csv: line 42: '" + cells.get(2)
-                + "' in column 'timestamp [ns]' is not a number in ns; pass --bad-rows keep", malformed, dir.resolve("out2"));
+                + "' in column 'timestamp [ns]' is not a number in ns; pass --bad-rows keep", malformed,
+                dir.resolve("out2"));
         assertFalse(Files.exists(dir.resolve("out2")));
     }
 

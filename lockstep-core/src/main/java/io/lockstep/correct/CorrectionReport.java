@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * What a correction run did: which columns, how many rows and timestamps it mapped with what
- * largest bound, and which lines it could not parse or found outside the log's span (the first {@value #MAX_LINES_KEPT} line numbers of each, so
- * memory stays constant). Mutable while the run fills it; not thread-safe.
+ * largest bound, and which lines it could not parse or found outside the log's span (the first
+ * {@value #MAX_LINES_KEPT} line numbers of each, so memory stays constant). Mutable while the run fills it; not thread-safe.
  */
 public final class CorrectionReport {
 
