@@ -339,4 +339,31 @@ class CorrectExportTest {
                 empty.resolve("2026-11-30_10-00-00-5b1e7c4d/gaze.csv")));
         assertTrue(staged(dir).isEmpty());
     }
+
+    /** A SIGKILLed run's staged folder is removed by a later run once its process is gone and it is old; nothing else. */
+    @Test
+    void stagedFoldersOfKilledRunsAreRemovedAndNothingElse() throws Exception {
+        Path export = dir.resolve("export");
+        phoneExport(export, 30);
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        java.nio.file.attribute.FileTime longAgo = java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - 3_600_000L);
+        Path dead = Files.createDirectories(dir.resolve(".out.lockstep-" + gone.pid() + "-7.tmp/rec"));
+        Files.writeString(dead.resolve("gaze.csv"), "partial");
+        Path deadFresh = Files.createDirectories(dir.resolve(".other.lockstep-" + gone.pid() + "-8.tmp"));
+        Files.writeString(deadFresh.resolve("gaze.csv"), "written just now: maybe a run on another host");
+        Path alive = Files.createDirectories(dir.resolve(".out.lockstep-" + ProcessHandle.current().pid() + "-9.tmp"));
+        Path notOurs = Files.createDirectories(dir.resolve(".out.backup.tmp"));
+        for (Path p : List.of(dead.resolve("gaze.csv"), dead, dead.getParent(), alive, notOurs)) {
+            Files.setLastModifiedTime(p, longAgo);
+        }
+        MainTest.Result r = MainTest.run("correct", "--log", log.toString(), "--export", export.toString(), "--out",
+                dir.resolve("out").toString(), "--from", "tracked", "--to", "local");
+        assertEquals(0, r.code(), r.err());
+        assertFalse(Files.exists(dead.getParent()), "a killed run's staged folder");
+        assertTrue(Files.exists(deadFresh.resolve("gaze.csv")), "written within the last minute");
+        assertTrue(Files.exists(alive), "its process is alive");
+        assertTrue(Files.exists(notOurs), "not named by lockstep");
+    }
 }
