@@ -14,6 +14,7 @@ module io.lockstep.core {
     exports io.lockstep.net;
     exports io.lockstep.ntp;
     exports io.lockstep.protocol;
+    exports io.lockstep.schedule;
     exports io.lockstep.time;
     exports io.lockstep.track;
 

@@ -17,7 +17,8 @@ import picocli.CommandLine;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark and print its table.",
         subcommands = {BenchCommand.Echo.class, BenchCommand.NtpServer.class, BenchCommand.Tracking.class,
-                BenchCommand.Track.class, BenchCommand.Correct.class, BenchCommand.Attack.class})
+                BenchCommand.Track.class, BenchCommand.Correct.class, BenchCommand.Attack.class,
+                BenchCommand.SchedulerLateness.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -350,6 +351,50 @@ final class BenchCommand implements Runnable {
             PrintStream out = stdout(spec);
             int code = io.lockstep.bench.AttackBench.run(out,
                     io.lockstep.bench.ServerProcess.Launcher.sameAsThisJvm(Main.class.getName()), o);
+            out.flush();
+            return code;
+        }
+    }
+    /** {@code lockstep bench scheduler}: lateness of Lockstep's scheduler against the JDK's timers and a 50 ms poll. */
+    @Command(name = "scheduler", mixinStandardHelpOptions = true,
+            description = "Lateness (p50, p99, max) of actions run at instants of this host's clock: Lockstep's scheduler"
+                    + " (park then spin, and park only), ScheduledExecutorService, Thread.sleep to the instant, and a"
+                    + " loop checking the clock every 50 ms (the bash way).")
+    static final class SchedulerLateness implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--firings", defaultValue = "10000", paramLabel = "N",
+                description = "Counted firings per method (default ${DEFAULT-VALUE}).")
+        int firings;
+
+        @Option(names = "--spacing", defaultValue = "2ms", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+                description = "Instants are this plus a random fraction of it apart (default ${DEFAULT-VALUE}).")
+        long spacingNanos;
+
+        @Option(names = "--poll-firings", defaultValue = "300", paramLabel = "N",
+                description = "Counted firings of the 50 ms polling loop, 50-100 ms each (default ${DEFAULT-VALUE}).")
+        int pollFirings;
+
+        @Option(names = "--warmup", defaultValue = "1000", paramLabel = "N",
+                description = "Uncounted firings before each method (default ${DEFAULT-VALUE}).")
+        int warmup;
+
+        @Option(names = "--spin", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+                description = "How long before each instant Lockstep's scheduler stops parking and spins (default: the scheduler's, 500us).")
+        Long spinNanos;
+
+        @Override
+        public Integer call() throws Exception {
+            io.lockstep.bench.SchedulerBench.Options o;
+            try {
+                o = new io.lockstep.bench.SchedulerBench.Options(firings, spacingNanos, pollFirings, warmup,
+                        spinNanos == null ? io.lockstep.schedule.SchedulerOptions.DEFAULT_SPIN_NANOS : spinNanos);
+            } catch (IllegalArgumentException e) {
+                throw Cli.usage(spec.commandLine(), e.getMessage());
+            }
+            PrintStream out = stdout(spec);
+            int code = io.lockstep.bench.SchedulerBench.run(out, o);
             out.flush();
             return code;
         }

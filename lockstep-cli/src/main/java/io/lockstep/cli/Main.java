@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
                 TrackCommand.class,
                 CorrectCommand.class,
                 ImpairCommand.class,
+                AtCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
                 CommandLine.HelpCommand.class

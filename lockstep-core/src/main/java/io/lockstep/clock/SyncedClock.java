@@ -118,6 +118,11 @@ public final class SyncedClock {
                 m.remoteDriftPpm(), stateOf(s, m, localNanos), m.segment());
     }
 
+    /** The local clock this clock corrects (the one its models' local times are read from). */
+    public TimeSource localSource() {
+        return local;
+    }
+
     /** The current model, or null while {@link ClockState#UNSYNCED}. */
     public ClockModel model() {
         return snapshot.model();

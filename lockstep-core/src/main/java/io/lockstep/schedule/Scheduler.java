@@ -1,0 +1,438 @@
+package io.lockstep.schedule;
+
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import io.lockstep.clock.ClockState;
+import io.lockstep.clock.SyncedClock;
+import io.lockstep.time.Durations;
+import io.lockstep.time.TimeSource;
+
+/**
+ * Runs actions at instants of a reference clock. Each instant is converted to local wall time
+ * through the {@link SyncedClock}'s latest model ({@code local = reference + offset}); the
+ * scheduler parks until shortly before it, waking every {@link SchedulerOptions#recheckNanos()}
+ * to convert again (a new model may have moved it), then spins the last
+ * {@link SchedulerOptions#spinNanos()} on the local clock and calls the action, and reports a
+ * {@link Firing}: when it ran in local and reference time, the bound, the lateness. Periodic jobs
+ * tick at reference times {@code k·period + phase}, each tick converted through the model of its
+ * own moment, so drift corrections apply and a 1 Hz blink stays in phase for hours.
+ *
+ * <p>A scheduler built with {@link #forLocal(TimeSource)} has no reference: instants are that
+ * clock's own wall time (its bound is the source's own uncertainty).
+ *
+ * <p>Refusals: a job is refused up front ({@link ScheduleRefusedException}) when the clock is not
+ * {@link ClockState#SYNCED}, the instant is not in the future, or the bound predicted at the
+ * instant exceeds the caller's limit. At the instant itself it is checked again: the action does
+ * not run (outcome {@link Firing.Outcome#REFUSED}) when the clock has fallen back to SYNCING (a
+ * step was detected) or its bound then exceeds the limit; holdover with a bound within the limit
+ * fires.
+ *
+ * <p>Threading: one daemon thread per scheduler waits and runs every action and listener, in
+ * instant order; keep them short. All public methods are thread-safe and may be called from any
+ * thread, including from actions. {@link #close()} stops the thread and cancels what is pending.
+ */
+public final class Scheduler implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(Scheduler.class.getName());
+
+    /** A limit on the error bound that every bound meets. */
+    public static final long NO_BOUND_LIMIT = Long.MAX_VALUE;
+
+    final Object lock = new Object();
+    private final Timebase timebase;
+    private final TimeSource local;
+    private final SchedulerOptions options;
+    private final PriorityQueue<ScheduledJob> queue = new PriorityQueue<>(
+            Comparator.comparingLong((ScheduledJob j) -> j.dueReferenceNanos).thenComparingLong(j -> j.sequence));
+    private final Thread thread;
+    private long sequence;
+    private boolean closed;
+
+    private Scheduler(Timebase timebase, SchedulerOptions options, String name) {
+        this.timebase = timebase;
+        this.local = timebase.local();
+        this.options = Objects.requireNonNull(options, "options");
+        this.thread = new Thread(this::loop, name);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** A scheduler for instants of the reference clock that {@code clock} tracks. */
+    public static Scheduler forClock(SyncedClock clock) {
+        return forClock(clock, SchedulerOptions.defaults());
+    }
+
+    /** A scheduler for instants of the reference clock that {@code clock} tracks. */
+    public static Scheduler forClock(SyncedClock clock, SchedulerOptions options) {
+        return new Scheduler(new Timebase.Synced(Objects.requireNonNull(clock, "clock")), options,
+                "lockstep-scheduler");
+    }
+
+    /** A scheduler for instants of {@code local}'s own wall time (no reference clock). */
+    public static Scheduler forLocal(TimeSource local) {
+        return forLocal(local, SchedulerOptions.defaults());
+    }
+
+    /** A scheduler for instants of {@code local}'s own wall time (no reference clock). */
+    public static Scheduler forLocal(TimeSource local, SchedulerOptions options) {
+        return new Scheduler(new Timebase.Local(Objects.requireNonNull(local, "local")), options,
+                "lockstep-scheduler");
+    }
+
+    /** The local clock this scheduler reads and waits on. */
+    public TimeSource localSource() {
+        return local;
+    }
+
+    /**
+     * Reference time now (wall ns since the Unix epoch).
+     *
+     * @throws IllegalStateException while the clock has no model yet
+     */
+    public long nowReferenceNanos() {
+        Object model = requireModel();
+        return timebase.toReference(model, local.wallNanos());
+    }
+
+    /** The reference time at local wall time {@code localNanos}, by the current model. */
+    public long toReferenceNanos(long localNanos) {
+        return timebase.toReference(requireModel(), localNanos);
+    }
+
+    /** The error bound of the reference time at local wall time {@code localNanos}, by the current model. */
+    public long boundAtLocalNanos(long localNanos) {
+        return timebase.boundAt(requireModel(), localNanos);
+    }
+
+    /** The local wall time at which the reference will read {@code referenceNanos}, by the current model. */
+    public long toLocalNanos(long referenceNanos) {
+        return timebase.toLocal(requireModel(), referenceNanos);
+    }
+
+    /** The error bound the current model predicts at reference instant {@code referenceNanos}. */
+    public long predictedBoundNanos(long referenceNanos) {
+        Object model = requireModel();
+        return timebase.boundAt(model, timebase.toLocal(model, referenceNanos));
+    }
+
+    /** {@link #at(long, long, Action, Consumer)} without a bound limit or listener. */
+    public ScheduledJob at(long referenceNanos, Action action) throws ScheduleRefusedException {
+        return at(referenceNanos, NO_BOUND_LIMIT, action, null);
+    }
+
+    /**
+     * Runs {@code action} once when the reference clock reads {@code referenceNanos}.
+     *
+     * @param maxBoundNanos the largest error bound the caller accepts at the instant
+     * @param listener      receives the {@link Firing} on the scheduler's thread (may be null)
+     * @throws ScheduleRefusedException when the clock is not SYNCED, the instant is not in the
+     *                                  future, the predicted bound exceeds {@code maxBoundNanos},
+     *                                  or the scheduler is closed
+     */
+    public ScheduledJob at(long referenceNanos, long maxBoundNanos, Action action, Consumer<Firing> listener)
+            throws ScheduleRefusedException {
+        return submit(action, listener, 0, 0, 1, maxBoundNanos, 0, referenceNanos);
+    }
+
+    /** {@link #every(long, long, long, long, long, Action, Consumer)} from the next tick, forever, without a bound limit. */
+    public ScheduledJob every(long periodNanos, long phaseNanos, Action action, Consumer<Firing> listener)
+            throws ScheduleRefusedException {
+        return every(periodNanos, phaseNanos, Long.MIN_VALUE, 0, NO_BOUND_LIMIT, action, listener);
+    }
+
+    /**
+     * Runs {@code action} at every reference instant {@code k·period + phase} from the first one
+     * after both now and {@code notBeforeReferenceNanos}. A tick the scheduler reaches half a
+     * period late or more is skipped (outcome {@link Firing.Outcome#MISSED}), so the series stays
+     * in phase instead of catching up in a burst.
+     *
+     * @param periodNanos             the period (reference ns)
+     * @param phaseNanos              the offset of the ticks from the multiples of the period (any
+     *                                value; taken modulo the period)
+     * @param notBeforeReferenceNanos the earliest tick ({@link Long#MIN_VALUE}: the next one)
+     * @param count                   ticks to run (every outcome counts); ≤ 0 runs until cancelled
+     * @param maxBoundNanos           the largest error bound accepted at each tick
+     * @param listener                receives each tick's {@link Firing} on the scheduler's thread (may be null)
+     * @throws ScheduleRefusedException as {@link #at(long, long, Action, Consumer)}, for the first tick
+     */
+    public ScheduledJob every(long periodNanos, long phaseNanos, long notBeforeReferenceNanos, long count,
+                              long maxBoundNanos, Action action, Consumer<Firing> listener)
+            throws ScheduleRefusedException {
+        if (periodNanos <= 0) {
+            throw new IllegalArgumentException("the period must be positive");
+        }
+        long phase = Math.floorMod(phaseNanos, periodNanos);
+        Object model = timebase.model();
+        if (model == null) {
+            throw unsynced();
+        }
+        long nowReference = timebase.toReference(model, local.wallNanos());
+        long earliest = Math.max(nowReference + 1, notBeforeReferenceNanos);
+        // The first k with k·period + phase ≥ earliest.
+        long firstTick = Math.floorDiv(earliest - phase, periodNanos);
+        if (firstTick * periodNanos + phase < earliest) {
+            firstTick++;
+        }
+        return submit(action, listener, periodNanos, phase, count, maxBoundNanos, firstTick,
+                firstTick * periodNanos + phase);
+    }
+
+    private ScheduledJob submit(Action action, Consumer<Firing> listener, long periodNanos, long phaseNanos,
+                                long count, long maxBoundNanos, long firstTick, long referenceNanos)
+            throws ScheduleRefusedException {
+        Objects.requireNonNull(action, "action");
+        if (maxBoundNanos < 0) {
+            throw new IllegalArgumentException("the bound limit must not be negative");
+        }
+        Object model = timebase.model();
+        if (model == null) {
+            throw unsynced();
+        }
+        long nowLocal = local.wallNanos();
+        ClockState state = timebase.stateAt(model, nowLocal);
+        if (state != ClockState.SYNCED) {
+            throw new ScheduleRefusedException(ScheduleRefusedException.Reason.NOT_SYNCED,
+                    "the clock is " + state + ", not SYNCED" + (state == ClockState.SYNCING
+                            ? ": its drift is not known yet" : ": the reference stopped answering"));
+        }
+        long nowReference = timebase.toReference(model, nowLocal);
+        if (referenceNanos - nowReference <= 0) {
+            throw new ScheduleRefusedException(ScheduleRefusedException.Reason.INSTANT_PAST,
+                    "the instant is " + Durations.format(nowReference - referenceNanos) + " in the past");
+        }
+        long targetLocal = timebase.toLocal(model, referenceNanos);
+        long bound = timebase.boundAt(model, targetLocal);
+        if (bound > maxBoundNanos) {
+            throw new ScheduleRefusedException(ScheduleRefusedException.Reason.BOUND_TOO_LARGE,
+                    "the clock's error bound at the instant would be " + Durations.format(bound)
+                            + ", more than the limit of " + Durations.format(maxBoundNanos));
+        }
+        ScheduledJob job;
+        synchronized (lock) {
+            if (closed) {
+                throw new ScheduleRefusedException(ScheduleRefusedException.Reason.CLOSED, "the scheduler is closed");
+            }
+            job = new ScheduledJob(this, action, listener, periodNanos, phaseNanos, count, maxBoundNanos, firstTick,
+                    referenceNanos, targetLocal, bound, sequence++);
+            queue.add(job);
+        }
+        LockSupport.unpark(thread);
+        return job;
+    }
+
+    private static ScheduleRefusedException unsynced() {
+        return new ScheduleRefusedException(ScheduleRefusedException.Reason.NOT_SYNCED,
+                "the clock is UNSYNCED: no usable exchange with the reference yet");
+    }
+
+    boolean cancel(ScheduledJob job) {
+        Firing cancelled;
+        synchronized (lock) {
+            // A one-shot action already called cannot be stopped.
+            if (job.finished || job.cancelled || (job.running && job.periodNanos == 0)) {
+                return false;
+            }
+            job.cancelled = true;
+            if (!queue.remove(job)) {
+                // The scheduler's thread holds it (spinning, or running a tick): it sees the flag
+                // and reports the cancellation.
+                LockSupport.unpark(thread);
+                return true;
+            }
+            job.finished = true;
+            cancelled = notRun(job, job.tick, job.dueReferenceNanos, Firing.Outcome.CANCELLED, "cancelled");
+            job.ticksDone++;
+        }
+        LockSupport.unpark(thread);
+        deliver(job, cancelled, true);
+        return true;
+    }
+
+    /** Stops the scheduler's thread; pending jobs finish as {@link Firing.Outcome#CANCELLED}. */
+    @Override
+    public void close() {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        LockSupport.unpark(thread);
+        if (Thread.currentThread() != thread) {
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void loop() {
+        try {
+            while (true) {
+                ScheduledJob job;
+                long due;
+                synchronized (lock) {
+                    if (closed) {
+                        break;
+                    }
+                    job = queue.peek();
+                    due = job == null ? 0 : job.dueReferenceNanos;
+                }
+                if (job == null) {
+                    LockSupport.park(this);
+                    continue;
+                }
+                Object model = timebase.model();
+                long targetLocal = timebase.toLocal(model, due);
+                long remaining = targetLocal - local.wallNanos();
+                if (remaining > options.spinNanos()) {
+                    options.waiter().park(Math.min(remaining - options.spinNanos(), options.recheckNanos()));
+                    continue;
+                }
+                long tick;
+                synchronized (lock) {
+                    if (closed) {
+                        break;
+                    }
+                    if (queue.peek() != job || job.dueReferenceNanos != due) {
+                        continue;
+                    }
+                    queue.poll();
+                    tick = job.tick;
+                }
+                runTick(job, tick, due, model, targetLocal);
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.log(Level.ERROR, "scheduler thread failed", e);
+        } finally {
+            List<ScheduledJob> pending;
+            synchronized (lock) {
+                closed = true;
+                pending = new ArrayList<>(queue);
+                queue.clear();
+            }
+            for (ScheduledJob job : pending) {
+                Firing f;
+                synchronized (lock) {
+                    job.finished = true;
+                    f = notRun(job, job.tick, job.dueReferenceNanos, Firing.Outcome.CANCELLED, "the scheduler was closed");
+                    job.ticksDone++;
+                }
+                deliver(job, f, true);
+            }
+        }
+    }
+
+    /** The spin, the checks, the action, the report, and the next tick of a periodic job. */
+    private void runTick(ScheduledJob job, long tick, long due, Object model, long targetLocal) {
+        // Judge the clock at the instant before spinning, so nothing but the stamp lies between
+        // the end of the spin and the action.
+        String refusal = refusal(job, model, targetLocal);
+        long nowLocal;
+        while ((nowLocal = local.wallNanos()) - targetLocal < 0) {
+            Thread.onSpinWait();
+            Object latest = timebase.model();
+            if (latest != model) {
+                model = latest;
+                targetLocal = timebase.toLocal(model, due);
+                refusal = refusal(job, model, targetLocal);
+            }
+        }
+        boolean cancelled;
+        synchronized (lock) {
+            cancelled = job.cancelled;
+            job.running = !cancelled;
+        }
+        Firing.Outcome outcome;
+        String detail = "";
+        long lateNanos = timebase.toReference(model, nowLocal) - due;
+        if (cancelled) {
+            outcome = Firing.Outcome.CANCELLED;
+            detail = "cancelled";
+        } else if (job.periodNanos > 0 && lateNanos >= job.periodNanos / 2) {
+            outcome = Firing.Outcome.MISSED;
+            detail = "reached " + Durations.format(lateNanos) + " after the tick; skipped to stay in phase";
+        } else if (refusal != null) {
+            outcome = Firing.Outcome.REFUSED;
+            detail = refusal;
+        } else {
+            try {
+                job.action.run(due);
+                outcome = Firing.Outcome.FIRED;
+            } catch (Exception | LinkageError | AssertionError | StackOverflowError e) {
+                // An action's own error fails its firing, not the scheduler and every job behind it.
+                outcome = Firing.Outcome.FAILED;
+                detail = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+            }
+        }
+        long actualReference = timebase.toReference(model, nowLocal);
+        Firing firing = new Firing(tick, due, targetLocal, nowLocal, actualReference, timebase.boundAt(model, nowLocal),
+                actualReference - due, timebase.stateAt(model, nowLocal), outcome, detail);
+        boolean last;
+        synchronized (lock) {
+            job.ticksDone++;
+            job.running = false;
+            last = job.cancelled || job.periodNanos == 0 || (job.count > 0 && job.ticksDone >= job.count) || closed;
+            if (last) {
+                job.finished = true;
+            } else {
+                job.tick = tick + 1;
+                job.dueReferenceNanos = due + job.periodNanos;
+                queue.add(job);
+            }
+        }
+        deliver(job, firing, last);
+    }
+
+    /** Why the clock cannot be trusted at {@code targetLocal}, or null when it can. */
+    private String refusal(ScheduledJob job, Object model, long targetLocal) {
+        ClockState state = timebase.stateAt(model, targetLocal);
+        if (state == ClockState.SYNCING || state == ClockState.UNSYNCED) {
+            return "the clock is " + state + " at the instant (the reference stepped or was lost)";
+        }
+        long bound = timebase.boundAt(model, targetLocal);
+        if (bound > job.maxBoundNanos) {
+            return "the clock's error bound at the instant is " + Durations.format(bound) + ", more than the limit of "
+                    + Durations.format(job.maxBoundNanos);
+        }
+        return null;
+    }
+
+    /** A firing record for a tick whose action did not run, stamped now. Called under the lock. */
+    private Firing notRun(ScheduledJob job, long tick, long due, Firing.Outcome outcome, String detail) {
+        Object model = timebase.model();
+        long nowLocal = local.wallNanos();
+        long nowReference = timebase.toReference(model, nowLocal);
+        return new Firing(tick, due, timebase.toLocal(model, due), nowLocal, nowReference,
+                timebase.boundAt(model, nowLocal), nowReference - due, timebase.stateAt(model, nowLocal), outcome, detail);
+    }
+
+    private static void deliver(ScheduledJob job, Firing firing, boolean last) {
+        if (job.listener != null) {
+            try {
+                job.listener.accept(firing);
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "a firing listener failed", e);
+            }
+        }
+        if (last) {
+            job.complete(firing);
+        }
+    }
+
+    private Object requireModel() {
+        Object model = timebase.model();
+        if (model == null) {
+            throw new IllegalStateException("clock not synchronised yet: no usable exchange with the reference");
+        }
+        return model;
+    }
+}
