@@ -25,6 +25,8 @@ import picocli.CommandLine.Option;
                 ImpairCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
+                EventCommand.class,
+                RecordCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements java.util.concurrent.Callable<Integer> {

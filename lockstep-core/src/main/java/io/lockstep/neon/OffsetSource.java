@@ -95,14 +95,18 @@ public interface OffsetSource {
      * phones' largest plausible drift ({@value EchoEstimator#DEFAULT_MAX_DRIFT_PPM} ppm).
      */
     static OffsetSource timeEcho(Target target, TimeSource local, long timeoutNanos, long maxAgeNanos) {
+        return timeEcho(target, local, timeoutNanos, target.protocol().defaultSamples(), maxAgeNanos);
+    }
+
+    /** {@link #timeEcho(Target, TimeSource, long, long)} with bursts of {@code samples} exchanges. */
+    static OffsetSource timeEcho(Target target, TimeSource local, long timeoutNanos, int samples, long maxAgeNanos) {
         return new OffsetSource() {
             private OffsetEstimate last;
 
             @Override
             public synchronized PhoneOffset at(long localWallNanos) throws IOException {
                 if (last == null || Math.abs(local.wallNanos() - last.localWallNanos()) > maxAgeNanos) {
-                    last = new OffsetMeter(local, timeoutNanos).measure(target, target.protocol().defaultSamples(),
-                            Progress.NONE);
+                    last = new OffsetMeter(local, timeoutNanos).measure(target, samples, Progress.NONE);
                 }
                 return new PhoneOffset(localWallNanos, last.offsetNanos(), last.errorBoundNanos()
                         + agedNanos(last, localWallNanos, EchoEstimator.DEFAULT_MAX_DRIFT_PPM),
