@@ -116,7 +116,8 @@ final class NeonTargets {
     static void printHuman(java.io.PrintWriter out, Phones.Outcome o, boolean recording) {
         if (o.event() != null) {
             MarkedEvent e = o.event();
-            out.printf(Locale.ROOT, "%s  phone %d ± %s  (offset %s from %s)%s%n", o.target(), e.phoneTimestampNanos(),
+            out.printf(Locale.ROOT, "%s%s  phone %d ± %s  (offset %s from %s)%s%n", o.target(),
+                    o.ok() ? "" : "  FAILED (see below)", e.phoneTimestampNanos(),
                     Cli.ms(e.errorBoundNanos()), Cli.ms(e.offsetNanos()), e.offsetSource(),
                     recording ? "  recording " + o.recordingId()
                             : e.recordingId() == null ? "  [no recording running: the app discards this event]"

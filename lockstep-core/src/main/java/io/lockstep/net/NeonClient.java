@@ -229,13 +229,13 @@ public final class NeonClient {
         http.setRequestProperty("Accept", "application/json");
         http.setRequestMethod(method);
         byte[] payload = body == null ? null : body.getBytes(StandardCharsets.UTF_8);
+        // No streaming mode: the JDK then sends headers and body in one write, and a body in a
+        // second segment would wait out Nagle's algorithm and a delayed ACK (40 ms on Linux).
         if (payload != null) {
             http.setDoOutput(true);
             http.setRequestProperty("Content-Type", "application/json");
-            http.setFixedLengthStreamingMode(payload.length);
         } else if ("POST".equals(method)) {
             http.setDoOutput(true);
-            http.setFixedLengthStreamingMode(0);
         }
         try {
             if (instants != null) {
