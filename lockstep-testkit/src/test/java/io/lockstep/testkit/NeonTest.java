@@ -65,6 +65,21 @@ class NeonTest {
     }
 
     @Test
+    void aTrackerFollowingThePhoneGivesTheOffset() throws Exception {
+        SimulatedTimeSource phone = new SimulatedTimeSource(LOCAL, 500_000_000L, 20.0);
+        try (FakeCompanion app = FakeCompanion.start(phone);
+             io.lockstep.track.Tracker tracker = io.lockstep.Lockstep.track("neon://127.0.0.1:" + app.httpPort(),
+                     io.lockstep.track.TrackingOptions.defaults().withIntervalNanos(100_000_000L));
+             Neon neon = Neon.connect(tracker)) {
+            tracker.awaitSynced(java.time.Duration.ofSeconds(60));
+            MarkedEvent e = neon.mark("onset").get(30, TimeUnit.SECONDS);
+            assertTrue(e.offsetSource().startsWith("tracker neon://"), e.offsetSource());
+            long truth = truePhoneNanos(phone, e.localWallNanos());
+            assertTrue(Math.abs(e.phoneTimestampNanos() - truth) <= e.errorBoundNanos(), e + " truth " + truth);
+        }
+    }
+
+    @Test
     void markNeverBlocksTakesTheInstantAtTheCallAndReportsFailuresThroughTheFuture() throws Exception {
         SimulatedTimeSource phone = new SimulatedTimeSource(LOCAL, -80_000_000L, 0);
         try (FakeCompanion app = FakeCompanion.start(phone); Neon neon = timeEcho(app)) {
