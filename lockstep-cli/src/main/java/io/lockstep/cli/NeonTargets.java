@@ -68,7 +68,12 @@ final class NeonTargets {
      */
     static long instant(CommandLine cl, String text, long nowNanos) {
         String s = text.strip();
-        if (s.matches("\\d{10,19}")) {
+        if (s.matches("\\d+") && !s.matches("\\d{17,19}")) {
+            // Ten digits are Unix seconds, thirteen milliseconds: taken as ns they would land in 1970.
+            throw Cli.usage(cl, "--at " + text + ": a bare number is Unix nanoseconds (19 digits, e.g. "
+                    + nowNanos + ")");
+        }
+        if (s.matches("\\d{17,19}")) {
             try {
                 return Long.parseLong(s);
             } catch (NumberFormatException e) {

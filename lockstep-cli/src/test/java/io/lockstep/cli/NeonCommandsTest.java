@@ -241,6 +241,7 @@ class NeonCommandsTest {
         MainTest.assertOneLineError(notNeon, "is not a Companion app");
         assertEquals(2, notNeon.code());
         assertEquals(2, run("event", "neon://127.0.0.1", "x", "--at", "yesterday").code());
+        MainTest.assertOneLineError(run("event", "neon://127.0.0.1", "x", "--at", "1796036820"), "Unix nanoseconds");
         assertEquals(2, run("event", "neon://127.0.0.1", "neon://127.0.0.2").code());
         assertEquals(2, run("record", "pause", "neon://127.0.0.1").code());
         assertEquals(2, run("offset", "echo://127.0.0.1:9", "--method", "event").code());
