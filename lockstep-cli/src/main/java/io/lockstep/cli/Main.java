@@ -21,12 +21,12 @@ import picocli.CommandLine.Option;
                 ServeCommand.class,
                 OffsetCommand.class,
                 TrackCommand.class,
+                EventCommand.class,
+                RecordCommand.class,
                 CorrectCommand.class,
                 ImpairCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
-                EventCommand.class,
-                RecordCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements java.util.concurrent.Callable<Integer> {
