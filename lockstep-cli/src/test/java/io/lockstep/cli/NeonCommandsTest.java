@@ -277,4 +277,19 @@ class NeonCommandsTest {
         assertEquals(-1_500_000_000L, (Long) json(offset).get("offset_ns"), 5_000_000L);
         assertFalse(err.toString(StandardCharsets.UTF_8).contains("Exception"));
     }
+
+    @Test
+    void benchNeonComparesBothMethodsAndGivesAVerdict() {
+        MainTest.Result r = run("bench", "neon", "--bursts", "2", "--samples", "5", "--delay", "1ms", "--jitter", "0s",
+                "--loss", "0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("| Time Echo: Lockstep (interval intersection)") && r.out().contains(
+                "| Events: Lockstep (interval intersection)") && r.out().contains("median of midpoints"), r.out());
+        // Causality bounds: the truth lies within them in every burst, however loaded the machine.
+        assertEquals(2, r.out().lines().filter(l -> l.contains("(interval intersection)") && l.contains("| 2/2 "))
+                .count(), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("verdict: ")), r.out());
+        assertEquals(2, run("bench", "neon", "--bursts", "0").code());
+        assertEquals(2, run("bench", "neon", "--loss", "100").code());
+    }
 }
