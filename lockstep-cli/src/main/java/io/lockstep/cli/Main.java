@@ -28,6 +28,8 @@ import picocli.CommandLine.Option;
                 AtCommand.class,
                 DemoCommand.class,
                 BenchCommand.class,
+                AgentCommand.class,
+                FleetCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements java.util.concurrent.Callable<Integer> {

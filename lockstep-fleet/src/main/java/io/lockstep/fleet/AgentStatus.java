@@ -1,0 +1,184 @@
+package io.lockstep.fleet;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+
+import io.lockstep.clock.ClockState;
+
+/**
+ * An agent's status document, {@code GET /api/status}: who the agent is and one consistent
+ * reading of its clock against its reference, all taken from one model at one local instant.
+ * The agent writes it with {@link #toJson()}; the monitor reads it with {@link #parse(String)},
+ * which rejects a garbled document with a one-line reason. Immutable.
+ *
+ * <p>Signs follow the tracker: {@code offsetNanos = agent clock − reference clock} (the agent is
+ * the local side), and {@code driftPpm} is how fast the reference runs relative to the agent's
+ * clock (positive: reference fast, so the offset falls).
+ *
+ * @param name              the agent's name
+ * @param version           the agent's software version
+ * @param apiVersion        the status document's version, {@link FleetApi#API_VERSION}
+ * @param host              the host name the agent runs on
+ * @param reference         the reference target it tracks, as written
+ * @param state             the clock's state at the reading
+ * @param offsetNanos       agent − reference at the reading, or null while unsynced
+ * @param errorBoundNanos   the true offset lies within {@code offsetNanos ± this}, or null while unsynced
+ * @param driftPpm          reference relative to the agent's clock, or null while unsynced
+ * @param lastSampleAgeNanos how long before the reading the newest sample in the model was taken, or null
+ * @param samples           exchanges that produced a sample
+ * @param dropped           exchanges that failed
+ * @param uptimeNanos       time since the agent started
+ * @param localWallNanos    the agent's local wall time of the reading
+ * @param lastFailure       why the latest exchange failed, or null
+ */
+public record AgentStatus(String name, String version, int apiVersion, String host, String reference,
+                          ClockState state, Long offsetNanos, Long errorBoundNanos, Double driftPpm,
+                          Long lastSampleAgeNanos, long samples, long dropped, long uptimeNanos, long localWallNanos,
+                          String lastFailure) {
+
+    /** Largest status document a monitor reads; a real one is a few hundred bytes. */
+    public static final int MAX_BYTES = 16 * 1024;
+
+    /** The document's fields in their documented order; null values are written as null. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("version", version);
+        m.put("api_version", apiVersion);
+        m.put("host", host);
+        m.put("reference", reference);
+        m.put("state", state.name());
+        m.put("offset_ns", offsetNanos);
+        m.put("error_bound_ns", errorBoundNanos);
+        m.put("drift_ppm", driftPpm);
+        m.put("last_sample_age_ns", lastSampleAgeNanos);
+        m.put("samples", samples);
+        m.put("dropped", dropped);
+        m.put("uptime_ns", uptimeNanos);
+        m.put("local_wall_ns", localWallNanos);
+        m.put("last_failure", lastFailure);
+        return m;
+    }
+
+    /** Thrown for a status document that cannot be read; the message is one line for a device row. */
+    public static final class GarbledException extends Exception {
+        public GarbledException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Reads a status document. Unknown fields are ignored (a newer agent may add some); a missing
+     * required field, a value of the wrong type or a document that is not JSON is an error.
+     *
+     * @throws GarbledException with a one-line reason
+     */
+    public static AgentStatus parse(String json) throws GarbledException {
+        if (json == null || json.isBlank()) {
+            throw new GarbledException("garbled status: empty response");
+        }
+        if (json.length() > MAX_BYTES) {
+            throw new GarbledException("garbled status: " + json.length() + " bytes, more than " + MAX_BYTES);
+        }
+        Map<String, Object> fields = new HashMap<>();
+        try (JsonParser p = JsonText.FACTORY.createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new GarbledException("garbled status: not a JSON object");
+            }
+            JsonToken t;
+            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken v = p.nextToken();
+                switch (v) {
+                    case VALUE_STRING -> fields.put(field, p.getText());
+                    case VALUE_NUMBER_INT -> fields.put(field, p.getNumberValue());
+                    case VALUE_NUMBER_FLOAT -> fields.put(field, p.getDoubleValue());
+                    case VALUE_NULL -> fields.put(field, null);
+                    case VALUE_TRUE, VALUE_FALSE -> fields.put(field, v == JsonToken.VALUE_TRUE);
+                    default -> p.skipChildren();
+                }
+            }
+            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+                throw new GarbledException("garbled status: trailing data after the JSON object");
+            }
+        } catch (IOException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            int nl = why.indexOf('\n');
+            throw new GarbledException("garbled status: " + (nl < 0 ? why : why.substring(0, nl)));
+        }
+        // Version first: an agent of another version may have other fields, and that is the better reason.
+        if (!fields.containsKey("api_version") && !fields.containsKey("version")) {
+            throw new GarbledException("garbled status: no api_version or version field (not a lockstep agent?)");
+        }
+        int api = (int) integer(fields, "api_version", false, -1);
+        String version = string(fields, "version", true);
+        String stateText = string(fields, "state", true);
+        ClockState state;
+        try {
+            state = ClockState.valueOf(stateText.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new GarbledException("garbled status: unknown state '" + stateText + "'");
+        }
+        Long offset = nullableInteger(fields, "offset_ns");
+        Long bound = nullableInteger(fields, "error_bound_ns");
+        if (state != ClockState.UNSYNCED && (offset == null || bound == null)) {
+            throw new GarbledException("garbled status: state " + state + " without offset_ns and error_bound_ns");
+        }
+        if (bound != null && bound < 0) {
+            throw new GarbledException("garbled status: negative error_bound_ns " + bound);
+        }
+        Object drift = fields.get("drift_ppm");
+        if (drift != null && !(drift instanceof Number)) {
+            throw new GarbledException("garbled status: drift_ppm is not a number");
+        }
+        return new AgentStatus(string(fields, "name", true), version, api, string(fields, "host", false),
+                string(fields, "reference", false), state, offset, bound,
+                drift == null ? null : ((Number) drift).doubleValue(), nullableInteger(fields, "last_sample_age_ns"),
+                integer(fields, "samples", false, 0), integer(fields, "dropped", false, 0),
+                integer(fields, "uptime_ns", false, 0), integer(fields, "local_wall_ns", true, 0),
+                string(fields, "last_failure", false));
+    }
+
+    private static String string(Map<String, Object> fields, String name, boolean required) throws GarbledException {
+        Object v = fields.get(name);
+        if (v == null) {
+            if (required) {
+                throw new GarbledException("garbled status: missing " + name);
+            }
+            return null;
+        }
+        if (!(v instanceof String s)) {
+            throw new GarbledException("garbled status: " + name + " is not a string");
+        }
+        return s;
+    }
+
+    private static long integer(Map<String, Object> fields, String name, boolean required, long otherwise)
+            throws GarbledException {
+        Long v = nullableInteger(fields, name);
+        if (v == null) {
+            if (required) {
+                throw new GarbledException("garbled status: missing " + name);
+            }
+            return otherwise;
+        }
+        return v;
+    }
+
+    private static Long nullableInteger(Map<String, Object> fields, String name) throws GarbledException {
+        Object v = fields.get(name);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof Integer || v instanceof Long) {
+            return ((Number) v).longValue();
+        }
+        throw new GarbledException("garbled status: " + name + " is not an integer");
+    }
+}

@@ -1,0 +1,70 @@
+package io.lockstep.fleet;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.lockstep.clock.ClockState;
+
+/**
+ * One device in a {@link FleetSnapshot}: how it was measured and its clock against the
+ * reference. Immutable.
+ *
+ * <p>Signs (the fleet convention: the device is the local side): {@code offsetNanos} is
+ * <em>device clock − reference clock</em>, so a device reading 20 ms ahead shows +20 ms;
+ * {@code driftPpm} is how fast the reference runs relative to the device (positive: reference
+ * fast, device slow), so the offset changes at minus this rate, as in {@code track}.
+ *
+ * @param name            the device's name
+ * @param target          the device target as written
+ * @param via             how it is measured: {@code agent}, {@code ntp} or {@code neon}
+ * @param reachable       whether the last poll reached it
+ * @param state           its clock's state (null when unreachable)
+ * @param offsetNanos     device − reference, or null when unknown
+ * @param errorBoundNanos the true offset lies within {@code offsetNanos ± this}, or null
+ * @param driftPpm        reference relative to the device, or null
+ * @param sampleAgeNanos  age of the newest sample behind the offset, or null
+ * @param version         the agent's software version, or null
+ * @param error           why the device is unreachable or unusable, or null
+ */
+public record DeviceRow(String name, String target, String via, boolean reachable, ClockState state,
+                        Long offsetNanos, Long errorBoundNanos, Double driftPpm, Long sampleAgeNanos,
+                        String version, String error) {
+
+    /** Reachable, synced and with an offset: counts towards the spread. */
+    public boolean synced() {
+        return reachable && error == null && state == ClockState.SYNCED && offsetNanos != null;
+    }
+
+    /** The state word shown: the clock state, or UNREACHABLE / ERROR. */
+    public String stateWord() {
+        if (!reachable) {
+            return "UNREACHABLE";
+        }
+        if (state == null) {
+            return "ERROR";
+        }
+        return state.name();
+    }
+
+    /** A row for a device that could not be read. */
+    public static DeviceRow failed(Device d, boolean reachable, String error) {
+        return new DeviceRow(d.name(), d.target(), d.kind().word(), reachable, null, null, null, null, null, null, error);
+    }
+
+    /** The row as JSON fields, in the documented order. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("target", target);
+        m.put("via", via);
+        m.put("reachable", reachable);
+        m.put("state", stateWord());
+        m.put("offset_ns", offsetNanos);
+        m.put("error_bound_ns", errorBoundNanos);
+        m.put("drift_ppm", driftPpm);
+        m.put("last_sample_age_ns", sampleAgeNanos);
+        m.put("version", version);
+        m.put("error", error);
+        return m;
+    }
+}

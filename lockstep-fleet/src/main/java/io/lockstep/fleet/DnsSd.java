@@ -1,0 +1,103 @@
+package io.lockstep.fleet;
+
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import javax.jmdns.JmDNS;
+import javax.jmdns.ServiceInfo;
+
+/**
+ * DNS-SD over multicast DNS with JmDNS: an agent advertises {@code _lockstep._tcp} with its name
+ * and version in the TXT record; the monitor browses for such services. Multicast must reach
+ * the interface used: institutional Wi-Fi often blocks it (use {@code --scan} or a fleet file),
+ * and Linux's loopback has no MULTICAST flag unless an administrator sets one. Thread-safe.
+ */
+public final class DnsSd {
+
+    private DnsSd() {
+    }
+
+    /** A running advertisement; {@link #close()} withdraws it. */
+    public static final class Advertisement implements AutoCloseable {
+        private final JmDNS jmdns;
+
+        private Advertisement(JmDNS jmdns) {
+            this.jmdns = jmdns;
+        }
+
+        @Override
+        public void close() throws IOException {
+            jmdns.unregisterAllServices();
+            jmdns.close();
+        }
+    }
+
+    /**
+     * Advertises an agent's HTTP port.
+     *
+     * @param address the interface address to announce on, or null for JmDNS's choice
+     */
+    public static Advertisement advertise(InetAddress address, String name, int httpPort, String version)
+            throws IOException {
+        JmDNS jmdns = address == null ? JmDNS.create() : JmDNS.create(address, "lockstep-" + sanitize(name));
+        try {
+            ServiceInfo info = ServiceInfo.create(FleetApi.SERVICE_TYPE, name, httpPort, 0, 0,
+                    Map.of("name", name, "version", version, "api", Integer.toString(FleetApi.API_VERSION),
+                            "path", FleetApi.STATUS_PATH));
+            jmdns.registerService(info);
+            return new Advertisement(jmdns);
+        } catch (IOException | RuntimeException e) {
+            jmdns.close();
+            throw e;
+        }
+    }
+
+    /** One agent found by browsing. */
+    public record Found(String name, String version, String host, int port) {
+        /** The agent as a device for the monitor. */
+        public Device device() {
+            String authority = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+            return Device.parse(name, "agent://" + authority + ":" + port);
+        }
+    }
+
+    /**
+     * Browses for agents for about {@code timeoutMillis}.
+     *
+     * @param address the interface address to browse on, or null for JmDNS's choice
+     */
+    public static List<Found> browse(InetAddress address, long timeoutMillis) throws IOException {
+        try (JmDNS jmdns = address == null ? JmDNS.create() : JmDNS.create(address, "lockstep-monitor")) {
+            ServiceInfo[] infos = jmdns.list(FleetApi.SERVICE_TYPE, timeoutMillis);
+            List<Found> found = new ArrayList<>();
+            for (ServiceInfo info : infos) {
+                InetAddress[] addrs = info.getInetAddresses();
+                if (addrs.length == 0) {
+                    continue;
+                }
+                // Prefer IPv4: link-local IPv6 addresses need a zone the monitor may not know.
+                InetAddress a = addrs[0];
+                for (InetAddress candidate : addrs) {
+                    if (!(candidate instanceof Inet6Address)) {
+                        a = candidate;
+                        break;
+                    }
+                }
+                String name = info.getPropertyString("name");
+                found.add(new Found(name == null || name.isBlank() ? info.getName() : name,
+                        info.getPropertyString("version"), a.getHostAddress(), info.getPort()));
+            }
+            found.sort(Comparator.comparing(Found::name));
+            return found;
+        }
+    }
+
+    private static String sanitize(String name) {
+        return name.replaceAll("[^A-Za-z0-9-]", "-");
+    }
+}

@@ -1,0 +1,64 @@
+package io.lockstep.fleet;
+
+/**
+ * Constants of the fleet's wire contract shared by the agent and the monitor: the HTTP port an
+ * agent listens on unless told otherwise, the DNS-SD service type, and the API version a monitor
+ * requires of an agent. Stateless.
+ */
+public final class FleetApi {
+
+    /** An agent's HTTP port when {@code --http} names none, and the port {@code --scan} probes. */
+    public static final int DEFAULT_HTTP_PORT = 7474;
+
+    /** DNS-SD service type agents advertise, fully qualified for JmDNS. */
+    public static final String SERVICE_TYPE = "_lockstep._tcp.local.";
+
+    /**
+     * Version of the status document. A monitor reads only agents that speak the same one: a
+     * field that changed meaning would otherwise be shown as a wrong number rather than an error.
+     */
+    public static final int API_VERSION = 1;
+
+    /** Path of the agent's status document. */
+    public static final String STATUS_PATH = "/api/status";
+
+    /** Path of the agent's Prometheus metrics. */
+    public static final String METRICS_PATH = "/metrics";
+
+    private static final String FALLBACK_VERSION = "0.1.0-SNAPSHOT";
+
+    private FleetApi() {
+    }
+
+    /** This build's software version (from the jar manifest; the project version when run from classes). */
+    public static String softwareVersion() {
+        String v = FleetApi.class.getPackage().getImplementationVersion();
+        return v == null || v.isBlank() ? FALLBACK_VERSION : v;
+    }
+
+    /**
+     * Why an agent that reports {@code apiVersion} and {@code softwareVersion} cannot be read by
+     * this monitor, or null when it can. The major software version must match too: a 1.x agent
+     * and a 0.x monitor promise nothing about each other.
+     */
+    public static String incompatibility(int apiVersion, String softwareVersion) {
+        String ours = softwareVersion();
+        if (apiVersion < 0) {
+            return "incompatible agent: lockstep " + softwareVersion + " names no status API version, this monitor reads "
+                    + "version " + API_VERSION + " (lockstep " + ours + ")";
+        }
+        if (apiVersion != API_VERSION) {
+            return "incompatible agent: status API version " + apiVersion + " (agent " + softwareVersion
+                    + "), this monitor reads version " + API_VERSION + " (lockstep " + ours + ")";
+        }
+        if (!major(softwareVersion).equals(major(ours))) {
+            return "incompatible agent: lockstep " + softwareVersion + ", this monitor is lockstep " + ours;
+        }
+        return null;
+    }
+
+    private static String major(String version) {
+        int dot = version.indexOf('.');
+        return dot < 0 ? version : version.substring(0, dot);
+    }
+}
