@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
         description = "The whole room's clocks against one reference: find the devices, show their sync.",
         subcommands = {
                 FleetStatusCommand.class,
+                FleetDashboardCommand.class,
         })
 final class FleetCommand implements java.util.concurrent.Callable<Integer> {
 

@@ -1,0 +1,143 @@
+package io.lockstep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.lockstep.fleet.Agent;
+import io.lockstep.fleet.AgentConfig;
+import io.lockstep.net.NtpServer;
+import io.lockstep.net.NtpServerConfig;
+import io.lockstep.ntp.NtpRateLimit;
+import io.lockstep.protocol.Target;
+import io.lockstep.time.SimulatedTimeSource;
+import io.lockstep.time.TimeSource;
+
+/** {@code lockstep fleet dashboard} from the command line: its address line, its JSON, its errors. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class FleetDashboardCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void servesTheFleetOfAFleetFile() throws Exception {
+        try (NtpServer reference = NtpServer.start(NtpServerConfig.builder(TimeSource.system())
+                .bindAddress(InetAddress.getLoopbackAddress()).port(0).rateLimit(NtpRateLimit.OFF).build());
+             Agent agent = Agent.start(AgentConfig.of(Target.parse("ntp://127.0.0.1:" + reference.port()), "pi-7",
+                     new InetSocketAddress("127.0.0.1", 0))
+                     .withLocal(new SimulatedTimeSource(TimeSource.system(), 7_000_000, 0))
+                     .withIntervalNanos(500_000_000L))) {
+            Path fleet = dir.resolve("fleet.txt");
+            Files.writeString(fleet, "# one headset\npi-7 agent://127.0.0.1:" + agent.httpAddress().getPort() + "\n");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            CompletableFuture<Integer> code = CompletableFuture.supplyAsync(() -> Main.run(
+                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                    "fleet", "dashboard", "--devices", fleet.toString(), "--http", "127.0.0.1:0", "--tolerance", "1ms",
+                    "--duration", "15s"));
+            Pattern line = Pattern.compile("^http 127\\.0\\.0\\.1:(\\d+)$", Pattern.MULTILINE);
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            Matcher m = line.matcher("");
+            while (System.nanoTime() < deadline && !m.reset(out.toString(StandardCharsets.UTF_8)).find()) {
+                Thread.sleep(50);
+            }
+            assertTrue(m.find(0), "address line; out: " + out + " err: " + err);
+            String base = "http://127.0.0.1:" + m.group(1);
+            HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+            HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("Lockstep fleet"));
+
+            Map<?, ?> device = null;
+            while (System.nanoTime() < deadline) {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/api/fleet")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (r.statusCode() == 200) {
+                    Map<?, ?> fleetJson = (Map<?, ?>) TestJson.parse(r.body());
+                    assertEquals(1_000_000L, fleetJson.get("tolerance_ns"));
+                    device = (Map<?, ?>) ((List<?>) fleetJson.get("devices")).get(0);
+                    if ("SYNCED".equals(device.get("state"))) {
+                        break;
+                    }
+                }
+                Thread.sleep(250);
+            }
+            assertTrue(device != null && "SYNCED".equals(device.get("state")), "device: " + device);
+            assertEquals("pi-7", device.get("name"));
+            assertEquals("ok", device.get("mark"));
+            long offset = (Long) device.get("offset_ns");
+            long bound = (Long) device.get("error_bound_ns");
+            assertTrue(Math.abs(offset - 7_000_000) <= bound + 1_000_000, "offset " + offset + " ± " + bound);
+            assertEquals(0, code.get(60, TimeUnit.SECONDS), "err: " + err);
+            assertEquals(1, out.toString(StandardCharsets.UTF_8).lines().count(), "stdout is the address line: " + out);
+        }
+    }
+
+    @Test
+    void badInputIsOneLineAndExitTwo() throws Exception {
+        Path fleet = dir.resolve("fleet.txt");
+        Files.writeString(fleet, "agent://127.0.0.1:7474\n");
+        for (String[] args : List.of(
+                new String[] {"fleet", "dashboard", "--devices", fleet.toString()},
+                new String[] {"fleet", "dashboard", "--devices", fleet.toString(), "--http", "127.0.0.1:99999"},
+                new String[] {"fleet", "dashboard", "--devices", fleet.toString(), "--http", "nowhere"},
+                new String[] {"fleet", "dashboard", "--devices", fleet.toString(), "--http", "127.0.0.1:0", "--window", "1s"},
+                new String[] {"fleet", "dashboard", "--devices", fleet.toString(), "--http", "127.0.0.1:0", "--duration", "0s"},
+                new String[] {"fleet", "dashboard", "--scan", "10.0.0.0/8", "--http", "127.0.0.1:0"})) {
+            Run r = run(args);
+            assertEquals(2, r.code(), String.join(" ", args) + " -> " + r);
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("lockstep: "), r.err());
+        }
+    }
+
+    @Test
+    void aTakenPortIsAFailureWithTheAddress() throws Exception {
+        Path fleet = dir.resolve("fleet.txt");
+        Files.writeString(fleet, "agent://127.0.0.1:7474\n");
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Run r = run("fleet", "dashboard", "--devices", fleet.toString(), "--http", "127.0.0.1:" + taken.getLocalPort(),
+                    "--duration", "1s");
+            assertEquals(1, r.code(), r.toString());
+            assertTrue(r.err().startsWith("lockstep: cannot serve the dashboard on 127.0.0.1:" + taken.getLocalPort()),
+                    r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+        }
+    }
+}
