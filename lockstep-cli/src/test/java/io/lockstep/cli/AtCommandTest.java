@@ -63,6 +63,20 @@ class AtCommandTest {
     }
 
     @Test
+    void timesAreReadAsWritten() {
+        long s = 1_000_000_000L;
+        long now = 1_764_500_000_123_000_000L;
+        assertEquals(1_764_504_010_000_000_000L, AtCommand.When.parse("2025-11-30T12:00:10Z").instantNanos(now));
+        assertEquals(1_764_504_010_000_000_000L, AtCommand.When.parse("2025-11-30T13:00:10+01:00").instantNanos(now));
+        assertEquals(now + 5 * s, AtCommand.When.parse("+5s").instantNanos(now));
+        assertEquals(1_764_500_010_000_000_000L, AtCommand.When.parse("next:10s").instantNanos(now));
+        // Closer than 10 ms to the next multiple: the one after.
+        long justBefore = 1_764_500_009_995_000_000L;
+        assertEquals(1_764_500_020_000_000_000L, AtCommand.When.parse("next:10s").instantNanos(justBefore));
+        assertEquals(1_764_500_000_500_000_000L, AtCommand.When.parse("next:500ms").instantNanos(now));
+    }
+
+    @Test
     void aPastInstantIsRefusedAndNothingRuns() {
         Path file = dir.resolve("never");
         MainTest.Result r = MainTest.run("at", "2020-01-01T00:00:00Z", "--", "touch", file.toString());

@@ -1,9 +1,10 @@
 package io.lockstep.schedule;
 
 /**
- * What a {@link Scheduler} runs at an instant. It runs on the scheduler's thread, so it should
- * return quickly (start a process, write a line or a file); a slow action delays the firings
- * behind it, and those report the delay as lateness.
+ * What a {@link Scheduler} runs at an instant. It runs on the scheduler's one thread, so it need
+ * not be thread-safe unless shared with other threads, and it should return quickly (start a
+ * process, write a line or a file): a slow action delays the firings behind it, and those report
+ * the delay as lateness.
  */
 @FunctionalInterface
 public interface Action {

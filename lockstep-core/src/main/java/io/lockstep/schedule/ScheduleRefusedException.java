@@ -4,6 +4,7 @@ package io.lockstep.schedule;
  * Thrown when a {@link Scheduler} refuses a job up front: the clock cannot be trusted, its bound
  * at the instant exceeds the caller's limit, the instant has passed, or the scheduler is closed.
  * The message is one line fit for a CLI error or an HTTP refusal; {@link #reason()} is for code.
+ * Immutable.
  */
 public final class ScheduleRefusedException extends Exception {
 
