@@ -43,6 +43,10 @@ public final class FleetApi {
      */
     public static String incompatibility(int apiVersion, String softwareVersion) {
         String ours = softwareVersion();
+        if (apiVersion < 0) {
+            return "incompatible agent: lockstep " + softwareVersion + " names no status API version, this monitor reads "
+                    + "version " + API_VERSION + " (lockstep " + ours + ")";
+        }
         if (apiVersion != API_VERSION) {
             return "incompatible agent: status API version " + apiVersion + " (agent " + softwareVersion
                     + "), this monitor reads version " + API_VERSION + " (lockstep " + ours + ")";

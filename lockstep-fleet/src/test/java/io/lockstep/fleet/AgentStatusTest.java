@@ -62,6 +62,7 @@ class AgentStatusTest {
         String api = FleetApi.incompatibility(FleetApi.API_VERSION + 1, FleetApi.softwareVersion());
         assertNotNull(api);
         assertTrue(api.startsWith("incompatible agent: status API version 2"), api);
+        assertTrue(FleetApi.incompatibility(-1, "0.0.1").contains("names no status API version"));
         String major = FleetApi.incompatibility(FleetApi.API_VERSION, "7.0.0");
         assertTrue(major.contains("lockstep 7.0.0"), major);
     }
