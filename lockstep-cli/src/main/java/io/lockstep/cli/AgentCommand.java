@@ -17,12 +17,15 @@ import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code lockstep agent}: runs the fleet agent on this device until interrupted (or for
  * {@code --duration}): tracks the reference, serves {@code /api/status} and {@code /metrics},
- * advertises itself over DNS-SD, optionally serves its own clock. Prints {@code http HOST:PORT}
+ * advertises itself over DNS-SD, optionally serves its own clock, and with {@code --key} and
+ * {@code --actions} runs its actions on signed triggers ({@code POST /api/triggers}, printing one
+ * line per acceptance, refusal and firing). Prints {@code http HOST:PORT}
  * (and {@code ntp}/{@code echo} lines) once listening. The library's {@link Agent} does the
  * work. Not thread-safe; one instance per invocation.
  */
@@ -74,6 +77,9 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
             description = "Stop after this long (default: run until interrupted).")
     Long durationNanos;
 
+    @Mixin
+    AgentTriggerOptions triggers;
+
     /** The agent while it runs (tests read it). */
     volatile Agent running;
 
@@ -111,9 +117,10 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Cli.BadInput("--name: " + e.getMessage());
         }
+        AgentTriggerOptions.Loaded loaded = triggers.load();
         CountDownLatch stop = new CountDownLatch(1);
         Thread hook = new Thread(stop::countDown, "lockstep-agent-shutdown");
-        try (Agent agent = Agent.start(config)) {
+        try (Agent agent = Agent.start(config); AgentTriggerOptions.Desk desk = triggers.install(agent, loaded, out, err)) {
             running = agent;
             out.println("http " + Addresses.format(agent.httpAddress()));
             if (agent.ntpAddress() != null) {

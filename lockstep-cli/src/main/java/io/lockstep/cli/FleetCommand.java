@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         subcommands = {
                 FleetStatusCommand.class,
                 FleetDashboardCommand.class,
+                FleetKeygenCommand.class,
+                FleetFireCommand.class,
         })
 final class FleetCommand implements java.util.concurrent.Callable<Integer> {
 

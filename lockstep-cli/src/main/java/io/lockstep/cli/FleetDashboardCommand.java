@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.lockstep.fleet.FleetMonitor;
 import io.lockstep.fleet.dashboard.Dashboard;
+import io.lockstep.fleet.dashboard.FiringFeed;
 import io.lockstep.net.Addresses;
 import io.lockstep.time.Durations;
 import picocli.CommandLine;
@@ -76,7 +77,8 @@ final class FleetDashboardCommand implements java.util.concurrent.Callable<Integ
             monitor.close();
             throw e;
         }
-        try (monitor; Dashboard dashboard = started) {
+        try (monitor; Dashboard dashboard = started;
+             FiringFeed firings = FiringFeed.start(monitor, started, 2_000_000_000L)) {
             if (monitor.devices().isEmpty()) {
                 // Not fatal: with a scan or DNS-SD the monitor looks again, and the page shows when they appear.
                 err.println("lockstep: no devices found yet; the dashboard keeps looking"

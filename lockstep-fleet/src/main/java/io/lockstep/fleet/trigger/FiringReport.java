@@ -1,0 +1,71 @@
+package io.lockstep.fleet.trigger;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.lockstep.schedule.Firing;
+
+/**
+ * What an agent reports about one firing of a trigger: the scheduler's {@link Firing} (when the
+ * action ran in local and reference time, the bound, the lateness, the outcome) plus what only
+ * the agent knows: the firing's index within the trigger, this machine's own system clock when
+ * the action ran ({@code host_wall_ns}, the truth a bench on one machine compares against,
+ * unaffected by a simulated device clock), and how long the action took. Immutable.
+ *
+ * @param index                0 for the first firing, k for the one at {@code at + k·every}
+ * @param referenceNanos       the instant asked for, reference time
+ * @param firedReferenceNanos  the reference time when the action was called, by the agent's model
+ * @param localNanos           the agent's local clock then
+ * @param errorBoundNanos      the true reference time of the firing lies within {@code firedReferenceNanos ± this}
+ * @param latenessNanos        {@code firedReferenceNanos − referenceNanos}
+ * @param hostWallNanos        this machine's system clock when the action was called; null when it did not run
+ * @param actionNanos          how long the action took (a process start, a pipe write); null when it did not run
+ * @param outcome              {@code FIRED}, {@code FAILED}, {@code MISSED}, {@code REFUSED} or {@code CANCELLED}
+ * @param detail               why, for anything but {@code FIRED}; the action's own report otherwise
+ */
+public record FiringReport(int index, long referenceNanos, long firedReferenceNanos, long localNanos,
+                           long errorBoundNanos, long latenessNanos, Long hostWallNanos, Long actionNanos,
+                           String outcome, String detail) {
+
+    /** Whether the action ran and succeeded. */
+    public boolean fired() {
+        return "FIRED".equals(outcome);
+    }
+
+    /** The report as JSON fields, in documented order. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("index", index);
+        m.put("reference_ns", referenceNanos);
+        m.put("fired_reference_ns", firedReferenceNanos);
+        m.put("local_ns", localNanos);
+        m.put("error_bound_ns", errorBoundNanos);
+        m.put("lateness_ns", latenessNanos);
+        m.put("host_wall_ns", hostWallNanos);
+        m.put("action_ns", actionNanos);
+        m.put("outcome", outcome);
+        m.put("detail", detail);
+        return m;
+    }
+
+    /** Reads a report from the fields of {@link #toJson()} (numbers as parsed JSON gives them). */
+    static FiringReport fromJson(Map<String, Object> m) {
+        return new FiringReport(((Number) m.get("index")).intValue(), num(m, "reference_ns"), num(m, "fired_reference_ns"),
+                num(m, "local_ns"), num(m, "error_bound_ns"), num(m, "lateness_ns"), optNum(m, "host_wall_ns"),
+                optNum(m, "action_ns"), String.valueOf(m.get("outcome")),
+                m.get("detail") == null ? "" : String.valueOf(m.get("detail")));
+    }
+
+    private static long num(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        if (!(v instanceof Number n)) {
+            throw new IllegalArgumentException("firing report without " + key);
+        }
+        return n.longValue();
+    }
+
+    private static Long optNum(Map<String, Object> m, String key) {
+        Object v = m.get(key);
+        return v instanceof Number n ? n.longValue() : null;
+    }
+}
