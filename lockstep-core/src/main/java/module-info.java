@@ -11,6 +11,7 @@ module io.lockstep.core {
     exports io.lockstep.estimate;
     exports io.lockstep.log;
     exports io.lockstep.measure;
+    exports io.lockstep.neon;
     exports io.lockstep.net;
     exports io.lockstep.ntp;
     exports io.lockstep.protocol;

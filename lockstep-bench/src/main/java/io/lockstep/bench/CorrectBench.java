@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
+import io.lockstep.correct.ClockDirection;
 import io.lockstep.correct.CorrectionModel;
 import io.lockstep.correct.CorrectionReport;
 import io.lockstep.correct.CsvCorrector;
@@ -104,7 +105,7 @@ public final class CorrectBench {
             CorrectionReport report;
             try (InputStream r = Files.newInputStream(in);
                  OutputStream w = new BufferedOutputStream(Files.newOutputStream(corrected), 1 << 20)) {
-                report = new CsvCorrector(model, "timestamp [ns]", TimestampUnit.NS, false, OutsidePolicy.FAIL, true)
+                report = new CsvCorrector(model, "timestamp [ns]", TimestampUnit.NS, ClockDirection.LOCAL_TO_TRACKED, OutsidePolicy.FAIL, true)
                         .correct(r, w);
             }
             long done = System.nanoTime();

@@ -19,6 +19,7 @@ import picocli.CommandLine;
         subcommands = {BenchCommand.Echo.class, BenchCommand.NtpServer.class, BenchCommand.Tracking.class,
                 BenchCommand.Track.class, BenchCommand.Correct.class, BenchCommand.Attack.class,
                 BenchCommand.SchedulerLateness.class,
+                BenchCommand.Neon.class,
                 BenchCommand.FleetFire.class})
 final class BenchCommand implements Runnable {
 
@@ -96,6 +97,70 @@ final class BenchCommand implements Runnable {
             }
             PrintStream out = stdout(spec);
             int code = EchoBench.run(out, o);
+            out.flush();
+            return code;
+        }
+    }
+
+    /** {@code lockstep bench neon}: Time Echo against the event method on the fake Companion app through impair. */
+    @Command(name = "neon", mixinStandardHelpOptions = true,
+            description = "Time Echo against the event method on the fake Companion app, both through a TCP impair proxy:"
+                    + " errors against the truth, bounds and how often they held; says which method to trust.")
+    static final class Neon implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--bursts", defaultValue = "200", paramLabel = "N",
+                description = "Bursts per method (default ${DEFAULT-VALUE}).")
+        int bursts;
+
+        @Option(names = "--samples", defaultValue = "20", paramLabel = "N",
+                description = "Exchanges or events per burst (default ${DEFAULT-VALUE}).")
+        int samples;
+
+        @Option(names = "--delay", defaultValue = "2ms", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+                description = "One-way delay of the link (default ${DEFAULT-VALUE}).")
+        long delayNanos;
+
+        @Option(names = "--jitter", defaultValue = "1ms", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+                description = "Mean queueing jitter per direction, heavy-tailed (default ${DEFAULT-VALUE}).")
+        long jitterNanos;
+
+        @Option(names = "--loss", defaultValue = "0.5", paramLabel = "PERCENT",
+                description = "Loss per direction; a lost TCP chunk waits a retransmission (default ${DEFAULT-VALUE}).")
+        double lossPercent;
+
+        @Option(names = "--offset", defaultValue = "-137ms", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
+                description = "The phone's offset; its sub-ms part is drawn per burst (default ${DEFAULT-VALUE}).")
+        long offsetNanos;
+
+        @Option(names = "--drift", defaultValue = "20", paramLabel = "PPM", description = "The phone's drift (default ${DEFAULT-VALUE}).")
+        double driftPpm;
+
+        @Option(names = "--seed", defaultValue = "1", paramLabel = "N", description = "Seed (default ${DEFAULT-VALUE}).")
+        long seed;
+
+        @Override
+        public Integer call() throws Exception {
+            io.lockstep.bench.NeonBench.Options o;
+            try {
+                if (!(lossPercent >= 0 && lossPercent < 100)) {
+                    throw new IllegalArgumentException("--loss must be a percentage in [0, 100)");
+                }
+                if (delayNanos < 0 || jitterNanos < 0) {
+                    throw new IllegalArgumentException("--delay and --jitter must not be negative");
+                }
+                String label = String.format(java.util.Locale.ROOT, "delay %s, jitter %s, loss %s %%",
+                        io.lockstep.time.Durations.formatCompact(delayNanos),
+                        io.lockstep.time.Durations.formatCompact(jitterNanos), lossPercent);
+                o = new io.lockstep.bench.NeonBench.Options(bursts, samples,
+                        io.lockstep.testkit.LinkModel.of(delayNanos, jitterNanos, lossPercent / 100.0, 0), label,
+                        offsetNanos, driftPpm, seed);
+            } catch (IllegalArgumentException e) {
+                throw Cli.usage(spec.commandLine(), e.getMessage());
+            }
+            PrintStream out = stdout(spec);
+            int code = io.lockstep.bench.NeonBench.run(out, o);
             out.flush();
             return code;
         }

@@ -5,17 +5,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import io.lockstep.correct.ClockDirection;
 import io.lockstep.correct.CorrectionModel;
 import io.lockstep.correct.CorrectionReport;
 import io.lockstep.correct.CsvCorrector;
+import io.lockstep.correct.ExportCorrector;
 import io.lockstep.correct.OutsidePolicy;
 import io.lockstep.correct.TimestampUnit;
 import io.lockstep.log.OffsetLog;
@@ -26,19 +30,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lockstep correct}: maps one timestamp column of a CSV file to the reference clock
- * using an offset log written by {@code lockstep track}. Parses options and prints the
- * summary; the correction itself is {@link CsvCorrector}. The output appears only when the run
- * succeeds (written to a {@link StagedOutput} first, then moved into place). Bad option values
- * and input files that are not what they should be exit 2, other failures 1. Not thread-safe;
- * one instance per invocation.
+ * {@code lockstep correct}: maps timestamps between the two clocks of an offset log written by
+ * {@code lockstep track}, either columns of one CSV file ({@code --in}) or every
+ * {@code … timestamp [ns]} column of a Neon / Pupil Cloud export folder ({@code --export}). The
+ * direction must be named ({@code --from tracked --to local} or the reverse): a wrong guess would
+ * silently land twice the offset away. Parses options and prints the summary; the work is
+ * {@link CsvCorrector} and {@link ExportCorrector}. Output appears only when the run succeeds
+ * (written to a {@link StagedOutput}, or a staged folder beside the output folder, then moved
+ * into place). Bad option values and input files that are not what they should be exit 2, other
+ * failures 1. Not thread-safe; one instance per invocation.
  */
 @Command(name = "correct", mixinStandardHelpOptions = true,
-        description = {"Maps a column of device-clock timestamps to the reference clock, using the offset log "
-                + "that `lockstep track --log` wrote.",
-                "Other columns are copied untouched. Rows outside the log's span and unparsable rows are "
-                + "reported with line numbers; --outside and --bad-rows say what to do with them."})
+        description = {"Maps timestamps between the two clocks of the offset log that `lockstep track --log` wrote: "
+                + "the local clock (the host that ran track) and the tracked clock (the target it followed).",
+                "--in/--column corrects columns of one CSV file; --export corrects every '… timestamp [ns]' column of "
+                + "a Neon / Pupil Cloud export folder and copies everything else byte for byte.",
+                "Example, a Neon export to the PC's clock when the PC ran `track neon://…`:",
+                "  lockstep correct --log L --export DIR --out DIR2 --from tracked --to local",
+                "Rows outside the log's span and unparsable rows are reported with line numbers; --outside and "
+                + "--bad-rows say what to do with them."})
 final class CorrectCommand implements Callable<Integer> {
+
+    /** The two ways, in the user's words; the error for a missing direction is built from it. */
+    static final String DIRECTIONS = "--from tracked --to local for data stamped by the device track followed (e.g. a "
+            + "Neon export when this PC ran `track neon://…`), mapped to the clock of the host that ran track; "
+            + "--from local --to tracked for data stamped by the host that ran track, mapped to the tracked clock";
 
     @Spec
     CommandSpec spec;
@@ -46,22 +62,40 @@ final class CorrectCommand implements Callable<Integer> {
     @Option(names = "--log", required = true, paramLabel = "FILE", description = "Offset log from `lockstep track --log`.")
     Path log;
 
-    @Option(names = "--in", required = true, paramLabel = "FILE", description = "CSV file with a header line.")
+    @Option(names = "--in", paramLabel = "FILE", description = "CSV file with a header line (with --column).")
     Path in;
 
-    @Option(names = "--column", required = true, paramLabel = "NAME",
-            description = "Header name of the timestamp column, e.g. 'timestamp [ns]'.")
-    String column;
+    @Option(names = "--column", paramLabel = "NAME",
+            description = "Header name of a timestamp column of --in, e.g. 'timestamp [ns]'; repeat it for several "
+                    + "columns of one clock and unit (a fixation's start and end).")
+    List<String> columns;
+
+    @Option(names = "--export", paramLabel = "DIR",
+            description = "A Neon / Pupil Cloud export folder: every CSV column whose name ends in 'timestamp [ns]' is "
+                    + "corrected, in every subfolder; other files are copied byte for byte.")
+    Path export;
 
     @Option(names = "--unit", paramLabel = "ns|us|ms|s",
-            description = "Unit of the column; guessed from names like 'timestamp [ns]' or 'time_s' when omitted.")
+            description = "Unit of the --column; guessed from names like 'timestamp [ns]' or 'time_s' when omitted.")
     String unit;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the corrected CSV.")
+    @Option(names = "--out", required = true, paramLabel = "FILE|DIR",
+            description = "Where to write the corrected CSV (with --in) or the corrected export folder (with --export; "
+                    + "new or empty unless --force).")
     Path out;
 
+    @Option(names = "--from", paramLabel = "tracked|local", description = "The clock the data is stamped in.")
+    String from;
+
+    @Option(names = "--to", paramLabel = "local|tracked", description = "The clock to map it to.")
+    String to;
+
+    @Option(names = "--force", description = "With --export: write into an --out folder that is not empty, replacing "
+            + "files of the same name.")
+    boolean force;
+
     @Option(names = "--outside", paramLabel = "POLICY", defaultValue = "fail",
-            description = "Timestamps outside the log's span: fail (default), extrapolate, keep (copy unchanged) "
+            description = "Timestamps outside the log's span: fail (default), extrapolate, keep (copy the row unchanged) "
                     + "or blank (empty the cell). All but fail are reported with line numbers.")
     String outside;
 
@@ -69,9 +103,9 @@ final class CorrectCommand implements Callable<Integer> {
             description = "Rows whose timestamp cannot be parsed: fail (default) or keep (copy unchanged, report).")
     String badRows;
 
-    @Option(names = "--reverse",
-            description = "The column is in the tracked (reference) clock, e.g. a Neon recording tracked from the PC "
-                    + "with `track neon://…`; map it to this host's clock instead.")
+    // Replaced by --from/--to; kept hidden so that old scripts get a pointer to the new words
+    // instead of picocli's "unknown option".
+    @Option(names = "--reverse", hidden = true)
     boolean reverse;
 
     @Option(names = "--json", description = "Print the summary as one JSON object.")
@@ -79,10 +113,12 @@ final class CorrectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        TimestampUnit u = unit != null ? option("--unit", () -> TimestampUnit.parse(unit))
-                : TimestampUnit.fromColumnName(column);
-        if (u == null) {
-            throw new Cli.BadInput("cannot tell the unit of column '" + column + "'; pass --unit ns|us|ms|s");
+        if (reverse) {
+            throw new Cli.BadInput("--reverse is gone: name the direction instead, " + DIRECTIONS);
+        }
+        if ((in == null) == (export == null)) {
+            throw new Cli.BadInput(in == null ? "give --in FILE --column NAME (one CSV file) or --export DIR (an export folder)"
+                    : "give either --in (one CSV file) or --export (a folder), not both");
         }
         OutsidePolicy policy = option("--outside", () -> OutsidePolicy.parse(outside));
         boolean failOnBad = switch (badRows.toLowerCase(Locale.ROOT)) {
@@ -90,13 +126,60 @@ final class CorrectCommand implements Callable<Integer> {
             case "keep" -> false;
             default -> throw new Cli.BadInput("--bad-rows: unknown policy '" + badRows + "'; use fail or keep");
         };
-        if (!Files.isRegularFile(in)) {
-            throw new Cli.BadInput(Files.isDirectory(in) ? "--in " + in + " is a directory, not a CSV file"
-                    : "no such input file: " + in);
-        }
         if (!Files.isRegularFile(log)) {
             throw new Cli.BadInput(Files.isDirectory(log) ? "--log " + log + " is a directory, not an offset log"
                     : "no such offset log: " + log);
+        }
+        ClockDirection direction = direction();
+        return export != null ? correctExport(direction, policy, failOnBad) : correctFile(direction, policy, failOnBad);
+    }
+
+    /** The direction the user named; without both words, an error that explains both ways. */
+    private ClockDirection direction() {
+        if (from == null || to == null) {
+            String missing = from == null && to == null ? "say which clock the timestamps are in"
+                    : from == null ? "--to " + to + " needs --from too" : "--from " + from + " needs --to too";
+            throw new Cli.BadInput(missing + ": " + DIRECTIONS + offsetHint());
+        }
+        return option("--from/--to", () -> ClockDirection.of(from, to));
+    }
+
+    /** How far off a wrong direction would land, from the log, or nothing when the log does not build. */
+    private String offsetHint() {
+        try {
+            CorrectionModel model = CorrectionModel.fromLog(log);
+            CorrectionModel.Cursor c = model.cursor();
+            c.locate(model.spanStartNanos());
+            long offset = c.offsetNanos(model.spanStartNanos());
+            return " (this log's offset local − tracked is about " + Durations.format(offset)
+                    + ", so the wrong one lands " + Durations.format(Math.abs(2 * offset)) + " off)";
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private Integer correctFile(ClockDirection direction, OutsidePolicy policy, boolean failOnBad) throws IOException {
+        if (columns == null || columns.isEmpty()) {
+            throw new Cli.BadInput("--in needs --column NAME (the header name of the timestamp column)");
+        }
+        if (force) {
+            throw new Cli.BadInput("--force is for --export; a single --out file is always replaced on success");
+        }
+        TimestampUnit u = null;
+        for (String column : columns) {
+            TimestampUnit guessed = unit != null ? option("--unit", () -> TimestampUnit.parse(unit))
+                    : TimestampUnit.fromColumnName(column);
+            if (guessed == null) {
+                throw new Cli.BadInput("cannot tell the unit of column '" + column + "'; pass --unit ns|us|ms|s");
+            }
+            if (u != null && guessed != u) {
+                throw new Cli.BadInput("the columns are in different units (" + columns + "); correct them one at a time");
+            }
+            u = guessed;
+        }
+        if (!Files.isRegularFile(in)) {
+            throw new Cli.BadInput(Files.isDirectory(in) ? "--in " + in + " is a directory, not a CSV file (for an "
+                    + "export folder use --export)" : "no such input file: " + in);
         }
         if (Files.isDirectory(out)) {
             throw new Cli.BadInput("--out " + out + " is a directory; give the name of the file to write");
@@ -114,7 +197,7 @@ final class CorrectCommand implements Callable<Integer> {
         // chosen policies refuse) are bad input, exit 2; other I/O errors are failures.
         try {
             CorrectionModel model = CorrectionModel.fromLog(log);
-            CsvCorrector corrector = new CsvCorrector(model, column, u, reverse, policy, failOnBad);
+            CsvCorrector corrector = new CsvCorrector(model, columns, u, direction, policy, failOnBad);
             started = System.nanoTime();
             try (StagedOutput staged = StagedOutput.create(out)) {
                 try (InputStream r = Files.newInputStream(in);
@@ -125,10 +208,182 @@ final class CorrectCommand implements Callable<Integer> {
             }
         } catch (OffsetLog.FormatException | CsvCorrector.CorrectionException e) {
             throw new Cli.BadInput(e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new Cli.BadInput("--column: " + e.getMessage(), e);
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        print(spec.commandLine().getOut(), report, seconds);
+        printFile(spec.commandLine().getOut(), report, direction, seconds);
         return 0;
+    }
+
+    private Integer correctExport(ClockDirection direction, OutsidePolicy policy, boolean failOnBad) throws IOException {
+        if (columns != null || unit != null) {
+            throw new Cli.BadInput((columns != null ? "--column" : "--unit") + " is for --in; --export corrects every "
+                    + "column whose name ends in '" + ExportCorrector.COLUMN_SUFFIX + "'");
+        }
+        if (!Files.isDirectory(export)) {
+            throw new Cli.BadInput(Files.exists(export) ? "--export " + export + " is a file, not an export folder (for "
+                    + "one CSV file use --in and --column)" : "no such export folder: " + export);
+        }
+        Path source = export.toRealPath();
+        Path parent = out.toAbsolutePath().normalize().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new Cli.BadInput("cannot write --out " + out + ": no such directory " + parent);
+        }
+        Path target = parent.toRealPath().resolve(out.toAbsolutePath().normalize().getFileName());
+        if (Files.exists(target)) {
+            target = target.toRealPath();
+            if (!Files.isDirectory(target)) {
+                throw new Cli.BadInput("--out " + out + " is a file; give a folder for the corrected export");
+            }
+        }
+        if (target.startsWith(source) || source.startsWith(target)) {
+            throw new Cli.BadInput(target.equals(source) ? "--out must not be the export folder itself"
+                    : "--out " + out + " and --export " + export + " must not be inside one another; "
+                    + "the export is never written to");
+        }
+        if (Files.isDirectory(target) && !force && !StagedFolder.isEmpty(target)) {
+            throw new Cli.BadInput("--out " + out + " exists and is not empty; pass --force to write into it "
+                    + "(files of the same name are replaced)");
+        }
+        List<ExportCorrector.FileResult> results;
+        CorrectionModel model;
+        long started = System.nanoTime();
+        PrintWriter err = spec.commandLine().getErr();
+        String text;
+        try (StagedFolder staged = StagedFolder.create(target)) {
+            try {
+                model = CorrectionModel.fromLog(log);
+                Progress progress = new Progress(err);
+                try {
+                    results = new ExportCorrector(model, direction, policy, failOnBad)
+                            .correct(source, staged.path(), progress);
+                } finally {
+                    progress.finish();
+                }
+            } catch (OffsetLog.FormatException | CsvCorrector.CorrectionException e) {
+                throw new Cli.BadInput(e.getMessage(), e);
+            }
+            text = reportText(results, model, direction, target);
+            Files.writeString(staged.path().resolve(ExportCorrector.REPORT_FILE), text, StandardCharsets.UTF_8);
+            staged.commit();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        PrintWriter w = spec.commandLine().getOut();
+        if (json) {
+            w.println(JsonOutput.write(exportJson(results, direction, target, seconds)));
+        } else {
+            w.print(text);
+        }
+        w.flush();
+        return 0;
+    }
+
+    /** The report, written to the output folder and printed: one line per corrected file, then what was copied. */
+    private String reportText(List<ExportCorrector.FileResult> results, CorrectionModel model, ClockDirection direction,
+                              Path target) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("Lockstep correction of ").append(export.toAbsolutePath().normalize()).append('\n');
+        sb.append("into        ").append(target).append('\n');
+        sb.append("direction   ").append(direction).append(direction == ClockDirection.TRACKED_TO_LOCAL
+                ? " (stamped by the device track followed, now in the clock of the host that ran track)"
+                : " (stamped by the host that ran track, now in the clock of the device it followed)").append('\n');
+        sb.append("offset log  ").append(log.toAbsolutePath().normalize()).append(", ")
+                .append(java.time.Instant.ofEpochSecond(0, model.spanStartNanos())).append(" to ")
+                .append(java.time.Instant.ofEpochSecond(0, model.spanEndNanos())).append(" (local clock), ")
+                .append(model.segments()).append(model.segments() == 1 ? " segment" : " segments").append('\n');
+        sb.append("outside     ").append(outside.toLowerCase(Locale.ROOT)).append(", bad rows ")
+                .append(badRows.toLowerCase(Locale.ROOT)).append('\n');
+        sb.append('\n');
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"file", "rows", "timestamps", "bound", "columns"});
+        List<String> copied = new ArrayList<>();
+        for (ExportCorrector.FileResult f : results) {
+            if (!f.corrected()) {
+                copied.add(f.file());
+                continue;
+            }
+            CorrectionReport r = f.report();
+            rows.add(new String[] {f.file(), Long.toString(r.rows()), Long.toString(r.corrected()),
+                    r.corrected() > 0 ? "± " + Durations.format(r.maxBoundNanos()) : "-", String.join(", ", r.columns())});
+        }
+        int[] width = new int[4];
+        for (String[] row : rows) {
+            for (int i = 0; i < width.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            sb.append(String.format(Locale.ROOT, "%-" + width[0] + "s  %" + width[1] + "s  %" + width[2] + "s  %-"
+                    + width[3] + "s  %s", row[0], row[1], row[2], row[3], row[4]).stripTrailing()).append('\n');
+        }
+        for (ExportCorrector.FileResult f : results) {
+            CorrectionReport r = f.report();
+            if (r == null) {
+                continue;
+            }
+            if (r.outside() > 0) {
+                sb.append(String.format(Locale.ROOT, "%s: %d rows outside the offset log's span (%s): lines %s%n", f.file(),
+                        r.outside(), describe(OutsidePolicy.parse(outside)), lines(r.outsideLines(), r.outside())));
+            }
+            if (r.unparsable() > 0) {
+                sb.append(String.format(Locale.ROOT, "%s: %d rows with an unparsable timestamp copied unchanged: lines %s%n",
+                        f.file(), r.unparsable(), lines(r.unparsableLines(), r.unparsable())));
+            }
+        }
+        sb.append("copied unchanged: ").append(copied.size()).append(copied.size() == 1 ? " file" : " files");
+        if (!copied.isEmpty()) {
+            sb.append(" (").append(String.join(", ", copied.subList(0, Math.min(copied.size(), 20))))
+                    .append(copied.size() > 20 ? ", …" : "").append(')');
+        }
+        sb.append('\n');
+        return sb.toString();
+    }
+
+    private Map<String, Object> exportJson(List<ExportCorrector.FileResult> results, ClockDirection direction,
+                                           Path target, double seconds) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("export", export.toString());
+        m.put("out", target.toString());
+        m.put("log", log.toString());
+        m.put("from", direction.from());
+        m.put("to", direction.to());
+        List<Object> files = new ArrayList<>();
+        List<Object> copied = new ArrayList<>();
+        long rows = 0;
+        long timestamps = 0;
+        long maxBound = 0;
+        for (ExportCorrector.FileResult f : results) {
+            if (!f.corrected()) {
+                copied.add(f.file());
+                continue;
+            }
+            CorrectionReport r = f.report();
+            Map<String, Object> fm = new LinkedHashMap<>();
+            fm.put("file", f.file());
+            fm.put("bytes", f.bytes());
+            fm.put("columns", r.columns());
+            fm.put("rows", r.rows());
+            fm.put("corrected", r.corrected());
+            fm.put("max_error_bound_ns", r.maxBoundNanos());
+            fm.put("outside", r.outside());
+            fm.put("outside_lines", r.outsideLines());
+            fm.put("unparsable", r.unparsable());
+            fm.put("unparsable_lines", r.unparsableLines());
+            files.add(fm);
+            rows += r.rows();
+            timestamps += r.corrected();
+            maxBound = Math.max(maxBound, r.maxBoundNanos());
+        }
+        m.put("files", files);
+        m.put("copied", copied);
+        m.put("rows", rows);
+        m.put("corrected", timestamps);
+        m.put("max_error_bound_ns", maxBound);
+        m.put("outside_policy", outside.toLowerCase(Locale.ROOT));
+        m.put("report", target.resolve(ExportCorrector.REPORT_FILE).toString());
+        m.put("seconds", seconds);
+        return m;
     }
 
     /** Parses an option value with the library's parser; its complaint becomes bad input (exit 2). */
@@ -136,16 +391,20 @@ final class CorrectCommand implements Callable<Integer> {
         try {
             return parse.get();
         } catch (IllegalArgumentException e) {
-            throw new Cli.BadInput(name + ": " + e.getMessage(), e);
+            throw new Cli.BadInput(e.getMessage().startsWith("--") ? e.getMessage() : name + ": " + e.getMessage(), e);
         }
     }
 
-    private void print(PrintWriter w, CorrectionReport r, double seconds) {
+    private void printFile(PrintWriter w, CorrectionReport r, ClockDirection direction, double seconds) {
+        String column = String.join(", ", r.columns());
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("in", in.toString());
             m.put("out", out.toString());
-            m.put("column", column);
+            m.put("column", r.columns().get(0));
+            m.put("columns", r.columns());
+            m.put("from", direction.from());
+            m.put("to", direction.to());
             m.put("rows", r.rows());
             m.put("corrected", r.corrected());
             m.put("max_error_bound_ns", r.maxBoundNanos());
@@ -159,9 +418,10 @@ final class CorrectCommand implements Callable<Integer> {
             w.flush();
             return;
         }
-        w.printf(Locale.ROOT, "corrected %d of %d rows of %s into %s (error bound at most %s, %.0f rows/s)%n",
-                r.corrected(), r.rows(), in, out, Durations.format(r.maxBoundNanos()),
-                seconds > 0 ? r.rows() / seconds : 0.0);
+        String what = r.columns().size() == 1 ? r.corrected() + " of " + r.rows() + " rows"
+                : r.corrected() + " timestamps in " + r.rows() + " rows";
+        w.printf(Locale.ROOT, "corrected %s of %s into %s, %s (error bound at most %s, %.0f rows/s)%n",
+                what, in, out, direction, Durations.format(r.maxBoundNanos()), seconds > 0 ? r.rows() / seconds : 0.0);
         if (r.outside() > 0) {
             w.printf(Locale.ROOT, "%d rows outside the offset log's span (%s): lines %s%n", r.outside(),
                     describe(OutsidePolicy.parse(outside)), lines(r.outsideLines(), r.outside()));
@@ -191,5 +451,33 @@ final class CorrectCommand implements Callable<Integer> {
             sb.append(", … (").append(total - shown.size()).append(" more)");
         }
         return sb.toString();
+    }
+
+    /** Shows a big file's progress on stderr in MiB, through {@link Cli.ProgressLine} (after a second, then now and then). */
+    private static final class Progress implements ExportCorrector.Listener {
+        private final PrintWriter err;
+        private String file;
+        private Cli.ProgressLine line;
+
+        Progress(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public void progress(String name, long bytesRead, long bytesTotal) {
+            if (!name.equals(file)) {
+                finish();
+                file = name;
+                line = new Cli.ProgressLine(err, "correcting " + name + ", MiB");
+            }
+            line.update((int) Math.min(Integer.MAX_VALUE, bytesRead >> 20), (int) Math.min(Integer.MAX_VALUE, bytesTotal >> 20));
+        }
+
+        void finish() {
+            if (line != null) {
+                line.finish();
+                line = null;
+            }
+        }
     }
 }

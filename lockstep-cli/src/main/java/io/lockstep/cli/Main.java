@@ -21,6 +21,8 @@ import picocli.CommandLine.Option;
                 ServeCommand.class,
                 OffsetCommand.class,
                 TrackCommand.class,
+                EventCommand.class,
+                RecordCommand.class,
                 CorrectCommand.class,
                 ImpairCommand.class,
                 AtCommand.class,

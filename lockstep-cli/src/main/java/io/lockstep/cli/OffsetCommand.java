@@ -7,10 +7,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.lockstep.estimate.EventEstimator;
 import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.estimate.Stats;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.measure.Survey;
+import io.lockstep.neon.EventMethod;
+import io.lockstep.net.NeonClient;
 import io.lockstep.protocol.Protocol;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.TimeSource;
@@ -55,6 +58,16 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
+    @Option(names = "--method", paramLabel = "echo|event", defaultValue = "echo",
+            description = "For neon:// targets: 'echo' measures over Time Echo (default); 'event' posts events the phone"
+                    + " stamps itself (named " + EventMethod.SYNC_EVENT_NAME + ") and bounds the offset from their"
+                    + " send and receive instants.")
+    String method;
+
+    @Option(names = "--allow-during-recording",
+            description = "With --method event: measure even while the phone records (the events land in the recording).")
+    boolean allowDuringRecording;
+
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
@@ -83,6 +96,18 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         if (samples != null && samples > protocol.maxSamples()) {
             throw Cli.usage(cl, "--samples for " + protocol.scheme() + ":// must be at most " + protocol.maxSamples());
         }
+        if (!method.equals("echo") && !method.equals("event")) {
+            throw Cli.usage(cl, "--method must be echo or event, got '" + method + "'");
+        }
+        if (method.equals("event")) {
+            if (!"neon".equals(protocol.scheme()) || parsed.size() > 1) {
+                throw Cli.usage(cl, "--method event measures one Companion app: give one neon://HOST[:PORT]");
+            }
+            return measureByEvents(cl, parsed.get(0));
+        }
+        if (allowDuringRecording) {
+            throw Cli.usage(cl, "--allow-during-recording goes with --method event");
+        }
         int n = samples == null ? protocol.defaultSamples() : samples;
         OffsetMeter meter = new OffsetMeter(TimeSource.system(), timeoutNanos, maxDriftPpm);
         PrintWriter out = cl.getOut();
@@ -108,6 +133,42 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
             out.println(JsonOutput.write(toJson(e)));
         } else {
             printHuman(out, e, t.protocol());
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Pupil Labs' guide sends 50 events for its estimate. */
+    static final int DEFAULT_EVENTS = 50;
+
+    private int measureByEvents(CommandLine cl, Target t) throws java.io.IOException {
+        int n = samples == null ? DEFAULT_EVENTS : samples;
+        if (n < 1 || n > 10_000) {
+            throw Cli.usage(cl, "--samples for --method event must be between 1 and 10000");
+        }
+        EventEstimator.Result r = EventMethod.measure(NeonClient.of(t, timeoutNanos), t.text(), TimeSource.system(), n,
+                allowDuringRecording, maxDriftPpm);
+        OffsetEstimate e = r.estimate();
+        PrintWriter out = cl.getOut();
+        if (json) {
+            Map<String, Object> m = toJson(e);
+            m.put("measured_by", "event");
+            m.put("seed_offset_ns", r.seedOffsetNanos());
+            m.put("stamp_resolution_ns", EventMethod.PHONE_STAMP_RESOLUTION_NANOS);
+            out.println(JsonOutput.write(m));
+        } else {
+            out.printf(Locale.ROOT, "target      %s (events stamped by the phone, named %s)%n", e.target(),
+                    EventMethod.SYNC_EVENT_NAME);
+            out.printf(Locale.ROOT, "offset      %s ± %s   (local − remote; remote = local − offset)%n",
+                    Cli.ms(e.offsetNanos()), Cli.ms(e.errorBoundNanos()));
+            out.printf(Locale.ROOT, "at          %s (local clock)%n", NeonTargets.iso(e.localWallNanos()));
+            out.printf(Locale.ROOT, "round trip  %s best   events %d, dropped %d   [%s]%n",
+                    Cli.ms(e.roundTripNanos()), e.samples(), e.dropped(), e.method());
+            out.printf(Locale.ROOT, "seed        %s (Pupil Labs guide: median of local midpoint − phone stamp; no bound)%n",
+                    Cli.ms(r.seedOffsetNanos()));
+            out.printf(Locale.ROOT, "per event   offset mean %s, std %s, median %s; round trip mean %s, median %s%n",
+                    Cli.ms(e.offsetMs().mean()), Cli.ms(e.offsetMs().std()), Cli.ms(e.offsetMs().median()),
+                    Cli.ms(e.roundTripMs().mean()), Cli.ms(e.roundTripMs().median()));
         }
         out.flush();
         return 0;

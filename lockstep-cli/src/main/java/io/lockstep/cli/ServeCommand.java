@@ -14,6 +14,7 @@ import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.net.ReceiveTimestamps;
 import io.lockstep.ntp.NtpRateLimit;
+import io.lockstep.testkit.FakeCompanion;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 import picocli.CommandLine.Command;
@@ -27,7 +28,7 @@ import picocli.CommandLine;
  * thread-safe: picocli makes one instance per invocation; the servers it starts are.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve time over NTP (UDP) and/or Time Echo (TCP).",
+        description = {"Serve time over NTP (UDP) and/or Time Echo (TCP), and/or a simulated Companion app.",
                 "Port 0 picks a free port; the chosen ports are printed as 'ntp HOST:PORT' / 'echo HOST:PORT' lines,",
                 "then 'ntp-timestamps kernel|user': where NTP receive timestamps come from."})
 final class ServeCommand implements java.util.concurrent.Callable<Integer> {
@@ -44,6 +45,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--echo-port", paramLabel = "N", description = "Serve Time Echo on TCP port N (0 = any free port).")
     Integer echoPort;
+
+    @Option(names = "--companion-port", paramLabel = "N",
+            description = "Also serve a simulated Pupil Labs Companion app (HTTP API and its Time Echo port) on the served"
+                    + " clock, on TCP port N (0 = any free port); prints 'neon HOST:PORT' and one"
+                    + " 'event NAME PHONE_TIMESTAMP_NS' line per event it receives.")
+    Integer companionPort;
 
     @Option(names = "--stratum", paramLabel = "N", defaultValue = "10",
             description = "NTP stratum to announce, 1-15 (default ${DEFAULT-VALUE}: a local reference, like chrony's 'local stratum 10').")
@@ -100,8 +107,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         CommandLine cl = spec.commandLine();
         PrintWriter out = cl.getOut();
         PrintWriter err = cl.getErr();
-        if (echoPort == null && ntpPort == null) {
-            throw Cli.usage(cl, "nothing to serve: give --ntp-port N and/or --echo-port N (0 = any free port)");
+        if (echoPort == null && ntpPort == null && companionPort == null) {
+            throw Cli.usage(cl, "nothing to serve: give --ntp-port N, --echo-port N and/or --companion-port N"
+                    + " (0 = any free port)");
+        }
+        if (companionPort != null && (companionPort < 0 || companionPort > 65535)) {
+            throw Cli.usage(cl, "--companion-port " + companionPort + " is out of range 0-65535");
         }
         if (echoPort != null && (echoPort < 0 || echoPort > 65535)) {
             throw Cli.usage(cl, "--echo-port " + echoPort + " is out of range 0-65535");
@@ -152,6 +163,16 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                         new EchoServer.Options(maxConnections, EchoServer.Options.defaults().idleTimeoutNanos()));
                 servers.add(echo);
                 out.println("echo " + Addresses.format(echo.address()));
+            }
+            if (companionPort != null) {
+                FakeCompanion app = FakeCompanion.builder(clock).bind(bindAddress).port(companionPort)
+                        .onEvent(e -> {
+                            // A name with a line break would split the line a script reads; the timestamp stays last.
+                            out.println("event " + e.name().replaceAll("[\\p{Cntrl}]", "?") + " " + e.timestampNanos());
+                            out.flush();
+                        }).start();
+                servers.add(app);
+                out.println("neon " + Addresses.format(app.httpAddress()));
             }
             if (ntpServer != null) {
                 // After the listener lines, so scripts that read them first are undisturbed.

@@ -76,7 +76,8 @@ class CorrectCommandTest {
         }
         Files.writeString(in, csv);
         Path out = dir.resolve("gaze-ref.csv");
-        String summary = execute("--log", log.toString(), "--in", in.toString(), "--column", "timestamp [ns]",
+        String summary = execute("--log", log.toString(), "--from", "local", "--to", "tracked",
+                "--in", in.toString(), "--column", "timestamp [ns]",
                 "--out", out.toString());
         assertTrue(summary.startsWith("corrected 100 of 100 rows"), summary);
         List<String> lines = Files.readAllLines(out);
@@ -97,14 +98,16 @@ class CorrectCommandTest {
         Path out = dir.resolve("late-ref.csv");
         CorrectCommand cmd = new CorrectCommand();
         CommandLine cl = new CommandLine(cmd);
-        cl.parseArgs("--log", log.toString(), "--in", in.toString(), "--column", "t_ms", "--out", out.toString());
+        cl.parseArgs("--log", log.toString(), "--from", "local", "--to", "tracked",
+                "--in", in.toString(), "--column", "t_ms", "--out", out.toString());
         Exception e = assertThrows(Cli.BadInput.class, cmd::call);
         assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains("--outside"), e.getMessage());
         assertFalse(Files.exists(out));
         try (var files = Files.list(dir)) {
             assertTrue(files.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
         }
-        String summary = execute("--log", log.toString(), "--in", in.toString(), "--column", "t_ms", "--out",
+        String summary = execute("--log", log.toString(), "--from", "local", "--to", "tracked",
+                "--in", in.toString(), "--column", "t_ms", "--out",
                 out.toString(), "--outside", "keep", "--json");
         assertTrue(summary.contains("\"outside\":1") && summary.contains("\"outside_lines\":[2]"), summary);
     }
@@ -114,7 +117,8 @@ class CorrectCommandTest {
         Path in = dir.resolve("x.csv");
         Files.writeString(in, "time\n1\n");
         CorrectCommand cmd = new CorrectCommand();
-        new CommandLine(cmd).parseArgs("--log", log.toString(), "--in", in.toString(), "--column", "time", "--out",
+        new CommandLine(cmd).parseArgs("--log", log.toString(), "--from", "local", "--to", "tracked",
+                "--in", in.toString(), "--column", "time", "--out",
                 dir.resolve("y.csv").toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, cmd::call);
         assertTrue(e.getMessage().contains("--unit"), e.getMessage());
@@ -145,7 +149,9 @@ class CorrectCommandTest {
         byte[] junk = {(byte) 0xFF, (byte) 0xFE, (byte) 0x80, 0x41, (byte) 0xC0, '\n'};
         System.arraycopy(junk, 0, garbage, good.length, junk.length);
         Files.write(log, garbage);
-        MainTest.Result r = badInput("line 1202 is not text", "--log", log.toString(), "--in", gaze().toString(),
+        MainTest.Result r = badInput("line 1202 is not text", "--log", log.toString(),
+                "--from", "local", "--to", "tracked",
+                "--in", gaze().toString(),
                 "--column", "timestamp [ns]", "--out", dir.resolve("o.csv").toString());
         assertFalse(r.err().contains("Input length"), r.err());
     }
@@ -157,7 +163,9 @@ class CorrectCommandTest {
         cells[3] = "NaN";
         lines.set(10, String.join(",", cells));
         Files.write(log, lines);
-        badInput("line 11: raw_offset_ns 'NaN' is not a whole number", "--log", log.toString(), "--in",
+        badInput("line 11: raw_offset_ns 'NaN' is not a whole number", "--log", log.toString(),
+                "--from", "local", "--to", "tracked",
+                "--in",
                 gaze().toString(), "--column", "timestamp [ns]", "--out", dir.resolve("o.csv").toString());
     }
 
@@ -168,7 +176,9 @@ class CorrectCommandTest {
         java.util.Collections.shuffle(rows, new java.util.Random(7));
         rows.add(0, lines.get(0));
         Files.write(log, rows);
-        MainTest.Result r = badInput("the log is not in time order, line ", "--log", log.toString(), "--in",
+        MainTest.Result r = badInput("the log is not in time order, line ", "--log", log.toString(),
+                "--from", "local", "--to", "tracked",
+                "--in",
                 gaze().toString(), "--column", "timestamp [ns]", "--out", dir.resolve("o.csv").toString());
         assertFalse(r.err().contains("outside"), r.err());
     }
@@ -177,11 +187,14 @@ class CorrectCommandTest {
     void everyBadOptionValueExitsTwo() throws Exception {
         String in = gaze().toString();
         String out = dir.resolve("o.csv").toString();
-        badInput("--unit", "--log", log.toString(), "--in", in, "--column", "timestamp [ns]", "--out", out,
+        badInput("--unit", "--log", log.toString(), "--from", "local", "--to", "tracked",
+                "--in", in, "--column", "timestamp [ns]", "--out", out,
                 "--unit", "parsec");
-        badInput("--outside", "--log", log.toString(), "--in", in, "--column", "timestamp [ns]", "--out", out,
+        badInput("--outside", "--log", log.toString(), "--from", "local", "--to", "tracked",
+                "--in", in, "--column", "timestamp [ns]", "--out", out,
                 "--outside", "maybe");
-        badInput("--bad-rows", "--log", log.toString(), "--in", in, "--column", "timestamp [ns]", "--out", out,
+        badInput("--bad-rows", "--log", log.toString(), "--from", "local", "--to", "tracked",
+                "--in", in, "--column", "timestamp [ns]", "--out", out,
                 "--bad-rows", "whatever");
         assertFalse(Files.exists(dir.resolve("o.csv")));
     }
@@ -189,7 +202,9 @@ class CorrectCommandTest {
     @Test
     void outPointingAtADirectoryNamesThatDirectory() throws Exception {
         Path target = Files.createDirectory(dir.resolve("results"));
-        MainTest.Result r = badInput("--out " + target + " is a directory", "--log", log.toString(), "--in",
+        MainTest.Result r = badInput("--out " + target + " is a directory", "--log", log.toString(),
+                "--from", "local", "--to", "tracked",
+                "--in",
                 gaze().toString(), "--column", "timestamp [ns]", "--out", target.toString());
         assertFalse(r.err().contains(".tmp"), r.err());
         try (var files = Files.list(dir)) {
@@ -210,7 +225,8 @@ class CorrectCommandTest {
             }
             w.write('\n');
         }
-        badInput("line 3: a record is longer than", "--log", log.toString(), "--in", in.toString(), "--column",
+        badInput("line 3: a record is longer than", "--log", log.toString(), "--from", "local", "--to", "tracked",
+                "--in", in.toString(), "--column",
                 "timestamp [ns]", "--out", dir.resolve("o.csv").toString());
         assertFalse(Files.exists(dir.resolve("o.csv")));
     }
@@ -219,7 +235,9 @@ class CorrectCommandTest {
     void aDuplicatedColumnNameIsAnError() throws Exception {
         Path in = dir.resolve("dup.csv");
         Files.writeString(in, "timestamp [ns],x,timestamp [ns]\n" + (firstLocal + 100 * S) + ",1,2\n");
-        badInput("names column 'timestamp [ns]' more than once (columns 1 and 3)", "--log", log.toString(), "--in",
+        badInput("names column 'timestamp [ns]' more than once (columns 1 and 3)", "--log", log.toString(),
+                "--from", "local", "--to", "tracked",
+                "--in",
                 in.toString(), "--column", "timestamp [ns]", "--out", dir.resolve("o.csv").toString());
     }
 
@@ -227,7 +245,8 @@ class CorrectCommandTest {
     void rowsOutsideTheLogAreBadInputToo() throws Exception {
         Path in = dir.resolve("late.csv");
         Files.writeString(in, "t_ms\n" + (firstLocal / 1_000_000 + 100_000_000) + "\n");
-        badInput("line 2", "--log", log.toString(), "--in", in.toString(), "--column", "t_ms", "--out",
+        badInput("line 2", "--log", log.toString(), "--from", "local", "--to", "tracked",
+                "--in", in.toString(), "--column", "t_ms", "--out",
                 dir.resolve("o.csv").toString());
     }
 
@@ -253,7 +272,8 @@ class CorrectCommandTest {
             }
         }
         Path out = dir.resolve("gaze-ref.csv");
-        execute("--log", log.toString(), "--in", gaze().toString(), "--column", "timestamp [ns]", "--out",
+        execute("--log", log.toString(), "--from", "local", "--to", "tracked",
+                "--in", gaze().toString(), "--column", "timestamp [ns]", "--out",
                 out.toString());
         assertTrue(Files.exists(out));
         assertFalse(Files.exists(deadOld), "a killed run's leftover");

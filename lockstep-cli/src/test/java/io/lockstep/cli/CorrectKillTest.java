@@ -70,7 +70,8 @@ class CorrectKillTest {
         Path out = dir.resolve("big-ref.csv");
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "correct", "--log", log.toString(), "--in", in.toString(), "--column", "t_ns", "--out", out.toString())
+                "correct", "--log", log.toString(), "--from", "local", "--to", "tracked",
+                "--in", in.toString(), "--column", "t_ns", "--out", out.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (staged(dir).isEmpty() && child.isAlive() && System.nanoTime() < deadline) {
@@ -88,7 +89,8 @@ class CorrectKillTest {
                 FileTime.fromMillis(System.currentTimeMillis() - StagedOutput.LEFTOVER_AGE_MILLIS - 1_000));
 
         Path small = Files.writeString(dir.resolve("small.csv"), "t_ns,x\n" + (T0 + 100 * S) + ",1\n");
-        MainTest.Result r = MainTest.run("correct", "--log", log.toString(), "--in", small.toString(), "--column",
+        MainTest.Result r = MainTest.run("correct", "--log", log.toString(), "--from", "local", "--to", "tracked",
+                "--in", small.toString(), "--column",
                 "t_ns", "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(staged(dir).isEmpty(), "the leftover is gone: " + staged(dir));

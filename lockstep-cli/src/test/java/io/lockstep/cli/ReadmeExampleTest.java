@@ -34,7 +34,7 @@ class ReadmeExampleTest {
     @Test
     void theJavaExampleCompilesAndRuns(@TempDir Path dir) throws Exception {
         String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
-        Matcher m = Pattern.compile("```java\\n(.*?public class WhatTimeIsIt.*?)```", Pattern.DOTALL).matcher(readme);
+        Matcher m = Pattern.compile("```java\\n((?:(?!```).)*?public class WhatTimeIsIt.*?)```", Pattern.DOTALL).matcher(readme);
         assertTrue(m.find(), "README.md has a ```java block with class WhatTimeIsIt");
         Path source = dir.resolve("WhatTimeIsIt.java");
         Files.writeString(source, m.group(1), StandardCharsets.UTF_8);

@@ -99,6 +99,16 @@ public final class CorrectionModel {
         return segStart.length;
     }
 
+    /** Local time (ns) of the first log row the map uses. */
+    public long spanStartNanos() {
+        return segStart[0];
+    }
+
+    /** Local time (ns) of the last log row the map uses. */
+    public long spanEndNanos() {
+        return segEnd[segEnd.length - 1];
+    }
+
     /** Number of knots. */
     public int knots() {
         return knotLocal.length;

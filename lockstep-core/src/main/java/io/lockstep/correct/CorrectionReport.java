@@ -5,15 +5,16 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * What a correction run did: how many rows it mapped, and which lines it could not parse or
- * found outside the log's span (the first {@value #MAX_LINES_KEPT} line numbers of each, so
- * memory stays constant). Mutable while the run fills it; not thread-safe.
+ * What a correction run did: which columns, how many rows and timestamps it mapped with what
+ * largest bound, and which lines it could not parse or found outside the log's span (the first
+ * {@value #MAX_LINES_KEPT} line numbers of each, so memory stays constant). Mutable while the run fills it; not thread-safe.
  */
 public final class CorrectionReport {
 
     /** How many line numbers of each kind are kept. */
     public static final int MAX_LINES_KEPT = 20;
 
+    private final List<String> columns;
     private long rows;
     private long corrected;
     private long outside;
@@ -21,6 +22,10 @@ public final class CorrectionReport {
     private long maxBoundNanos;
     private final List<Long> outsideLines = new ArrayList<>();
     private final List<Long> unparsableLines = new ArrayList<>();
+
+    CorrectionReport(List<String> columns) {
+        this.columns = List.copyOf(columns);
+    }
 
     void row() {
         rows++;
@@ -50,17 +55,25 @@ public final class CorrectionReport {
         return rows;
     }
 
-    /** Rows whose timestamp was mapped (including extrapolated ones). */
+    /** The timestamp columns mapped, as named in the header. */
+    public List<String> columns() {
+        return columns;
+    }
+
+    /**
+     * Timestamps mapped (including extrapolated ones): one per row and column, so with one
+     * column the rows mapped.
+     */
     public long corrected() {
         return corrected;
     }
 
-    /** Rows whose timestamp lay outside the log's span. */
+    /** Rows with a timestamp outside the log's span. */
     public long outside() {
         return outside;
     }
 
-    /** Rows whose timestamp could not be parsed (copied unchanged). */
+    /** Rows with a timestamp that could not be parsed (copied unchanged). */
     public long unparsable() {
         return unparsable;
     }

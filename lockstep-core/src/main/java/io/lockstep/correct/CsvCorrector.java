@@ -5,12 +5,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 
 /**
- * Streams a CSV file and maps one timestamp column between the local and the reference clock
- * with a {@link CorrectionModel}, leaving every other byte of every row as it was (line
+ * Streams a CSV file and maps one or more timestamp columns between the local and the tracked
+ * clock with a {@link CorrectionModel}, leaving every other byte of every row as it was (line
  * endings included). Works on bytes, not characters: delimiters, quotes and digits are ASCII,
  * and UTF-8 never uses those byte values inside other characters, so no decoding is needed.
  * Records follow RFC 4180: a field that starts with a double quote runs to its closing quote
@@ -19,10 +21,12 @@ import java.util.Locale;
  * starts on, as an editor shows it. A quote that is never closed is an error naming the line it
  * opens on. Constant memory whatever the file's size: one record buffer of 1 MiB that grows to
  * at most 2 MiB when a record (up to {@link #MAX_LINE_BYTES}) straddles a read; a longer record
- * is an error naming its line. Rows whose timestamp does not parse are copied unchanged and
- * reported (or stop the run when {@code failOnUnparsable}); timestamps outside the log's span
- * are handled by the {@link OutsidePolicy} and reported with their line numbers. The header
- * must name the timestamp column exactly once. Not thread-safe; one instance per run.
+ * is an error naming its line. A row with a timestamp that does not parse is copied unchanged
+ * and reported (or stops the run when {@code failOnUnparsable}); timestamps outside the log's
+ * span are handled by the {@link OutsidePolicy} and reported with their line numbers. A row is
+ * never left with some timestamps mapped and others not (except that {@link OutsidePolicy#BLANK}
+ * empties the outside ones). The header must name each timestamp column exactly once. Not
+ * thread-safe; one instance per run.
  */
 public final class CsvCorrector {
 
@@ -37,49 +41,97 @@ public final class CsvCorrector {
     }
 
     private final CorrectionModel model;
-    private final String column;
+    private final List<String> columns;
     private final TimestampUnit unit;
-    private final boolean referenceToLocal;
+    private final ClockDirection direction;
     private final OutsidePolicy outsidePolicy;
     private final boolean failOnUnparsable;
 
     /**
-     * @param model            the clock map from the offset log
-     * @param column           header name of the timestamp column
-     * @param unit             unit of the column
-     * @param referenceToLocal false (usual): the column is in the clock of the host that ran
-     *                         {@code track}, map it to the reference; true: the column is in the
-     *                         tracked clock (e.g. a Neon phone tracked from the PC), map it to the local clock
-     * @param outsidePolicy    what to do with timestamps outside the log's span
-     * @param failOnUnparsable stop at the first unparsable timestamp instead of copying and reporting it
+     * A corrector of one column.
+     *
+     * @see #CsvCorrector(CorrectionModel, List, TimestampUnit, ClockDirection, OutsidePolicy, boolean)
      */
-    public CsvCorrector(CorrectionModel model, String column, TimestampUnit unit, boolean referenceToLocal,
+    public CsvCorrector(CorrectionModel model, String column, TimestampUnit unit, ClockDirection direction,
                         OutsidePolicy outsidePolicy, boolean failOnUnparsable) {
+        this(model, List.of(column), unit, direction, outsidePolicy, failOnUnparsable);
+    }
+
+    /**
+     * @param model            the clock map from the offset log
+     * @param columns          header names of the timestamp columns, all in {@code unit} and the
+     *                         same clock (e.g. a fixation's start and end), at least one, no repeats
+     * @param unit             unit of the columns
+     * @param direction        which clock the columns are in and which to map them to
+     * @param outsidePolicy    what to do with timestamps outside the log's span
+     * @param failOnUnparsable stop at the first unparsable timestamp instead of copying its row and reporting it
+     */
+    public CsvCorrector(CorrectionModel model, List<String> columns, TimestampUnit unit, ClockDirection direction,
+                        OutsidePolicy outsidePolicy, boolean failOnUnparsable) {
+        if (columns.isEmpty() || new HashSet<>(columns).size() != columns.size()) {
+            throw new IllegalArgumentException("name each timestamp column once, at least one: " + columns);
+        }
         this.model = model;
-        this.column = column;
+        this.columns = List.copyOf(columns);
         this.unit = unit;
-        this.referenceToLocal = referenceToLocal;
+        this.direction = java.util.Objects.requireNonNull(direction, "direction");
         this.outsidePolicy = outsidePolicy;
         this.failOnUnparsable = failOnUnparsable;
     }
 
     /**
+     * The column names of a CSV's header line (the first record), unquoted, without a byte
+     * order mark; the stream is read no further than needed, and not closed.
+     *
+     * @throws CorrectionException when the input is empty or its first record is malformed
+     */
+    public static List<String> headerNames(InputStream in) throws IOException {
+        RecordReader lines = new RecordReader(in, 1 << 12);
+        if (!lines.next()) {
+            throw new CorrectionException("the input is empty; expected a header line");
+        }
+        return parseHeader(new String(lines.buf, lines.start, lines.contentEnd - lines.start, StandardCharsets.UTF_8));
+    }
+
+    /**
      * Corrects {@code in} into {@code out}; neither is closed, {@code out} is flushed.
      *
-     * @throws CorrectionException when the column is missing or named twice, a record is too
+     * @throws CorrectionException when a column is missing or named twice, a record is too
      *         long or has an unclosed quote, or a row stops the run by policy
      */
     public CorrectionReport correct(InputStream in, OutputStream out) throws IOException {
-        RecordReader lines = new RecordReader(in);
-        CorrectionReport report = new CorrectionReport();
+        RecordReader lines = new RecordReader(in, 1 << 20);
+        CorrectionReport report = new CorrectionReport(columns);
         if (!lines.next()) {
-            throw new CorrectionException("the input is empty; expected a header line naming the column '" + column + "'");
+            throw new CorrectionException("the input is empty; expected a header line naming the column '"
+                    + String.join("', '", columns) + "'");
         }
-        int index = columnIndex(new String(lines.buf, lines.start, lines.contentEnd - lines.start, StandardCharsets.UTF_8));
+        int n = columns.size();
+        int[] index = columnIndices(new String(lines.buf, lines.start, lines.contentEnd - lines.start,
+                StandardCharsets.UTF_8));
+        // Fields are found left to right, so the columns are visited in the order the header has them.
+        Integer[] byPosition = new Integer[n];
+        for (int k = 0; k < n; k++) {
+            byPosition[k] = k;
+        }
+        Arrays.sort(byPosition, (x, y) -> Integer.compare(index[x], index[y]));
+        int[] field = new int[n];
+        String[] name = new String[n];
+        for (int k = 0; k < n; k++) {
+            field[k] = index[byPosition[k]];
+            name[k] = columns.get(byPosition[k]);
+        }
         out.write(lines.buf, lines.start, lines.end - lines.start);
         CorrectionModel.Cursor cursor = model.cursor();
         StringBuilder number = new StringBuilder(32);
         byte[] digits = new byte[32];
+        int[] start = new int[n];
+        int[] end = new int[n];
+        int[] valueStart = new int[n];
+        int[] valueEnd = new int[n];
+        long[] mapped = new long[n];
+        long[] bound = new long[n];
+        boolean[] outside = new boolean[n];
         while (lines.next()) {
             long lineNumber = lines.firstLine;
             byte[] b = lines.buf;
@@ -91,76 +143,134 @@ public final class CsvCorrector {
                 continue;
             }
             report.row();
-            int start = fieldStart(b, lineStart, contentEnd, index);
-            int end = start < 0 ? -1 : fieldEnd(b, start, contentEnd);
-            int valueStart = start;
-            int valueEnd = end;
-            long value;
-            try {
-                if (start < 0) {
-                    throw new NumberFormatException("the line has too few columns");
+            int missing = locate(b, lineStart, contentEnd, field, start, end);
+            int firstOutside = -1;
+            boolean skipRow = false;
+            for (int k = 0; k < n; k++) {
+                long value;
+                try {
+                    if (k >= missing) {
+                        throw new NumberFormatException("the line has too few columns");
+                    }
+                    valueStart[k] = start[k];
+                    valueEnd[k] = end[k];
+                    if (end[k] - start[k] >= 2 && b[start[k]] == '"' && b[end[k] - 1] == '"') {
+                        valueStart[k]++;
+                        valueEnd[k]--;
+                    }
+                    value = unit.parseNanos(b, valueStart[k], valueEnd[k]);
+                } catch (RuntimeException e) {
+                    if (failOnUnparsable) {
+                        String what = k >= missing ? "the row has no column '" + name[k] + "'"
+                                : "'" + snippet(b, valueStart[k], valueEnd[k]) + "' in column '" + name[k]
+                                + "' is not a number in " + unit.name().toLowerCase(Locale.ROOT);
+                        throw new CorrectionException("line " + lineNumber + ": " + what
+                                + "; pass --bad-rows keep to copy such rows unchanged");
+                    }
+                    report.unparsable(lineNumber);
+                    skipRow = true;
+                    break;
                 }
-                if (end - start >= 2 && b[start] == '"' && b[end - 1] == '"') {
-                    valueStart++;
-                    valueEnd--;
+                boolean covered;
+                if (direction == ClockDirection.TRACKED_TO_LOCAL) {
+                    mapped[k] = cursor.toLocal(value);
+                    covered = cursor.covered();
+                } else {
+                    covered = cursor.locate(value);
+                    mapped[k] = cursor.toReference(value);
                 }
-                value = unit.parseNanos(b, valueStart, valueEnd);
-            } catch (RuntimeException e) {
-                if (failOnUnparsable) {
-                    String what = start < 0 ? "the row has no column '" + column + "'"
-                            : "'" + snippet(b, valueStart, valueEnd) + "' in column '" + column + "' is not a number in "
-                            + unit.name().toLowerCase(Locale.ROOT);
-                    throw new CorrectionException("line " + lineNumber + ": " + what
-                            + "; pass --bad-rows keep to copy such rows unchanged");
+                bound[k] = cursor.boundNanos();
+                outside[k] = !covered;
+                if (!covered && firstOutside < 0) {
+                    firstOutside = k;
                 }
-                report.unparsable(lineNumber);
+            }
+            if (skipRow) {
                 out.write(b, lineStart, lineEnd - lineStart);
                 continue;
             }
-            long mapped;
-            boolean covered;
-            if (referenceToLocal) {
-                mapped = cursor.toLocal(value);
-                covered = cursor.covered();
-            } else {
-                covered = cursor.locate(value);
-                mapped = cursor.toReference(value);
-            }
-            if (!covered) {
+            if (firstOutside >= 0) {
                 report.outside(lineNumber);
                 switch (outsidePolicy) {
                     case FAIL -> throw new CorrectionException("line " + lineNumber + ": timestamp "
-                            + new String(b, valueStart, valueEnd - valueStart, StandardCharsets.UTF_8).trim()
+                            + new String(b, valueStart[firstOutside], valueEnd[firstOutside] - valueStart[firstOutside],
+                            StandardCharsets.UTF_8).trim() + (n > 1 ? " in column '" + name[firstOutside] + "'" : "")
                             + " is outside the offset log's span; pass --outside extrapolate, keep or blank to go on");
                     case KEEP -> {
                         out.write(b, lineStart, lineEnd - lineStart);
                         continue;
                     }
-                    case BLANK -> {
-                        out.write(b, lineStart, start - lineStart);
-                        out.write(b, end, lineEnd - end);
-                        continue;
-                    }
-                    case EXTRAPOLATE -> {
+                    case BLANK, EXTRAPOLATE -> {
                     }
                 }
             }
-            report.corrected(cursor.boundNanos());
-            number.setLength(0);
-            unit.format(mapped, number);
-            int len = number.length();
-            for (int i = 0; i < len; i++) {
-                digits[i] = (byte) number.charAt(i);
+            int copied = lineStart;
+            for (int k = 0; k < n; k++) {
+                if (outside[k] && outsidePolicy == OutsidePolicy.BLANK) {
+                    out.write(b, copied, start[k] - copied);
+                    copied = end[k];
+                    continue;
+                }
+                report.corrected(bound[k]);
+                number.setLength(0);
+                unit.format(mapped[k], number);
+                int len = number.length();
+                for (int i = 0; i < len; i++) {
+                    digits[i] = (byte) number.charAt(i);
+                }
+                out.write(b, copied, valueStart[k] - copied);
+                out.write(digits, 0, len);
+                copied = valueEnd[k];
             }
-            out.write(b, lineStart, valueStart - lineStart);
-            out.write(digits, 0, len);
-            out.write(b, valueEnd, lineEnd - valueEnd);
+            out.write(b, copied, lineEnd - copied);
         }
         out.flush();
         return report;
     }
 
-    private int columnIndex(String header) throws CorrectionException {
+    /**
+     * Finds fields {@code field[0] < field[1] < …} of the record {@code [from, to)}, filling
+     * {@code start} and {@code end}; returns how many were found (all of them, or the position
+     * of the first the record is too short for).
+     */
+    private static int locate(byte[] b, int from, int to, int[] field, int[] start, int[] end) {
+        int pos = from;
+        int at = 0;
+        for (int k = 0; k < field.length; k++) {
+            while (at < field[k]) {
+                int e = fieldEnd(b, pos, to);
+                if (e >= to) {
+                    return k;
+                }
+                pos = e + 1;
+                at++;
+            }
+            start[k] = pos;
+            end[k] = fieldEnd(b, pos, to);
+        }
+        return field.length;
+    }
+
+    private int[] columnIndices(String header) throws CorrectionException {
+        List<String> names = parseHeader(header);
+        int[] index = new int[columns.size()];
+        for (int k = 0; k < index.length; k++) {
+            String column = columns.get(k);
+            index[k] = names.indexOf(column);
+            if (index[k] < 0) {
+                throw new CorrectionException("no column named '" + column + "'; the header has " + names);
+            }
+            int again = names.lastIndexOf(column);
+            if (again != index[k]) {
+                // Picking one silently could correct the wrong clock's times.
+                throw new CorrectionException("the header names column '" + column + "' more than once (columns "
+                        + (index[k] + 1) + " and " + (again + 1) + "); rename one so it is clear which to correct");
+            }
+        }
+        return index;
+    }
+
+    private static List<String> parseHeader(String header) {
         List<String> names = new ArrayList<>();
         // A UTF-8 byte order mark (Excel writes one) precedes even a quoted first name.
         if (header.startsWith("\uFEFF")) {
@@ -180,17 +290,7 @@ public final class CsvCorrector {
             }
             i = end + 1;
         }
-        int index = names.indexOf(column);
-        if (index < 0) {
-            throw new CorrectionException("no column named '" + column + "'; the header has " + names);
-        }
-        int again = names.lastIndexOf(column);
-        if (again != index) {
-            // Picking one silently could correct the wrong clock's times.
-            throw new CorrectionException("the header names column '" + column + "' more than once (columns "
-                    + (index + 1) + " and " + (again + 1) + "); rename one so it is clear which to correct");
-        }
-        return index;
+        return names;
     }
 
     /** Up to 40 bytes of a cell for an error message, line breaks and other controls shown as escapes. */
@@ -207,19 +307,6 @@ public final class CsvCorrector {
             }
         }
         return sb.toString();
-    }
-
-    /** Start of field {@code index} within {@code [from, to)}, or -1 when the line has fewer fields. */
-    private static int fieldStart(byte[] b, int from, int to, int index) {
-        int pos = from;
-        for (int f = 0; f < index; f++) {
-            int end = fieldEnd(b, pos, to);
-            if (end >= to) {
-                return -1;
-            }
-            pos = end + 1;
-        }
-        return pos;
     }
 
     /** End (exclusive) of the field starting at {@code start}, honouring double quotes. */
@@ -253,7 +340,7 @@ public final class CsvCorrector {
     private static final class RecordReader {
         private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
         private final InputStream in;
-        byte[] buf = new byte[1 << 20];
+        byte[] buf;
         private int filled;
         private int pos;
         private boolean eof;
@@ -273,8 +360,9 @@ public final class CsvCorrector {
         private long breaks;
         private long quoteLine;
 
-        RecordReader(InputStream in) {
+        RecordReader(InputStream in, int initialBytes) {
             this.in = in;
+            this.buf = new byte[initialBytes];
         }
 
         /** Advances to the next record; false at the end of the input. */

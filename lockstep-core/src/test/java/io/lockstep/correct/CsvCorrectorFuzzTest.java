@@ -45,7 +45,9 @@ class CsvCorrectorFuzzTest {
         byte[] csv = data.consumeRemainingAsBytes();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            CorrectionReport report = new CsvCorrector(MODEL, "t", unit, referenceToLocal, outside, failOnUnparsable)
+            CorrectionReport report = new CsvCorrector(MODEL, "t", unit,
+                    referenceToLocal ? ClockDirection.TRACKED_TO_LOCAL : ClockDirection.LOCAL_TO_TRACKED, outside,
+                    failOnUnparsable)
                     .correct(new ByteArrayInputStream(csv), out);
             assertTrue(report.rows() >= 0 && report.corrected() <= report.rows(), "report counts");
         } catch (IOException documented) {

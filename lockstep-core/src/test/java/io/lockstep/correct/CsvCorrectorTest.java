@@ -1,5 +1,7 @@
 package io.lockstep.correct;
 
+import static io.lockstep.correct.ClockDirection.LOCAL_TO_TRACKED;
+import static io.lockstep.correct.ClockDirection.TRACKED_TO_LOCAL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -75,7 +77,7 @@ class CsvCorrectorTest {
             in.append("abc,").append(t).append(",\"1,5\"\n");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CorrectionReport r = new CsvCorrector(model, "timestamp [ns]", TimestampUnit.NS, false, OutsidePolicy.FAIL,
+        CorrectionReport r = new CsvCorrector(model, "timestamp [ns]", TimestampUnit.NS, LOCAL_TO_TRACKED, OutsidePolicy.FAIL,
                 true).correct(in(in.toString()), out);
         assertEquals(500, r.corrected());
         String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
@@ -116,12 +118,12 @@ class CsvCorrectorTest {
         double start = (T0 + 10 * S) / 1e9;
         String in = "t_s,v\r\n" + start + ",1\r\nnonsense,2\r\n" + (start + 10_000) + ",3\r\n" + (start + 1) + ",4\r\n";
 
-        CsvCorrector strict = new CsvCorrector(model, "t_s", TimestampUnit.S, false, OutsidePolicy.FAIL, false);
+        CsvCorrector strict = new CsvCorrector(model, "t_s", TimestampUnit.S, LOCAL_TO_TRACKED, OutsidePolicy.FAIL, false);
         IOException e = assertThrows(IOException.class, () -> strict.correct(in(in), new ByteArrayOutputStream()));
         assertTrue(e.getMessage().startsWith("line 4:"), e.getMessage());
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CorrectionReport r = new CsvCorrector(model, "t_s", TimestampUnit.S, false, OutsidePolicy.KEEP, false)
+        CorrectionReport r = new CsvCorrector(model, "t_s", TimestampUnit.S, LOCAL_TO_TRACKED, OutsidePolicy.KEEP, false)
                 .correct(in(in), out);
         assertEquals(List.of(3L), r.unparsableLines());
         assertEquals(List.of(4L), r.outsideLines());
@@ -132,7 +134,7 @@ class CsvCorrectorTest {
         assertTrue(lines[1].matches("\\d+\\.\\d{9},1"), lines[1]);
 
         ByteArrayOutputStream blank = new ByteArrayOutputStream();
-        new CsvCorrector(model, "t_s", TimestampUnit.S, false, OutsidePolicy.BLANK, false)
+        new CsvCorrector(model, "t_s", TimestampUnit.S, LOCAL_TO_TRACKED, OutsidePolicy.BLANK, false)
                 .correct(in(in), blank);
         assertEquals(",3", blank.toString(StandardCharsets.UTF_8).split("\r\n")[3]);
     }
@@ -143,7 +145,7 @@ class CsvCorrectorTest {
         CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 600, -1));
         long local = T0 + 300 * S;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CorrectionReport r = new CsvCorrector(model, "timestamp [ns]", TimestampUnit.NS, false, OutsidePolicy.FAIL, true)
+        CorrectionReport r = new CsvCorrector(model, "timestamp [ns]", TimestampUnit.NS, LOCAL_TO_TRACKED, OutsidePolicy.FAIL, true)
                 .correct(in("\uFEFF\"timestamp [ns]\",x\n" + local + ",7\n"), out);
         assertEquals(1, r.corrected());
         assertTrue(out.toString(StandardCharsets.UTF_8).endsWith(",7\n"));
@@ -172,11 +174,11 @@ class CsvCorrectorTest {
         CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 600, -1));
         long local = T0 + 300 * S;
         ByteArrayOutputStream forward = new ByteArrayOutputStream();
-        new CsvCorrector(model, "t", TimestampUnit.NS, false, OutsidePolicy.FAIL, true)
+        new CsvCorrector(model, "t", TimestampUnit.NS, LOCAL_TO_TRACKED, OutsidePolicy.FAIL, true)
                 .correct(in("t\n" + local + "\n"), forward);
         long reference = Long.parseLong(forward.toString(StandardCharsets.UTF_8).split("\n")[1]);
         ByteArrayOutputStream back = new ByteArrayOutputStream();
-        new CsvCorrector(model, "t", TimestampUnit.NS, true, OutsidePolicy.FAIL, true)
+        new CsvCorrector(model, "t", TimestampUnit.NS, TRACKED_TO_LOCAL, OutsidePolicy.FAIL, true)
                 .correct(in("t\n" + reference + "\n"), back);
         assertEquals(local, Long.parseLong(back.toString(StandardCharsets.UTF_8).split("\n")[1]), 2);
     }
@@ -191,7 +193,7 @@ class CsvCorrectorTest {
         }
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         ByteArrayOutputStream whole = new ByteArrayOutputStream();
-        new CsvCorrector(model, "t_us", TimestampUnit.US, false, OutsidePolicy.FAIL, true).correct(in(text.toString()), whole);
+        new CsvCorrector(model, "t_us", TimestampUnit.US, LOCAL_TO_TRACKED, OutsidePolicy.FAIL, true).correct(in(text.toString()), whole);
         ByteArrayOutputStream trickled = new ByteArrayOutputStream();
         java.io.InputStream slow = new java.io.FilterInputStream(new ByteArrayInputStream(bytes)) {
             @Override
@@ -199,7 +201,7 @@ class CsvCorrectorTest {
                 return super.read(b, off, Math.min(len, 3));
             }
         };
-        new CsvCorrector(model, "t_us", TimestampUnit.US, false, OutsidePolicy.FAIL, true).correct(slow, trickled);
+        new CsvCorrector(model, "t_us", TimestampUnit.US, LOCAL_TO_TRACKED, OutsidePolicy.FAIL, true).correct(slow, trickled);
         assertEquals(whole.toString(StandardCharsets.UTF_8), trickled.toString(StandardCharsets.UTF_8));
         String[] lines = whole.toString(StandardCharsets.UTF_8).split("\n", -1);
         assertEquals("\uFEFFé,t_us\r", lines[0]);
@@ -212,11 +214,11 @@ class CsvCorrectorTest {
         SyntheticStream stream = new SyntheticStream(23, 40_000_000, -12, 300_000, 200_000, 1);
         CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 600, -1));
         String tooLong = "t,x\n" + (T0 + 300 * S) + "," + "y".repeat(CsvCorrector.MAX_LINE_BYTES) + "\n";
-        IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "t", TimestampUnit.NS, false,
+        IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "t", TimestampUnit.NS, LOCAL_TO_TRACKED,
                 OutsidePolicy.FAIL, true).correct(in(tooLong), new ByteArrayOutputStream()));
         assertTrue(e.getMessage().contains("longer than"), e.getMessage());
         String justFits = "t,x\n" + (T0 + 300 * S) + "," + "y".repeat(CsvCorrector.MAX_LINE_BYTES - 40) + "\n";
-        assertEquals(1, new CsvCorrector(model, "t", TimestampUnit.NS, false, OutsidePolicy.FAIL, true)
+        assertEquals(1, new CsvCorrector(model, "t", TimestampUnit.NS, LOCAL_TO_TRACKED, OutsidePolicy.FAIL, true)
                 .correct(in(justFits), new ByteArrayOutputStream()).corrected());
     }
 
@@ -225,7 +227,7 @@ class CsvCorrectorTest {
         SyntheticStream stream = new SyntheticStream(24, 0, 0, 300_000, 200_000, 1);
         CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 100, -1));
         IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "timestamp [ns]",
-                TimestampUnit.NS, false, OutsidePolicy.FAIL, true).correct(in("a,b\n1,2\n"),
+                TimestampUnit.NS, LOCAL_TO_TRACKED, OutsidePolicy.FAIL, true).correct(in("a,b\n1,2\n"),
                 new ByteArrayOutputStream()));
         assertTrue(e.getMessage().contains("no column named 'timestamp [ns]'"), e.getMessage());
     }
@@ -243,7 +245,7 @@ class CsvCorrectorTest {
                 + "plain," + t2 + ",\"tail\n\"\n"
                 + "\"one\ntwo\"," + late + ",3\n";
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        CsvCorrector keep = new CsvCorrector(model, "t_ns", TimestampUnit.NS, false, OutsidePolicy.KEEP, true);
+        CsvCorrector keep = new CsvCorrector(model, "t_ns", TimestampUnit.NS, LOCAL_TO_TRACKED, OutsidePolicy.KEEP, true);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         CorrectionReport r = keep.correct(in(text), out);
         assertEquals(3, r.rows());
@@ -266,7 +268,7 @@ class CsvCorrectorTest {
         keep.correct(slow, trickled);
         assertEquals(result, trickled.toString(StandardCharsets.UTF_8));
 
-        IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "t_ns", TimestampUnit.NS, false,
+        IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "t_ns", TimestampUnit.NS, LOCAL_TO_TRACKED,
                 OutsidePolicy.FAIL, true).correct(in(text), new ByteArrayOutputStream()));
         assertTrue(e.getMessage().startsWith("line 8:"), e.getMessage());
     }
@@ -276,7 +278,7 @@ class CsvCorrectorTest {
         SyntheticStream stream = new SyntheticStream(26, 0, 3, 300_000, 200_000, 1);
         CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 200, -1));
         String text = "t_ns,x\n" + (T0 + 20 * S) + ",1\n" + (T0 + 21 * S) + ",\"open\n" + (T0 + 22 * S) + ",3\n";
-        IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "t_ns", TimestampUnit.NS, false,
+        IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "t_ns", TimestampUnit.NS, LOCAL_TO_TRACKED,
                 OutsidePolicy.FAIL, true).correct(in(text), new ByteArrayOutputStream()));
         assertTrue(e.getMessage().startsWith("line 3:") && e.getMessage().contains("never closed"), e.getMessage());
         assertEquals(1, e.getMessage().lines().count());
@@ -287,7 +289,7 @@ class CsvCorrectorTest {
         SyntheticStream stream = new SyntheticStream(23, 40_000_000, -12, 300_000, 200_000, 1);
         CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 600, -1));
         String text = "t,x\n" + (T0 + 300 * S) + ",1\n" + (T0 + 301 * S) + "," + "y".repeat(3 * CsvCorrector.MAX_LINE_BYTES) + "\n";
-        IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "t", TimestampUnit.NS, false,
+        IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "t", TimestampUnit.NS, LOCAL_TO_TRACKED,
                 OutsidePolicy.FAIL, true).correct(in(text), new ByteArrayOutputStream()));
         assertTrue(e.getMessage().startsWith("line 3:") && e.getMessage().contains("longer than"), e.getMessage());
     }
@@ -296,11 +298,11 @@ class CsvCorrectorTest {
     void aDuplicatedColumnNameIsAnError() throws IOException {
         SyntheticStream stream = new SyntheticStream(24, 0, 0, 300_000, 200_000, 1);
         CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 100, -1));
-        IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "t_ns", TimestampUnit.NS, false,
+        IOException e = assertThrows(IOException.class, () -> new CsvCorrector(model, "t_ns", TimestampUnit.NS, LOCAL_TO_TRACKED,
                 OutsidePolicy.FAIL, true).correct(in("t_ns,x,\"t_ns\"\n1,2,3\n"), new ByteArrayOutputStream()));
         assertTrue(e.getMessage().contains("'t_ns'") && e.getMessage().contains("columns 1 and 3"), e.getMessage());
         // Other duplicated names do not matter: those columns are copied untouched.
-        assertEquals(0, new CsvCorrector(model, "t_ns", TimestampUnit.NS, false, OutsidePolicy.KEEP, false)
+        assertEquals(0, new CsvCorrector(model, "t_ns", TimestampUnit.NS, LOCAL_TO_TRACKED, OutsidePolicy.KEEP, false)
                 .correct(in("t_ns,x,x\n"), new ByteArrayOutputStream()).rows());
     }
 

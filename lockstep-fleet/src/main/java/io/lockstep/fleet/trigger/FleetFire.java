@@ -67,7 +67,8 @@ public final class FleetFire {
      * @param name                the device's name
      * @param target              as written, e.g. {@code agent://127.0.0.1:7474}
      * @param status              {@code fired} (every firing ran), {@code refused}, {@code failed} (some
-     *                            firing did not run or failed), {@code unreachable}, or {@code skipped} (not an agent)
+     *                            firing did not run or failed), {@code unreachable}, or {@code skipped} (not an
+     *                            agent); {@code scheduled} only while {@link #fire} still waits for the report
      * @param reason              why, for anything but {@code fired}; null otherwise
      * @param refusalCode         the agent's refusal code ({@code replay}, ...), or null
      * @param predictedBoundNanos the bound the agent predicted at the first instant, or null

@@ -19,9 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.lockstep.clock.ClockState;
 import io.lockstep.fleet.JsonText;
 import io.lockstep.fleet.action.ActionsFile;
+import io.lockstep.net.NtpServer;
+import io.lockstep.net.NtpServerConfig;
+import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.protocol.Target;
+import io.lockstep.time.TimeSource;
 
 /**
  * Triggers sent over HTTP to real agents that track a real NTP reference on loopback: every
@@ -150,6 +155,30 @@ class TriggerDeskHttpTest {
             Thread.sleep(20);
         }
         assertFalse(Files.exists(dir.resolve("later.value")), "the refused action ran");
+    }
+
+    @Test
+    void anAgentWhoseReferenceFellSilentIsRefusedByTheScheduler() throws Exception {
+        ActionsFile actions = ActionsFile.parse("led write silent.value 1\n", "silent.txt", dir);
+        TriggerRig.Member m;
+        try (NtpServer own = NtpServer.start(NtpServerConfig.builder(TimeSource.system()).port(0).warmUp(false)
+                .rateLimit(NtpRateLimit.perSecond(0)).build())) {
+            m = rig.agent("silent", Target.parse("ntp://127.0.0.1:" + own.localAddress().getPort()), 11 * MS, 4,
+                    actions, KEY, TriggerDesk.Limits.defaults());
+            m.agent().tracker().awaitSynced(java.time.Duration.ofSeconds(30));
+        }
+        // Three intervals without an answer: the clock is in holdover, which the scheduler refuses up front.
+        for (int i = 0; i < 200 && m.agent().clock().state() != ClockState.HOLDOVER; i++) {
+            Thread.sleep(20);
+        }
+        assertEquals(ClockState.HOLDOVER, m.agent().clock().state());
+        long at = m.nowReferenceNanos() + 500 * MS;
+        assertRefused(m, json(Trigger.create("led", at, at, 0, 1, 0).signedWith(KEY)), Refusal.NOT_SYNCED,
+                "the clock is HOLDOVER, not SYNCED: the reference stopped answering");
+        while (m.nowReferenceNanos() < at + 300 * MS) {
+            Thread.sleep(20);
+        }
+        assertFalse(Files.exists(dir.resolve("silent.value")), "the refused action ran");
     }
 
     private long latestAt;

@@ -1,0 +1,95 @@
+package io.lockstep.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.lockstep.neon.Neon;
+import io.lockstep.neon.Phones;
+import io.lockstep.time.TimeSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code lockstep event TARGET... NAME}: marks one local instant as an event on every phone,
+ * each in its own clock ({@code phone = local − offset}), and prints each phone's timestamp ±
+ * bound and where its offset came from. Parses and prints; {@link Phones} does the work. Not
+ * thread-safe: one instance per invocation.
+ */
+@Command(name = "event", mixinStandardHelpOptions = true,
+        description = {"Post an event to Pupil Labs Companion phones, stamped in each phone's clock at one local instant.",
+                "The offset comes from --log (an offset log a `lockstep track neon://...` writes, one per target)",
+                "or else from a fresh Time Echo burst. A failure on any phone exits 1."})
+final class EventCommand implements java.util.concurrent.Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Parameters(paramLabel = "TARGET... NAME", arity = "2..*",
+            description = "One or more neon://HOST[:PORT], then the event's name.")
+    List<String> words;
+
+    @Option(names = "--at", paramLabel = "TIME",
+            description = "The local instant to mark: ISO-8601 with zone (2026-11-30T10:15:30.25Z), Unix ns,"
+                    + " or a duration from now (-1.5s). Default: now.")
+    String at;
+
+    @Option(names = "--log", paramLabel = "FILE",
+            description = "Offset log of the phone (from `lockstep track neon://... --log FILE`); one per target, in order.")
+    List<Path> logs = new ArrayList<>();
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "100",
+            description = "Exchanges of the Time Echo burst when no --log is given (default ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = Cli.DurationConverter.class, defaultValue = "2s",
+            description = "Timeout of each request to a phone (default ${DEFAULT-VALUE}).")
+    long timeoutNanos;
+
+    @Option(names = "--json", description = "Print one JSON object.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        String name = words.get(words.size() - 1);
+        List<String> targets = words.subList(0, words.size() - 1);
+        if (name.isBlank()) {
+            throw Cli.usage(cl, "the event name is empty");
+        }
+        if (name.contains("://")) {
+            throw Cli.usage(cl, "the last argument is the event's name, not a target: " + name);
+        }
+        long nowNanos = TimeSource.system().wallNanos();
+        long instant = at == null ? nowNanos : NeonTargets.instant(cl, at, nowNanos);
+        List<Neon> phones = NeonTargets.open(cl, targets, logs, samples, timeoutNanos);
+        Phones.GroupResult r;
+        try {
+            r = Phones.markAll(phones, name, instant);
+        } finally {
+            phones.forEach(Neon::close);
+        }
+        PrintWriter out = cl.getOut();
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", name);
+            m.put("method", "event");
+            m.put("local_wall_ns", instant);
+            List<Object> list = new ArrayList<>();
+            r.phones().forEach(o -> list.add(NeonTargets.toJson(o)));
+            m.put("phones", list);
+            m.put("failures", r.phones().stream().filter(o -> !o.ok()).count());
+            out.println(JsonOutput.write(m));
+        } else {
+            out.println("event " + name + " at local " + NeonTargets.iso(instant) + " (" + instant + ")");
+            r.phones().forEach(o -> NeonTargets.printHuman(out, o, false));
+        }
+        out.flush();
+        return NeonTargets.reportFailures(cl.getErr(), r) == 0 ? 0 : Main.EXIT_FAILURE;
+    }
+}
