@@ -117,6 +117,7 @@ public final class FireBaselines {
                 destroy(p);
             }
         }
+        run.missUnrecorded("no output by the deadline");
         return run;
     }
 
@@ -186,6 +187,7 @@ public final class FireBaselines {
                 t.join(2000);
             }
         }
+        run.missUnrecorded(link == null ? "no datagram" : "datagram lost on the link");
         return run;
     }
 
@@ -258,6 +260,7 @@ public final class FireBaselines {
                 ex.shutdownNow();
             }
         }
+        run.missUnrecorded("not run by the deadline");
         return run;
     }
 

@@ -28,6 +28,7 @@ public final class FireRun {
     private final long[][] boundNanos;
     private final long[][] reportedNanos;
     private final String[] deviceNames;
+    private final String[][] missReasons;
 
     /** An empty record of {@code firings} firings across {@code devices} devices, all missed so far. */
     public FireRun(String method, int devices, int firings) {
@@ -40,6 +41,7 @@ public final class FireRun {
         this.boundNanos = new long[firings][devices];
         this.reportedNanos = new long[firings][devices];
         this.deviceNames = new String[devices];
+        this.missReasons = new String[firings][devices];
         for (long[] row : truthNanos) {
             Arrays.fill(row, MISSED);
         }
@@ -98,6 +100,35 @@ public final class FireRun {
         truthNanos[firing][device] = hostWallNanos;
         boundNanos[firing][device] = errorBoundNanos;
         reportedNanos[firing][device] = reportedReferenceNanos;
+    }
+
+    /** Records why {@code device} did not act for {@code firing} (a refusal's code, a lost datagram, ...). */
+    public synchronized void miss(int firing, int device, String reason) {
+        missReasons[firing][device] = reason;
+    }
+
+    /** Every device that did not act and has no reason yet gets {@code reason}. */
+    public synchronized void missUnrecorded(String reason) {
+        for (int k = 0; k < firings(); k++) {
+            for (int d = 0; d < devices(); d++) {
+                if (truthNanos[k][d] == MISSED && missReasons[k][d] == null) {
+                    missReasons[k][d] = reason;
+                }
+            }
+        }
+    }
+
+    /** Why actions did not happen: reason → count, in order of first appearance; a missing reason is "unaccounted". */
+    public synchronized java.util.Map<String, Integer> missed() {
+        java.util.Map<String, Integer> out = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < firings(); k++) {
+            for (int d = 0; d < devices(); d++) {
+                if (truthNanos[k][d] == MISSED) {
+                    out.merge(missReasons[k][d] == null ? "unaccounted" : missReasons[k][d], 1, Integer::sum);
+                }
+            }
+        }
+        return out;
     }
 
     /** Whether device {@code d}'s report for {@code firing} holds: the truth lies within its bound of the reported time. */

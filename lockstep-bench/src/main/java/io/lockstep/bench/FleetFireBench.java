@@ -187,14 +187,14 @@ public final class FleetFireBench {
     static void print(PrintStream out, Options o, Result r) {
         FireRun bash = r.find("bash loop");
         double bashP99 = bash == null ? Double.NaN : FireRun.percentile(bash.spreadsNanos(), 0.99);
-        Table t = new Table("method", "acted", "spread p50", "spread p99", "spread max", "|error| p50", "|error| p99",
+        Table t = new Table("method", "acted", "did not act", "spread p50", "spread p99", "spread max", "|error| p50", "|error| p99",
                 "|error| max", "stated bound p50", "truth within bound", "|truth − report| p99", "bash p99 / spread p99");
         for (FireRun run : r.runs()) {
             long[] spreads = run.spreadsNanos();
             long[] errors = run.errorsNanos();
             double p99 = FireRun.percentile(spreads, 0.99);
             int bounded = run.bounded();
-            t.row(run.method(), run.fired() + "/" + run.expected(), ms(FireRun.percentile(spreads, 0.5)), ms(p99),
+            t.row(run.method(), run.fired() + "/" + run.expected(), missed(run), ms(FireRun.percentile(spreads, 0.5)), ms(p99),
                     ms(FireRun.percentile(spreads, 1)), ms(FireRun.absPercentile(errors, 0.5)),
                     ms(FireRun.absPercentile(errors, 0.99)), ms(FireRun.absPercentile(errors, 1)),
                     bounded == 0 ? "none" : ms(FireRun.percentile(run.boundsNanos(), 0.5)),
@@ -203,7 +203,7 @@ public final class FleetFireBench {
                     run == bash || Double.isNaN(bashP99) ? "" : ratio(bashP99 / p99));
         }
         t.print(out);
-        out.println("spread = latest − earliest device's true action time in one firing (over the devices that acted);"
+        out.println("did not act = why (an agent's refusal code, a lost datagram, ...); spread = latest − earliest device's true action time in one firing (over the devices that acted);"
                 + " error = true action time − the reference instant aimed at; truth within bound = the true action"
                 + " time lay within the device's stated bound of the reference time it reported for its action;"
                 + " truth − report = what is left of the error once the lateness each device measured itself is"
@@ -230,6 +230,17 @@ public final class FleetFireBench {
                     Double.isNaN(bashP99) ? "" : String.format(Locale.ROOT, "; ≥ 50× tighter than the bash loop: %s (%s)",
                             bashP99 >= 50 * lanP99 ? "met" : "NOT met", ratio(bashP99 / lanP99)));
         }
+    }
+
+    /** "-", or each reason with its count, e.g. {@code 1 not-synced}. */
+    private static String missed(FireRun run) {
+        java.util.Map<String, Integer> m = run.missed();
+        if (m.isEmpty()) {
+            return "-";
+        }
+        List<String> parts = new ArrayList<>();
+        m.forEach((reason, n) -> parts.add(n + " " + reason));
+        return String.join(", ", parts);
     }
 
     private static String[] cells(FireRun run, int device) {

@@ -197,6 +197,10 @@ public final class SimulatedFleet implements AutoCloseable {
                 FiringReport f = o.firing(j);
                 if (f != null && f.fired() && f.hostWallNanos() != null) {
                     run.record(firstFiring + j, d, f.hostWallNanos(), f.errorBoundNanos(), f.firedReferenceNanos());
+                } else {
+                    // Refused (with the agent's code), unreachable, or a firing that did not run (its outcome).
+                    run.miss(firstFiring + j, d, f != null ? f.outcome().toLowerCase(java.util.Locale.ROOT)
+                            : o.refusalCode() != null ? o.refusalCode() : o.status());
                 }
             }
         }

@@ -57,4 +57,16 @@ class FireRunTest {
         assertEquals(4, FireRun.absPercentile(new long[] {-4, 1, 3, 2}, 1));
         assertTrue(Double.isNaN(FireRun.percentile(new long[0], 0.5)));
     }
+
+    @Test
+    void everyActionThatDidNotHappenIsCountedWithItsReason() {
+        FireRun run = new FireRun("m", 2, 2);
+        run.record(0, 0, 1);
+        run.miss(0, 1, "not-synced");
+        run.record(1, 0, 2);
+        assertEquals(java.util.Map.of("not-synced", 1, "unaccounted", 1), run.missed());
+        run.missUnrecorded("datagram lost on the link");
+        assertEquals(java.util.List.of("not-synced", "datagram lost on the link"), java.util.List.copyOf(run.missed().keySet()));
+        assertEquals(2, run.fired());
+    }
 }
