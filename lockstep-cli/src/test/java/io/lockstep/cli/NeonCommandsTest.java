@@ -107,6 +107,37 @@ class NeonCommandsTest {
     }
 
     @Test
+    void aMissingOrMalformedOffsetLogIsBadInput(@TempDir Path dir) throws IOException {
+        Path missing = dir.resolve("no-such-log.csv");
+        MainTest.Result r = run("event", "neon://127.0.0.1:9", "x", "--log", missing.toString());
+        MainTest.assertOneLineError(r, "no such offset log: " + missing);
+        assertEquals(2, r.code());
+        MainTest.Result rec = run("record", "start", "neon://127.0.0.1:9", "--log", missing.toString());
+        MainTest.assertOneLineError(rec, "no such offset log");
+        assertEquals(2, rec.code());
+
+        Path notALog = dir.resolve("events.csv");
+        java.nio.file.Files.writeString(notALog, "recording id,timestamp [ns],name\nr,1,x\n");
+        MainTest.Result bad = run("event", "neon://127.0.0.1:9", "x", "--log", notALog.toString());
+        MainTest.assertOneLineError(bad, "is not a Lockstep offset log");
+        assertEquals(2, bad.code());
+        MainTest.Result folder = run("event", "neon://127.0.0.1:9", "x", "--log", dir.toString());
+        MainTest.assertOneLineError(folder, "is a directory");
+        assertEquals(2, folder.code());
+    }
+
+    @Test
+    void stoppingAPhoneThatIsNotRecordingSaysSoWithoutANullId() throws IOException {
+        try (FakeCompanion app = FakeCompanion.start(new SimulatedTimeSource(LOCAL, 5_000_000L, 0))) {
+            MainTest.Result r = run("record", "stop", neon(app), "--samples", "10");
+            assertEquals(1, r.code());
+            assertTrue(r.err().contains("Recording not running (HTTP 500)"), r.err());
+            assertFalse(r.out().contains("null"), r.out());
+            assertTrue(r.out().contains("no recording"), r.out());
+        }
+    }
+
+    @Test
     void severalPhonesGetOneInstantAndAFailureIsReportedNotHidden() throws IOException {
         SimulatedTimeSource a = new SimulatedTimeSource(LOCAL, 10_000_000L, 0);
         SimulatedTimeSource b = new SimulatedTimeSource(LOCAL, -600_000_000L, 0);
