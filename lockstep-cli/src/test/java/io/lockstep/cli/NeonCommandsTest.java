@@ -319,6 +319,13 @@ class NeonCommandsTest {
         assertEquals(2, r.out().lines().filter(l -> l.contains("(interval intersection)") && l.contains("| 2/2 "))
                 .count(), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("verdict: ")), r.out());
+        // --offset is how far the phone reads ahead, like serve --simulate-offset; the heading
+        // gives Lockstep's offset (local − phone) with its sign so the two cannot be confused.
+        MainTest.Result ahead = run("bench", "neon", "--bursts", "1", "--samples", "3", "--delay", "1ms", "--jitter",
+                "0s", "--loss", "0", "--offset", "250ms");
+        assertEquals(0, ahead.code(), ahead.err());
+        assertTrue(ahead.out().contains("phone clock +250 ms ahead of this host (offset local − phone about -250 ms)"),
+                ahead.out());
         assertEquals(2, run("bench", "neon", "--bursts", "0").code());
         assertEquals(2, run("bench", "neon", "--loss", "100").code());
     }
