@@ -107,6 +107,27 @@ class NeonCommandsTest {
     }
 
     @Test
+    void pastTheEndOfADriftingPhonesLogTheBoundStillHoldsTheTruth(@TempDir Path dir) throws IOException {
+        SimulatedTimeSource phone = new SimulatedTimeSource(LOCAL, -310_000_000L, 21.0);
+        try (FakeCompanion app = FakeCompanion.start(phone)) {
+            Path log = dir.resolve("phone.csv");
+            MainTest.Result tracked = run("track", neon(app), "--interval", "200ms", "--duration", "4s", "--log",
+                    log.toString());
+            assertEquals(0, tracked.code(), tracked.err());
+            for (String at : List.of("+0s", "+1s", "+5s", "+30s", "-2s")) {
+                MainTest.Result r = run("event", neon(app), "past.log", "--log", log.toString(), "--at", at, "--json");
+                assertEquals(0, r.code(), r.err());
+                Map<String, Object> m = json(r);
+                long instant = (Long) m.get("local_wall_ns");
+                Map<String, Object> p = phones(m).get(0);
+                long truth = instant + phone.aheadAtReferenceWallNanos(instant);
+                long ts = (Long) p.get("phone_timestamp_ns");
+                assertTrue(Math.abs(ts - truth) <= (Long) p.get("error_bound_ns"), at + ": " + p + " truth " + truth);
+            }
+        }
+    }
+
+    @Test
     void aMissingOrMalformedOffsetLogIsBadInput(@TempDir Path dir) throws IOException {
         Path missing = dir.resolve("no-such-log.csv");
         MainTest.Result r = run("event", "neon://127.0.0.1:9", "x", "--log", missing.toString());
