@@ -48,7 +48,8 @@ public final class NeonBench {
      * @param samples    exchanges (Time Echo) and events (event method) per burst
      * @param link       the impairment between this host and the phone
      * @param linkLabel  the link as the user wrote it, for the heading
-     * @param offsetNanos the phone's offset; its sub-millisecond part is drawn per burst
+     * @param offsetNanos how far the phone's clock reads ahead of this host (Lockstep's offset, local −
+     *                    phone, is minus this); its sub-millisecond part is drawn per burst
      * @param driftPpm   the phone's drift
      * @param seed       seed of the draws and of the link
      */
@@ -101,9 +102,11 @@ public final class NeonBench {
     public static int run(PrintStream out, Options o) throws IOException {
         TimeSource local = TimeSource.system();
         SplittableRandom random = new SplittableRandom(o.seed());
+        long aheadMs = Math.floorDiv(o.offsetNanos(), MS);
         out.printf(Locale.ROOT, "Companion phone on the fake app through impair (%s), %d bursts of %d per method, phone"
-                        + " %+d ms + a sub-ms part drawn per burst, %.1f ppm; load average %s%n", o.linkLabel(),
-                o.bursts(), o.samples(), Math.floorDiv(o.offsetNanos(), MS), o.driftPpm(), MachineLoad.text());
+                        + " clock %+d ms ahead of this host (offset local − phone about %+d ms) + a sub-ms part drawn"
+                        + " per burst, %.1f ppm; load average %s%n", o.linkLabel(),
+                o.bursts(), o.samples(), aheadMs, -aheadMs, o.driftPpm(), MachineLoad.text());
         Judged echoBound = new Judged("Time Echo: Lockstep (interval intersection)");
         Judged echoMean = new Judged("Time Echo: Pupil Labs mean (1 ms clock)");
         Judged eventBound = new Judged("Events: Lockstep (interval intersection)");

@@ -131,7 +131,8 @@ final class BenchCommand implements Runnable {
         double lossPercent;
 
         @Option(names = "--offset", defaultValue = "-137ms", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
-                description = "The phone's offset; its sub-ms part is drawn per burst (default ${DEFAULT-VALUE}).")
+                description = "How far the phone's clock reads ahead of this host, as serve --simulate-offset (the measured offset,"
+                        + " local − phone, is about minus this); its sub-ms part is drawn per burst (default ${DEFAULT-VALUE}).")
         long offsetNanos;
 
         @Option(names = "--drift", defaultValue = "20", paramLabel = "PPM", description = "The phone's drift (default ${DEFAULT-VALUE}).")

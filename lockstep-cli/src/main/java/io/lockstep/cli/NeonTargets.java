@@ -1,6 +1,7 @@
 package io.lockstep.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.lockstep.log.OffsetLog;
 import io.lockstep.neon.MarkedEvent;
 import io.lockstep.neon.Neon;
 import io.lockstep.neon.OffsetSource;
@@ -55,10 +57,23 @@ final class NeonTargets {
             }
             OffsetSource offsets = logs.isEmpty()
                     ? OffsetSource.timeEcho(t, local, timeoutNanos, samples, Neon.TIME_ECHO_MAX_AGE_NANOS)
-                    : OffsetSource.fromLog(logs.get(i));
+                    : offsetLog(logs.get(i));
             phones.add(Neon.open(t, offsets, local, timeoutNanos));
         }
         return phones;
+    }
+
+    /** An offset log given with {@code --log}; a missing file or one that is no usable log is bad input (exit 2), as for {@code correct}. */
+    private static OffsetSource offsetLog(Path log) throws IOException {
+        if (!Files.isRegularFile(log)) {
+            throw new Cli.BadInput(Files.isDirectory(log) ? "--log " + log + " is a directory, not an offset log"
+                    : "no such offset log: " + log);
+        }
+        try {
+            return OffsetSource.fromLog(log);
+        } catch (OffsetLog.FormatException e) {
+            throw new Cli.BadInput(e.getMessage(), e);
+        }
     }
 
     /**
@@ -124,7 +139,7 @@ final class NeonTargets {
             out.printf(Locale.ROOT, "%s%s  phone %d ± %s  (offset %s from %s)%s%n", o.target(),
                     o.ok() ? "" : "  FAILED (see below)", e.phoneTimestampNanos(),
                     Cli.ms(e.errorBoundNanos()), Cli.ms(e.offsetNanos()), e.offsetSource(),
-                    recording ? "  recording " + o.recordingId()
+                    recording ? (o.recordingId() == null ? "  no recording" : "  recording " + o.recordingId())
                             : e.recordingId() == null ? "  [no recording running: the app discards this event]"
                             : "  in recording " + e.recordingId());
         } else {

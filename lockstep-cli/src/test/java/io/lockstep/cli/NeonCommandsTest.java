@@ -107,6 +107,58 @@ class NeonCommandsTest {
     }
 
     @Test
+    void pastTheEndOfADriftingPhonesLogTheBoundStillHoldsTheTruth(@TempDir Path dir) throws IOException {
+        SimulatedTimeSource phone = new SimulatedTimeSource(LOCAL, -310_000_000L, 21.0);
+        try (FakeCompanion app = FakeCompanion.start(phone)) {
+            Path log = dir.resolve("phone.csv");
+            MainTest.Result tracked = run("track", neon(app), "--interval", "200ms", "--duration", "4s", "--log",
+                    log.toString());
+            assertEquals(0, tracked.code(), tracked.err());
+            for (String at : List.of("+0s", "+1s", "+5s", "+30s", "-2s")) {
+                MainTest.Result r = run("event", neon(app), "past.log", "--log", log.toString(), "--at", at, "--json");
+                assertEquals(0, r.code(), r.err());
+                Map<String, Object> m = json(r);
+                long instant = (Long) m.get("local_wall_ns");
+                Map<String, Object> p = phones(m).get(0);
+                long truth = instant + phone.aheadAtReferenceWallNanos(instant);
+                long ts = (Long) p.get("phone_timestamp_ns");
+                assertTrue(Math.abs(ts - truth) <= (Long) p.get("error_bound_ns"), at + ": " + p + " truth " + truth);
+            }
+        }
+    }
+
+    @Test
+    void aMissingOrMalformedOffsetLogIsBadInput(@TempDir Path dir) throws IOException {
+        Path missing = dir.resolve("no-such-log.csv");
+        MainTest.Result r = run("event", "neon://127.0.0.1:9", "x", "--log", missing.toString());
+        MainTest.assertOneLineError(r, "no such offset log: " + missing);
+        assertEquals(2, r.code());
+        MainTest.Result rec = run("record", "start", "neon://127.0.0.1:9", "--log", missing.toString());
+        MainTest.assertOneLineError(rec, "no such offset log");
+        assertEquals(2, rec.code());
+
+        Path notALog = dir.resolve("events.csv");
+        java.nio.file.Files.writeString(notALog, "recording id,timestamp [ns],name\nr,1,x\n");
+        MainTest.Result bad = run("event", "neon://127.0.0.1:9", "x", "--log", notALog.toString());
+        MainTest.assertOneLineError(bad, "is not a Lockstep offset log");
+        assertEquals(2, bad.code());
+        MainTest.Result folder = run("event", "neon://127.0.0.1:9", "x", "--log", dir.toString());
+        MainTest.assertOneLineError(folder, "is a directory");
+        assertEquals(2, folder.code());
+    }
+
+    @Test
+    void stoppingAPhoneThatIsNotRecordingSaysSoWithoutANullId() throws IOException {
+        try (FakeCompanion app = FakeCompanion.start(new SimulatedTimeSource(LOCAL, 5_000_000L, 0))) {
+            MainTest.Result r = run("record", "stop", neon(app), "--samples", "10");
+            assertEquals(1, r.code());
+            assertTrue(r.err().contains("Recording not running (HTTP 500)"), r.err());
+            assertFalse(r.out().contains("null"), r.out());
+            assertTrue(r.out().contains("no recording"), r.out());
+        }
+    }
+
+    @Test
     void severalPhonesGetOneInstantAndAFailureIsReportedNotHidden() throws IOException {
         SimulatedTimeSource a = new SimulatedTimeSource(LOCAL, 10_000_000L, 0);
         SimulatedTimeSource b = new SimulatedTimeSource(LOCAL, -600_000_000L, 0);
@@ -288,6 +340,13 @@ class NeonCommandsTest {
         assertEquals(2, r.out().lines().filter(l -> l.contains("(interval intersection)") && l.contains("| 2/2 "))
                 .count(), r.out());
         assertTrue(r.out().lines().anyMatch(l -> l.startsWith("verdict: ")), r.out());
+        // --offset is how far the phone reads ahead, like serve --simulate-offset; the heading
+        // gives Lockstep's offset (local − phone) with its sign so the two cannot be confused.
+        MainTest.Result ahead = run("bench", "neon", "--bursts", "1", "--samples", "3", "--delay", "1ms", "--jitter",
+                "0s", "--loss", "0", "--offset", "250ms");
+        assertEquals(0, ahead.code(), ahead.err());
+        assertTrue(ahead.out().contains("phone clock +250 ms ahead of this host (offset local − phone about -250 ms)"),
+                ahead.out());
         assertEquals(2, run("bench", "neon", "--bursts", "0").code());
         assertEquals(2, run("bench", "neon", "--loss", "100").code());
     }

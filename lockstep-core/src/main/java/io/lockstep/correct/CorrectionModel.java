@@ -159,15 +159,18 @@ public final class CorrectionModel {
 
         /**
          * A knot's bound carried {@code localNanos − knot} away along its line: the slope's own
-         * uncertainty grows with the distance, and outside every segment (a step or restart lies
-         * in between, or no data at all) a drift of up to {@link ClockModel#UNKNOWN_DRIFT_SIGMA_PPM}
-         * is possible too.
+         * uncertainty grows with the distance, and outside segment {@code seg}'s rows (a step or
+         * restart lies in between, or no data at all) a drift of up to
+         * {@link ClockModel#UNKNOWN_DRIFT_SIGMA_PPM} is possible too, over the distance beyond
+         * the segment's first or last row: up to there the rows pin the line, so 1 s past the
+         * log's end costs 1 s of unknown drift, not the time since the last knot.
          */
-        private long extrapolatedBound(int knot, long localNanos) {
+        private long extrapolatedBound(int seg, int knot, long localNanos) {
             double distance = Math.abs((double) localNanos - knotLocal[knot]);
             double grow = 3 * knotSlopeSigmaPpm[knot] * 1e-6 * distance;
             if (!covered) {
-                grow += ClockModel.UNKNOWN_DRIFT_SIGMA_PPM * 1e-6 * distance;
+                double beyond = Math.max(0, Math.max((double) localNanos - segEnd[seg], (double) segStart[seg] - localNanos));
+                grow += ClockModel.UNKNOWN_DRIFT_SIGMA_PPM * 1e-6 * beyond;
             }
             return knotBound[knot] + (long) Math.ceil(grow);
         }
@@ -206,10 +209,10 @@ public final class CorrectionModel {
             double offset;
             if (i < first) {
                 offset = knotOffset[first] + knotSlopePpm[first] * 1e-6 * (localNanos - knotLocal[first]);
-                boundNanos = extrapolatedBound(first, localNanos);
+                boundNanos = extrapolatedBound(seg, first, localNanos);
             } else if (i >= last) {
                 offset = knotOffset[last] + knotSlopePpm[last] * 1e-6 * (localNanos - knotLocal[last]);
-                boundNanos = extrapolatedBound(last, localNanos);
+                boundNanos = extrapolatedBound(seg, last, localNanos);
             } else {
                 double f = (double) (localNanos - knotLocal[i]) / (knotLocal[i + 1] - knotLocal[i]);
                 offset = knotOffset[i] + f * (knotOffset[i + 1] - knotOffset[i]);

@@ -151,7 +151,13 @@ public final class Neon implements AutoCloseable {
     }
 
     private synchronized void ensureSender() {
-        if (sender != null || closed) {
+        if (closed) {
+            // close() (and the sender's last drain) may have run between mark's check of
+            // closed and its offer; nobody else would ever complete what it queued.
+            failQueued();
+            return;
+        }
+        if (sender != null) {
             return;
         }
         Thread t = new Thread(this::sendQueued, "lockstep-neon-events " + target);

@@ -3,6 +3,7 @@ package io.lockstep.correct;
 import static io.lockstep.correct.ClockDirection.LOCAL_TO_TRACKED;
 import static io.lockstep.correct.ClockDirection.TRACKED_TO_LOCAL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -166,6 +167,29 @@ class CsvCorrectorTest {
         // Hours past the log: at least the 100 ppm an unknown drift may add over that time.
         assertTrue(c.boundNanos() > boundInside + 100e-6 * (farAway - (T0 + 600 * S)) * 0.99,
                 c.boundNanos() + " vs " + boundInside);
+    }
+
+    @Test
+    void justOutsideTheLogTheBoundGrowsFromTheLogsEdgeNotFromTheNearestKnot() throws IOException {
+        SyntheticStream stream = new SyntheticStream(23, 40_000_000, -12, 300_000, 200_000, 1);
+        CorrectionModel model = CorrectionModel.fromLog(writeLog(stream, 600, -1));
+        CorrectionModel.Cursor c = model.cursor();
+        // A live `event --log` asks up to one tracking interval past the log's last row; the
+        // nearest knot is the centre of the last chunk, tens of seconds further back, which the
+        // log covers.
+        for (long[] edgeAndStep : new long[][] {{model.spanEndNanos(), S}, {model.spanStartNanos(), -S}}) {
+            long edge = edgeAndStep[0];
+            assertTrue(c.locate(edge));
+            c.offsetNanos(edge);
+            long atEdge = c.boundNanos();
+            long outside = edge + edgeAndStep[1];
+            assertFalse(c.locate(outside));
+            c.offsetNanos(outside);
+            long unknownDrift = (long) (ClockModel.UNKNOWN_DRIFT_SIGMA_PPM * 1e-6 * S);
+            assertTrue(c.boundNanos() >= atEdge + unknownDrift, c.boundNanos() + " vs " + atEdge);
+            assertTrue(c.boundNanos() <= atEdge + unknownDrift + 10_000, c.boundNanos() + " vs " + atEdge
+                    + ": 1 s outside the log, the bound grew by more than an unknown drift over 1 s");
+        }
     }
 
     @Test

@@ -56,7 +56,10 @@ class NtpClientTest {
             assertTrue(e.errorBoundNanos() > 0 && e.errorBoundNanos() < 5_000_000L, "bound " + e.errorBoundNanos());
             assertTrue(e.errorBoundNanos() >= e.roundTripNanos() / 2);
             assertTrue(e.roundTripNanos() > 0);
-            assertEquals(e.roundTripNanos() / 1e6, e.roundTripMs().mean(), 5.0);
+            // The estimate comes from the best exchange, so its round trip is at most the median's;
+            // a fixed distance to the mean failed when one exchange of eight stalled 47 ms under load.
+            assertTrue(e.roundTripNanos() / 1e6 <= e.roundTripMs().median() + 1e-6,
+                    "best round trip " + e.roundTripNanos() + " ns against median " + e.roundTripMs().median() + " ms");
         }
     }
 

@@ -116,6 +116,41 @@ class NeonTest {
     }
 
     @Test
+    void aMarkRacingCloseStillCompletesItsFuture() throws Exception {
+        Target t = Target.parse("neon://127.0.0.1:9");
+        OffsetSource none = localWallNanos -> {
+            throw new IOException("no offset in this test");
+        };
+        int stuck = 0;
+        for (int i = 0; i < 3000; i++) {
+            Neon phone = Neon.open(t, none, LOCAL, 1_000_000_000L);
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+            CompletableFuture<CompletableFuture<MarkedEvent>> marked = CompletableFuture.supplyAsync(() -> {
+                try {
+                    start.await();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                return phone.mark("race");
+            });
+            start.await();
+            phone.close();
+            CompletableFuture<MarkedEvent> f = marked.get(10, TimeUnit.SECONDS);
+            try {
+                f.get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException expected) {
+                // closed, or no offset: either way the caller hears about it
+            } catch (java.util.concurrent.TimeoutException e) {
+                stuck++;
+            }
+            if (stuck > 0) {
+                break;
+            }
+        }
+        assertEquals(0, stuck, "a mark racing close() left its future incomplete forever");
+    }
+
+    @Test
     void theEventMethodBoundsTheOffsetAndRefusesWhileRecordingUnlessAllowed() throws IOException {
         SimulatedTimeSource phone = new SimulatedTimeSource(LOCAL, 3_000_000_000L + 456_789L, -12.0);
         try (FakeCompanion app = FakeCompanion.start(phone)) {
