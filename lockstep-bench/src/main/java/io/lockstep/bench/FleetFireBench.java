@@ -116,7 +116,7 @@ public final class FleetFireBench {
 
     /**
      * Runs every set-up. The devices track from the start, so the baselines run while they
-     * settle; Lockstep's firings come after, with nothing else running.
+     * settle; Lockstep's firings come after, with no baseline running (both fleets keep tracking).
      */
     public static Result measure(Options o, PrintStream progress) throws IOException, InterruptedException,
             TimeoutException {
@@ -164,8 +164,9 @@ public final class FleetFireBench {
     /** One signed trigger per firing, each for an instant {@link #LEAD_NANOS} ahead, as {@code fleet fire --in} sends it. */
     private static FireRun fireAll(SimulatedFleet fleet, FleetFire monitor, String method, int firings)
             throws IOException, InterruptedException {
-        // One firing not counted first: each JVM's first trigger loads the HTTP client, the desks' JSON and
-        // HMAC code (a second or more on a busy machine), and a trigger that arrives after its instant expires.
+        // A few firings not counted first: each JVM's first trigger loads the HTTP client, the desks' JSON and
+        // HMAC code (a second or more on a busy machine), a trigger that arrives after its instant expires, and
+        // the JIT is still compiling the firing path after the first few.
         for (int k = 0; k < WARM_UP_FIRINGS; k++) {
             fleet.fire(monitor, new FireRun("warm-up", fleet.size(), 1), 0, ACTION, Long.MIN_VALUE, LEAD_NANOS, 0, 1,
                     TOLERANCE_NANOS);
