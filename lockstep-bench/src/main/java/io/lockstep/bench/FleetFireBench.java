@@ -48,8 +48,8 @@ public final class FleetFireBench {
      * tenth of the agent's own default (500 µs) keeps them from crowding one another out.
      */
     public static final long DEFAULT_SPIN_NANOS = 50_000L;
-    /** Uncounted firings per fleet before the counted ones. */
-    static final int WARM_UP_FIRINGS = 5;
+    /** Uncounted firings per fleet before the counted ones, unless told otherwise. */
+    public static final int DEFAULT_WARM_UP_FIRINGS = 20;
     /** The action every agent allows in the bench. */
     static final String ACTION = "fire";
     /** One frame at 24 fps, the monitor's tolerance (it only decides what the monitor calls a problem). */
@@ -59,8 +59,12 @@ public final class FleetFireBench {
     }
 
     /** What to run. */
-    public record Options(int agents, int firings, long seed, long intervalNanos, long spinNanos, boolean baselines) {
+    public record Options(int agents, int firings, long seed, long intervalNanos, long spinNanos, int warmUpFirings,
+                          boolean baselines) {
         public Options {
+            if (warmUpFirings < 0 || warmUpFirings > 1000) {
+                throw new IllegalArgumentException("--warm-up must be between 0 and 1000");
+            }
             if (spinNanos < 0 || spinNanos > 10 * MS) {
                 throw new IllegalArgumentException("--spin must be between 0 and 10ms");
             }
@@ -76,7 +80,7 @@ public final class FleetFireBench {
         }
 
         public static Options defaults() {
-            return new Options(20, 20, 1, S, DEFAULT_SPIN_NANOS, true);
+            return new Options(20, 20, 1, S, DEFAULT_SPIN_NANOS, DEFAULT_WARM_UP_FIRINGS, true);
         }
     }
 
@@ -97,8 +101,9 @@ public final class FleetFireBench {
                         + " %d firings each; truth = this host's clock at each action%n", o.agents(),
                 MAX_OFFSET_NANOS / S, MAX_DRIFT_PPM, o.seed(), o.firings());
         out.printf(Locale.ROOT, "agents in this process, tracking every %s, schedulers spinning the last %.0f us;"
-                + " one signed trigger over HTTP per firing, %s ahead%n", io.lockstep.time.Durations.format(o.intervalNanos()),
-                o.spinNanos() / 1e3, io.lockstep.time.Durations.format(LEAD_NANOS));
+                + " one signed trigger over HTTP per firing, %s ahead, after %d uncounted firings%n",
+                io.lockstep.time.Durations.format(o.intervalNanos()), o.spinNanos() / 1e3,
+                io.lockstep.time.Durations.format(LEAD_NANOS), o.warmUpFirings());
         out.printf(Locale.ROOT, "machine: %d cores, load %s (1/5/15 min) at start%n",
                 Runtime.getRuntime().availableProcessors(), MachineLoad.text());
         out.flush();
@@ -153,21 +158,21 @@ public final class FleetFireBench {
                 lan.awaitSynced(120 * S);
                 busy.awaitSynced(120 * S);
                 note(progress, "Lockstep, loopback: %d signed triggers over HTTP...", o.firings());
-                runs.add(0, fireAll(lan, monitor, "Lockstep, loopback", o.firings()));
+                runs.add(0, fireAll(lan, monitor, "Lockstep, loopback", o.firings(), o.warmUpFirings()));
                 note(progress, "Lockstep, busy Wi-Fi: %d signed triggers over HTTP...", o.firings());
-                runs.add(1, fireAll(busy, monitor, "Lockstep, busy Wi-Fi", o.firings()));
+                runs.add(1, fireAll(busy, monitor, "Lockstep, busy Wi-Fi", o.firings(), o.warmUpFirings()));
             }
         }
         return new Result(runs, clocks);
     }
 
     /** One signed trigger per firing, each for an instant {@link #LEAD_NANOS} ahead, as {@code fleet fire --in} sends it. */
-    private static FireRun fireAll(SimulatedFleet fleet, FleetFire monitor, String method, int firings)
-            throws IOException, InterruptedException {
+    private static FireRun fireAll(SimulatedFleet fleet, FleetFire monitor, String method, int firings,
+                                   int warmUpFirings) throws IOException, InterruptedException {
         // A few firings not counted first: each JVM's first trigger loads the HTTP client, the desks' JSON and
         // HMAC code (a second or more on a busy machine), a trigger that arrives after its instant expires, and
         // the JIT is still compiling the firing path after the first few.
-        for (int k = 0; k < WARM_UP_FIRINGS; k++) {
+        for (int k = 0; k < warmUpFirings; k++) {
             fleet.fire(monitor, new FireRun("warm-up", fleet.size(), 1), 0, ACTION, Long.MIN_VALUE, LEAD_NANOS, 0, 1,
                     TOLERANCE_NANOS);
         }

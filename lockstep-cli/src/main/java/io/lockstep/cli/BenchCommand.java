@@ -496,6 +496,11 @@ final class BenchCommand implements Runnable {
                         + " the agents share this machine's cores; an agent on its own device spins 500us).")
         long spinNanos;
 
+        @Option(names = "--warm-up", defaultValue = "20", paramLabel = "N",
+                description = "Uncounted firings per fleet first, 0-1000 (default ${DEFAULT-VALUE}: the JIT compiles the"
+                        + " firing path meanwhile).")
+        int warmUpFirings;
+
         @Option(names = "--no-baselines", description = "Skip the bash loop, datagram and unsynced baselines.")
         boolean noBaselines;
 
@@ -504,7 +509,7 @@ final class BenchCommand implements Runnable {
             io.lockstep.bench.FleetFireBench.Options o;
             try {
                 o = new io.lockstep.bench.FleetFireBench.Options(agents, firings, seed, intervalNanos, spinNanos,
-                        !noBaselines);
+                        warmUpFirings, !noBaselines);
             } catch (IllegalArgumentException e) {
                 throw Cli.usage(spec.commandLine(), e.getMessage());
             }

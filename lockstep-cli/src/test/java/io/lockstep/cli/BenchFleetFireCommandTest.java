@@ -21,7 +21,8 @@ class BenchFleetFireCommandTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void threeAgentsTwoFiringsAccountForEveryAction() {
-        MainTest.Result r = MainTest.run("bench", "fleet-fire", "--agents", "3", "--firings", "2", "--interval", "250ms");
+        MainTest.Result r = MainTest.run("bench", "fleet-fire", "--agents", "3", "--firings", "2", "--interval", "250ms",
+                "--warm-up", "1");
         assertEquals(0, r.code(), r.err() + r.out());
         String out = r.out();
         assertTrue(out.contains("| method ") && out.contains("| spread p50 ") && out.contains("| truth within bound "), out);
