@@ -143,6 +143,29 @@ class TriggerDeskHttpTest {
         assertNothingRanAfter(latestAt, "led.value", "exec.out");
     }
 
+    /** A trigger body signed under {@link #KEY} as any key holder could write it, without {@link Trigger}'s checks. */
+    private static String signedBody(String id, String action, long atNanos, long expiresNanos, long everyNanos, int count) {
+        String canonical = "lockstep-trigger-v1\n" + id + "\n" + action + "\n" + atNanos + "\n" + expiresNanos + "\n"
+                + everyNanos + "\n" + count + "\n0\n";
+        return "{\"id\":\"" + id + "\",\"action\":\"" + action + "\",\"at_ns\":" + atNanos + ",\"expires_ns\":"
+                + expiresNanos + ",\"every_ns\":" + everyNanos + ",\"count\":" + count + ",\"max_bound_ns\":0,"
+                + "\"signature\":\"" + KEY.sign(canonical) + "\"}";
+    }
+
+    @Test
+    void instantsThatWouldOverflowAreRefusedNotWrappedAround() throws Exception {
+        long expires = now() + 2_000 * MS;
+        // at - now overflows to a large positive lead: the instant looked far enough ahead.
+        assertRefused(agent, signedBody("wrap-past", "led", Long.MIN_VALUE + 1, expires, 0, 1), Refusal.PAST,
+                "in the past");
+        // at + 2 * every overflows to a negative last instant: the too-far check saw only the expiry.
+        long at = at();
+        assertRefused(agent, signedBody("wrap-far", "beat", at, expires, 1L << 62, 3), Refusal.MALFORMED,
+                "last firing");
+        assertRefused(agent, "{\"id\":\"wrap-count\",\"action\":\"led\",\"at_ns\":1,\"expires_ns\":1,"
+                + "\"count\":-4294967295}", Refusal.MALFORMED, "count");
+    }
+
     @Test
     void aFullReplayMemoryRefusesRatherThanForgets() throws Exception {
         long first = now() + 2_000 * MS;
