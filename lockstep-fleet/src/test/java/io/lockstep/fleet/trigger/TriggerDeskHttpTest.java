@@ -168,10 +168,10 @@ class TriggerDeskHttpTest {
 
     @Test
     void aFullReplayMemoryRefusesRatherThanForgets() throws Exception {
-        long first = now() + 2_000 * MS;
+        long first = now() + 4_000 * MS;
         HttpResponse<String> r = rig.post(small, json(Trigger.create("led", first, first, 0, 1, 0).signedWith(KEY)));
         assertEquals(202, r.statusCode(), r.body());
-        long at = now() + 500 * MS;
+        long at = now() + 1_500 * MS;
         assertRefused(small, json(Trigger.create("later", at, at, 0, 1, 0).signedWith(KEY)), Refusal.TOO_MANY,
                 "already holds 1 unexpired triggers");
         while (now() < at + 300 * MS) {
@@ -206,15 +206,18 @@ class TriggerDeskHttpTest {
 
     private long latestAt;
 
-    /** An instant 500 ms ahead; the test waits past the latest one handed out. */
+    /**
+     * An instant 1.5 s ahead (a request on a loaded machine can take longer than half a second, and
+     * the trigger would then be refused as expired instead); the test waits past the latest one handed out.
+     */
     private long at() {
-        latestAt = now() + 500 * MS;
+        latestAt = now() + 1_500 * MS;
         return latestAt;
     }
 
     @Test
     void anAcceptedTriggerFiresOnceAndItsReplayIsRefused() throws Exception {
-        long at = now() + 400 * MS;
+        long at = now() + 1_000 * MS;
         Trigger t = Trigger.create("count", at, at, 0, 1, 0).signedWith(KEY);
         HttpResponse<String> r = rig.post(agent, json(t));
         assertEquals(202, r.statusCode(), r.body());
@@ -255,7 +258,7 @@ class TriggerDeskHttpTest {
 
     @Test
     void execWriteAndTickRunForReal() throws Exception {
-        long at = now() + 400 * MS;
+        long at = now() + 1_000 * MS;
         Trigger shot = Trigger.create("shot", at, at, 0, 1, 0).signedWith(KEY);
         Trigger led = Trigger.create("led", at + 100 * MS, at + 100 * MS, 0, 1, 0).signedWith(KEY);
         Trigger beat = Trigger.create("beat", at, at, 200 * MS, 3, 0).signedWith(KEY);
