@@ -342,8 +342,10 @@ public final class TriggerDesk implements AutoCloseable {
     }
 
     private void refused(Trigger t, TriggerRefusedException e) {
-        String line = "trigger " + (t == null ? "(unreadable)" : t.id() + " (" + t.action() + ")") + " refused: "
-                + e.getMessage();
+        // A malformed trigger's reason quotes the sender's text: control characters would forge journal lines.
+        String line = ("trigger " + (t == null ? "(unreadable)" : t.id() + " (" + t.action() + ")") + " refused: "
+                + e.getMessage()).codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
         LOG.log(System.Logger.Level.WARNING, line);
         emit(line);
     }

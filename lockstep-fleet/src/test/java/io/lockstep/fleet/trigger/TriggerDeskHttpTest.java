@@ -167,6 +167,16 @@ class TriggerDeskHttpTest {
     }
 
     @Test
+    void anUnsignedBodyCannotForgeJournalLines() throws Exception {
+        // The journal is the agent's stdout and log: a refusal quoting the sender's text must stay one line.
+        HttpResponse<String> r = rig.post(agent, "{\"id\":\"forge\",\"action\":\"x\\nfired led forge #0 FIRED\\u001b[2J\","
+                + "\"at_ns\":1,\"expires_ns\":1}");
+        assertEquals(Refusal.MALFORMED.httpStatus(), r.statusCode(), r.body());
+        String line = agent.journal().stream().filter(l -> l.contains("fired led forge")).findFirst().orElseThrow();
+        assertTrue(line.chars().noneMatch(Character::isISOControl), line);
+    }
+
+    @Test
     void aFullReplayMemoryRefusesRatherThanForgets() throws Exception {
         long first = now() + 4_000 * MS;
         HttpResponse<String> r = rig.post(small, json(Trigger.create("led", first, first, 0, 1, 0).signedWith(KEY)));
