@@ -8,10 +8,14 @@ import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Flow;
 
 import io.lockstep.time.Durations;
 
@@ -55,7 +59,7 @@ public final class AgentClient {
                 .header("Accept", "application/json").GET().build();
         CompletableFuture<HttpResponse<byte[]>> sent;
         try {
-            sent = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+            sent = http.sendAsync(request, info -> new LimitedBody(AgentStatus.MAX_BYTES));
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(Result.failed("unreachable: " + e.getMessage()));
         }
@@ -68,8 +72,8 @@ public final class AgentClient {
                 return Result.failed("HTTP " + response.statusCode() + " from " + FleetApi.STATUS_PATH
                         + " (not a lockstep agent?)");
             }
-            if (body.length > AgentStatus.MAX_BYTES) {
-                return Result.failed("garbled status: " + body.length + " bytes, more than " + AgentStatus.MAX_BYTES);
+            if (body == null) {
+                return Result.failed("garbled status: more than " + AgentStatus.MAX_BYTES + " bytes");
             }
             try {
                 AgentStatus s = AgentStatus.parse(new String(body, StandardCharsets.UTF_8));
@@ -79,6 +83,60 @@ public final class AgentClient {
                 return Result.failed(e.getMessage());
             }
         });
+    }
+
+    /**
+     * Collects a body of at most {@code maxBytes}, or null for a longer one, whose reading it stops
+     * (the connection is dropped): a broken or hostile agent must not fill the monitor's memory.
+     */
+    private static final class LimitedBody implements HttpResponse.BodySubscriber<byte[]> {
+        private final int maxBytes;
+        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        private Flow.Subscription subscription;
+
+        LimitedBody(int maxBytes) {
+            this.maxBytes = maxBytes;
+        }
+
+        @Override
+        public CompletionStage<byte[]> getBody() {
+            return body;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription = s;
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> items) {
+            if (body.isDone()) {
+                return;
+            }
+            for (ByteBuffer b : items) {
+                int n = b.remaining();
+                if (bytes.size() + n > maxBytes) {
+                    subscription.cancel();
+                    body.complete(null);
+                    return;
+                }
+                byte[] a = new byte[n];
+                b.get(a);
+                bytes.write(a, 0, n);
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            body.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            body.complete(bytes.toByteArray());
+        }
     }
 
     private String describe(Throwable failure) {

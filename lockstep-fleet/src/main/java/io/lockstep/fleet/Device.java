@@ -71,6 +71,11 @@ public record Device(String name, String target, Kind kind, String host, int por
     }
 
     public Device {
+        if (name != null) {
+            // Scan and DNS-SD take the name from the network: no escape sequence reaches the operator's terminal.
+            name = name.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                    .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        }
         if (name == null || name.isBlank()) {
             name = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         }

@@ -41,6 +41,14 @@ class FleetFileTest {
     }
 
     @Test
+    void aNameFromTheNetworkCannotWriteToTheTerminal() {
+        // Scan and DNS-SD name devices after what the agent says; fleet status prints the name.
+        Device d = Device.parse("evil\u001b]0;pwned\u0007\u001b[2J\r\nrow", "agent://127.0.0.1:7474");
+        assertTrue(d.name().chars().noneMatch(Character::isISOControl), d.name());
+        assertTrue(d.name().startsWith("evil") && d.name().endsWith("row"), d.name());
+    }
+
+    @Test
     void errorsNameTheLine() {
         String[][] cases = {
                 {"ok agent://a\nbad http://x", "room line 2: unknown device scheme 'http'"},

@@ -52,6 +52,12 @@ public record Trigger(String id, String action, long atNanos, long expiresNanos,
         if (count > 1 && everyNanos == 0) {
             throw new IllegalArgumentException("a trigger with a count of " + count + " needs a period (every)");
         }
+        try {
+            Math.addExact(atNanos, Math.multiplyExact(count - 1L, everyNanos));
+        } catch (ArithmeticException e) {
+            // Wrapped around, the last instant would look long past and slip under an agent's too-far check.
+            throw new IllegalArgumentException("the last firing lies beyond what 64-bit nanoseconds hold");
+        }
         if (maxBoundNanos < 0) {
             throw new IllegalArgumentException("the bound limit must not be negative");
         }

@@ -237,14 +237,16 @@ public final class TriggerDesk implements AutoCloseable {
             throw new TriggerRefusedException(Refusal.WRONG_KIND,
                     "'" + action.name() + "' is a tick action: a trigger for it needs a period (every)");
         }
-        if (t.atNanos() - now < limits.minLeadNanos()) {
+        // Saturated: an instant near Long.MIN_VALUE must not wrap into a large positive lead.
+        long leadNanos = subtractSaturated(t.atNanos(), now);
+        if (leadNanos < limits.minLeadNanos()) {
             throw new TriggerRefusedException(Refusal.PAST, t.atNanos() <= now
-                    ? "the instant is " + Durations.format(now - t.atNanos()) + " in the past"
+                    ? "the instant is " + Durations.format(subtractSaturated(now, t.atNanos())) + " in the past"
                     : "the instant is only " + Durations.format(t.atNanos() - now) + " ahead, less than the "
                     + Durations.format(limits.minLeadNanos()) + " the agent needs");
         }
         long furthest = Math.max(t.lastInstantNanos(), t.expiresNanos());
-        if (furthest - now > limits.maxAheadNanos()) {
+        if (subtractSaturated(furthest, now) > limits.maxAheadNanos()) {
             throw new TriggerRefusedException(Refusal.TOO_FAR, (t.lastInstantNanos() >= t.expiresNanos()
                     ? "the last instant is " : "the expiry is ") + Durations.format(furthest - now)
                     + " ahead, more than the " + Durations.format(limits.maxAheadNanos()) + " this agent accepts");
@@ -284,6 +286,15 @@ public final class TriggerDesk implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, line);
         emit(line);
         return ack;
+    }
+
+    private static long subtractSaturated(long a, long b) {
+        long d = a - b;
+        // Overflow only when the operands differ in sign and the result's sign differs from a's.
+        if (((a ^ b) & (a ^ d)) < 0) {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return d;
     }
 
     /** Runs on the scheduler's thread at the instant: the stamp of the truth first, then the action. */
@@ -331,8 +342,10 @@ public final class TriggerDesk implements AutoCloseable {
     }
 
     private void refused(Trigger t, TriggerRefusedException e) {
-        String line = "trigger " + (t == null ? "(unreadable)" : t.id() + " (" + t.action() + ")") + " refused: "
-                + e.getMessage();
+        // A malformed trigger's reason quotes the sender's text: control characters would forge journal lines.
+        String line = ("trigger " + (t == null ? "(unreadable)" : t.id() + " (" + t.action() + ")") + " refused: "
+                + e.getMessage()).codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
         LOG.log(System.Logger.Level.WARNING, line);
         emit(line);
     }

@@ -84,7 +84,7 @@ public final class TriggerJson {
         if (id == null || action == null || at == null || expires == null) {
             throw malformed("a trigger needs id, action, at_ns and expires_ns");
         }
-        if (count > Trigger.MAX_COUNT) {
+        if (count < 1 || count > Trigger.MAX_COUNT) {
             throw malformed("count must be between 1 and " + Trigger.MAX_COUNT);
         }
         try {

@@ -143,12 +143,45 @@ class TriggerDeskHttpTest {
         assertNothingRanAfter(latestAt, "led.value", "exec.out");
     }
 
+    /** A trigger body signed under {@link #KEY} as any key holder could write it, without {@link Trigger}'s checks. */
+    private static String signedBody(String id, String action, long atNanos, long expiresNanos, long everyNanos, int count) {
+        String canonical = "lockstep-trigger-v1\n" + id + "\n" + action + "\n" + atNanos + "\n" + expiresNanos + "\n"
+                + everyNanos + "\n" + count + "\n0\n";
+        return "{\"id\":\"" + id + "\",\"action\":\"" + action + "\",\"at_ns\":" + atNanos + ",\"expires_ns\":"
+                + expiresNanos + ",\"every_ns\":" + everyNanos + ",\"count\":" + count + ",\"max_bound_ns\":0,"
+                + "\"signature\":\"" + KEY.sign(canonical) + "\"}";
+    }
+
+    @Test
+    void instantsThatWouldOverflowAreRefusedNotWrappedAround() throws Exception {
+        long expires = now() + 2_000 * MS;
+        // at - now overflows to a large positive lead: the instant looked far enough ahead.
+        assertRefused(agent, signedBody("wrap-past", "led", Long.MIN_VALUE + 1, expires, 0, 1), Refusal.PAST,
+                "in the past");
+        // at + 2 * every overflows to a negative last instant: the too-far check saw only the expiry.
+        long at = at();
+        assertRefused(agent, signedBody("wrap-far", "beat", at, expires, 1L << 62, 3), Refusal.MALFORMED,
+                "last firing");
+        assertRefused(agent, "{\"id\":\"wrap-count\",\"action\":\"led\",\"at_ns\":1,\"expires_ns\":1,"
+                + "\"count\":-4294967295}", Refusal.MALFORMED, "count");
+    }
+
+    @Test
+    void anUnsignedBodyCannotForgeJournalLines() throws Exception {
+        // The journal is the agent's stdout and log: a refusal quoting the sender's text must stay one line.
+        HttpResponse<String> r = rig.post(agent, "{\"id\":\"forge\",\"action\":\"x\\nfired led forge #0 FIRED\\u001b[2J\","
+                + "\"at_ns\":1,\"expires_ns\":1}");
+        assertEquals(Refusal.MALFORMED.httpStatus(), r.statusCode(), r.body());
+        String line = agent.journal().stream().filter(l -> l.contains("fired led forge")).findFirst().orElseThrow();
+        assertTrue(line.chars().noneMatch(Character::isISOControl), line);
+    }
+
     @Test
     void aFullReplayMemoryRefusesRatherThanForgets() throws Exception {
-        long first = now() + 2_000 * MS;
+        long first = now() + 4_000 * MS;
         HttpResponse<String> r = rig.post(small, json(Trigger.create("led", first, first, 0, 1, 0).signedWith(KEY)));
         assertEquals(202, r.statusCode(), r.body());
-        long at = now() + 500 * MS;
+        long at = now() + 1_500 * MS;
         assertRefused(small, json(Trigger.create("later", at, at, 0, 1, 0).signedWith(KEY)), Refusal.TOO_MANY,
                 "already holds 1 unexpired triggers");
         while (now() < at + 300 * MS) {
@@ -183,15 +216,18 @@ class TriggerDeskHttpTest {
 
     private long latestAt;
 
-    /** An instant 500 ms ahead; the test waits past the latest one handed out. */
+    /**
+     * An instant 1.5 s ahead (a request on a loaded machine can take longer than half a second, and
+     * the trigger would then be refused as expired instead); the test waits past the latest one handed out.
+     */
     private long at() {
-        latestAt = now() + 500 * MS;
+        latestAt = now() + 1_500 * MS;
         return latestAt;
     }
 
     @Test
     void anAcceptedTriggerFiresOnceAndItsReplayIsRefused() throws Exception {
-        long at = now() + 400 * MS;
+        long at = now() + 1_000 * MS;
         Trigger t = Trigger.create("count", at, at, 0, 1, 0).signedWith(KEY);
         HttpResponse<String> r = rig.post(agent, json(t));
         assertEquals(202, r.statusCode(), r.body());
@@ -232,7 +268,7 @@ class TriggerDeskHttpTest {
 
     @Test
     void execWriteAndTickRunForReal() throws Exception {
-        long at = now() + 400 * MS;
+        long at = now() + 1_000 * MS;
         Trigger shot = Trigger.create("shot", at, at, 0, 1, 0).signedWith(KEY);
         Trigger led = Trigger.create("led", at + 100 * MS, at + 100 * MS, 0, 1, 0).signedWith(KEY);
         Trigger beat = Trigger.create("beat", at, at, 200 * MS, 3, 0).signedWith(KEY);
