@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -42,7 +43,7 @@ class FleetMonitorTest {
     static final long[] OFFSETS = {0, 2_000_000, -3_000_000, 20_000_000, -1_500_000_000L, 2_000_000_000L, 7_000_000,
             -40_000_000, 100_000, 2_500_000};
     static final double[] DRIFTS = {0, 5, -5, 20, -20, 10, -10, 1, -1, 15};
-    /** The truth moves by the drift (≤ 20 ppm) between the agent's reading and ours: well under 2 µs. */
+    /** Rounding and the few µs between a clock read and the poll's edges. */
     static final long SLACK_NANOS = 2_000;
 
     static LoopbackFleet fleet;
@@ -60,6 +61,17 @@ class FleetMonitorTest {
     static void stop() throws Exception {
         monitor.close();
         fleet.close();
+    }
+
+    /**
+     * The row's offset lies within its bound of the truth at some instant of the poll that made
+     * it: the truth moved linearly from {@code truthBefore} to {@code truthAfter} meanwhile.
+     */
+    static void assertWithinBoundOfTruth(DeviceRow r, long truthBefore, long truthAfter) {
+        long low = Math.min(truthBefore, truthAfter) - r.errorBoundNanos() - SLACK_NANOS;
+        long high = Math.max(truthBefore, truthAfter) + r.errorBoundNanos() + SLACK_NANOS;
+        assertTrue(r.offsetNanos() >= low && r.offsetNanos() <= high, r.name() + ": offset " + r.offsetNanos()
+                + " truth " + truthBefore + " .. " + truthAfter + " during the poll, bound " + r.errorBoundNanos());
     }
 
     /** Polls until every row is synced (the agents' trackers need a few samples for the drift). */
@@ -86,18 +98,28 @@ class FleetMonitorTest {
             assertEquals("127.0.0." + (2 + i), found.get(i).host());
             assertEquals(Device.Kind.AGENT, found.get(i).kind());
         }
-        FleetSnapshot s = awaitAllSynced(monitor);
+        awaitAllSynced(monitor);
+        long[] before = new long[10];
         long[] truth = new long[10];
-        for (int i = 0; i < 10; i++) {
-            truth[i] = fleet.truthNanos(i);
-        }
+        FleetSnapshot s;
+        int tries = 0;
+        do {
+            // The truth drifts (up to 20 ppm) while the poll runs, which takes seconds on a loaded
+            // machine: each reading is judged against the truth over the poll's whole window.
+            for (int i = 0; i < 10; i++) {
+                before[i] = fleet.truthNanos(i);
+            }
+            s = monitor.pollOnce();
+            for (int i = 0; i < 10; i++) {
+                truth[i] = fleet.truthNanos(i);
+            }
+        } while (!s.problems().isEmpty() && ++tries < 10);
         long trueMax = Long.MIN_VALUE;
         long trueMin = Long.MAX_VALUE;
         for (int i = 0; i < 10; i++) {
             DeviceRow r = s.devices().get(i);
             assertTrue(r.reachable() && r.state() == ClockState.SYNCED && r.error() == null, r.toString());
-            assertTrue(Math.abs(r.offsetNanos() - truth[i]) <= r.errorBoundNanos() + SLACK_NANOS,
-                    r.name() + ": offset " + r.offsetNanos() + " truth " + truth[i] + " bound " + r.errorBoundNanos());
+            assertWithinBoundOfTruth(r, before[i], truth[i]);
             // The drift is early and noisy here (a few samples on a loaded machine); AgentTest checks its sign.
             assertNotNull(r.driftPpm());
             assertEquals(FleetApi.softwareVersion(), r.version());
@@ -105,8 +127,12 @@ class FleetMonitorTest {
             trueMin = Math.min(trueMin, truth[i]);
         }
         long trueSpread = trueMax - trueMin;
-        assertTrue(Math.abs(s.spreadNanos() - trueSpread) <= s.spreadBoundNanos() + 2 * SLACK_NANOS,
-                "spread " + s.spreadNanos() + " truth " + trueSpread + " bound " + s.spreadBoundNanos());
+        // Devices drifting apart at up to 30 ppm move the true spread during the poll as well.
+        long spreadMoved = Math.abs(trueSpread - (Arrays.stream(before).max().getAsLong()
+                - Arrays.stream(before).min().getAsLong()));
+        assertTrue(Math.abs(s.spreadNanos() - trueSpread) <= s.spreadBoundNanos() + spreadMoved + 2 * SLACK_NANOS,
+                "spread " + s.spreadNanos() + " truth " + trueSpread + " (moved " + spreadMoved + " during the poll) bound "
+                        + s.spreadBoundNanos());
         // 3.5 s apart: far outside one frame.
         assertEquals(FleetSnapshot.Verdict.OUT_OF_TOLERANCE, s.verdict());
         assertFalse(s.withinTolerance());
@@ -146,13 +172,22 @@ class FleetMonitorTest {
             List<Device> devices = List.of(Device.parse("router", "ntp://127.0.0.30:" + router.port()),
                     Device.parse("neon", "neon://127.0.0.1:" + phone.httpPort()), monitor.devices().get(0));
             try (FleetMonitor m = FleetMonitor.open(FleetMonitor.Config.of(() -> devices, fleet.referenceTarget))) {
-                FleetSnapshot s = m.awaitSettled(60_000_000_000L);
-                long[] truth = {routerClock.aheadOfReferenceNanos(), phoneClock.aheadOfReferenceNanos(), fleet.truthNanos(0)};
+                m.awaitSettled(60_000_000_000L);
+                long[] before;
+                long[] truth;
+                FleetSnapshot s;
+                int tries = 0;
+                do {
+                    before = new long[] {routerClock.aheadOfReferenceNanos(), phoneClock.aheadOfReferenceNanos(),
+                            fleet.truthNanos(0)};
+                    s = m.pollOnce();
+                    truth = new long[] {routerClock.aheadOfReferenceNanos(), phoneClock.aheadOfReferenceNanos(),
+                            fleet.truthNanos(0)};
+                } while (!s.problems().isEmpty() && ++tries < 10);
                 for (int i = 0; i < 3; i++) {
                     DeviceRow r = s.devices().get(i);
                     assertEquals(ClockState.SYNCED, r.state(), r.toString());
-                    assertTrue(Math.abs(r.offsetNanos() - truth[i]) <= r.errorBoundNanos() + SLACK_NANOS,
-                            r.name() + ": offset " + r.offsetNanos() + " truth " + truth[i] + " bound " + r.errorBoundNanos());
+                    assertWithinBoundOfTruth(r, before[i], truth[i]);
                 }
                 assertEquals("ntp", s.devices().get(0).via());
                 assertEquals("neon", s.devices().get(1).via());
