@@ -8,7 +8,10 @@ import java.util.PriorityQueue;
  * Remembers the ids of accepted triggers until they expire, so a captured trigger sent again is
  * refused as a replay. Memory is bounded: once {@code capacity} unexpired ids are held, new
  * triggers are refused rather than an unexpired id forgotten (forgetting would let its replay
- * through). Expired ids are dropped as time passes. Thread-safe (synchronized).
+ * through). Expired ids are dropped as time passes. Time here only moves forward: expiry is
+ * judged by the latest reference time seen, since an id forgotten once its trigger expired would
+ * make that trigger new again if the reference clock later stepped back. Thread-safe
+ * (synchronized).
  */
 final class ReplayGuard {
 
@@ -16,6 +19,7 @@ final class ReplayGuard {
     }
 
     private final int capacity;
+    private long latestNowNanos = Long.MIN_VALUE;
     private final Map<String, Long> expiries = new HashMap<>();
     private final PriorityQueue<Entry> byExpiry =
             new PriorityQueue<>((a, b) -> Long.compare(a.expiresNanos, b.expiresNanos));
@@ -25,6 +29,15 @@ final class ReplayGuard {
             throw new IllegalArgumentException("capacity must be positive");
         }
         this.capacity = capacity;
+    }
+
+    /**
+     * The reference time to judge expiry by: the latest of {@code nowNanos} and every earlier
+     * reference time given to this guard.
+     */
+    synchronized long expiryClockNanos(long nowNanos) {
+        latestNowNanos = Math.max(latestNowNanos, nowNanos);
+        return latestNowNanos;
     }
 
     /** Whether {@code id} was admitted and has not expired by reference time {@code nowNanos}. */
@@ -59,8 +72,9 @@ final class ReplayGuard {
     }
 
     private void dropExpired(long nowNanos) {
+        long clockNanos = expiryClockNanos(nowNanos);
         Entry e;
-        while ((e = byExpiry.peek()) != null && e.expiresNanos < nowNanos) {
+        while ((e = byExpiry.peek()) != null && e.expiresNanos < clockNanos) {
             byExpiry.poll();
             expiries.remove(e.id);
         }

@@ -224,9 +224,11 @@ public final class TriggerDesk implements AutoCloseable {
                     "the clock is UNSYNCED: no usable exchange with the reference yet");
         }
         long now = scheduler.nowReferenceNanos();
-        if (t.expiresNanos() < now) {
+        long expiryClock = replays.expiryClockNanos(now);
+        if (t.expiresNanos() < expiryClock) {
             throw new TriggerRefusedException(Refusal.EXPIRED, "the trigger expired "
-                    + Durations.format(now - t.expiresNanos()) + " ago");
+                    + Durations.format(expiryClock - t.expiresNanos()) + " ago"
+                    + (expiryClock > now ? " (by the latest reference time seen; the reference has stepped back since)" : ""));
         }
         if (replays.seen(t.id(), now)) {
             throw new TriggerRefusedException(Refusal.REPLAY, "trigger " + t.id() + " was already accepted");

@@ -26,4 +26,18 @@ class ReplayGuardTest {
         assertEquals(3, g.size(101));
         assertEquals(0, g.size(401));
     }
+
+    @Test
+    void aReferenceClockSteppedBackDoesNotReviveAForgottenTrigger() throws Exception {
+        ReplayGuard g = new ReplayGuard(3);
+        g.admit("a", 100, 50);
+        // The reference passes the expiry: "a" is forgotten...
+        assertEquals(90, g.expiryClockNanos(90));
+        assertEquals(0, g.size(150));
+        // ...then steps back (a spoofed or corrected reference). Expiry is judged by the latest
+        // reference time seen, so the captured trigger is still expired, not new again.
+        assertEquals(150, g.expiryClockNanos(80));
+        assertTrue(100 < g.expiryClockNanos(80));
+        assertFalse(g.seen("a", 80));
+    }
 }
