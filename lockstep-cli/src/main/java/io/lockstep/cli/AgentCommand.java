@@ -5,8 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import io.lockstep.fleet.Agent;
 import io.lockstep.fleet.AgentConfig;
@@ -118,8 +116,6 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
             throw new Cli.BadInput("--name: " + e.getMessage());
         }
         AgentTriggerOptions.Loaded loaded = triggers.load();
-        CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(stop::countDown, "lockstep-agent-shutdown");
         try (Agent agent = Agent.start(config); AgentTriggerOptions.Desk desk = triggers.install(agent, loaded, out, err)) {
             running = agent;
             out.println("http " + Addresses.format(agent.httpAddress()));
@@ -135,19 +131,9 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
                         + simulateDriftPpm + " ppm");
                 err.flush();
             }
-            Runtime.getRuntime().addShutdownHook(hook);
-            if (durationNanos != null) {
-                stop.await(durationNanos, TimeUnit.NANOSECONDS);
-            } else {
-                stop.await();
-            }
+            UntilStopped.await(durationNanos, "lockstep-agent-shutdown");
         } finally {
             running = null;
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException | IllegalArgumentException exiting) {
-                // Shutting down already, or never added; the agent is closed either way.
-            }
         }
         return 0;
     }

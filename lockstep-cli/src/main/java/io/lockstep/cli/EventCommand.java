@@ -1,8 +1,6 @@
 package io.lockstep.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +10,7 @@ import io.lockstep.neon.Phones;
 import io.lockstep.time.TimeSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -39,17 +38,8 @@ final class EventCommand implements java.util.concurrent.Callable<Integer> {
                     + " or a duration from now (-1.5s). Default: now.")
     String at;
 
-    @Option(names = "--log", paramLabel = "FILE",
-            description = "Offset log of the phone (from `lockstep track neon://... --log FILE`); one per target, in order.")
-    List<Path> logs = new ArrayList<>();
-
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "100",
-            description = "Exchanges of the Time Echo burst when no --log is given (default ${DEFAULT-VALUE}).")
-    int samples;
-
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = Cli.DurationConverter.class, defaultValue = "2s",
-            description = "Timeout of each request to a phone (default ${DEFAULT-VALUE}).")
-    long timeoutNanos;
+    @Mixin
+    NeonPhoneOptions phoneOptions;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -67,7 +57,7 @@ final class EventCommand implements java.util.concurrent.Callable<Integer> {
         }
         long nowNanos = TimeSource.system().wallNanos();
         long instant = at == null ? nowNanos : NeonTargets.instant(cl, at, nowNanos);
-        List<Neon> phones = NeonTargets.open(cl, targets, logs, samples, timeoutNanos);
+        List<Neon> phones = phoneOptions.open(cl, targets);
         Phones.GroupResult r;
         try {
             r = Phones.markAll(phones, name, instant);
@@ -80,10 +70,7 @@ final class EventCommand implements java.util.concurrent.Callable<Integer> {
             m.put("name", name);
             m.put("method", "event");
             m.put("local_wall_ns", instant);
-            List<Object> list = new ArrayList<>();
-            r.phones().forEach(o -> list.add(NeonTargets.toJson(o)));
-            m.put("phones", list);
-            m.put("failures", r.phones().stream().filter(o -> !o.ok()).count());
+            NeonTargets.putPhones(m, r);
             out.println(JsonOutput.write(m));
         } else {
             out.println("event " + name + " at local " + NeonTargets.iso(instant) + " (" + instant + ")");

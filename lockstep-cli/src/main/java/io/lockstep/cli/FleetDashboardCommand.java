@@ -2,8 +2,6 @@ package io.lockstep.cli;
 
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import io.lockstep.fleet.FleetMonitor;
 import io.lockstep.fleet.dashboard.Dashboard;
@@ -64,8 +62,6 @@ final class FleetDashboardCommand implements java.util.concurrent.Callable<Integ
         } catch (IllegalArgumentException e) {
             throw e instanceof Cli.BadInput ? e : new Cli.BadInput(e.getMessage(), e);
         }
-        CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(stop::countDown, "lockstep-dashboard-shutdown");
         Dashboard started;
         try {
             started = Dashboard.start(monitor, address, windowNanos);
@@ -87,18 +83,7 @@ final class FleetDashboardCommand implements java.util.concurrent.Callable<Integ
             monitor.start();
             out.println("http " + Addresses.format(dashboard.address()));
             out.flush();
-            Runtime.getRuntime().addShutdownHook(hook);
-            if (durationNanos != null) {
-                stop.await(durationNanos, TimeUnit.NANOSECONDS);
-            } else {
-                stop.await();
-            }
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException | IllegalArgumentException exiting) {
-                // Shutting down already, or never added; the dashboard is closed either way.
-            }
+            UntilStopped.await(durationNanos, "lockstep-dashboard-shutdown");
         }
         return 0;
     }

@@ -133,6 +133,14 @@ final class NeonTargets {
         return m;
     }
 
+    /** Adds each phone's outcome ({@code phones}) and the number that failed ({@code failures}) to a JSON object. */
+    static void putPhones(Map<String, Object> json, Phones.GroupResult r) {
+        List<Object> list = new ArrayList<>();
+        r.phones().forEach(o -> list.add(toJson(o)));
+        json.put("phones", list);
+        json.put("failures", r.phones().stream().filter(o -> !o.ok()).count());
+    }
+
     static void printHuman(java.io.PrintWriter out, Phones.Outcome o, boolean recording) {
         if (o.event() != null) {
             MarkedEvent e = o.event();

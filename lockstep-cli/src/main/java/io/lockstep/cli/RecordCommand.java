@@ -1,8 +1,6 @@
 package io.lockstep.cli;
 
 import java.io.PrintWriter;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +10,7 @@ import io.lockstep.neon.Phones;
 import io.lockstep.time.TimeSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -38,18 +37,8 @@ final class RecordCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "TARGET", description = "neon://HOST[:PORT] of each phone.")
     List<String> targets;
 
-    @Option(names = "--log", paramLabel = "FILE",
-            description = "Offset log of each phone (from `lockstep track neon://... --log FILE`); one per target, in order."
-                    + " Default: a Time Echo burst per phone.")
-    List<Path> logs = new ArrayList<>();
-
-    @Option(names = "--samples", paramLabel = "N", defaultValue = "100",
-            description = "Exchanges of each Time Echo burst when no --log is given (default ${DEFAULT-VALUE}).")
-    int samples;
-
-    @Option(names = "--timeout", paramLabel = "DURATION", converter = Cli.DurationConverter.class, defaultValue = "2s",
-            description = "Timeout of each request to a phone (default ${DEFAULT-VALUE}).")
-    long timeoutNanos;
+    @Mixin
+    NeonPhoneOptions phoneOptions;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -62,7 +51,7 @@ final class RecordCommand implements java.util.concurrent.Callable<Integer> {
             case "stop" -> false;
             default -> throw Cli.usage(cl, "'" + action + "' is not start or stop");
         };
-        List<Neon> phones = NeonTargets.open(cl, targets, logs, samples, timeoutNanos);
+        List<Neon> phones = phoneOptions.open(cl, targets);
         Phones.GroupResult r;
         try {
             r = start ? Phones.startRecordings(phones, TimeSource.system())
@@ -77,10 +66,7 @@ final class RecordCommand implements java.util.concurrent.Callable<Integer> {
             m.put("event", r.eventName());
             m.put("method", "event");
             m.put("local_wall_ns", r.localWallNanos());
-            List<Object> list = new ArrayList<>();
-            r.phones().forEach(o -> list.add(NeonTargets.toJson(o)));
-            m.put("phones", list);
-            m.put("failures", r.phones().stream().filter(o -> !o.ok()).count());
+            NeonTargets.putPhones(m, r);
             out.println(JsonOutput.write(m));
         } else {
             out.println("record " + action + ": " + phones.size() + " phone" + (phones.size() == 1 ? "" : "s")

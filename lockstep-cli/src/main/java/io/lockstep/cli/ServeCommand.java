@@ -5,8 +5,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import io.lockstep.net.Addresses;
 import io.lockstep.net.EchoServer;
@@ -141,8 +139,6 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         }
         List<AutoCloseable> servers = new ArrayList<>();
         NtpServer ntpServer = null;
-        CountDownLatch stop = new CountDownLatch(1);
-        Thread hook = new Thread(stop::countDown, "lockstep-serve-shutdown");
         try {
             InetAddress bindAddress;
             try {
@@ -188,18 +184,8 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
                         + simulateDriftPpm + " ppm");
                 err.flush();
             }
-            Runtime.getRuntime().addShutdownHook(hook);
-            if (durationNanos != null) {
-                stop.await(durationNanos, TimeUnit.NANOSECONDS);
-            } else {
-                stop.await();
-            }
+            UntilStopped.await(durationNanos, "lockstep-serve-shutdown");
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The JVM is already exiting; the servers close below regardless.
-            }
             for (AutoCloseable s : servers) {
                 s.close();
             }

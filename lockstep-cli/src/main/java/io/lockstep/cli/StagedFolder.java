@@ -10,7 +10,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Matcher;
 import java.util.stream.Stream;
 
 /**
@@ -127,32 +126,26 @@ final class StagedFolder implements AutoCloseable {
 
     /** Removes our temporary folders in {@code dir} whose process is gone and that nobody wrote to for a minute. */
     static int removeLeftovers(Path dir) {
-        int removed = 0;
-        long now = System.currentTimeMillis();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".*.lockstep-*.tmp")) {
-            for (Path p : entries) {
-                Matcher m = StagedOutput.NAME.matcher(p.getFileName().toString());
-                if (!m.matches() || !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    continue;
-                }
-                long pid;
-                try {
-                    pid = Long.parseLong(m.group(1));
-                } catch (NumberFormatException tooLong) {
-                    continue;
-                }
-                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
-                        || now - newestWriteMillis(p) < StagedOutput.LEFTOVER_AGE_MILLIS) {
-                    continue;
-                }
-                deleteTree(p);
-                removed++;
-            }
-        } catch (IOException | SecurityException | java.io.UncheckedIOException e) {
-            // Tidying up is a courtesy and must not stop the run itself.
-        }
-        return removed;
+        return StagedOutput.removeLeftovers(dir, FOLDERS);
     }
+
+    private static final StagedOutput.LeftoverKind FOLDERS = new StagedOutput.LeftoverKind() {
+        @Override
+        public boolean isKind(Path p) {
+            return Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS);
+        }
+
+        @Override
+        public long lastWriteMillis(Path p) throws IOException {
+            return newestWriteMillis(p);
+        }
+
+        @Override
+        public boolean remove(Path p) {
+            deleteTree(p);
+            return true;
+        }
+    };
 
     private static long newestWriteMillis(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {

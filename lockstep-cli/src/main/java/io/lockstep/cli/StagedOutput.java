@@ -80,12 +80,49 @@ final class StagedOutput implements AutoCloseable {
 
     /** Removes our temporary files in {@code dir} whose process is gone; returns how many. */
     static int removeLeftovers(Path dir) {
+        return removeLeftovers(dir, FILES);
+    }
+
+    /**
+     * One kind of leftover the sweep removes: which entries are of the kind, when one was last
+     * written, and how it is removed (true when it was).
+     */
+    interface LeftoverKind {
+        boolean isKind(Path p);
+
+        long lastWriteMillis(Path p) throws IOException;
+
+        boolean remove(Path p) throws IOException;
+    }
+
+    private static final LeftoverKind FILES = new LeftoverKind() {
+        @Override
+        public boolean isKind(Path p) {
+            return Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS);
+        }
+
+        @Override
+        public long lastWriteMillis(Path p) throws IOException {
+            return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis();
+        }
+
+        @Override
+        public boolean remove(Path p) throws IOException {
+            return Files.deleteIfExists(p);
+        }
+    };
+
+    /**
+     * Removes the entries of {@code kind} in {@code dir} named as ours whose process is gone and
+     * that nobody wrote to for {@link #LEFTOVER_AGE_MILLIS}; returns how many.
+     */
+    static int removeLeftovers(Path dir, LeftoverKind kind) {
         int removed = 0;
         long now = System.currentTimeMillis();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ".*.lockstep-*.tmp")) {
-            for (Path p : files) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, ".*.lockstep-*.tmp")) {
+            for (Path p : entries) {
                 Matcher m = NAME.matcher(p.getFileName().toString());
-                if (!m.matches() || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                if (!m.matches() || !kind.isKind(p)) {
                     continue;
                 }
                 long pid;
@@ -95,15 +132,15 @@ final class StagedOutput implements AutoCloseable {
                     continue;
                 }
                 if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
-                        || now - Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toMillis() < LEFTOVER_AGE_MILLIS) {
+                        || now - kind.lastWriteMillis(p) < LEFTOVER_AGE_MILLIS) {
                     continue;
                 }
-                if (Files.deleteIfExists(p)) {
+                if (kind.remove(p)) {
                     removed++;
                 }
             }
-        } catch (IOException | SecurityException e) {
-            // Tidying up is a courtesy: a directory we cannot list or a file we cannot delete
+        } catch (IOException | SecurityException | java.io.UncheckedIOException e) {
+            // Tidying up is a courtesy: a directory we cannot list or an entry we cannot delete
             // must not stop the run itself.
         }
         return removed;

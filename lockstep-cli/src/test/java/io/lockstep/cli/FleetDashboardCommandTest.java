@@ -43,14 +43,8 @@ class FleetDashboardCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static MainTest.Result run(String... args) {
+        return MainTest.run(args);
     }
 
     @Test
@@ -120,7 +114,7 @@ class FleetDashboardCommandTest {
                 new String[] {"fleet", "dashboard", "--devices", fleet.toString(), "--http", "127.0.0.1:0", "--window", "1s"},
                 new String[] {"fleet", "dashboard", "--devices", fleet.toString(), "--http", "127.0.0.1:0", "--duration", "0s"},
                 new String[] {"fleet", "dashboard", "--scan", "10.0.0.0/8", "--http", "127.0.0.1:0"})) {
-            Run r = run(args);
+            MainTest.Result r = run(args);
             assertEquals(2, r.code(), String.join(" ", args) + " -> " + r);
             assertEquals(1, r.err().lines().count(), r.err());
             assertTrue(r.err().startsWith("lockstep: "), r.err());
@@ -132,7 +126,7 @@ class FleetDashboardCommandTest {
         Path fleet = dir.resolve("fleet.txt");
         Files.writeString(fleet, "agent://127.0.0.1:7474\n");
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Run r = run("fleet", "dashboard", "--devices", fleet.toString(), "--http", "127.0.0.1:" + taken.getLocalPort(),
+            MainTest.Result r = run("fleet", "dashboard", "--devices", fleet.toString(), "--http", "127.0.0.1:" + taken.getLocalPort(),
                     "--duration", "1s");
             assertEquals(1, r.code(), r.toString());
             assertTrue(r.err().startsWith("lockstep: cannot serve the dashboard on 127.0.0.1:" + taken.getLocalPort()),

@@ -37,26 +37,19 @@ class FleetFireCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int code, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                args);
-        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static MainTest.Result run(String... args) {
+        return MainTest.run(args);
     }
 
     @Test
     void keygenWritesAnOwnerOnlyKeyAndNeverOverwrites() throws Exception {
         Path key = dir.resolve("fleet.key");
-        Run r = run("fleet", "keygen", "--out", key.toString());
+        MainTest.Result r = run("fleet", "keygen", "--out", key.toString());
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().startsWith("wrote a 256-bit fleet key to " + key), r.out());
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
         String before = Files.readString(key);
-        Run again = run("fleet", "keygen", "--out", key.toString());
+        MainTest.Result again = run("fleet", "keygen", "--out", key.toString());
         assertEquals(2, again.code());
         assertEquals("lockstep: " + key + " already exists; a new key would lock the fleet out until every agent has it,"
                 + " so remove the file first if you mean it\n", again.err());
@@ -87,7 +80,7 @@ class FleetFireCommandTest {
                 "lockstep: " + dir.resolve("actions.txt") + ":1: unknown kind 'blink'; use exec, line, write or tick");
     }
 
-    private static void assertOneLine(Run r, String expected) {
+    private static void assertOneLine(MainTest.Result r, String expected) {
         assertEquals(2, r.code(), r.out() + r.err());
         assertTrue(r.err().startsWith("lockstep: ") && r.err().indexOf('\n') == r.err().length() - 1, r.err());
         if (expected != null) {
@@ -125,7 +118,7 @@ class FleetFireCommandTest {
             Files.writeString(fleetFile, fleet.toString());
             awaitSynced(fleetFile);
 
-            Run fire = run("fleet", "fire", "blink", "--in", "3s", "--key", key.toString(), "--devices",
+            MainTest.Result fire = run("fleet", "fire", "blink", "--in", "3s", "--key", key.toString(), "--devices",
                     fleetFile.toString(), "--json");
             assertEquals(0, fire.code(), fire.out() + fire.err());
             @SuppressWarnings("unchecked")
@@ -143,7 +136,7 @@ class FleetFireCommandTest {
                 assertEquals("1", Files.readString(dir.resolve("blink-" + i + ".value")));
             }
 
-            Run text = run("fleet", "fire", "blink", "--every", "200ms", "--count", "2", "--in", "2s", "--key",
+            MainTest.Result text = run("fleet", "fire", "blink", "--every", "200ms", "--count", "2", "--in", "2s", "--key",
                     key.toString(), "--devices", fleetFile.toString());
             assertEquals(0, text.code(), text.out() + text.err());
             assertTrue(text.out().startsWith("firing blink at "), text.out());
@@ -153,7 +146,7 @@ class FleetFireCommandTest {
             assertTrue(Pattern.compile("(?m)^fire spread .* \\(worst of 2 firings\\), tolerance 41\\.700 ms: OK$")
                     .matcher(text.out()).find(), text.out());
 
-            Run unknown = run("fleet", "fire", "reboot", "--in", "2s", "--key", key.toString(), "--devices",
+            MainTest.Result unknown = run("fleet", "fire", "reboot", "--in", "2s", "--key", key.toString(), "--devices",
                     fleetFile.toString());
             assertEquals(1, unknown.code(), unknown.out());
             assertTrue(unknown.out().contains("no action 'reboot' in " + dir.resolve("actions-0.txt")), unknown.out());
@@ -185,7 +178,7 @@ class FleetFireCommandTest {
      * the simulated clocks disagree by seconds, which is what firing by the reference clock fixes.
      */
     private static void awaitSynced(Path fleetFile) throws InterruptedException {
-        Run last = null;
+        MainTest.Result last = null;
         for (int i = 0; i < 50; i++) {
             last = run("fleet", "status", "--devices", fleetFile.toString(), "--json");
             Map<?, ?> snapshot = (Map<?, ?>) TestJson.parse(last.out().strip());

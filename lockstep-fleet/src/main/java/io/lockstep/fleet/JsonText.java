@@ -3,6 +3,8 @@ package io.lockstep.fleet;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -12,9 +14,11 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 
 /**
  * Writes the fleet's JSON documents (status, snapshots) from maps in their iteration order,
- * iterables, strings, numbers, booleans and null, with jackson-core's streaming generator; also
- * holds the one parser factory, whose limits keep a hostile document small. Non-finite doubles
- * become null, as everywhere in Lockstep's JSON. Stateless and thread-safe.
+ * iterables, strings, numbers, booleans and null, with jackson-core's streaming generator (the
+ * CLI's {@code --json} output uses this writer too); also holds the one parser factory, whose
+ * limits keep a hostile document small. Doubles are written in the shortest form that reads back
+ * to the same bits, longs, big decimals and big integers exactly; non-finite numbers become null,
+ * as everywhere in Lockstep's JSON. Stateless and thread-safe.
  */
 public final class JsonText {
 
@@ -43,15 +47,23 @@ public final class JsonText {
             g.writeNull();
         } else if (v instanceof String s) {
             g.writeString(s);
-        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
-            g.writeNumber(((Number) v).longValue());
-        } else if (v instanceof Number n) {
-            double d = n.doubleValue();
-            if (Double.isFinite(d)) {
-                g.writeNumber(d);
+        } else if (v instanceof Double d) {
+            writeDouble(g, d);
+        } else if (v instanceof Float f) {
+            // Written as a float, so 0.1f prints as 0.1 and not as its widened double.
+            if (Float.isFinite(f)) {
+                g.writeNumber(f);
             } else {
                 g.writeNull();
             }
+        } else if (v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte) {
+            g.writeNumber(((Number) v).longValue());
+        } else if (v instanceof BigDecimal b) {
+            g.writeNumber(b);
+        } else if (v instanceof BigInteger b) {
+            g.writeNumber(b);
+        } else if (v instanceof Number n) {
+            writeDouble(g, n.doubleValue());
         } else if (v instanceof Boolean b) {
             g.writeBoolean(b);
         } else if (v instanceof Map<?, ?> m) {
@@ -69,6 +81,14 @@ public final class JsonText {
             g.writeEndArray();
         } else {
             g.writeString(v.toString());
+        }
+    }
+
+    private static void writeDouble(JsonGenerator g, double d) throws IOException {
+        if (Double.isFinite(d)) {
+            g.writeNumber(d);
+        } else {
+            g.writeNull();
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.lockstep.fleet.action;
 
+import static io.lockstep.fleet.trigger.ActionRunnerTestSupport.waitFor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -70,16 +71,5 @@ class ActionRunnerTest {
             assertFalse(o.ok());
             assertEquals("sh exited with code 3", o.detail());
         }
-    }
-
-    /** Waits (bounded) until {@code file} holds exactly {@code lines}: the programs write asynchronously. */
-    static void waitFor(Path file, List<String> lines) throws Exception {
-        for (int i = 0; i < 500; i++) {
-            if (Files.exists(file) && Files.readAllLines(file).equals(lines)) {
-                return;
-            }
-            Thread.sleep(10);
-        }
-        assertEquals(lines, Files.exists(file) ? Files.readAllLines(file) : List.of("(no file " + file + ")"));
     }
 }
