@@ -84,7 +84,10 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             ok &= headsets.show(out);
         }
         out.println();
-        out.println(ok ? "Every stated bound held." : "A STATED BOUND DID NOT HOLD: see above.");
+        // The blinks' bounds cover each headset's clock reading, not a pause of this shared machine
+        // between that reading and the blink: their count is shown in section 5, not judged here.
+        out.println(ok ? "Every stated bound of a clock measurement held (the blinks' are counted in section 5)."
+                : "A STATED BOUND DID NOT HOLD, or a headset missed a blink: see above.");
         out.flush();
         // The demo's claim is that the bounds hold; say so with the exit code too.
         return ok ? 0 : 1;
