@@ -22,4 +22,6 @@ module io.lockstep.core {
     // Kernel receive timestamps for the NTP server come from an optional provider module
     // (lockstep-linux); without one the server stamps in user space.
     uses io.lockstep.net.DatagramTransport;
+    // Timer slack and real-time priority for the scheduler's firing thread, from the same module.
+    uses io.lockstep.schedule.FiringThreadTuning;
 }

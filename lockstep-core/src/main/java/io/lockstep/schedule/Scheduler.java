@@ -6,6 +6,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -34,8 +36,13 @@ import io.lockstep.time.TimeSource;
  * step was detected) or its bound then exceeds the limit; holdover with a bound within the limit
  * fires.
  *
+ * <p>The firing thread is tuned by {@link SchedulerOptions#tuning()} (by default the installed
+ * {@link FiringThreadTuning}: on Linux with lockstep-linux, timer slack 1 ns and SCHED_FIFO where
+ * permitted); {@link #mode()} says what is in effect. Under a real-time policy the spin is capped
+ * by a {@link SpinBudget} shared by every scheduler in the JVM, so it never starves the machine.
+ *
  * <p>Threading: one daemon thread per scheduler waits and runs every action and listener, in
- * instant order; keep them short. All public methods are thread-safe and may be called from any
+ * instant order; keep them short (under a real-time policy they run ahead of every ordinary thread). All public methods are thread-safe and may be called from any
  * thread, including from actions. {@link #close()} stops the thread and cancels what is pending.
  */
 public final class Scheduler implements AutoCloseable {
@@ -52,6 +59,11 @@ public final class Scheduler implements AutoCloseable {
     private final PriorityQueue<ScheduledJob> queue = new PriorityQueue<>(
             Comparator.comparingLong((ScheduledJob j) -> j.dueReferenceNanos).thenComparingLong(j -> j.sequence));
     private final Thread thread;
+    private final CountDownLatch tuned = new CountDownLatch(1);
+    /** What the tuning put in effect; written by the scheduler's thread before {@link #tuned} opens. */
+    private volatile FiringThreadTuning.Applied applied;
+    /** The shared spin budget under a real-time policy, null otherwise; used by the scheduler's thread only. */
+    private SpinBudget budget;
     private long sequence;
     private boolean closed;
 
@@ -84,6 +96,29 @@ public final class Scheduler implements AutoCloseable {
     public static Scheduler forLocal(TimeSource local, SchedulerOptions options) {
         return new Scheduler(new Timebase.Local(Objects.requireNonNull(local, "local")), options,
                 "lockstep-scheduler");
+    }
+
+    /**
+     * One line saying how the firing thread waits: its priority and timer slack as tuned, and under
+     * a real-time policy the cap on its spin. Waits (a few seconds at most) for the thread to have
+     * tuned itself.
+     */
+    public String mode() {
+        try {
+            if (!tuned.await(10, TimeUnit.SECONDS)) {
+                return "scheduler: the firing thread has not started yet";
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "scheduler: interrupted before the firing thread reported its mode";
+        }
+        FiringThreadTuning.Applied a = applied;
+        if (!a.realTime()) {
+            return a.mode();
+        }
+        return a.mode() + ", spin " + Durations.format(Math.min(options.spinNanos(), SpinBudget.MAX_SPIN_NANOS))
+                + " (capped at " + Durations.format(SpinBudget.MAX_SPIN_NANOS) + " a firing, "
+                + Math.round(SpinBudget.SHARE * 100) + "% of the time)";
     }
 
     /** The local clock this scheduler reads and waits on. */
@@ -274,8 +309,35 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
+    /** Tunes this (the scheduler's) thread; a tuning that fails leaves it as it was, and says so. */
+    private void tune() {
+        FiringThreadTuning.Applied a;
+        if (options.waiter() != SchedulerOptions.Waiter.PARK) {
+            // A virtual-time waiter: the spin waits on a clock that another thread advances, which a
+            // real-time thread could keep from running.
+            a = new FiringThreadTuning.Applied("scheduler: normal priority (virtual-time waiter, not tuned)", false);
+        } else {
+            try {
+                a = options.tuning().applyToCurrentThread();
+            } catch (RuntimeException | LinkageError e) {
+                String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+                a = new FiringThreadTuning.Applied("scheduler: normal priority, default timer slack (tuning failed: "
+                        + why.replace('\n', ' ').strip() + ")", false);
+            }
+        }
+        budget = a.realTime() ? SpinBudget.SHARED : null;
+        applied = a;
+        tuned.countDown();
+    }
+
+    /** The stretch before an instant to spin rather than park; capped under a real-time policy. */
+    private long spinStretchNanos() {
+        return budget == null ? options.spinNanos() : budget.allowedNanos(options.spinNanos(), System.nanoTime());
+    }
+
     private void loop() {
         try {
+            tune();
             while (true) {
                 ScheduledJob job;
                 long due;
@@ -293,8 +355,9 @@ public final class Scheduler implements AutoCloseable {
                 Object model = timebase.model();
                 long targetLocal = timebase.toLocal(model, due);
                 long remaining = targetLocal - local.wallNanos();
-                if (remaining > options.spinNanos()) {
-                    options.waiter().park(Math.min(remaining - options.spinNanos(), options.recheckNanos()));
+                long spinNanos = spinStretchNanos();
+                if (remaining > spinNanos) {
+                    options.waiter().park(Math.min(remaining - spinNanos, options.recheckNanos()));
                     continue;
                 }
                 long tick;
@@ -308,7 +371,7 @@ public final class Scheduler implements AutoCloseable {
                     queue.poll();
                     tick = job.tick;
                 }
-                runTick(job, tick, due, model, targetLocal);
+                runTick(job, tick, due, model, targetLocal, spinNanos);
             }
         } catch (RuntimeException | Error e) {
             LOG.log(Level.ERROR, "scheduler thread failed", e);
@@ -332,12 +395,23 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** The spin, the checks, the action, the report, and the next tick of a periodic job. */
-    private void runTick(ScheduledJob job, long tick, long due, Object model, long targetLocal) {
+    private void runTick(ScheduledJob job, long tick, long due, Object model, long targetLocal, long spinNanos) {
         // Judge the clock at the instant before spinning, so nothing but the stamp lies between
         // the end of the spin and the action.
         String refusal = refusal(job, model, targetLocal);
         long nowLocal;
+        long spinStartMono = System.nanoTime();
         while ((nowLocal = local.wallNanos()) - targetLocal < 0) {
+            if (budget != null && System.nanoTime() - spinStartMono > spinNanos) {
+                // Spun its allowance (a new model moved the instant, or the local clock runs slow):
+                // a real-time thread parks rather than spin on.
+                budget.spent(System.nanoTime() - spinStartMono);
+                options.waiter().park(Math.min(Math.max(targetLocal - nowLocal - spinNanos, 1_000L),
+                        options.recheckNanos()));
+                spinNanos = spinStretchNanos();
+                spinStartMono = System.nanoTime();
+                continue;
+            }
             Thread.onSpinWait();
             Object latest = timebase.model();
             if (latest != model) {
@@ -345,6 +419,9 @@ public final class Scheduler implements AutoCloseable {
                 targetLocal = timebase.toLocal(model, due);
                 refusal = refusal(job, model, targetLocal);
             }
+        }
+        if (budget != null) {
+            budget.spent(System.nanoTime() - spinStartMono);
         }
         boolean cancelled;
         synchronized (lock) {

@@ -16,8 +16,11 @@ import java.util.concurrent.locks.LockSupport;
  *                     model published meanwhile (a drift correction) moves the local target
  * @param waiter       what parks; {@link Waiter#PARK} for real time, a virtual-time driver in
  *                     simulations
+ * @param tuning       what the scheduler does to its firing thread when it starts (with
+ *                     {@link Waiter#PARK} only); by default the installed one,
+ *                     {@link FiringThreadTuning#installed()}
  */
-public record SchedulerOptions(long spinNanos, long recheckNanos, Waiter waiter) {
+public record SchedulerOptions(long spinNanos, long recheckNanos, Waiter waiter, FiringThreadTuning tuning) {
 
     /** Spin stretch unless told otherwise: 500 µs. */
     public static final long DEFAULT_SPIN_NANOS = 500_000L;
@@ -36,8 +39,14 @@ public record SchedulerOptions(long spinNanos, long recheckNanos, Waiter waiter)
         void park(long nanos);
     }
 
+    /** Options with the installed {@link FiringThreadTuning}. */
+    public SchedulerOptions(long spinNanos, long recheckNanos, Waiter waiter) {
+        this(spinNanos, recheckNanos, waiter, FiringThreadTuning.installed());
+    }
+
     public SchedulerOptions {
         Objects.requireNonNull(waiter, "waiter");
+        Objects.requireNonNull(tuning, "tuning");
         if (spinNanos < 0) {
             throw new IllegalArgumentException("the spin stretch must not be negative");
         }
@@ -46,20 +55,25 @@ public record SchedulerOptions(long spinNanos, long recheckNanos, Waiter waiter)
         }
     }
 
-    /** 500 µs spin, 20 ms re-check, real parking. */
+    /** 500 µs spin, 20 ms re-check, real parking, the installed firing-thread tuning. */
     public static SchedulerOptions defaults() {
         return new SchedulerOptions(DEFAULT_SPIN_NANOS, DEFAULT_RECHECK_NANOS, Waiter.PARK);
     }
 
     public SchedulerOptions withSpinNanos(long nanos) {
-        return new SchedulerOptions(nanos, recheckNanos, waiter);
+        return new SchedulerOptions(nanos, recheckNanos, waiter, tuning);
     }
 
     public SchedulerOptions withRecheckNanos(long nanos) {
-        return new SchedulerOptions(spinNanos, nanos, waiter);
+        return new SchedulerOptions(spinNanos, nanos, waiter, tuning);
     }
 
     public SchedulerOptions withWaiter(Waiter w) {
-        return new SchedulerOptions(spinNanos, recheckNanos, w);
+        return new SchedulerOptions(spinNanos, recheckNanos, w, tuning);
+    }
+
+    /** These options with {@code t} tuning the firing thread ({@link FiringThreadTuning#NONE}: left alone). */
+    public SchedulerOptions withTuning(FiringThreadTuning t) {
+        return new SchedulerOptions(spinNanos, recheckNanos, waiter, t);
     }
 }
