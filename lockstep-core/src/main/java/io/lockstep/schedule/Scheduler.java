@@ -116,9 +116,8 @@ public final class Scheduler implements AutoCloseable {
         if (!a.realTime()) {
             return a.mode();
         }
-        return a.mode() + ", spin " + Durations.format(Math.min(options.spinNanos(), SpinBudget.MAX_SPIN_NANOS))
-                + " (capped at " + Durations.format(SpinBudget.MAX_SPIN_NANOS) + " a firing, "
-                + Math.round(SpinBudget.SHARE * 100) + "% of the time)";
+        return a.mode() + ", spin " + Math.min(options.spinNanos(), SpinBudget.MAX_SPIN_NANOS) / 1_000 + " us (capped at "
+                + SpinBudget.MAX_SPIN_NANOS / 1_000 + " us a firing, " + Math.round(SpinBudget.SHARE * 100) + "% of the time)";
     }
 
     /** The local clock this scheduler reads and waits on. */
