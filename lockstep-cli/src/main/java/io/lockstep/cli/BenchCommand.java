@@ -425,45 +425,78 @@ final class BenchCommand implements Runnable {
     /** {@code lockstep bench scheduler}: lateness of Lockstep's scheduler against the JDK's timers and a 50 ms poll. */
     @Command(name = "scheduler", mixinStandardHelpOptions = true,
             description = "Lateness (p50, p99, max) of actions run at instants of this host's clock: Lockstep's scheduler"
-                    + " (park then spin, and park only), ScheduledExecutorService, Thread.sleep to the instant, and a"
-                    + " loop checking the clock every 50 ms (the bash way).")
+                    + " (park then spin on its tuned firing thread, and park only), a same-run control (a plain thread"
+                    + " that parks then spins, untuned), ScheduledExecutorService, Thread.sleep to the instant, and a"
+                    + " loop checking the clock every 50 ms (the bash way), in interleaved rounds; first line: the"
+                    + " scheduler's mode.")
     static final class SchedulerLateness implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Option(names = "--firings", defaultValue = "10000", paramLabel = "N",
-                description = "Counted firings per method (default ${DEFAULT-VALUE}).")
+        @Option(names = "--firings", defaultValue = "3000", paramLabel = "N",
+                description = "Counted firings per method over all rounds (default ${DEFAULT-VALUE}).")
         int firings;
 
         @Option(names = "--spacing", defaultValue = "2ms", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
                 description = "Instants are this plus a random fraction of it apart (default ${DEFAULT-VALUE}).")
         long spacingNanos;
 
-        @Option(names = "--poll-firings", defaultValue = "300", paramLabel = "N",
-                description = "Counted firings of the 50 ms polling loop, 50-100 ms each (default ${DEFAULT-VALUE}).")
+        @Option(names = "--poll-firings", defaultValue = "30", paramLabel = "N",
+                description = "Counted firings of the 50 ms polling loop over all rounds, 50-100 ms each (default ${DEFAULT-VALUE}).")
         int pollFirings;
 
-        @Option(names = "--warmup", defaultValue = "1000", paramLabel = "N",
-                description = "Uncounted firings before each method (default ${DEFAULT-VALUE}).")
+        @Option(names = "--warmup", defaultValue = "200", paramLabel = "N",
+                description = "Uncounted firings before each method's first round (default ${DEFAULT-VALUE}).")
         int warmup;
 
         @Option(names = "--spin", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
                 description = "How long before each instant Lockstep's scheduler stops parking and spins (default: the scheduler's, 500us).")
         Long spinNanos;
 
+        @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+                description = "Interleaved rounds, each running every method once, 3-1000 (default ${DEFAULT-VALUE}).")
+        int rounds;
+
+        @Option(names = "--hogs", defaultValue = "0", paramLabel = "N",
+                description = "Busy CPU loops (processes at normal priority) to run for the bench's duration, 0-64"
+                        + " (default ${DEFAULT-VALUE}).")
+        int hogs;
+
+        @Option(names = "--json", description = "Also print, as the last line, {\"mode\", \"load\", \"methods\": [{\"name\","
+                + " \"p50_ns\", \"p99_ns\", ...}]}; load is the one-minute load average at the end of the run.")
+        boolean json;
+
         @Override
         public Integer call() throws Exception {
             io.lockstep.bench.SchedulerBench.Options o;
             try {
                 o = new io.lockstep.bench.SchedulerBench.Options(firings, spacingNanos, pollFirings, warmup,
-                        spinNanos == null ? io.lockstep.schedule.SchedulerOptions.DEFAULT_SPIN_NANOS : spinNanos);
+                        spinNanos == null ? io.lockstep.schedule.SchedulerOptions.DEFAULT_SPIN_NANOS : spinNanos, rounds, hogs);
             } catch (IllegalArgumentException e) {
                 throw Cli.usage(spec.commandLine(), e.getMessage());
             }
             PrintStream out = stdout(spec);
-            int code = io.lockstep.bench.SchedulerBench.run(out, o);
+            io.lockstep.bench.SchedulerBench.Result r = io.lockstep.bench.SchedulerBench.run(out, o);
+            if (json) {
+                java.util.List<java.util.Map<String, Object>> methods = new java.util.ArrayList<>();
+                for (io.lockstep.bench.SchedulerBench.Method m : r.methods()) {
+                    java.util.Map<String, Object> j = new java.util.LinkedHashMap<>();
+                    j.put("name", m.name());
+                    j.put("p50_ns", m.p50Nanos());
+                    j.put("p99_ns", m.p99Nanos());
+                    j.put("max_ns", m.maxNanos());
+                    j.put("firings", m.firings());
+                    j.put("p99_ns_by_round", m.p99NanosByRound());
+                    methods.add(j);
+                }
+                java.util.Map<String, Object> doc = new java.util.LinkedHashMap<>();
+                doc.put("mode", r.mode());
+                doc.put("load", r.loadAfter());
+                doc.put("methods", methods);
+                out.println(JsonOutput.write(doc));
+            }
             out.flush();
-            return code;
+            return 0;
         }
     }
 
