@@ -118,6 +118,7 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
         AgentTriggerOptions.Loaded loaded = triggers.load();
         try (Agent agent = Agent.start(config); AgentTriggerOptions.Desk desk = triggers.install(agent, loaded, out, err)) {
             running = agent;
+            err.println(desk.desk().schedulerMode());
             out.println("http " + Addresses.format(agent.httpAddress()));
             if (agent.ntpAddress() != null) {
                 out.println("ntp " + Addresses.format(agent.ntpAddress()));

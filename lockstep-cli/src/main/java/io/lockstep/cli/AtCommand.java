@@ -149,6 +149,7 @@ final class AtCommand implements Callable<Integer> {
             throw new Refused("refused: " + e.getMessage());
         }
         String clockName = target == null ? "this host's clock" : target.text();
+        err.println(scheduler.mode());
         err.println("at " + iso(instant) + " (" + clockName + ", bound at the instant ≤ "
                 + Durations.format(job.predictedBoundNanos()) + "): " + String.join(" ", command));
         err.flush();

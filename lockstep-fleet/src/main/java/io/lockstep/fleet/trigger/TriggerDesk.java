@@ -465,6 +465,11 @@ public final class TriggerDesk implements AutoCloseable {
         }
     }
 
+    /** One line: how the scheduler's firing thread waits (priority, timer slack, spin); see {@link Scheduler#mode()}. */
+    public String schedulerMode() {
+        return scheduler.mode();
+    }
+
     /** Stops the scheduler: pending firings are reported as cancelled. The runner stays open (its owner closes it). */
     @Override
     public void close() {
