@@ -228,9 +228,10 @@ public final class SchedulerBench {
                     byRound, Double.isNaN(m.cpuNanosPerFiring()) ? "n/a" : us(m.cpuNanosPerFiring()));
         }
         table.print(out);
-        out.printf(Locale.ROOT, "Machine load after (hogs still running): %s. Lateness = clock read first thing in the"
+        out.printf(Locale.ROOT, "Machine load after%s: %s. Lateness = clock read first thing in the"
                 + " action − the instant. p99 by round in us. CPU per firing: this process's CPU time over the runs /"
-                + " firings (the spin's price; the hogs are other processes).%n", MachineLoad.text());
+                + " firings (the spin's price%s).%n", o.hogs() > 0 ? " (the busy loops still running)" : "",
+                MachineLoad.text(), o.hogs() > 0 ? "; the busy loops are other processes" : "");
         out.flush();
         return new Result(mode, loadBefore, loadAfter, o.hogs(), List.copyOf(methods));
     }
