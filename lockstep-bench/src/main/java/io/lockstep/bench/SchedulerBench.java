@@ -36,8 +36,12 @@ import io.lockstep.time.TimeSource;
 public final class SchedulerBench {
 
     private static final TimeSource CLOCK = TimeSource.system();
-    /** Instants start this long after a method's run begins: time to submit them all. */
+    /**
+     * Instants start this long after a method's run begins: time to submit them all. On a machine
+     * so loaded that submitting takes longer, the run starts again with twice the lead.
+     */
     private static final long LEAD_NANOS = 200_000_000L;
+    private static final long MAX_LEAD_NANOS = 10_000_000_000L;
 
     private SchedulerBench() {
     }
@@ -194,7 +198,7 @@ public final class SchedulerBench {
             for (Runner r : runners) {
                 int warm = r == poll ? Math.min(o.warmup(), 3) : o.warmup();
                 if (warm > 0) {
-                    r.way.run(instants(warm, r.spacingNanos, random));
+                    runOnce(r, warm, random);
                 }
             }
             for (int round = 0; round < o.rounds(); round++) {
@@ -205,9 +209,8 @@ public final class SchedulerBench {
                     if (n == 0) {
                         continue;
                     }
-                    long[] instants = instants(n, r.spacingNanos, random);
                     long cpuBefore = processCpuNanos();
-                    r.rounds.add(r.way.run(instants));
+                    r.rounds.add(runOnce(r, n, random));
                     long cpuAfter = processCpuNanos();
                     r.cpuKnown &= cpuBefore >= 0 && cpuAfter >= 0;
                     r.cpuNanos += cpuAfter - cpuBefore;
@@ -234,6 +237,27 @@ public final class SchedulerBench {
                 MachineLoad.text(), o.hogs() > 0 ? "; the busy loops are other processes" : "");
         out.flush();
         return new Result(mode, loadBefore, loadAfter, o.hogs(), List.copyOf(methods));
+    }
+
+    /** Runs {@code n} firings of {@code r}, with a longer lead while submitting them outlasts it. */
+    private static long[] runOnce(Runner r, int n, SplittableRandom random) throws Exception {
+        for (long lead = LEAD_NANOS; ; lead *= 2) {
+            try {
+                return r.way.run(instants(n, r.spacingNanos, random, lead));
+            } catch (LateStart e) {
+                if (lead >= MAX_LEAD_NANOS) {
+                    throw new IllegalStateException("the bench's own instants were refused even "
+                            + lead / 1_000_000 + " ms ahead: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /** The first instant had passed before all were submitted (a very busy machine). */
+    private static final class LateStart extends Exception {
+        LateStart(String message) {
+            super(message, null, false, false);
+        }
     }
 
     /** Firings of round {@code round} when {@code total} are shared out over {@code rounds}. */
@@ -267,9 +291,9 @@ public final class SchedulerBench {
      * plus a random fraction of it apart (a whole spacing of randomness, so a poll every
      * {@code spacing} meets the instants at every phase).
      */
-    private static long[] instants(int n, long spacingNanos, SplittableRandom random) {
+    private static long[] instants(int n, long spacingNanos, SplittableRandom random, long leadNanos) {
         long[] t = new long[n];
-        long at = CLOCK.wallNanos() + LEAD_NANOS;
+        long at = CLOCK.wallNanos() + leadNanos;
         for (int i = 0; i < n; i++) {
             at += spacingNanos + random.nextLong(spacingNanos);
             t[i] = at;
@@ -286,7 +310,7 @@ public final class SchedulerBench {
                 try {
                     last = scheduler.at(instant, r -> late[next[0]++] = CLOCK.wallNanos() - r);
                 } catch (ScheduleRefusedException e) {
-                    throw new IllegalStateException("the bench's own instant was refused: " + e.getMessage(), e);
+                    throw new LateStart(e.getMessage());
                 }
             }
             last.await(Long.MAX_VALUE);
