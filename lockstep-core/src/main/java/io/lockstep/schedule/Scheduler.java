@@ -42,8 +42,9 @@ import io.lockstep.time.TimeSource;
  * by a {@link SpinBudget} shared by every scheduler in the JVM, so it never starves the machine.
  *
  * <p>Threading: one daemon thread per scheduler waits and runs every action and listener, in
- * instant order; keep them short (under a real-time policy they run ahead of every ordinary thread). All public methods are thread-safe and may be called from any
- * thread, including from actions. {@link #close()} stops the thread and cancels what is pending.
+ * instant order; keep them short (under a real-time policy they run ahead of every ordinary
+ * thread). All public methods are thread-safe and may be called from any thread, including from
+ * actions. {@link #close()} stops the thread and cancels what is pending.
  */
 public final class Scheduler implements AutoCloseable {
 
