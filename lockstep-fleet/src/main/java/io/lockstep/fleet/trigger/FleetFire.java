@@ -196,10 +196,11 @@ public final class FleetFire {
     }
 
     /**
-     * After the last instant, how long the monitor waits for reports beyond one request timeout:
-     * an agent reports a firing as soon as its action has started, so honest ones take milliseconds.
+     * After the last instant, how long the monitor waits for reports beyond one request timeout
+     * (so {@link #fire} returns within the timeout plus 2 s of it, whatever the agents do): an
+     * agent reports a firing as soon as its action has started, so honest ones take milliseconds.
      */
-    public static final long REPORT_GRACE_NANOS = 2_000_000_000L;
+    public static final long REPORT_GRACE_NANOS = 1_500_000_000L;
 
     private final FleetKey key;
     private final long timeoutNanos;
@@ -404,9 +405,9 @@ public final class FleetFire {
         if (anyAccepted && sleep > 0) {
             Thread.sleep(sleep / 1_000_000L, (int) (sleep % 1_000_000L));
         }
-        // Reports are awaited one request timeout plus a grace after the last instant (or after the
-        // acknowledgements, when a slow one outlasted the instant), and no request outlives that.
-        long deadline = Math.max(lastInstantMono + 20_000_000L, System.nanoTime()) + timeoutNanos + REPORT_GRACE_NANOS;
+        // Reports are awaited one request timeout plus a grace after the last instant, and no
+        // request outlives that: a trickling agent cannot stretch the wait.
+        long deadline = lastInstantMono + timeoutNanos + REPORT_GRACE_NANOS;
         boolean pending = true;
         while (pending) {
             pending = false;
@@ -535,7 +536,8 @@ public final class FleetFire {
         for (DeviceOutcome o : outcomes) {
             switch (o.status()) {
                 case "fired", "skipped" -> { }
-                default -> problems.add(o.name() + " " + o.status() + ": " + o.reason());
+                default -> problems.add(o.name() + " " + (o.reason() != null && o.reason().startsWith(o.status() + ":")
+                        ? o.reason() : o.status() + ": " + o.reason()));
             }
             Long late = o.worstLatenessNanos();
             if (late != null && absSaturated(late) > plan.toleranceNanos()) {
