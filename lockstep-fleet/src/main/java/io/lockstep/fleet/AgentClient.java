@@ -265,7 +265,7 @@ public final class AgentClient {
         }
         if (t instanceof HttpConnectTimeoutException || t instanceof HttpTimeoutException
                 || t instanceof java.util.concurrent.CancellationException) {
-            return "unreachable: no complete answer within " + Durations.formatCompact(timeoutNanos);
+            return "unreachable: no answer within " + Durations.formatCompact(timeoutNanos);
         }
         if (t instanceof ConnectException) {
             return "unreachable: connection refused";

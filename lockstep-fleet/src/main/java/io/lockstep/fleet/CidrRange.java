@@ -70,20 +70,20 @@ public record CidrRange(String text, InetAddress base, int prefix) {
     static byte[] ipv4(String text) {
         String[] parts = text.split("\\.", -1);
         if (parts.length != 4) {
-            throw new IllegalArgumentException("'" + text + "' is not an IPv4 address (four numbers 0-255)");
+            throw new IllegalArgumentException("'" + text + "' is not an IP address (four numbers 0-255)");
         }
         byte[] out = new byte[4];
         for (int i = 0; i < 4; i++) {
             String p = parts[i];
             if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(c -> c >= '0' && c <= '9')) {
-                throw new IllegalArgumentException("'" + text + "' is not an IPv4 address (four numbers 0-255)");
+                throw new IllegalArgumentException("'" + text + "' is not an IP address (four numbers 0-255)");
             }
             if (p.length() > 1 && p.charAt(0) == '0') {
                 throw new IllegalArgumentException("'" + text + "': '" + p + "' has a leading zero; write it in decimal");
             }
             int v = Integer.parseInt(p);
             if (v > 255) {
-                throw new IllegalArgumentException("'" + text + "' is not an IPv4 address: " + v + " is more than 255");
+                throw new IllegalArgumentException("'" + text + "' is not an IP address: " + v + " is more than 255");
             }
             out[i] = (byte) v;
         }
@@ -92,10 +92,10 @@ public record CidrRange(String text, InetAddress base, int prefix) {
 
     /** RFC 4291 text: eight groups of 1-4 hex digits, one {@code ::} at most, an IPv4 tail allowed; no zone. */
     static byte[] ipv6(String text) {
-        String bad = "'" + text + "' is not an IPv6 address";
+        String bad = "'" + text + "' is not an IP address";
         int gap = text.indexOf("::");
         if (gap >= 0 && text.indexOf("::", gap + 1) >= 0) {
-            throw new IllegalArgumentException(bad + " (more than one '::')");
+            throw new IllegalArgumentException(bad + ": more than one '::'");
         }
         String head = gap < 0 ? text : text.substring(0, gap);
         String tail = gap < 0 ? "" : text.substring(gap + 2);
@@ -103,7 +103,7 @@ public record CidrRange(String text, InetAddress base, int prefix) {
         java.util.List<Integer> back = groups(tail, bad, true);
         // An IPv4 tail (::ffff:10.0.0.1) counts as two groups; it may only end the address.
         if (gap < 0 && front.size() != 8 || gap >= 0 && front.size() + back.size() > 7) {
-            throw new IllegalArgumentException(bad + " (eight groups, or fewer with '::')");
+            throw new IllegalArgumentException(bad + ": IPv6 has eight groups, or fewer with '::'");
         }
         byte[] out = new byte[16];
         for (int i = 0; i < front.size(); i++) {
@@ -133,7 +133,7 @@ public record CidrRange(String text, InetAddress base, int prefix) {
                 continue;
             }
             if (x.isEmpty() || x.length() > 4 || !x.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
-                throw new IllegalArgumentException(bad + " ('" + x + "' is not a group of 1-4 hex digits)");
+                throw new IllegalArgumentException(bad + ": '" + x + "' is not a group of 1-4 hex digits");
             }
             out.add(Integer.parseInt(x, 16));
         }

@@ -246,14 +246,8 @@ public final class FleetFire {
                     return null;
                 }
                 try {
-                    List<Map<String, Object>> triggers = new ArrayList<>();
-                    for (Object o : (List<?>) JsonTree.object(r.body()).get("triggers")) {
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> m = (Map<String, Object>) o;
-                        triggers.add(m);
-                    }
-                    return triggers;
-                } catch (IOException | RuntimeException e) {
+                    return parseTriggerList(r.body());
+                } catch (IOException e) {
                     return null;
                 }
             }));
@@ -308,6 +302,71 @@ public final class FleetFire {
             }
         }
         return java.util.Optional.of(judge(trigger, plan, Arrays.asList(outcomes)));
+    }
+
+    /**
+     * An agent's report of one trigger, {@code GET /api/triggers/ID}, as the monitor reads it.
+     *
+     * @param done                whether the agent has finished the trigger
+     * @param predictedBoundNanos the bound it predicted, or null
+     * @param firings             its firing reports, printable
+     */
+    public record TriggerReport(boolean done, Long predictedBoundNanos, List<FiringReport> firings) {
+        public TriggerReport {
+            firings = List.copyOf(firings);
+        }
+    }
+
+    /**
+     * Reads a trigger report from an agent's answer (at most {@link AgentClient#MAX_REPORT_BYTES});
+     * the entry point a fuzz target of firing reports calls.
+     *
+     * @throws IOException for anything but a well-formed report, with a one-line reason
+     */
+    public static TriggerReport parseReport(String json) throws IOException {
+        try {
+            Map<String, Object> m = JsonTree.object(json);
+            List<FiringReport> firings = new ArrayList<>();
+            Object list = m.getOrDefault("firings", List.of());
+            if (!(list instanceof List<?> items)) {
+                throw new IOException("firings is not a list");
+            }
+            for (Object o : items) {
+                if (!(o instanceof Map<?, ?> f)) {
+                    throw new IOException("a firing is not an object");
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> fields = (Map<String, Object>) f;
+                firings.add(FiringReport.fromJson(fields));
+            }
+            return new TriggerReport("done".equals(m.get("state")),
+                    m.get("predicted_bound_ns") instanceof Long b ? b : null, firings);
+        } catch (RuntimeException e) {
+            throw new IOException(SafeText.printable(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    /**
+     * Reads the trigger summaries of {@code GET /api/triggers} (at most
+     * {@link AgentClient#MAX_LIST_BYTES}); the entry point a fuzz target of trigger lists calls.
+     *
+     * @throws IOException for anything but an object with a list of objects under {@code triggers}
+     */
+    public static List<Map<String, Object>> parseTriggerList(String json) throws IOException {
+        Object list = JsonTree.object(json).get("triggers");
+        if (!(list instanceof List<?> items)) {
+            throw new IOException("no list of triggers");
+        }
+        List<Map<String, Object>> triggers = new ArrayList<>();
+        for (Object o : items) {
+            if (!(o instanceof Map<?, ?> t)) {
+                throw new IOException("a trigger summary is not an object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) t;
+            triggers.add(m);
+        }
+        return triggers;
     }
 
     /**
@@ -492,17 +551,12 @@ public final class FleetFire {
                 problem = "HTTP " + r.statusCode() + " asking for the report of trigger " + t.id();
             } else {
                 try {
-                    Map<String, Object> m = JsonTree.object(r.body());
-                    done = "done".equals(m.get("state"));
-                    bound = m.get("predicted_bound_ns") instanceof Long b ? b : null;
-                    for (Object o : (List<?>) m.getOrDefault("firings", List.of())) {
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> f = (Map<String, Object>) o;
-                        firings.add(FiringReport.fromJson(f));
-                    }
-                } catch (IOException | RuntimeException e) {
+                    TriggerReport report = parseReport(r.body());
+                    done = report.done();
+                    bound = report.predictedBoundNanos();
+                    firings.addAll(report.firings());
+                } catch (IOException e) {
                     problem = "unreadable report: " + message(e);
-                    firings.clear();
                 }
             }
             if (problem != null) {
