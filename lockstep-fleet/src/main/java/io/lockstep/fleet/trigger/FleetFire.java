@@ -107,6 +107,11 @@ public final class FleetFire {
                     .orElse(null);
         }
 
+        /** The status and reason in one line, the status said once ({@code unreachable: no answer within 2s}). */
+        public String summary() {
+            return reason != null && reason.startsWith(status + ":") ? reason : status + ": " + reason;
+        }
+
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", name);
@@ -446,7 +451,7 @@ public final class FleetFire {
                 synchronized (sayLock) {
                     say.accept(o.status().equals("scheduled")
                             ? d.name() + ": accepted, predicted bound " + Durations.format(o.predictedBoundNanos())
-                            : d.name() + ": " + o.status() + ": " + o.reason());
+                            : d.name() + ": " + o.summary());
                 }
                 return null;
             }));
@@ -590,8 +595,7 @@ public final class FleetFire {
         for (DeviceOutcome o : outcomes) {
             switch (o.status()) {
                 case "fired", "skipped" -> { }
-                default -> problems.add(o.name() + " " + (o.reason() != null && o.reason().startsWith(o.status() + ":")
-                        ? o.reason() : o.status() + ": " + o.reason()));
+                default -> problems.add(o.name() + " " + o.summary());
             }
             Long late = o.worstLatenessNanos();
             if (late != null && absSaturated(late) > plan.toleranceNanos()) {
