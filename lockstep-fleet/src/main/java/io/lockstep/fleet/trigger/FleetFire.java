@@ -397,14 +397,16 @@ public final class FleetFire {
                     }
                     return null;
                 }
-                return new long[] {r.status().localWallNanos() - r.status().offsetNanos(), sent + (received - sent) / 2};
+                // Saturated: an agent's local_wall_ns is its own word, and must not wrap around.
+                return new long[] {subtractSaturated(r.status().localWallNanos(), r.status().offsetNanos()),
+                        sent + (received - sent) / 2};
             }));
         }
         List<Long> nows = new ArrayList<>();
         for (CompletableFuture<long[]> a : asks) {
             long[] v = a.join();
             if (v != null) {
-                nows.add(v[0] + (System.nanoTime() - v[1]));
+                nows.add(addSaturated(v[0], System.nanoTime() - v[1]));
             }
         }
         if (nows.isEmpty()) {
