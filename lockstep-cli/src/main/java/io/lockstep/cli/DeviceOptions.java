@@ -58,7 +58,8 @@ final class DeviceOptions {
     long toleranceNanos;
 
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "1.5s", converter = Cli.DurationConverter.class,
-            description = "How long one agent may take to answer (default ${DEFAULT-VALUE}).")
+            description = "How long one request to an agent may take in all, from connecting to the last byte "
+                    + "of the answer (default ${DEFAULT-VALUE}).")
     long timeoutNanos;
 
     /**

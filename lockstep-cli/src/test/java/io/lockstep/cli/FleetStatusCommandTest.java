@@ -193,6 +193,8 @@ class FleetStatusCommandTest {
                         "line 2: unknown device scheme 'http'"},
                 {new String[] {"fleet", "status", "--scan", "10.0.0.0/16"}, "spans 65536 addresses; the limit is 1024"},
                 {new String[] {"fleet", "status", "--scan", "10.0.0.300/24"}, "not an IP address"},
+                // Refused by the range's own parser, before any DNS query for "300.1.1.1" as a host name.
+                {new String[] {"fleet", "status", "--scan", "300.1.1.1/24"}, "300 is more than 255"},
                 {new String[] {"fleet", "status", "--devices", fleetFile("r ntp://127.0.0.1:1").toString()},
                         "needs --reference TARGET"},
                 {new String[] {"fleet", "status", "--devices", malformed.toString(), "--tolerance", "fast"}, "--tolerance"},
@@ -205,6 +207,50 @@ class FleetStatusCommandTest {
             assertTrue(r.err().startsWith("lockstep: ") && r.err().contains((String) c[1]), r.err());
             assertEquals(1, r.err().strip().lines().count(), r.err());
             assertFalse(r.err().contains("\tat "), r.err());
+        }
+    }
+
+    @Test
+    void anAgentsEscapeSequencesNeverReachTheTerminal() throws Exception {
+        // An agent (broken or hostile) whose version, state and last failure carry terminal escapes.
+        String status = "{\"name\":\"evil\",\"version\":\"0.1.0\\u001b[2J\\u001b]0;owned\\u0007\",\"api_version\":1,"
+                + "\"state\":\"UNSYNCED\",\"offset_ns\":null,\"error_bound_ns\":null,\"samples\":0,\"dropped\":3,"
+                + "\"local_wall_ns\":1,\"last_failure\":\"timeout\\u001b[31m\\r\\nforged line\\u009b2J\"}";
+        String badState = "{\"name\":\"evil2\",\"version\":\"0.1.0\",\"api_version\":1,\"state\":\"\\u001b[5mX\","
+                + "\"local_wall_ns\":1}";
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+        server.createContext("/api/status", ex -> {
+            byte[] body = status.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server.start();
+        com.sun.net.httpserver.HttpServer server2 = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+        server2.createContext("/api/status", ex -> {
+            byte[] body = badState.getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, body.length);
+            ex.getResponseBody().write(body);
+            ex.close();
+        });
+        server2.start();
+        try {
+            Path f = fleetFile("evil agent://127.0.0.1:" + server.getAddress().getPort(),
+                    "evil2 agent://127.0.0.1:" + server2.getAddress().getPort());
+            for (String[] args : new String[][] {{"fleet", "status", "--devices", f.toString(), "--settle", "1s"},
+                    {"fleet", "status", "--devices", f.toString(), "--settle", "1s", "--json"}}) {
+                Run r = run(args);
+                assertEquals(1, r.code(), r.out() + r.err());
+                String all = r.out() + r.err();
+                assertTrue(all.contains("forged line"), all);
+                assertTrue(all.chars().noneMatch(c -> c == 0x1b || c == 0x07 || c == 0x9b || c == '\r'),
+                        "a control character reached the terminal: " + all);
+            }
+        } finally {
+            server.stop(0);
+            server2.stop(0);
         }
     }
 

@@ -66,16 +66,23 @@ public record AgentStatus(String name, String version, int apiVersion, String ho
         return m;
     }
 
-    /** Thrown for a status document that cannot be read; the message is one line for a device row. */
+    /**
+     * Thrown for a status document that cannot be read; the message is one printable line for a
+     * device row (it may quote the agent's text).
+     */
     public static final class GarbledException extends Exception {
         public GarbledException(String message) {
-            super(message);
+            super(SafeText.printable(message));
         }
     }
 
     /**
      * Reads a status document. Unknown fields are ignored (a newer agent may add some); a missing
-     * required field, a value of the wrong type or a document that is not JSON is an error.
+     * required field, a value of the wrong type, an impossible number (a bound that is negative or
+     * beyond {@link FleetApi#MAX_PLAUSIBLE_BOUND_NANOS}, an offset beyond
+     * {@link FleetApi#MAX_PLAUSIBLE_OFFSET_NANOS}) or a document that is not JSON is an error. Control
+     * characters in strings are replaced ({@link SafeText}): they reach terminals and logs. This
+     * is the entry point a fuzz target of the status answer calls.
      *
      * @throws GarbledException with a one-line reason
      */
@@ -133,6 +140,12 @@ public record AgentStatus(String name, String version, int apiVersion, String ho
         if (bound != null && bound < 0) {
             throw new GarbledException("garbled status: negative error_bound_ns " + bound);
         }
+        if (bound != null && bound > FleetApi.MAX_PLAUSIBLE_BOUND_NANOS) {
+            throw new GarbledException("garbled status: impossible error_bound_ns " + bound + " (more than a year)");
+        }
+        if (offset != null && (offset > FleetApi.MAX_PLAUSIBLE_OFFSET_NANOS || offset < -FleetApi.MAX_PLAUSIBLE_OFFSET_NANOS)) {
+            throw new GarbledException("garbled status: impossible offset_ns " + offset + " (more than 100 years)");
+        }
         Object drift = fields.get("drift_ppm");
         if (drift != null && !(drift instanceof Number)) {
             throw new GarbledException("garbled status: drift_ppm is not a number");
@@ -156,7 +169,7 @@ public record AgentStatus(String name, String version, int apiVersion, String ho
         if (!(v instanceof String s)) {
             throw new GarbledException("garbled status: " + name + " is not a string");
         }
-        return s;
+        return SafeText.printable(s);
     }
 
     private static long integer(Map<String, Object> fields, String name, boolean required, long otherwise)

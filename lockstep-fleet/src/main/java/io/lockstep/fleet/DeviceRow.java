@@ -30,9 +30,28 @@ public record DeviceRow(String name, String target, String via, boolean reachabl
                         Long offsetNanos, Long errorBoundNanos, Double driftPpm, Long sampleAgeNanos,
                         String version, String error) {
 
-    /** Reachable, synced and with an offset: counts towards the spread. */
+    public DeviceRow {
+        // An agent's version and reasons quoting its answer reach the terminal and logs.
+        name = SafeText.printable(name);
+        target = SafeText.printable(target);
+        version = SafeText.printable(version);
+        error = SafeText.printable(error);
+    }
+
+    /** Reachable, synced and with a possible offset and bound: counts towards the spread. */
     public boolean synced() {
-        return reachable && error == null && state == ClockState.SYNCED && offsetNanos != null;
+        return reachable && error == null && state == ClockState.SYNCED && offsetNanos != null && !impossible();
+    }
+
+    /**
+     * Whether the offset or bound cannot be a measurement (a negative bound, one beyond
+     * {@link FleetApi#MAX_PLAUSIBLE_BOUND_NANOS}, an offset beyond
+     * {@link FleetApi#MAX_PLAUSIBLE_OFFSET_NANOS}): such a device is an ERROR, never in sync.
+     */
+    public boolean impossible() {
+        return (errorBoundNanos != null && (errorBoundNanos < 0 || errorBoundNanos > FleetApi.MAX_PLAUSIBLE_BOUND_NANOS))
+                || (offsetNanos != null && (offsetNanos > FleetApi.MAX_PLAUSIBLE_OFFSET_NANOS
+                || offsetNanos < -FleetApi.MAX_PLAUSIBLE_OFFSET_NANOS));
     }
 
     /** The state word shown: the clock state, or UNREACHABLE / ERROR. */
@@ -40,7 +59,7 @@ public record DeviceRow(String name, String target, String via, boolean reachabl
         if (!reachable) {
             return "UNREACHABLE";
         }
-        if (state == null) {
+        if (state == null || impossible()) {
             return "ERROR";
         }
         return state.name();

@@ -57,8 +57,13 @@ public final class DnsSd {
         }
     }
 
-    /** One agent found by browsing. */
+    /** One agent found by browsing; its name and version, from the network, made printable. */
     public record Found(String name, String version, String host, int port) {
+        public Found {
+            name = SafeText.printable(name);
+            version = SafeText.printable(version);
+        }
+
         /** The agent as a device for the monitor. */
         public Device device() {
             String authority = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
@@ -67,7 +72,9 @@ public final class DnsSd {
     }
 
     /**
-     * Browses for agents for about {@code timeoutMillis}.
+     * Browses for agents for about {@code timeoutMillis}: JmDNS's list waits that long and reads
+     * only what the multicast answers already carry (no connection to any agent), so a hostile
+     * agent cannot stretch it; the agents found are then polled through {@link AgentClient}.
      *
      * @param address the interface address to browse on, or null for JmDNS's choice
      */

@@ -25,6 +25,20 @@ public final class FleetApi {
     /** Path of the agent's Prometheus metrics. */
     public static final String METRICS_PATH = "/metrics";
 
+    /**
+     * The largest error bound a monitor takes as a measurement (one year): an agent's bound is
+     * at most seconds, even after days of holdover; a larger one is a broken or hostile agent,
+     * shown as an error, and keeps sums of agent numbers far from overflow.
+     */
+    public static final long MAX_PLAUSIBLE_BOUND_NANOS = 365L * 86_400 * 1_000_000_000L;
+
+    /**
+     * The largest offset a monitor takes as a measurement (100 years either way): a device whose
+     * clock was never set reads 1970, about 56 years behind, and is shown as it is; beyond this the
+     * number is garbage, and a difference of two such offsets could overflow.
+     */
+    public static final long MAX_PLAUSIBLE_OFFSET_NANOS = 36_525L * 86_400 * 1_000_000_000L;
+
     private static final String FALLBACK_VERSION = "0.1.0-SNAPSHOT";
 
     private FleetApi() {

@@ -59,18 +59,20 @@ public record FleetSnapshot(long localWallNanos, String reference, List<DeviceRo
             if (!r.synced()) {
                 problem = true;
             }
-            if (r.reachable() && r.error() == null && r.offsetNanos() != null && r.errorBoundNanos() != null) {
+            if (r.reachable() && r.error() == null && r.offsetNanos() != null && r.errorBoundNanos() != null
+                    && !r.impossible()) {
                 long o = r.offsetNanos();
                 long b = r.errorBoundNanos();
                 hi = Math.max(hi, o);
                 lo = Math.min(lo, o);
-                hiOuter = Math.max(hiOuter, o + b);
-                loOuter = Math.min(loOuter, o - b);
+                hiOuter = Math.max(hiOuter, addSaturated(o, b));
+                loOuter = Math.min(loOuter, subtractSaturated(o, b));
                 counted++;
             }
         }
-        Long spread = counted == 0 ? null : hi - lo;
-        Long bound = counted == 0 ? null : (hiOuter - loOuter) - (hi - lo);
+        // Saturated: numbers from agents must never wrap into a small spread.
+        Long spread = counted == 0 ? null : subtractSaturated(hi, lo);
+        Long bound = counted == 0 ? null : Math.max(0, subtractSaturated(subtractSaturated(hiOuter, loOuter), spread));
         Verdict v;
         if (rows.isEmpty()) {
             v = Verdict.NO_DEVICES;
@@ -78,12 +80,23 @@ public record FleetSnapshot(long localWallNanos, String reference, List<DeviceRo
             v = Verdict.OUT_OF_TOLERANCE;
         } else if (problem) {
             v = Verdict.DEVICE_PROBLEM;
-        } else if (spread + bound > toleranceNanos) {
+        } else if (addSaturated(spread, bound) > toleranceNanos) {
             v = Verdict.NOT_PROVEN;
         } else {
             v = Verdict.IN_SYNC;
         }
         return new FleetSnapshot(localWallNanos, reference, rows, spread, bound, toleranceNanos, v);
+    }
+
+    static long addSaturated(long a, long b) {
+        long r = a + b;
+        // Overflow only when both operands have the sign the result lacks.
+        return ((a ^ r) & (b ^ r)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : r;
+    }
+
+    static long subtractSaturated(long a, long b) {
+        long d = a - b;
+        return ((a ^ b) & (a ^ d)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : d;
     }
 
     /** True when every device is reachable and synced and the spread is proved within tolerance. */

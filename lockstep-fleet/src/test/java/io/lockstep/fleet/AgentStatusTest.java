@@ -47,6 +47,8 @@ class AgentStatusTest {
                 {good.replace("\"name\":\"pi-07\",", ""), "missing name"},
                 {"{\"hello\":1}", "not a lockstep agent"},
                 {"{\"name\":" + "[".repeat(5000) + "]", "garbled status"},
+                {good.replace("\"error_bound_ns\":85000", "\"error_bound_ns\":" + Long.MAX_VALUE), "error_bound_ns"},
+                {good.replace("\"offset_ns\":20000123", "\"offset_ns\":" + (Long.MIN_VALUE + 1)), "offset_ns"},
         };
         for (String[] c : cases) {
             AgentStatus.GarbledException e = assertThrows(AgentStatus.GarbledException.class, () -> AgentStatus.parse(c[0]),
@@ -65,5 +67,21 @@ class AgentStatusTest {
         assertTrue(FleetApi.incompatibility(-1, "0.0.1").contains("names no status API version"));
         String major = FleetApi.incompatibility(FleetApi.API_VERSION, "7.0.0");
         assertTrue(major.contains("lockstep 7.0.0"), major);
+    }
+
+    @Test
+    void controlCharactersNeverLeaveTheParser() throws Exception {
+        String good = JsonText.write(SAMPLE.toJson());
+        String evil = good.replace("\"version\":\"", "\"version\":\"\\u001b[2J\\u009b")
+                .replace("\"last_failure\":null", "\"last_failure\":\"\\u001b]0;owned\\u0007\\nforged\"")
+                .replace("\"host\":\"", "\"host\":\"\\u202e");
+        AgentStatus s = AgentStatus.parse(evil);
+        for (String text : new String[] {s.version(), s.lastFailure(), s.host(), s.name(), s.reference()}) {
+            assertTrue(text == null || text.codePoints().noneMatch(c -> Character.isISOControl(c) || c == 0x202e), text);
+        }
+        assertTrue(s.lastFailure().contains("forged"), s.lastFailure());
+        String state = good.replace("\"SYNCED\"", "\"\\u001b[31mDANCING\"");
+        String m = assertThrows(AgentStatus.GarbledException.class, () -> AgentStatus.parse(state)).getMessage();
+        assertTrue(m.codePoints().noneMatch(Character::isISOControl), m);
     }
 }

@@ -48,4 +48,24 @@ class CidrRangeTest {
             assertTrue(e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
         }
     }
+
+    @Test
+    void invalidLiteralsAreRefusedByTheParserBeforeAnyLookup() {
+        // Each of these would reach InetAddress.getByName as a host name, and so a DNS query.
+        String[][] cases = {
+                {"300.1.1.1/24", "300 is more than 255"},
+                {"1.2.3.256", "256 is more than 255"},
+                {"01.2.3.4", "leading zero"},
+                {"fd00:::1/120", "not an IP address: "},
+                {"fd00::1::2", "not an IP address: "},
+                {"12345::/120", "not an IP address: "},
+                {"1:2:3:4:5:6:7:8:9", "not an IP address: "},
+        };
+        for (String[] c : cases) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CidrRange.parse(c[0]), c[0]);
+            assertTrue(e.getMessage().contains(c[1]), c[0] + " -> " + e.getMessage());
+        }
+        assertEquals(CidrRange.parse("fd00:0:0:0:0:0:0:0/120").base(), CidrRange.parse("fd00::/120").base());
+        assertEquals(2, CidrRange.parse("::ffff:10.0.0.1/127").addresses().size());
+    }
 }

@@ -3,6 +3,8 @@ package io.lockstep.fleet.trigger;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.lockstep.fleet.FleetApi;
+import io.lockstep.fleet.SafeText;
 import io.lockstep.schedule.Firing;
 
 /**
@@ -27,6 +29,22 @@ public record FiringReport(int index, long referenceNanos, long firedReferenceNa
                            long errorBoundNanos, long latenessNanos, Long hostWallNanos, Long actionNanos,
                            String outcome, String detail) {
 
+    public FiringReport {
+        // The outcome and detail may come from an agent's answer (or an action's output) and reach terminals and logs.
+        outcome = SafeText.printable(outcome);
+        detail = SafeText.printable(detail);
+    }
+
+    /**
+     * Whether the numbers could be a measurement: a bound neither negative nor beyond
+     * {@link FleetApi#MAX_PLAUSIBLE_BOUND_NANOS}, and a lateness within
+     * {@link FleetApi#MAX_PLAUSIBLE_OFFSET_NANOS}. A report that is not is a broken or hostile agent's.
+     */
+    public boolean plausible() {
+        return errorBoundNanos >= 0 && errorBoundNanos <= FleetApi.MAX_PLAUSIBLE_BOUND_NANOS
+                && latenessNanos >= -FleetApi.MAX_PLAUSIBLE_OFFSET_NANOS && latenessNanos <= FleetApi.MAX_PLAUSIBLE_OFFSET_NANOS;
+    }
+
     /** Whether the action ran and succeeded. */
     public boolean fired() {
         return "FIRED".equals(outcome);
@@ -48,9 +66,17 @@ public record FiringReport(int index, long referenceNanos, long firedReferenceNa
         return m;
     }
 
-    /** Reads a report from the fields of {@link #toJson()} (numbers as parsed JSON gives them). */
-    static FiringReport fromJson(Map<String, Object> m) {
-        return new FiringReport(((Number) m.get("index")).intValue(), num(m, "reference_ns"), num(m, "fired_reference_ns"),
+    /**
+     * Reads a report from the fields of {@link #toJson()} (numbers as parsed JSON gives them).
+     *
+     * @throws IllegalArgumentException for a missing or mistyped field, or an index outside an int
+     */
+    public static FiringReport fromJson(Map<String, Object> m) {
+        long index = num(m, "index");
+        if (index < 0 || index > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("firing report with index " + index);
+        }
+        return new FiringReport((int) index, num(m, "reference_ns"), num(m, "fired_reference_ns"),
                 num(m, "local_ns"), num(m, "error_bound_ns"), num(m, "lateness_ns"), optNum(m, "host_wall_ns"),
                 optNum(m, "action_ns"), String.valueOf(m.get("outcome")),
                 m.get("detail") == null ? "" : String.valueOf(m.get("detail")));
@@ -58,14 +84,14 @@ public record FiringReport(int index, long referenceNanos, long firedReferenceNa
 
     private static long num(Map<String, Object> m, String key) {
         Object v = m.get(key);
-        if (!(v instanceof Number n)) {
-            throw new IllegalArgumentException("firing report without " + key);
+        if (!(v instanceof Long || v instanceof Integer)) {
+            throw new IllegalArgumentException("firing report without an integer " + key);
         }
-        return n.longValue();
+        return ((Number) v).longValue();
     }
 
     private static Long optNum(Map<String, Object> m, String key) {
         Object v = m.get(key);
-        return v instanceof Number n ? n.longValue() : null;
+        return v instanceof Long || v instanceof Integer ? ((Number) v).longValue() : null;
     }
 }

@@ -1,11 +1,6 @@
 package io.lockstep.fleet.trigger;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -19,6 +14,7 @@ import java.util.function.Consumer;
 import io.lockstep.fleet.AgentClient;
 import io.lockstep.fleet.Device;
 import io.lockstep.fleet.JsonText;
+import io.lockstep.fleet.SafeText;
 import io.lockstep.time.Durations;
 
 /**
@@ -77,6 +73,13 @@ public final class FleetFire {
     public record DeviceOutcome(String name, String target, String status, String reason, String refusalCode,
                                 Long predictedBoundNanos, List<FiringReport> firings) {
 
+        public DeviceOutcome {
+            // The reason and code may quote an agent's answer: they reach the terminal and logs.
+            reason = SafeText.printable(reason);
+            refusalCode = SafeText.printable(refusalCode);
+            Objects.requireNonNull(firings, "firings");
+        }
+
         /** The report of firing {@code index}, or null. */
         public FiringReport firing(int index) {
             for (FiringReport f : firings) {
@@ -91,7 +94,7 @@ public final class FleetFire {
         public Long worstLatenessNanos() {
             Long worst = null;
             for (FiringReport f : firings) {
-                if (f.fired() && (worst == null || Math.abs(f.latenessNanos()) > Math.abs(worst))) {
+                if (f.fired() && (worst == null || absSaturated(f.latenessNanos()) > absSaturated(worst))) {
                     worst = f.latenessNanos();
                 }
             }
@@ -102,6 +105,11 @@ public final class FleetFire {
         public Long worstBoundNanos() {
             return firings.stream().filter(FiringReport::fired).map(FiringReport::errorBoundNanos).max(Long::compare)
                     .orElse(null);
+        }
+
+        /** The status and reason in one line, the status said once ({@code unreachable: no answer within 2s}). */
+        public String summary() {
+            return reason != null && reason.startsWith(status + ":") ? reason : status + ": " + reason;
         }
 
         public Map<String, Object> toJson() {
@@ -192,9 +200,15 @@ public final class FleetFire {
         }
     }
 
+    /**
+     * After the last instant, how long the monitor waits for reports beyond one request timeout
+     * (so {@link #fire} returns within the timeout plus 2 s of it, whatever the agents do): an
+     * agent reports a firing as soon as its action has started, so honest ones take milliseconds.
+     */
+    public static final long REPORT_GRACE_NANOS = 1_500_000_000L;
+
     private final FleetKey key;
     private final long timeoutNanos;
-    private final HttpClient http;
     private final AgentClient agents;
 
     /**
@@ -211,8 +225,6 @@ public final class FleetFire {
             throw new IllegalArgumentException("the timeout must be positive");
         }
         this.timeoutNanos = timeoutNanos;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofNanos(timeoutNanos)).followRedirects(HttpClient.Redirect.NEVER).build();
         this.agents = new AgentClient(timeoutNanos);
     }
 
@@ -234,21 +246,13 @@ public final class FleetFire {
         List<Device> list = devices.stream().filter(d -> d.kind() == Device.Kind.AGENT).toList();
         List<CompletableFuture<List<Map<String, Object>>>> asks = new ArrayList<>();
         for (Device d : list) {
-            HttpRequest get = HttpRequest.newBuilder(uri(d, TriggerDesk.PATH)).timeout(Duration.ofNanos(timeoutNanos))
-                    .GET().build();
-            asks.add(http.sendAsync(get, HttpResponse.BodyHandlers.ofString()).handle((r, failure) -> {
-                if (failure != null || r.statusCode() != 200) {
+            asks.add(agents.get(d.authority(), TriggerDesk.PATH, AgentClient.MAX_LIST_BYTES, timeoutNanos).thenApply(r -> {
+                if (r.error() != null || r.statusCode() != 200) {
                     return null;
                 }
                 try {
-                    List<Map<String, Object>> triggers = new ArrayList<>();
-                    for (Object o : (List<?>) JsonTree.object(r.body()).get("triggers")) {
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> m = (Map<String, Object>) o;
-                        triggers.add(m);
-                    }
-                    return triggers;
-                } catch (IOException | RuntimeException e) {
+                    return parseTriggerList(r.body());
+                } catch (IOException e) {
                     return null;
                 }
             }));
@@ -288,16 +292,86 @@ public final class FleetFire {
                 outcomes[i] = new DeviceOutcome(d.name(), d.target(), "refused", "no record of trigger " + trigger.id()
                         + " (refused, or not sent to this agent)", null, null, List.of());
             } else {
-                reports.add(report(d, trigger).thenAccept(o -> outcomes[slot] = o));
+                reports.add(report(d, trigger, timeoutNanos).thenAccept(o -> outcomes[slot] = o));
             }
         }
         CompletableFuture.allOf(reports.toArray(CompletableFuture[]::new)).join();
-        for (DeviceOutcome o : outcomes) {
-            if (o.status().equals("scheduled")) {
+        for (int i = 0; i < outcomes.length; i++) {
+            DeviceOutcome o = outcomes[i];
+            if (o.status().equals("scheduled") && o.reason() != null) {
+                // Its report could not be read: that agent is one unreachable row, not a firing never shown.
+                outcomes[i] = new DeviceOutcome(o.name(), o.target(), "unreachable", o.reason(), null,
+                        o.predictedBoundNanos(), o.firings());
+            } else if (o.status().equals("scheduled")) {
                 return java.util.Optional.empty();
             }
         }
         return java.util.Optional.of(judge(trigger, plan, Arrays.asList(outcomes)));
+    }
+
+    /**
+     * An agent's report of one trigger, {@code GET /api/triggers/ID}, as the monitor reads it.
+     *
+     * @param done                whether the agent has finished the trigger
+     * @param predictedBoundNanos the bound it predicted, or null
+     * @param firings             its firing reports, printable
+     */
+    public record TriggerReport(boolean done, Long predictedBoundNanos, List<FiringReport> firings) {
+        public TriggerReport {
+            firings = List.copyOf(firings);
+        }
+    }
+
+    /**
+     * Reads a trigger report from an agent's answer (at most {@link AgentClient#MAX_REPORT_BYTES});
+     * the entry point a fuzz target of firing reports calls.
+     *
+     * @throws IOException for anything but a well-formed report, with a one-line reason
+     */
+    public static TriggerReport parseReport(String json) throws IOException {
+        try {
+            Map<String, Object> m = JsonTree.object(json);
+            List<FiringReport> firings = new ArrayList<>();
+            Object list = m.getOrDefault("firings", List.of());
+            if (!(list instanceof List<?> items)) {
+                throw new IOException("firings is not a list");
+            }
+            for (Object o : items) {
+                if (!(o instanceof Map<?, ?> f)) {
+                    throw new IOException("a firing is not an object");
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> fields = (Map<String, Object>) f;
+                firings.add(FiringReport.fromJson(fields));
+            }
+            return new TriggerReport("done".equals(m.get("state")),
+                    m.get("predicted_bound_ns") instanceof Long b ? b : null, firings);
+        } catch (RuntimeException e) {
+            throw new IOException(SafeText.printable(String.valueOf(e.getMessage())), e);
+        }
+    }
+
+    /**
+     * Reads the trigger summaries of {@code GET /api/triggers} (at most
+     * {@link AgentClient#MAX_LIST_BYTES}); the entry point a fuzz target of trigger lists calls.
+     *
+     * @throws IOException for anything but an object with a list of objects under {@code triggers}
+     */
+    public static List<Map<String, Object>> parseTriggerList(String json) throws IOException {
+        Object list = JsonTree.object(json).get("triggers");
+        if (!(list instanceof List<?> items)) {
+            throw new IOException("no list of triggers");
+        }
+        List<Map<String, Object>> triggers = new ArrayList<>();
+        for (Object o : items) {
+            if (!(o instanceof Map<?, ?> t)) {
+                throw new IOException("a trigger summary is not an object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) t;
+            triggers.add(m);
+        }
+        return triggers;
     }
 
     /**
@@ -323,14 +397,16 @@ public final class FleetFire {
                     }
                     return null;
                 }
-                return new long[] {r.status().localWallNanos() - r.status().offsetNanos(), sent + (received - sent) / 2};
+                // Saturated: an agent's local_wall_ns is its own word, and must not wrap around.
+                return new long[] {subtractSaturated(r.status().localWallNanos(), r.status().offsetNanos()),
+                        sent + (received - sent) / 2};
             }));
         }
         List<Long> nows = new ArrayList<>();
         for (CompletableFuture<long[]> a : asks) {
             long[] v = a.join();
             if (v != null) {
-                nows.add(v[0] + (System.nanoTime() - v[1]));
+                nows.add(addSaturated(v[0], System.nanoTime() - v[1]));
             }
         }
         if (nows.isEmpty()) {
@@ -370,15 +446,14 @@ public final class FleetFire {
                         null, null, List.of());
                 continue;
             }
-            HttpRequest post = HttpRequest.newBuilder(uri(d, TriggerDesk.PATH)).timeout(Duration.ofNanos(timeoutNanos))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-            sends.add(http.sendAsync(post, HttpResponse.BodyHandlers.ofString()).handle((r, failure) -> {
-                DeviceOutcome o = acknowledged(d, r, failure);
+            sends.add(agents.post(d.authority(), TriggerDesk.PATH, body, AgentClient.MAX_ACK_BYTES, timeoutNanos)
+                    .thenApply(r -> {
+                DeviceOutcome o = acknowledged(d, r);
                 outcomes[slot] = o;
                 synchronized (sayLock) {
                     say.accept(o.status().equals("scheduled")
                             ? d.name() + ": accepted, predicted bound " + Durations.format(o.predictedBoundNanos())
-                            : d.name() + ": " + o.status() + ": " + o.reason());
+                            : d.name() + ": " + o.summary());
                 }
                 return null;
             }));
@@ -396,15 +471,18 @@ public final class FleetFire {
         if (anyAccepted && sleep > 0) {
             Thread.sleep(sleep / 1_000_000L, (int) (sleep % 1_000_000L));
         }
-        long deadline = System.nanoTime() + 3_000_000_000L + 2 * timeoutNanos;
+        // Reports are awaited one request timeout plus a grace after the last instant, and no
+        // request outlives that: a trickling agent cannot stretch the wait.
+        long deadline = lastInstantMono + timeoutNanos + REPORT_GRACE_NANOS;
         boolean pending = true;
         while (pending) {
             pending = false;
             List<CompletableFuture<Void>> asks = new ArrayList<>();
+            long requestNanos = Math.min(timeoutNanos, deadline - System.nanoTime());
             for (int i = 0; i < n; i++) {
                 if (outcomes[i].status().equals("scheduled")) {
                     int slot = i;
-                    asks.add(report(devices.get(i), trigger).thenAccept(o -> outcomes[slot] = o));
+                    asks.add(report(devices.get(i), trigger, requestNanos).thenAccept(o -> outcomes[slot] = o));
                 }
             }
             CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).join();
@@ -412,13 +490,17 @@ public final class FleetFire {
                 pending |= o.status().equals("scheduled");
             }
             if (pending) {
-                if (System.nanoTime() - deadline > 0) {
+                if (deadline - System.nanoTime() < 100_000_000L) {
                     for (int i = 0; i < n; i++) {
                         if (outcomes[i].status().equals("scheduled")) {
                             DeviceOutcome o = outcomes[i];
-                            outcomes[i] = new DeviceOutcome(o.name(), o.target(), "failed",
-                                    "no report of every firing after the last instant (" + o.firings().size() + " of "
-                                            + trigger.count() + ")", null, o.predictedBoundNanos(), o.firings());
+                            outcomes[i] = o.reason() != null && o.reason().startsWith("unreachable")
+                                    ? new DeviceOutcome(o.name(), o.target(), "unreachable", o.reason(), null,
+                                            o.predictedBoundNanos(), o.firings())
+                                    : new DeviceOutcome(o.name(), o.target(), "failed",
+                                            "no report of every firing after the last instant (" + o.firings().size()
+                                                    + " of " + trigger.count() + ")", null, o.predictedBoundNanos(),
+                                            o.firings());
                         }
                     }
                     break;
@@ -429,10 +511,9 @@ public final class FleetFire {
         return judge(trigger, plan, Arrays.asList(outcomes));
     }
 
-    private DeviceOutcome acknowledged(Device d, HttpResponse<String> r, Throwable failure) {
-        if (failure != null) {
-            return new DeviceOutcome(d.name(), d.target(), "unreachable", "unreachable: " + message(failure), null, null,
-                    List.of());
+    private static DeviceOutcome acknowledged(Device d, AgentClient.Answer r) {
+        if (r.error() != null) {
+            return new DeviceOutcome(d.name(), d.target(), "unreachable", r.error(), null, null, List.of());
         }
         Map<String, Object> answer;
         try {
@@ -455,31 +536,33 @@ public final class FleetFire {
                 + (error == null ? "" : ": " + error), null, null, List.of());
     }
 
-    /** Fetches a report; stays "scheduled" until the agent says the trigger is done. */
-    private CompletableFuture<DeviceOutcome> report(Device d, Trigger t) {
-        HttpRequest get = HttpRequest.newBuilder(uri(d, TriggerDesk.PATH + "/" + t.id()))
-                .timeout(Duration.ofNanos(timeoutNanos)).GET().build();
-        return http.sendAsync(get, HttpResponse.BodyHandlers.ofString()).handle((r, failure) -> {
-            DeviceOutcome was = null;
+    /**
+     * Fetches a report; stays "scheduled" until the agent says the trigger is done (with the
+     * reason when the report could not be read, which the caller's deadline turns final), except
+     * for an answer over the limit, which ends that agent's part at once.
+     */
+    private CompletableFuture<DeviceOutcome> report(Device d, Trigger t, long requestNanos) {
+        return agents.get(d.authority(), TriggerDesk.PATH + "/" + t.id(), AgentClient.MAX_REPORT_BYTES, requestNanos)
+                .thenApply(r -> {
             String problem = null;
             List<FiringReport> firings = new ArrayList<>();
             boolean done = false;
             Long bound = null;
-            if (failure != null) {
-                problem = "unreachable after accepting: " + message(failure);
+            if (r.tooLarge()) {
+                return new DeviceOutcome(d.name(), d.target(), "unreachable", r.error() + " (after accepting the trigger)",
+                        null, null, List.of());
+            }
+            if (r.error() != null) {
+                problem = r.error() + " (after accepting the trigger)";
             } else if (r.statusCode() != 200) {
                 problem = "HTTP " + r.statusCode() + " asking for the report of trigger " + t.id();
             } else {
                 try {
-                    Map<String, Object> m = JsonTree.object(r.body());
-                    done = "done".equals(m.get("state"));
-                    bound = m.get("predicted_bound_ns") instanceof Long b ? b : null;
-                    for (Object o : (List<?>) m.getOrDefault("firings", List.of())) {
-                        @SuppressWarnings("unchecked")
-                        Map<String, Object> f = (Map<String, Object>) o;
-                        firings.add(FiringReport.fromJson(f));
-                    }
-                } catch (IOException | RuntimeException e) {
+                    TriggerReport report = parseReport(r.body());
+                    done = report.done();
+                    bound = report.predictedBoundNanos();
+                    firings.addAll(report.firings());
+                } catch (IOException e) {
                     problem = "unreadable report: " + message(e);
                 }
             }
@@ -503,65 +586,103 @@ public final class FleetFire {
         });
     }
 
-    /** Spreads per firing and the verdict. */
+    /**
+     * Spreads per firing and the verdict, in one pass over the reports (linear in their number,
+     * whatever count the trigger claims); agent-supplied numbers are added and subtracted with
+     * saturation, and an impossible bound is a problem, never a pass.
+     */
     static Result judge(Trigger t, Plan plan, List<DeviceOutcome> outcomes) {
         List<String> problems = new ArrayList<>();
+        java.util.TreeMap<Integer, SpreadSum> byIndex = new java.util.TreeMap<>();
         for (DeviceOutcome o : outcomes) {
             switch (o.status()) {
                 case "fired", "skipped" -> { }
-                default -> problems.add(o.name() + " " + o.status() + ": " + o.reason());
+                default -> problems.add(o.name() + " " + o.summary());
             }
             Long late = o.worstLatenessNanos();
-            if (late != null && Math.abs(late) > plan.toleranceNanos()) {
+            if (late != null && absSaturated(late) > plan.toleranceNanos()) {
                 problems.add(o.name() + " fired " + Durations.format(late) + " from the instant, outside the tolerance of "
                         + Durations.format(plan.toleranceNanos()));
             }
-        }
-        List<Spread> spreads = new ArrayList<>();
-        for (int k = 0; k < t.count(); k++) {
-            long min = Long.MAX_VALUE;
-            long max = Long.MIN_VALUE;
-            long hostMin = Long.MAX_VALUE;
-            long hostMax = Long.MIN_VALUE;
-            long bound1 = 0;
-            long bound2 = 0;
-            int ran = 0;
-            for (DeviceOutcome o : outcomes) {
-                FiringReport f = o.firing(k);
-                if (f == null || !f.fired()) {
+            java.util.Set<Integer> seen = new java.util.HashSet<>();
+            boolean impossible = false;
+            for (FiringReport f : o.firings()) {
+                // The first report of an index counts, as FiringReport lookups by index do.
+                if (f.index() < 0 || f.index() >= t.count() || !seen.add(f.index()) || !f.fired()) {
                     continue;
                 }
-                ran++;
-                min = Math.min(min, f.firedReferenceNanos());
-                max = Math.max(max, f.firedReferenceNanos());
-                if (f.hostWallNanos() != null) {
-                    hostMin = Math.min(hostMin, f.hostWallNanos());
-                    hostMax = Math.max(hostMax, f.hostWallNanos());
+                if (!f.plausible()) {
+                    impossible = true;
                 }
-                long b = f.errorBoundNanos();
-                if (b > bound1) {
-                    bound2 = bound1;
-                    bound1 = b;
-                } else if (b > bound2) {
-                    bound2 = b;
-                }
+                byIndex.computeIfAbsent(f.index(), k -> new SpreadSum()).add(f);
             }
-            if (ran == 0) {
-                continue;
+            if (impossible) {
+                problems.add(o.name() + " reported an impossible error bound or instant (broken or hostile agent)");
             }
-            Spread s = new Spread(k, ran, max - min, ran > 1 ? bound1 + bound2 : 0,
-                    hostMax >= hostMin ? hostMax - hostMin : 0);
+        }
+        List<Spread> spreads = new ArrayList<>();
+        for (Map.Entry<Integer, SpreadSum> e : byIndex.entrySet()) {
+            SpreadSum a = e.getValue();
+            Spread s = new Spread(e.getKey(), a.ran, subtractSaturated(a.max, a.min),
+                    a.ran > 1 ? addSaturated(a.bound1, a.bound2) : 0,
+                    a.hostMax >= a.hostMin ? subtractSaturated(a.hostMax, a.hostMin) : 0);
             spreads.add(s);
             if (s.spreadNanos() > plan.toleranceNanos()) {
-                problems.add("firing #" + k + ": fire spread " + Durations.format(s.spreadNanos())
+                problems.add("firing #" + s.index() + ": fire spread " + Durations.format(s.spreadNanos())
                         + " exceeds the tolerance of " + Durations.format(plan.toleranceNanos()));
             }
         }
         return new Result(t, plan, List.copyOf(outcomes), List.copyOf(spreads), List.copyOf(problems));
     }
 
-    private static URI uri(Device d, String path) {
-        return URI.create("http://" + d.authority() + path);
+    /** One firing index across the devices: extremes and the two largest bounds. Not thread-safe. */
+    private static final class SpreadSum {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        long hostMin = Long.MAX_VALUE;
+        long hostMax = Long.MIN_VALUE;
+        long bound1;
+        long bound2;
+        int ran;
+
+        void add(FiringReport f) {
+            ran++;
+            min = Math.min(min, f.firedReferenceNanos());
+            max = Math.max(max, f.firedReferenceNanos());
+            if (f.hostWallNanos() != null) {
+                hostMin = Math.min(hostMin, f.hostWallNanos());
+                hostMax = Math.max(hostMax, f.hostWallNanos());
+            }
+            // A negative bound is impossible; counted as the largest so the spread is never proved by it.
+            long b = f.errorBoundNanos() < 0 ? Long.MAX_VALUE : f.errorBoundNanos();
+            if (b > bound1) {
+                bound2 = bound1;
+                bound1 = b;
+            } else if (b > bound2) {
+                bound2 = b;
+            }
+        }
+    }
+
+    static long absSaturated(long v) {
+        return v == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(v);
+    }
+
+    static long addSaturated(long a, long b) {
+        long r = a + b;
+        // Overflow only when both operands have the sign the result lacks.
+        if (((a ^ r) & (b ^ r)) < 0) {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return r;
+    }
+
+    static long subtractSaturated(long a, long b) {
+        long d = a - b;
+        if (((a ^ b) & (a ^ d)) < 0) {
+            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return d;
     }
 
     private static String message(Throwable t) {

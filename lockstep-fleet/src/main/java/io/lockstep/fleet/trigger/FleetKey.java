@@ -80,7 +80,9 @@ public final class FleetKey {
     }
 
     /**
-     * Reads a key file, refusing one that its group or others may read or write.
+     * Reads a key file, refusing one that its group or others may read or write, or that another
+     * user owns (who could then read or replace it: an owner-only mode protects nothing when the
+     * owner is someone else).
      *
      * @throws IOException              when it cannot be read
      * @throws IllegalArgumentException when its permissions are too open or its content is not a key
@@ -88,6 +90,10 @@ public final class FleetKey {
     public static FleetKey load(Path file) throws IOException {
         PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
         if (view != null) {
+            String owner = ownerProblem(file, view);
+            if (owner != null) {
+                throw new IllegalArgumentException(owner);
+            }
             Set<PosixFilePermission> perms = view.readAttributes().permissions();
             boolean open = perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)
                     || perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE);
@@ -124,6 +130,33 @@ public final class FleetKey {
                     + MIN_KEY_BYTES + " are needed ('lockstep fleet keygen' makes " + KEY_BYTES + ")");
         }
         return new FleetKey(bytes);
+    }
+
+    /**
+     * Why {@code file}'s owner is not the user running this process, or null when it is. Compares
+     * numeric user ids where the platform has them ({@code unix:uid} of the file against that of
+     * {@code /proc/self}, which the kernel gives the process's own effective uid), and names
+     * otherwise (the file's owner against {@code user.name}).
+     */
+    static String ownerProblem(Path file, PosixFileAttributeView view) throws IOException {
+        String owner = view.getOwner().getName();
+        String user = System.getProperty("user.name");
+        Integer fileUid = uid(file);
+        Integer processUid = uid(Path.of("/proc/self"));
+        boolean same = fileUid != null && processUid != null ? fileUid.equals(processUid) : owner.equals(user);
+        if (same) {
+            return null;
+        }
+        return "key file " + file + " is owned by " + owner + ", not by " + user + " who runs lockstep; a key another "
+                + "user owns is refused (they could read or replace it): chown " + user + " " + file;
+    }
+
+    private static Integer uid(Path p) {
+        try {
+            return Files.exists(p) ? (Integer) Files.getAttribute(p, "unix:uid") : null;
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return null;
+        }
     }
 
     /** HMAC-SHA256 of {@code message} (UTF-8) in lower-case hex. */

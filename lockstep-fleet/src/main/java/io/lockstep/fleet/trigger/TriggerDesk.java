@@ -15,6 +15,8 @@ import com.sun.net.httpserver.HttpExchange;
 import io.lockstep.clock.SyncedClock;
 import io.lockstep.fleet.Agent;
 import io.lockstep.fleet.HttpReplies;
+import io.lockstep.fleet.LineLimiter;
+import io.lockstep.fleet.SafeText;
 import io.lockstep.fleet.action.Action;
 import io.lockstep.fleet.action.ActionKind;
 import io.lockstep.fleet.action.ActionRunner;
@@ -32,7 +34,9 @@ import io.lockstep.time.TimeSource;
  * clock synced with a small enough bound at the instant), schedules the accepted ones on a
  * {@link Scheduler} over the agent's {@link SyncedClock}, performs the named action through the
  * {@link ActionRunner} at each instant, and keeps a report of every firing. Each acceptance,
- * refusal and firing is logged (System.Logger) and handed to journal listeners.
+ * refusal and firing is logged (System.Logger) and handed to journal listeners; a refusal is
+ * written once (the journal when it has a listener, the System.Logger otherwise), at most
+ * {@value #REFUSAL_LINES_PER_SECOND} a second, the rest summarised in one line per second.
  *
  * <p>HTTP ({@link #install}): {@code POST /api/triggers} takes a trigger and answers 202 with an
  * {@link Acknowledgement}, or a 4xx {@code {"error": REASON, "code": CODE}};
@@ -121,6 +125,10 @@ public final class TriggerDesk implements AutoCloseable {
     private final TimeSource host = TimeSource.system();
     private final Map<String, Entry> history;
     private final List<Consumer<String>> journal = new CopyOnWriteArrayList<>();
+    /** Refusal lines written per second at most; the rest are counted in one summary line. */
+    public static final int REFUSAL_LINES_PER_SECOND = 10;
+    private final LineLimiter refusalLines = new LineLimiter(REFUSAL_LINES_PER_SECOND, 1_000_000_000L, "refusals",
+            this::writeRefusal);
 
     /**
      * @param agentName the agent's name, in acknowledgements
@@ -345,11 +353,20 @@ public final class TriggerDesk implements AutoCloseable {
 
     private void refused(Trigger t, TriggerRefusedException e) {
         // A malformed trigger's reason quotes the sender's text: control characters would forge journal lines.
-        String line = ("trigger " + (t == null ? "(unreadable)" : t.id() + " (" + t.action() + ")") + " refused: "
-                + e.getMessage()).codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        LOG.log(System.Logger.Level.WARNING, line);
-        emit(line);
+        refusalLines.offer(SafeText.printable("trigger " + (t == null ? "(unreadable)" : t.id() + " (" + t.action() + ")")
+                + " refused: " + e.getMessage()));
+    }
+
+    /**
+     * Writes a refusal line once: to the journal when it has a reader (the agent's stdout), to the
+     * System.Logger otherwise. Anyone on the network can cause refusals, so they are rate-limited.
+     */
+    private void writeRefusal(String line) {
+        if (journal.isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, line);
+        } else {
+            emit(line);
+        }
     }
 
     private void emit(String line) {
@@ -474,5 +491,6 @@ public final class TriggerDesk implements AutoCloseable {
     @Override
     public void close() {
         scheduler.close();
+        refusalLines.flush();
     }
 }

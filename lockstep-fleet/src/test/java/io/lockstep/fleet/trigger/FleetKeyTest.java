@@ -70,4 +70,21 @@ class FleetKeyTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> FleetKey.load(file)).getMessage()
                 .contains("holds a 4-byte key"));
     }
+
+    @Test
+    void refusesAnOwnerOnlyKeyOwnedBySomeoneElse() throws Exception {
+        Path file = dir.resolve("fleet.key");
+        FleetKey.generate(file);
+        java.nio.file.attribute.UserPrincipal nobody;
+        try {
+            nobody = file.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody");
+            Files.setOwner(file, nobody);
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "cannot give a file away here (not root): " + e);
+            return;
+        }
+        org.junit.jupiter.api.Assumptions.assumeFalse("nobody".equals(System.getProperty("user.name")));
+        String m = assertThrows(IllegalArgumentException.class, () -> FleetKey.load(file)).getMessage();
+        assertTrue(m.contains("owned by nobody") && m.contains(System.getProperty("user.name")), m);
+    }
 }
