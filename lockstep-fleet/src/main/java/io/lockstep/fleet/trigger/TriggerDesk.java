@@ -121,6 +121,8 @@ public final class TriggerDesk implements AutoCloseable {
     private final TimeSource host = TimeSource.system();
     private final Map<String, Entry> history;
     private final List<Consumer<String>> journal = new CopyOnWriteArrayList<>();
+    /** False for a {@link FiringWarmup}'s throwaway desk, whose firings are nobody's business. */
+    private final boolean logged;
 
     /**
      * @param agentName the agent's name, in acknowledgements
@@ -132,6 +134,12 @@ public final class TriggerDesk implements AutoCloseable {
      */
     public TriggerDesk(String agentName, SyncedClock clock, ActionRunner runner, FleetKey key, Limits limits,
                        SchedulerOptions options) {
+        this(agentName, clock, runner, key, limits, options, true);
+    }
+
+    TriggerDesk(String agentName, SyncedClock clock, ActionRunner runner, FleetKey key, Limits limits,
+                SchedulerOptions options, boolean logged) {
+        this.logged = logged;
         this.agentName = Objects.requireNonNull(agentName, "agentName");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.runner = Objects.requireNonNull(runner, "runner");
@@ -285,7 +293,7 @@ public final class TriggerDesk implements AutoCloseable {
         String line = "trigger " + t.id() + " accepted: " + t.action() + " at " + t.atNanos()
                 + (t.periodic() ? " every " + Durations.formatCompact(t.everyNanos()) + " x" + t.count() : "")
                 + ", predicted bound " + Durations.format(job.predictedBoundNanos());
-        LOG.log(System.Logger.Level.INFO, line);
+        log(System.Logger.Level.INFO, line);
         emit(line);
         return ack;
     }
@@ -362,7 +370,7 @@ public final class TriggerDesk implements AutoCloseable {
         String line = "fired " + t.action() + " " + t.id() + " #" + index + " " + f.outcome() + " reference "
                 + report.firedReferenceNanos() + " lateness " + Durations.format(report.latenessNanos()) + " bound "
                 + Durations.format(report.errorBoundNanos()) + (f.detail().isEmpty() ? "" : ": " + f.detail());
-        LOG.log(f.outcome() == Firing.Outcome.FIRED ? System.Logger.Level.INFO : System.Logger.Level.WARNING, line);
+        log(f.outcome() == Firing.Outcome.FIRED ? System.Logger.Level.INFO : System.Logger.Level.WARNING, line);
         emit(line);
     }
 
@@ -371,8 +379,14 @@ public final class TriggerDesk implements AutoCloseable {
         String line = ("trigger " + (t == null ? "(unreadable)" : t.id() + " (" + t.action() + ")") + " refused: "
                 + e.getMessage()).codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
                 .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
-        LOG.log(System.Logger.Level.WARNING, line);
+        log(System.Logger.Level.WARNING, line);
         emit(line);
+    }
+
+    private void log(System.Logger.Level level, String line) {
+        if (logged) {
+            LOG.log(level, line);
+        }
     }
 
     private void emit(String line) {
