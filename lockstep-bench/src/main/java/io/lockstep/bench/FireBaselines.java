@@ -23,7 +23,9 @@ import io.lockstep.time.TimeSource;
 /**
  * The ways a fleet is fired today, run on this machine so {@code bench fleet-fire} and the demo
  * can put them beside Lockstep: the seed's bash loop (real {@code bash} processes polling
- * {@code date} every 50 ms, perfectly synced since they all read this host's clock); firing on
+ * {@code date} every 50 ms, perfectly synced since they all read this host's clock) and a
+ * careful one (one sleep, then a poll of {@code EPOCHREALTIME}); a control of perfectly synced
+ * threads doing the agents' own action; firing on
  * receipt of one UDP datagram per device (loopback, optionally through a simulated link); and a
  * {@link ScheduledExecutorService} per device on that device's own unsynced clock. The truth of
  * every action is this host's wall clock at the instant it ran. Stateless; every run starts and

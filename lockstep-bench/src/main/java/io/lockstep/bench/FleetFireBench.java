@@ -28,12 +28,14 @@ import io.lockstep.time.TimeSource;
  * times, each through one signed trigger sent over HTTP by the monitor's {@link FleetFire}
  * (the triggers themselves go over plain loopback: they travel ahead of the instant, so only the
  * tracking link matters); the truth of each action is this host's wall clock when the agent
- * called it. Beside them, on the same
- * machine and the same N: the seed's bash loop, firing on receipt of a datagram, and
- * {@code ScheduledExecutorService} on the devices' unsynced clocks ({@link FireBaselines}).
- * Prints the true spread (p50, p99, max over firings), the error against the reference instant,
- * the stated bounds and how often the truth lay within them, and each device's errors; never
- * passes or fails. Stateless; each run starts and stops its own server, proxy and devices.
+ * called it. The fleets fire first, right after SYNCED, and the first firing of the fresh agents
+ * is reported apart from the rest; no firing is left uncounted. Then, on the same machine, the
+ * same N, after sync and while both fleets keep tracking (the same load): a control of N
+ * perfectly synced threads doing the same action, the seed's bash loop, a careful bash loop,
+ * firing on receipt of a datagram, and {@code ScheduledExecutorService} on the devices' unsynced
+ * clocks ({@link FireBaselines}). Prints the true spread (p50, p99 over 100 firings or more, max),
+ * the error against the reference instant, the stated bounds and how often the truth lay within
+ * them, the timestamp accuracy, and each device's errors; never passes or fails. Stateless; each run starts and stops its own server, proxy and devices.
  */
 public final class FleetFireBench {
 
