@@ -35,6 +35,8 @@ public final class FiringWarmup {
     static final int ROUNDS = 40;
     /** Process starts (each a fork and exec, a few ms on a Pi): enough to load and compile the path. */
     static final int EXEC_ROUNDS = 4;
+    /** Firings of each kind in the burst after the rounds. */
+    static final int BURST = 250;
     /** Parses and HMAC checks without scheduling: the trigger's path up to the scheduler. */
     static final int PARSE_ROUNDS = 600;
     /** How far ahead each warm-up instant lies: more than the desk's 1 ms minimum lead. */
@@ -76,7 +78,8 @@ public final class FiringWarmup {
             feed.publish(new ClockModel(now, 0, 0, 1_000, 0.01, 50_000, now, 100, now - 100_000_000_000L, 0, true), now);
             try (ActionRunner runner = ActionRunner.start(actions, ProcessBuilder.Redirect.DISCARD);
                  TriggerDesk desk = new TriggerDesk("warm-up", feed.clock(), runner, key,
-                         TriggerDesk.Limits.defaults().withReplayCapacity(1_000), options, false)) {
+                         new TriggerDesk.Limits(3_600_000_000_000L, 1_000_000L, Scheduler.NO_BOUND_LIMIT, 4 * BURST,
+                                 4 * BURST), options, false)) {
                 List<String> kinds = new ArrayList<>(List.of("warm-line", "warm-write"));
                 for (int round = 0; round < ROUNDS; round++) {
                     for (String action : kinds) {
@@ -87,6 +90,12 @@ public final class FiringWarmup {
                         firings++;
                         fired += fireOnce(desk, key, feed.clock(), "warm-exec") ? 1 : 0;
                     }
+                }
+                // Then enough calls for the JIT (C1 compiles a method after about 200): a burst of instants
+                // 200 µs apart, which the scheduler meets spinning from one to the next.
+                for (String action : kinds) {
+                    firings += BURST;
+                    fired += fireBurst(desk, key, feed.clock(), action);
                 }
                 // The periodic path (every, count) once, on the line action.
                 firings++;
@@ -152,6 +161,36 @@ public final class FiringWarmup {
         long at = clock.nowNanos() + LEAD_NANOS;
         Trigger t = Trigger.create(action, at, at + 60_000_000_000L, 0, 1, 0).signedWith(key);
         return acceptAndAwait(desk, t, 1);
+    }
+
+    /** {@link #BURST} triggers for {@code action} at instants 200 µs apart; the number that fired. */
+    private static int fireBurst(TriggerDesk desk, FleetKey key, SyncedClock clock, String action)
+            throws InterruptedException {
+        long first = clock.nowNanos() + 4 * LEAD_NANOS;
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < BURST; i++) {
+            long at = Math.max(first + i * 200_000L, clock.nowNanos() + LEAD_NANOS);
+            Trigger t = Trigger.create(action, at, at + 60_000_000_000L, 0, 1, 0).signedWith(key);
+            try {
+                desk.accept(JsonText.write(TriggerJson.toMap(t)).getBytes(StandardCharsets.UTF_8));
+                ids.add(t.id());
+            } catch (TriggerRefusedException e) {
+                // Late on a busy machine: one fewer warm-up firing.
+            }
+        }
+        int fired = 0;
+        long deadline = System.nanoTime() + GIVE_UP_NANOS;
+        for (String id : ids) {
+            while (System.nanoTime() - deadline < 0) {
+                Map<String, Object> report = desk.report(id).orElse(null);
+                if (report != null && ((Number) report.get("firings_done")).intValue() >= 1) {
+                    fired += ((Number) report.get("firings_ok")).intValue();
+                    break;
+                }
+                Thread.sleep(1);
+            }
+        }
+        return fired;
     }
 
     private static boolean firePeriodic(TriggerDesk desk, FleetKey key, SyncedClock clock) throws InterruptedException {
