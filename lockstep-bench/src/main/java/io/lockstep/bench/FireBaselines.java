@@ -23,7 +23,9 @@ import io.lockstep.time.TimeSource;
 /**
  * The ways a fleet is fired today, run on this machine so {@code bench fleet-fire} and the demo
  * can put them beside Lockstep: the seed's bash loop (real {@code bash} processes polling
- * {@code date} every 50 ms, perfectly synced since they all read this host's clock); firing on
+ * {@code date} every 50 ms, perfectly synced since they all read this host's clock) and a
+ * careful one (one sleep, then a poll of {@code EPOCHREALTIME}); a control of perfectly synced
+ * threads doing the agents' own action; firing on
  * receipt of one UDP datagram per device (loopback, optionally through a simulated link); and a
  * {@link ScheduledExecutorService} per device on that device's own unsynced clock. The truth of
  * every action is this host's wall clock at the instant it ran. Stateless; every run starts and
@@ -49,6 +51,28 @@ public final class FireBaselines {
                 sleep 0.05
               done
               date +%s%N
+            done
+            """;
+
+    /**
+     * A careful bash loop, one line per target instant: compute the time left, sleep once until
+     * a few ms before it (one {@code sleep}, a fork and exec), then poll bash's own
+     * {@code EPOCHREALTIME} (no fork) until the instant; the act is one {@code echo} of the
+     * instant it read, a line to a pipe as Lockstep's {@code line} action.
+     */
+    static final String CAREFUL_BASH_LOOP = """
+            early=5000000
+            for t in "$@"; do
+              now=${EPOCHREALTIME//[!0-9]/}000
+              left=$(( t - now - early ))
+              if (( left > 0 )); then
+                sleep "$(( left / 1000000000 )).$(printf '%09d' $(( left % 1000000000 )))"
+              fi
+              while :; do
+                now=${EPOCHREALTIME//[!0-9]/}000
+                (( now >= t )) && break
+              done
+              echo "$now"
             done
             """;
 
@@ -83,11 +107,24 @@ public final class FireBaselines {
      * @throws IOException when bash cannot be started
      */
     public static FireRun bashLoop(int devices, int firings) throws IOException, InterruptedException {
-        FireRun run = new FireRun("bash loop, date every 50 ms (synced clocks)", devices, firings);
+        return bash("bash loop, date every 50 ms (synced clocks)", BASH_LOOP, devices, firings);
+    }
+
+    /**
+     * The careful bash loop ({@link #CAREFUL_BASH_LOOP}): {@code devices} real {@code bash}
+     * processes, the same targets as {@link #bashLoop}, on this host's clock (perfectly synced).
+     */
+    public static FireRun carefulBash(int devices, int firings) throws IOException, InterruptedException {
+        return bash("bash, sleep once then poll EPOCHREALTIME (synced clocks)", CAREFUL_BASH_LOOP, devices, firings);
+    }
+
+    private static FireRun bash(String method, String script, int devices, int firings)
+            throws IOException, InterruptedException {
+        FireRun run = new FireRun(method, devices, firings);
         long now = TimeSource.system().wallNanos();
         // Leave the processes time to start; targets on whole seconds as `date +%s` compares them.
         long first = (now / S + 2) * S;
-        List<String> command = new ArrayList<>(List.of("bash", "-c", BASH_LOOP, "lockstep-bash-loop"));
+        List<String> command = new ArrayList<>(List.of("bash", "-c", script, "lockstep-bash-loop"));
         for (int k = 0; k < firings; k++) {
             run.reference(k, first + k * S);
             command.add(Long.toString(first + k * S));
@@ -258,6 +295,77 @@ public final class FireBaselines {
         } finally {
             for (ScheduledExecutorService ex : executors) {
                 ex.shutdownNow();
+            }
+        }
+        run.missUnrecorded("not run by the deadline");
+        return run;
+    }
+
+    /**
+     * The control: {@code devices} threads of this process, perfectly synced (they all read this
+     * host's clock), each parking until {@code spinNanos} before every instant and spinning the
+     * rest, as Lockstep's scheduler does, then performing the same action as the bench's agents:
+     * one line to the stdin of its own {@code cat} (output discarded). What is left of their
+     * spread is this machine's (wake-ups, cores, the pipe), not synchronisation. Firings are
+     * {@code spacingNanos} apart; the truth is the host clock read right before the write.
+     *
+     * @throws IOException when {@code cat} cannot be started
+     */
+    public static FireRun syncedThreads(int devices, int firings, long spacingNanos, long spinNanos)
+            throws IOException, InterruptedException {
+        FireRun run = new FireRun("control: " + devices + " synced threads in one JVM, same action", devices, firings);
+        TimeSource host = TimeSource.system();
+        long first = host.wallNanos() + 300 * MS;
+        for (int k = 0; k < firings; k++) {
+            run.reference(k, first + k * spacingNanos);
+        }
+        List<Process> cats = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        try {
+            for (int d = 0; d < devices; d++) {
+                Process cat = new ProcessBuilder("cat").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                cats.add(cat);
+                int device = d;
+                Thread t = new Thread(() -> {
+                    java.io.OutputStream stdin = cat.getOutputStream();
+                    for (int k = 0; k < firings; k++) {
+                        long due = run.reference(k);
+                        long left;
+                        while ((left = due - host.wallNanos()) > spinNanos) {
+                            LockSupport.parkNanos(left - spinNanos);
+                        }
+                        while (host.wallNanos() < due) {
+                            Thread.onSpinWait();
+                        }
+                        long stamp = host.wallNanos();
+                        try {
+                            stdin.write(("fire control " + due + " " + k + "\n").getBytes(StandardCharsets.US_ASCII));
+                            stdin.flush();
+                            run.record(k, device, stamp);
+                        } catch (IOException e) {
+                            run.miss(k, device, "pipe closed");
+                        }
+                    }
+                }, "control-device-" + d);
+                t.setDaemon(true);
+                threads.add(t);
+            }
+            for (Thread t : threads) {
+                t.start();
+            }
+            long deadline = System.nanoTime() + (first - host.wallNanos()) + firings * spacingNanos + 5 * S;
+            for (Thread t : threads) {
+                t.join(Math.max(1, (deadline - System.nanoTime()) / MS));
+            }
+        } finally {
+            for (Process p : cats) {
+                try {
+                    p.getOutputStream().close();
+                } catch (IOException e) {
+                    // Gone already.
+                }
+                destroy(p);
             }
         }
         run.missUnrecorded("not run by the deadline");

@@ -102,6 +102,31 @@ public final class FireRun {
         reportedNanos[firing][device] = reportedReferenceNanos;
     }
 
+    /**
+     * Firings {@code from} (inclusive) to {@code to} (exclusive) of this run as a run of their own
+     * named {@code method}, e.g. the first firing of fresh devices apart from the rest.
+     */
+    public synchronized FireRun slice(int from, int to, String method) {
+        if (from < 0 || to > firings() || from >= to) {
+            throw new IllegalArgumentException("no firings " + from + ".." + to + " in a run of " + firings());
+        }
+        FireRun out = new FireRun(method, devices(), to - from);
+        for (int d = 0; d < devices(); d++) {
+            out.name(d, deviceNames[d]);
+        }
+        for (int k = from; k < to; k++) {
+            out.reference(k - from, referenceNanos[k]);
+            for (int d = 0; d < devices(); d++) {
+                if (truthNanos[k][d] != MISSED) {
+                    out.record(k - from, d, truthNanos[k][d], boundNanos[k][d], reportedNanos[k][d]);
+                } else if (missReasons[k][d] != null) {
+                    out.miss(k - from, d, missReasons[k][d]);
+                }
+            }
+        }
+        return out;
+    }
+
     /** Records why {@code device} did not act for {@code firing} (a refusal's code, a lost datagram, ...). */
     public synchronized void miss(int firing, int device, String reason) {
         missReasons[firing][device] = reason;

@@ -16,6 +16,7 @@ import io.lockstep.fleet.Device;
 import io.lockstep.fleet.action.ActionRunner;
 import io.lockstep.fleet.action.ActionsFile;
 import io.lockstep.fleet.trigger.FiringReport;
+import io.lockstep.fleet.trigger.FiringWarmup;
 import io.lockstep.fleet.trigger.FleetFire;
 import io.lockstep.fleet.trigger.FleetKey;
 import io.lockstep.fleet.trigger.TriggerDesk;
@@ -141,6 +142,10 @@ public final class SimulatedFleet implements AutoCloseable {
      * @throws IOException when an action's program cannot be started
      */
     public synchronized void acceptTriggers(ActionsFile actions, FleetKey key, long spinNanos) throws IOException {
+        // As `lockstep agent` does before its trigger resource exists; these agents share one JVM, so once.
+        if (!members.isEmpty()) {
+            FiringWarmup.warm(members.get(0).clock(), SchedulerOptions.defaults().withSpinNanos(spinNanos));
+        }
         for (Member m : members) {
             ActionRunner runner = ActionRunner.start(actions, ProcessBuilder.Redirect.DISCARD);
             runners.add(runner);

@@ -22,6 +22,25 @@ class FireBaselinesTest {
     }
 
     @Test
+    void theCarefulBashLoopActsOnceForEveryTargetAfterTheTarget() throws Exception {
+        FireRun run = FireBaselines.carefulBash(2, 2);
+        assertEquals(4, run.fired(), "every process acts once per target");
+        for (long e : run.errorsNanos()) {
+            assertTrue(e >= 0, "acts only once EPOCHREALTIME has reached the target: " + e);
+        }
+    }
+
+    @Test
+    void theControlsThreadsActOnceForEveryInstantAfterIt() throws Exception {
+        FireRun run = FireBaselines.syncedThreads(3, 2, 100_000_000L, 50_000L);
+        assertEquals(6, run.fired());
+        for (long e : run.errorsNanos()) {
+            assertTrue(e >= 0, "acts only once the host clock has reached the instant: " + e);
+        }
+        assertEquals(0, run.bounded(), "the control states no bound");
+    }
+
+    @Test
     void everyListenerActsOnReceiptOnLoopback() throws Exception {
         FireRun run = FireBaselines.broadcast(4, 3, 50_000_000L, null, null, 1);
         assertEquals(12, run.fired());

@@ -52,6 +52,26 @@ class FireRunTest {
     }
 
     @Test
+    void aSliceKeepsItsFiringsTruthsBoundsAndReasons() {
+        FireRun run = new FireRun("m", 2, 3);
+        for (int k = 0; k < 3; k++) {
+            run.reference(k, 1_000L * k);
+            run.record(k, 0, 1_000L * k + 5, 10, 1_000L * k);
+        }
+        run.record(1, 1, 1_009, 10, 1_000);
+        run.miss(2, 1, "not-synced");
+        FireRun first = run.slice(0, 1, "first");
+        assertEquals("first", first.method());
+        assertEquals(1, first.firings());
+        assertEquals(1, first.fired());
+        FireRun rest = run.slice(1, 3, "rest");
+        assertEquals(3, rest.fired());
+        assertEquals(4, rest.spreadsNanos()[0]);
+        assertEquals(java.util.Map.of("not-synced", 1), rest.missed());
+        assertEquals(3, rest.withinBound());
+    }
+
+    @Test
     void percentilesInterpolateAndIgnoreSign() {
         assertEquals(2.5, FireRun.percentile(new long[] {4, 1, 3, 2}, 0.5));
         assertEquals(4, FireRun.absPercentile(new long[] {-4, 1, 3, 2}, 1));

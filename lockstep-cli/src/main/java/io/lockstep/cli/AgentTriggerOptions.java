@@ -8,8 +8,10 @@ import io.lockstep.fleet.Agent;
 import io.lockstep.fleet.action.ActionRunner;
 import io.lockstep.fleet.action.ActionsFile;
 import io.lockstep.fleet.trigger.FleetKey;
+import io.lockstep.fleet.trigger.FiringWarmup;
 import io.lockstep.fleet.trigger.TriggerDesk;
 import io.lockstep.schedule.Scheduler;
+import io.lockstep.schedule.SchedulerOptions;
 import picocli.CommandLine.Option;
 
 /**
@@ -84,6 +86,11 @@ final class AgentTriggerOptions {
     /** Starts the actions' programs and adds the trigger resource to {@code agent}. */
     Desk install(Agent agent, Loaded loaded, PrintWriter out, PrintWriter err) throws IOException {
         ActionRunner runner = ActionRunner.start(loaded.actions(), ProcessBuilder.Redirect.INHERIT);
+        if (loaded.key() != null && !loaded.actions().actions().isEmpty()) {
+            // Before the trigger resource exists: the first real firing finds the path warm.
+            err.println("lockstep: " + FiringWarmup.warm(agent.config().local(), SchedulerOptions.defaults()).describe());
+            err.flush();
+        }
         TriggerDesk.Limits limits = TriggerDesk.Limits.defaults().withMaxAheadNanos(maxAheadNanos)
                 .withMaxBoundNanos(maxBoundNanos == null ? Scheduler.NO_BOUND_LIMIT : maxBoundNanos);
         TriggerDesk desk = TriggerDesk.install(agent, runner, loaded.key(), limits);

@@ -15,11 +15,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.lockstep.clock.ClockReading;
 import io.lockstep.clock.ClockState;
+import io.lockstep.fleet.trigger.FiringWarmup;
 import io.lockstep.protocol.Target;
 import io.lockstep.schedule.Firing;
 import io.lockstep.schedule.ScheduleRefusedException;
 import io.lockstep.schedule.ScheduledJob;
 import io.lockstep.schedule.Scheduler;
+import io.lockstep.schedule.SchedulerOptions;
 import io.lockstep.time.Durations;
 import io.lockstep.time.TimeSource;
 import io.lockstep.track.Tracker;
@@ -133,6 +135,8 @@ final class AtCommand implements Callable<Integer> {
     private int fire(Scheduler scheduler, Tracker tracker, When when, Target target, PrintWriter out, PrintWriter err)
             throws Exception {
         warmUpProcessStart();
+        // The scheduler's park and spin and the process start, compiled before the one instant that counts.
+        FiringWarmup.warmSchedulerAndExec(local, SchedulerOptions.defaults());
         long instant = when.instantNanos(scheduler.nowReferenceNanos());
         if (tracker != null) {
             awaitBoundAt(tracker, scheduler, instant, err);

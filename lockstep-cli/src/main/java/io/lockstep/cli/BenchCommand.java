@@ -505,8 +505,10 @@ final class BenchCommand implements Runnable {
             description = {"N simulated devices (offsets up to ±2 s, drifts up to ±20 ppm, in this process) track one NTP"
                     + " server over loopback, directly and through a busy-Wi-Fi impairment proxy, and fire K times at"
                     + " reference instants: true spread, error against the instant, stated bounds and how often the"
-                    + " truth lay within them; beside them the bash loop, firing on receipt of a datagram, and"
-                    + " ScheduledExecutorService on the unsynced clocks."})
+                    + " truth lay within them, the first firing apart from the rest; beside them, after sync and under"
+                    + " the same load: a control of N perfectly synced threads doing the same action, the bash loop, a"
+                    + " careful bash loop, firing on receipt of a datagram, and ScheduledExecutorService on the"
+                    + " unsynced clocks."})
     static final class FleetFire implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -529,9 +531,9 @@ final class BenchCommand implements Runnable {
                         + " the agents share this machine's cores; an agent on its own device spins 500us).")
         long spinNanos;
 
-        @Option(names = "--warm-up", defaultValue = "20", paramLabel = "N",
-                description = "Uncounted firings per fleet first, 0-1000 (default ${DEFAULT-VALUE}: the JIT compiles the"
-                        + " firing path meanwhile).")
+        @Option(names = "--warm-up", defaultValue = "0", paramLabel = "N",
+                description = "Warm-up firings per fleet before the counted ones, 0-1000, reported in rows of their own"
+                        + " (default ${DEFAULT-VALUE}: the first firing of fresh agents is the one a user meets).")
         int warmUpFirings;
 
         @Option(names = "--no-baselines", description = "Skip the bash loop, datagram and unsynced baselines.")

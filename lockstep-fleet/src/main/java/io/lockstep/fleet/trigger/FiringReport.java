@@ -16,10 +16,14 @@ import io.lockstep.schedule.Firing;
  *
  * @param index                0 for the first firing, k for the one at {@code at + k·every}
  * @param referenceNanos       the instant asked for, reference time
- * @param firedReferenceNanos  the reference time when the action was called, by the agent's model
+ * @param firedReferenceNanos  the reference time, by the agent's model, of the midpoint of the action's run (from
+ *                             the agent's clock reading right before the call to the one right after its return);
+ *                             the scheduler's reading before the call when the action did not run
  * @param localNanos           the agent's local clock then
- * @param errorBoundNanos      the true reference time of the firing lies within {@code firedReferenceNanos ± this}
- * @param latenessNanos        {@code firedReferenceNanos − referenceNanos}
+ * @param errorBoundNanos      every instant of the action's run, so whenever its effect happened (a pipe write, a
+ *                             process start), lies within {@code firedReferenceNanos ± this} in true reference
+ *                             time: the model's bound at the midpoint plus half the run (with slack for drift)
+ * @param latenessNanos        {@code firedReferenceNanos − referenceNanos} (so it includes half the action's run)
  * @param hostWallNanos        this machine's system clock when the action was called; null when it did not run
  * @param actionNanos          how long the action took (a process start, a pipe write); null when it did not run
  * @param outcome              {@code FIRED}, {@code FAILED}, {@code MISSED}, {@code REFUSED} or {@code CANCELLED}

@@ -129,6 +129,8 @@ public final class TriggerDesk implements AutoCloseable {
     public static final int REFUSAL_LINES_PER_SECOND = 10;
     private final LineLimiter refusalLines = new LineLimiter(REFUSAL_LINES_PER_SECOND, 1_000_000_000L, "refusals",
             this::writeRefusal);
+    /** False for a {@link FiringWarmup}'s throwaway desk, whose firings are nobody's business. */
+    private final boolean logged;
 
     /**
      * @param agentName the agent's name, in acknowledgements
@@ -140,6 +142,12 @@ public final class TriggerDesk implements AutoCloseable {
      */
     public TriggerDesk(String agentName, SyncedClock clock, ActionRunner runner, FleetKey key, Limits limits,
                        SchedulerOptions options) {
+        this(agentName, clock, runner, key, limits, options, true);
+    }
+
+    TriggerDesk(String agentName, SyncedClock clock, ActionRunner runner, FleetKey key, Limits limits,
+                SchedulerOptions options, boolean logged) {
+        this.logged = logged;
         this.agentName = Objects.requireNonNull(agentName, "agentName");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.runner = Objects.requireNonNull(runner, "runner");
@@ -293,7 +301,7 @@ public final class TriggerDesk implements AutoCloseable {
         String line = "trigger " + t.id() + " accepted: " + t.action() + " at " + t.atNanos()
                 + (t.periodic() ? " every " + Durations.formatCompact(t.everyNanos()) + " x" + t.count() : "")
                 + ", predicted bound " + Durations.format(job.predictedBoundNanos());
-        LOG.log(System.Logger.Level.INFO, line);
+        log(System.Logger.Level.INFO, line);
         emit(line);
         return ack;
     }
@@ -307,17 +315,37 @@ public final class TriggerDesk implements AutoCloseable {
         return d;
     }
 
-    /** Runs on the scheduler's thread at the instant: the stamp of the truth first, then the action. */
+    /**
+     * Relative error of a local duration taken as a reference duration: far above any drift a
+     * tracker accepts (crystals are within ±100 ppm), so a long action's half-width is never under-stated.
+     */
+    static final double DURATION_SLACK = 1e-3;
+
+    /**
+     * Runs on the scheduler's thread at the instant. The action's effect happens somewhere
+     * between the call and its return (a pipe write completes, a process starts, a file is
+     * written), and the machine may pause anywhere in between: so the local clock is read right
+     * before and right after, with this host's clock (the truth a bench compares) in between,
+     * and the report states the midpoint with half the interval added to its bound.
+     */
     private void perform(Entry entry, long dueReferenceNanos) throws Exception {
-        long hostWall = host.wallNanos();
-        long startMono = System.nanoTime();
         Trigger t = entry.trigger;
         int index = t.periodic() ? (int) ((dueReferenceNanos - t.atNanos()) / t.everyNanos()) : 0;
         String line = t.action() + " " + t.id() + " " + dueReferenceNanos + " " + index;
+        TimeSource local = scheduler.localSource();
+        long beforeLocal = local.wallNanos();
+        long hostWall = host.wallNanos();
+        long startMono = System.nanoTime();
         ActionRunner.Outcome outcome = runner.run(entry.action, line);
         long took = System.nanoTime() - startMono;
+        long afterLocal = local.wallNanos();
+        long halfLocal = Math.max(0, afterLocal - beforeLocal) / 2;
+        long midLocal = beforeLocal + halfLocal;
+        long half = halfLocal + (long) Math.ceil(halfLocal * DURATION_SLACK);
+        long firedReference = scheduler.toReferenceNanos(midLocal);
+        long bound = scheduler.boundAtLocalNanos(midLocal) + half;
         synchronized (this) {
-            entry.ran.put(dueReferenceNanos, new long[] {hostWall, took});
+            entry.ran.put(dueReferenceNanos, new long[] {hostWall, took, firedReference, midLocal, bound});
         }
         if (!outcome.ok()) {
             throw new Exception(outcome.detail());
@@ -332,9 +360,12 @@ public final class TriggerDesk implements AutoCloseable {
         FiringReport report;
         synchronized (this) {
             long[] ran = entry.ran.remove(due);
-            report = new FiringReport(index, due, f.actualReferenceNanos(), f.actualLocalNanos(), f.errorBoundNanos(),
-                    f.latenessNanos(), ran == null ? null : ran[0], ran == null ? null : ran[1], f.outcome().name(),
-                    f.detail());
+            // When the action ran, its own stamps replace the scheduler's reading before it.
+            long firedReference = ran == null ? f.actualReferenceNanos() : ran[2];
+            long firedLocal = ran == null ? f.actualLocalNanos() : ran[3];
+            long bound = ran == null ? f.errorBoundNanos() : ran[4];
+            report = new FiringReport(index, due, firedReference, firedLocal, bound, firedReference - due,
+                    ran == null ? null : ran[0], ran == null ? null : ran[1], f.outcome().name(), f.detail());
             entry.firingsDone++;
             if (report.fired()) {
                 entry.firingsOk++;
@@ -345,9 +376,9 @@ public final class TriggerDesk implements AutoCloseable {
             entry.firings.add(report);
         }
         String line = "fired " + t.action() + " " + t.id() + " #" + index + " " + f.outcome() + " reference "
-                + f.actualReferenceNanos() + " lateness " + Durations.format(f.latenessNanos()) + " bound "
-                + Durations.format(f.errorBoundNanos()) + (f.detail().isEmpty() ? "" : ": " + f.detail());
-        LOG.log(f.outcome() == Firing.Outcome.FIRED ? System.Logger.Level.INFO : System.Logger.Level.WARNING, line);
+                + report.firedReferenceNanos() + " lateness " + Durations.format(report.latenessNanos()) + " bound "
+                + Durations.format(report.errorBoundNanos()) + (f.detail().isEmpty() ? "" : ": " + f.detail());
+        log(f.outcome() == Firing.Outcome.FIRED ? System.Logger.Level.INFO : System.Logger.Level.WARNING, line);
         emit(line);
     }
 
@@ -363,9 +394,15 @@ public final class TriggerDesk implements AutoCloseable {
      */
     private void writeRefusal(String line) {
         if (journal.isEmpty()) {
-            LOG.log(System.Logger.Level.WARNING, line);
+            log(System.Logger.Level.WARNING, line);
         } else {
             emit(line);
+        }
+    }
+
+    private void log(System.Logger.Level level, String line) {
+        if (logged) {
+            LOG.log(level, line);
         }
     }
 
