@@ -58,6 +58,8 @@ public final class NtpServer implements Closeable {
     /** Requests sent to the warm-up twin; enough for the JIT's optimising tier. */
     private static final int WARM_UP_REQUESTS = 20_000;
     private static final long WARM_UP_MAX_NANOS = 3_000_000_000L;
+    /** Source ports the warm-up client sends from in turn. */
+    private static final int WARM_UP_CLIENT_PORTS = 4;
     private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
 
     private final NtpServerConfig config;
@@ -254,13 +256,20 @@ public final class NtpServer implements Closeable {
                 real.leapIndicator(), real.precisionLog2(), NtpRateLimit.OFF, 1, real.busyPoll(),
                 real.receiveTimestamps(), false);
         long start = System.nanoTime();
-        try (NtpServer twin = start(twinConfig); DatagramChannel client = DatagramChannel.open()) {
-            client.connect(twin.localAddress());
-            client.configureBlocking(false);
+        DatagramChannel[] clients = new DatagramChannel[WARM_UP_CLIENT_PORTS];
+        try (NtpServer twin = start(twinConfig)) {
+            // Several source ports, taken in turn: chronyd opens a new port for every request, so
+            // the code for a client not seen before must be compiled too, not only the repeat path.
+            for (int c = 0; c < clients.length; c++) {
+                clients[c] = DatagramChannel.open();
+                clients[c].connect(twin.localAddress());
+                clients[c].configureBlocking(false);
+            }
             ByteBuffer request = ByteBuffer.wrap(NtpCodec.encode(
                     NtpPacket.clientRequest(4, 0, NtpTimestamp.fromWallNanos(real.timeSource().wallNanos()))));
             ByteBuffer reply = ByteBuffer.allocateDirect(NtpPacket.HEADER_BYTES);
             for (int i = 0; i < WARM_UP_REQUESTS && System.nanoTime() - start < WARM_UP_MAX_NANOS; i++) {
+                DatagramChannel client = clients[i % clients.length];
                 request.rewind();
                 client.write(request);
                 long deadline = System.nanoTime() + 50_000_000L;
@@ -271,6 +280,16 @@ public final class NtpServer implements Closeable {
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "NTP warm-up stopped: {0}", e.getMessage());
+        } finally {
+            for (DatagramChannel c : clients) {
+                if (c != null) {
+                    try {
+                        c.close();
+                    } catch (IOException e) {
+                        // A scratch loopback socket: nothing to recover.
+                    }
+                }
+            }
         }
         LOG.log(System.Logger.Level.DEBUG, "NTP warm-up took {0} ms", (System.nanoTime() - start) / 1_000_000);
     }

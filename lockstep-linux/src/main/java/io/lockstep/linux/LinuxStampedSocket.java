@@ -172,6 +172,12 @@ final class LinuxStampedSocket implements StampedDatagramSocket {
         private InetSocketAddress lastDestination;
         private int lastDestinationBytes;
         private long receiveRealtimeNanos = NO_STAMP;
+        /**
+         * The sender {@link #receive} returned last, while its sockaddr still lies in the NAME
+         * area as the kernel wrote it; null once that area may have been overwritten.
+         */
+        private InetSocketAddress lastReceivedFrom;
+        private int lastReceivedNameBytes;
         private boolean workerClosed;
 
         Worker() {
@@ -186,6 +192,7 @@ final class LinuxStampedSocket implements StampedDatagramSocket {
         public InetSocketAddress receive(ByteBuffer rx, boolean block) throws IOException {
             checkUsable();
             receiveRealtimeNanos = NO_STAMP;
+            lastReceivedFrom = null;
             if (shutdown.get()) {
                 return null;
             }
@@ -216,6 +223,8 @@ final class LinuxStampedSocket implements StampedDatagramSocket {
             if (from == null) {
                 return null;
             }
+            lastReceivedFrom = from;
+            lastReceivedNameBytes = Math.min(nameBytes, SocketAddresses.STORAGE_BYTES);
             long controlBytes = view.getLong(MSG_CONTROLLEN);
             receiveRealtimeNanos = ControlMessages.timestampNanos(view, CONTROL,
                     (int) Math.min(Math.max(controlBytes, 0), CONTROL_BYTES));
@@ -254,12 +263,25 @@ final class LinuxStampedSocket implements StampedDatagramSocket {
                 txAddress = directAddress(tx);
                 txBuffer = tx;
             }
-            if (!to.equals(lastDestination)) {
-                lastDestination = null;
-                lastDestinationBytes = SocketAddresses.encode(view, DEST, family, to);
-                lastDestination = to;
+            long toAddress;
+            int toBytes;
+            if (to == lastReceivedFrom) {
+                // A reply: send to the sockaddr the kernel gave with the request, untouched. Nothing
+                // to convert between the caller's transmit timestamp and the send, and no code path
+                // that runs only for new clients (chronyd opens a new source port per request, so
+                // for it every request is from a new client).
+                toAddress = base + NAME;
+                toBytes = lastReceivedNameBytes;
+            } else {
+                if (!to.equals(lastDestination)) {
+                    lastDestination = null;
+                    lastDestinationBytes = SocketAddresses.encode(view, DEST, family, to);
+                    lastDestination = to;
+                }
+                toAddress = base + DEST;
+                toBytes = lastDestinationBytes;
             }
-            long n = Libc.sendto(fd, txAddress + tx.position(), tx.remaining(), 0, base + DEST, lastDestinationBytes);
+            long n = Libc.sendto(fd, txAddress + tx.position(), tx.remaining(), 0, toAddress, toBytes);
             if (n < 0) {
                 int errno = Native.getLastError();
                 if (errno == Libc.EAGAIN) {
