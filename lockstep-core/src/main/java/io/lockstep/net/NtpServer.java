@@ -60,6 +60,9 @@ public final class NtpServer implements Closeable {
     private static final long WARM_UP_MAX_NANOS = 3_000_000_000L;
     /** Source ports the warm-up client sends from in turn. */
     private static final int WARM_UP_CLIENT_PORTS = 4;
+    /** After how many warm-up requests the twin idles once, and for how long (ms). */
+    private static final int WARM_UP_IDLE_AT = 3_000;
+    private static final long WARM_UP_IDLE_MILLIS = 450;
     private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
 
     private final NtpServerConfig config;
@@ -251,9 +254,17 @@ public final class NtpServer implements Closeable {
      * is a separate instance: real counters and the rate table stay untouched.
      */
     private static void warmUp(NtpServerConfig real) {
+        // The twin takes the real server's branches, or the JIT compiles code that the first real
+        // request throws away (a branch never taken is compiled as a trap; taking it deoptimises
+        // the method, and at a few requests a second it is never compiled again, so every reply
+        // ran interpreted between its transmit timestamp and the send). So the rate table is
+        // consulted when the real server consults it, with a limit the warm-up never reaches.
+        // One slot, and clients from two addresses in turn: both a known and a new client are seen.
+        NtpRateLimit twinLimit = real.rateLimit().enabled()
+                ? new NtpRateLimit(1e9, 1_000_000_000, 1, true) : NtpRateLimit.OFF;
         NtpServerConfig twinConfig = new NtpServerConfig(real.timeSource(), InetAddress.getLoopbackAddress(), 0,
                 real.stratum(), real.referenceId(), real.rootDelayNanos(), real.rootDispersionNanos(),
-                real.leapIndicator(), real.precisionLog2(), NtpRateLimit.OFF, 1, real.busyPoll(),
+                real.leapIndicator(), real.precisionLog2(), twinLimit, 1, real.busyPoll(),
                 real.receiveTimestamps(), false);
         long start = System.nanoTime();
         DatagramChannel[] clients = new DatagramChannel[WARM_UP_CLIENT_PORTS];
@@ -262,14 +273,22 @@ public final class NtpServer implements Closeable {
             // the code for a client not seen before must be compiled too, not only the repeat path.
             for (int c = 0; c < clients.length; c++) {
                 clients[c] = DatagramChannel.open();
+                if (c >= clients.length / 2) {
+                    bindSecondLoopback(clients[c], twin.localAddress().getAddress());
+                }
                 clients[c].connect(twin.localAddress());
                 clients[c].configureBlocking(false);
             }
-            ByteBuffer request = ByteBuffer.wrap(NtpCodec.encode(
-                    NtpPacket.clientRequest(4, 0, NtpTimestamp.fromWallNanos(real.timeSource().wallNanos()))));
+            ByteBuffer[] requests = warmUpRequests(real.timeSource().wallNanos());
             ByteBuffer reply = ByteBuffer.allocateDirect(NtpPacket.HEADER_BYTES);
             for (int i = 0; i < WARM_UP_REQUESTS && System.nanoTime() - start < WARM_UP_MAX_NANOS; i++) {
+                if (i == WARM_UP_IDLE_AT) {
+                    // Idle for longer than a kernel-path receive waits, as between a slow client's
+                    // requests: the code for "nothing came" is profiled too.
+                    Thread.sleep(WARM_UP_IDLE_MILLIS);
+                }
                 DatagramChannel client = clients[i % clients.length];
+                ByteBuffer request = requests[(i / clients.length) % requests.length];
                 request.rewind();
                 client.write(request);
                 long deadline = System.nanoTime() + 50_000_000L;
@@ -280,6 +299,8 @@ public final class NtpServer implements Closeable {
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "NTP warm-up stopped: {0}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             for (DatagramChannel c : clients) {
                 if (c != null) {
@@ -292,6 +313,47 @@ public final class NtpServer implements Closeable {
             }
         }
         LOG.log(System.Logger.Level.DEBUG, "NTP warm-up took {0} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Binds {@code client} to a second loopback address (127.0.0.2 for an IPv4 twin, which Linux
+     * routes to the loopback device) so the twin sees two client addresses; where that is not
+     * possible the client keeps the first, and only this part of the warm-up is lost.
+     */
+    private static void bindSecondLoopback(DatagramChannel client, InetAddress twinAddress) {
+        if (!(twinAddress instanceof Inet4Address)) {
+            return;
+        }
+        try {
+            client.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 2}), 0));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "NTP warm-up from one address only: {0}", e.getMessage());
+        }
+    }
+
+    /**
+     * Requests as real clients send them, in turn: chronyd's (NTPv4, its poll and precision, root
+     * delay and dispersion, a reference timestamp), ntpd's and ntplib's NTPv3, and a bare SNTP one,
+     * so that the code compiled for them is the code real requests run.
+     */
+    private static ByteBuffer[] warmUpRequests(long wallNanos) {
+        NtpTimestamp now = NtpTimestamp.fromWallNanos(wallNanos);
+        NtpTimestamp earlier = NtpTimestamp.fromWallNanos(wallNanos - 1_000_000_000L);
+        NtpPacket[] packets = {
+            new NtpPacket(NtpPacket.LEAP_NONE, 4, NtpPacket.MODE_CLIENT, 3, -2, -24,
+                    io.lockstep.ntp.NtpShort.fromNanos(250_000), io.lockstep.ntp.NtpShort.fromNanos(1_000_000),
+                    0x7F7F0101, earlier, NtpTimestamp.ZERO, NtpTimestamp.ZERO, now),
+            new NtpPacket(NtpPacket.LEAP_UNSYNCHRONIZED, 4, NtpPacket.MODE_CLIENT, 0, 6, -20,
+                    io.lockstep.ntp.NtpShort.ZERO, io.lockstep.ntp.NtpShort.ZERO, 0,
+                    NtpTimestamp.ZERO, NtpTimestamp.ZERO, NtpTimestamp.ZERO, now),
+            NtpPacket.clientRequest(3, 3, now),
+            NtpPacket.clientRequest(4, 0, now),
+        };
+        ByteBuffer[] requests = new ByteBuffer[packets.length];
+        for (int i = 0; i < packets.length; i++) {
+            requests[i] = ByteBuffer.wrap(NtpCodec.encode(packets[i]));
+        }
+        return requests;
     }
 
     private void serve() {
