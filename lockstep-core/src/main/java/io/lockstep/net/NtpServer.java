@@ -78,6 +78,9 @@ public final class NtpServer implements Closeable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
+    /** Writes the transmit timestamp, read from the served clock at the moment it is called. */
+    private final StampedDatagramSocket.TransmitStamp transmitStamp;
+
     private final LongAdder answered = new LongAdder();
     private final LongAdder droppedMalformed = new LongAdder();
     private final LongAdder ignored = new LongAdder();
@@ -90,6 +93,8 @@ public final class NtpServer implements Closeable {
                       String userStampsReason) throws IOException {
         this.config = config;
         this.time = config.timeSource();
+        TimeSource served = this.time;
+        this.transmitStamp = tx -> NtpRequestPolicy.stampTransmit(tx, served.wallNanos());
         this.channel = channel;
         this.stamped = stamped;
         this.userStampsReason = userStampsReason;
@@ -441,15 +446,18 @@ public final class NtpServer implements Closeable {
         long monoNanos = policy.limitsRate() ? time.monoNanos() : 0;
         switch (policy.respond(rx, from.getAddress(), receiveWallNanos, monoNanos, tx)) {
             case ANSWER -> {
-                // Last thing before the send: the transmit timestamp.
-                NtpRequestPolicy.stampTransmit(tx, time.wallNanos());
-                if (send(tx, from, worker)) {
+                // Last thing before the send: the transmit timestamp (on the kernel path inside the
+                // worker's send, once the destination and buffer are ready).
+                if (worker == null) {
+                    NtpRequestPolicy.stampTransmit(tx, time.wallNanos());
+                }
+                if (send(tx, from, worker, transmitStamp)) {
                     answered.increment();
                 }
             }
             case KISS -> {
                 rateLimited.increment();
-                if (send(tx, from, worker)) {
+                if (send(tx, from, worker, null)) {
                     kissesSent.increment();
                 }
             }
@@ -459,9 +467,11 @@ public final class NtpServer implements Closeable {
         }
     }
 
-    private boolean send(ByteBuffer tx, InetSocketAddress to, StampedDatagramSocket.Worker worker) {
+    private boolean send(ByteBuffer tx, InetSocketAddress to, StampedDatagramSocket.Worker worker,
+                         StampedDatagramSocket.TransmitStamp stamp) {
         try {
-            boolean sent = worker != null ? worker.send(tx, to) : channel.send(tx, to) != 0;
+            boolean sent = worker == null ? channel.send(tx, to) != 0
+                    : stamp != null ? worker.send(tx, to, stamp) : worker.send(tx, to);
             if (!sent) {
                 // Non-blocking (busy-poll) mode and the socket buffer is full: the reply is lost.
                 sendErrors.increment();

@@ -73,6 +73,34 @@ class LinuxStampedSocketTest {
         }
     }
 
+    /** The stamp is written into the datagram sent, and a rehearsed send (after idling) sends nothing more. */
+    @Test
+    void aStampedSendCarriesItsStampAndNothingElseGoesOut() throws Exception {
+        assumeSupported();
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (StampedDatagramSocket socket = new LinuxTimestampingTransport().bind(new InetSocketAddress(lo, 0), 1 << 16);
+             StampedDatagramSocket.Worker worker = socket.newWorker();
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            client.setSoTimeout(2000);
+            InetSocketAddress to = new InetSocketAddress(lo, client.getLocalPort());
+            ByteBuffer tx = ByteBuffer.allocateDirect(8);
+            for (int i = 1; i <= 3; i++) {
+                // Idle longer than the rehearsal threshold before each send.
+                Thread.sleep(2 * LinuxStampedSocket.REHEARSE_AFTER_IDLE_NANOS / 1_000_000 + 1);
+                tx.clear();
+                tx.put((byte) 0).flip();
+                byte mark = (byte) i;
+                assertTrue(worker.send(tx, to, b -> b.put(0, mark)));
+                DatagramPacket got = new DatagramPacket(new byte[8], 8);
+                client.receive(got);
+                assertEquals(1, got.getLength());
+                assertEquals(mark, got.getData()[0]);
+            }
+            client.setSoTimeout(100);
+            assertThrows(java.net.SocketTimeoutException.class, () -> client.receive(new DatagramPacket(new byte[8], 8)));
+        }
+    }
+
     @Test
     void aDatagramArrivesWithAKernelStampBetweenItsSendAndItsReceive() throws Exception {
         assumeSupported();
