@@ -37,7 +37,9 @@ import io.lockstep.time.TimeSource;
  * into the served clock's domain by {@link io.lockstep.internal.KernelStamps}; otherwise (the
  * fallback, {@code DatagramChannel}) it is read as soon as the datagram has been read from the
  * socket. Either way the reply is then built completely and the transmit timestamp is read and
- * written into it last, immediately before the send. The origin timestamp is the request's
+ * written into it last, immediately before the send (on the kernel path inside the worker's
+ * send, once the destination is ready; see {@link StampedDatagramSocket.Worker#send(ByteBuffer,
+ * InetSocketAddress, StampedDatagramSocket.TransmitStamp)}). The origin timestamp is the request's
  * transmit timestamp, copied verbatim (the client may have put a random value there).
  * {@link #receiveTimestamps()} tells which method is in use.
  *
