@@ -134,7 +134,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             out.println("2. Three NTP servers (Lockstep's own, as `lockstep serve --ntp-port` runs it); the third"
                     + " reads 2.5 ms ahead, like a misconfigured Pi:");
             out.flush();
-            Survey survey = new OffsetMeter(local, 1_000_000_000L).measureAll(targets, 16);
+            Survey survey = new OffsetMeter(local, 1_000_000_000L).forOwnServer().measureAll(targets, 16);
             boolean ok = true;
             for (int i = 0; i < survey.estimates().size(); i++) {
                 OffsetEstimate e = survey.estimates().get(i);

@@ -32,7 +32,9 @@ import picocli.CommandLine;
         description = {"Measure the offset of a remote clock: offset = local − remote, so remote = local − offset.",
                 "TARGET is ntp://HOST[:PORT], echo://HOST:PORT or neon://HOST[:PORT].",
                 "Several ntp:// targets are measured at once; their confidence intervals are intersected,",
-                "falsetickers flagged and the truechimers combined."})
+                "falsetickers flagged and the truechimers combined.",
+                "NTP servers are asked politely by default (4 requests 2 s apart, as chrony's iburst; at most 8),",
+                "so a public server's rate limit never fires; --own-server bursts fast at a server you run."})
 final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
@@ -44,8 +46,14 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--samples", paramLabel = "N",
             description = "Exchanges per target (default 100 for Time Echo after one discarded warm-up, as the"
-                    + " Pupil Labs client; 16 for NTP).")
+                    + " Pupil Labs client; 4 for NTP, at most 8, or 16 and up to 10000 with --own-server).")
     Integer samples;
+
+    @Option(names = "--own-server",
+            description = "For ntp:// targets: the server is yours (or its operator allows it), so burst fast: a request"
+                    + " every 2 ms on average, 16 by default. Without it requests go 2 s apart, as chrony's iburst, which"
+                    + " public servers (the NTP pool) accept.")
+    boolean ownServer;
 
     @Option(names = "--timeout", paramLabel = "DURATION", converter = Cli.DurationConverter.class, defaultValue = "1s",
             description = "Connect and per-exchange timeout (default ${DEFAULT-VALUE}).")
@@ -93,7 +101,20 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
                 }
             }
         }
-        if (samples != null && samples > protocol.maxSamples()) {
+        if (ownServer && protocol.publicServerPace() == null) {
+            throw Cli.usage(cl, "--own-server is for ntp:// targets; " + protocol.scheme()
+                    + ":// targets are always measured at full speed");
+        }
+        OffsetMeter meter = new OffsetMeter(TimeSource.system(), timeoutNanos, maxDriftPpm);
+        if (ownServer) {
+            meter = meter.forOwnServer();
+        }
+        if (samples != null && samples > meter.maxSamples(protocol)) {
+            if (meter.maxSamples(protocol) < protocol.maxSamples()) {
+                throw Cli.usage(cl, "--samples for " + protocol.scheme() + ":// must be at most "
+                        + meter.maxSamples(protocol) + ", what a public server answers in one burst; add --own-server if"
+                        + " the server is yours (up to " + protocol.maxSamples() + ")");
+            }
             throw Cli.usage(cl, "--samples for " + protocol.scheme() + ":// must be at most " + protocol.maxSamples());
         }
         if (!method.equals("echo") && !method.equals("event")) {
@@ -108,15 +129,17 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         if (allowDuringRecording) {
             throw Cli.usage(cl, "--allow-during-recording goes with --method event");
         }
-        int n = samples == null ? protocol.defaultSamples() : samples;
-        OffsetMeter meter = new OffsetMeter(TimeSource.system(), timeoutNanos, maxDriftPpm);
+        int n = samples == null ? meter.defaultSamples(protocol) : samples;
         PrintWriter out = cl.getOut();
         if (parsed.size() > 1) {
             Survey survey = meter.measureAll(parsed, n);
             if (json) {
-                out.println(JsonOutput.write(toJson(survey)));
+                out.println(JsonOutput.write(toJson(survey, n)));
+                for (OffsetEstimate e : survey.estimates()) {
+                    warnIfShort(cl.getErr(), e, n);
+                }
             } else {
-                printHuman(out, survey);
+                printHuman(out, survey, n);
             }
             out.flush();
             return 0;
@@ -130,12 +153,44 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
             progress.finish();
         }
         if (json) {
-            out.println(JsonOutput.write(toJson(e)));
+            out.println(JsonOutput.write(toJson(e, n)));
+            warnIfShort(cl.getErr(), e, n);
         } else {
             printHuman(out, e, t.protocol());
+            String shortfall = shortfall(e, n);
+            if (shortfall != null) {
+                out.printf(Locale.ROOT, "warning     %s%n", shortfall);
+            }
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * One line when the estimate rests on fewer valid samples than were asked for (lost replies,
+     * or a server that told us to slow down), else null. The estimate and its bound still hold;
+     * they are only made of less.
+     */
+    static String shortfall(OffsetEstimate e, int requested) {
+        if (e.samples() >= requested) {
+            return null;
+        }
+        String why = e.dropped() > 0 ? " (" + e.dropped() + " dropped: " + dropReasons(e) + ")" : "";
+        return "the estimate rests on " + e.samples() + " of " + requested + " requested samples" + why;
+    }
+
+    private static String dropReasons(OffsetEstimate e) {
+        String m = e.method();
+        int at = m.indexOf("dropped: ");
+        return at < 0 ? "see method" : m.substring(at + "dropped: ".length());
+    }
+
+    private static void warnIfShort(PrintWriter err, OffsetEstimate e, int requested) {
+        String shortfall = shortfall(e, requested);
+        if (shortfall != null) {
+            err.printf(Locale.ROOT, "warning: %s: %s%n", e.target(), shortfall);
+            err.flush();
+        }
     }
 
     /** Pupil Labs' guide sends 50 events for its estimate. */
@@ -174,11 +229,11 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         return 0;
     }
 
-    static Map<String, Object> toJson(Survey survey) {
+    static Map<String, Object> toJson(Survey survey, int requested) {
         Map<String, Object> m = toJson(survey.combined());
         List<Object> sources = new ArrayList<>();
         for (OffsetEstimate e : survey.estimates()) {
-            Map<String, Object> one = toJson(e);
+            Map<String, Object> one = toJson(e, requested);
             one.put("falseticker", survey.selection().isFalseticker(e));
             sources.add(one);
         }
@@ -187,17 +242,37 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         return m;
     }
 
-    static void printHuman(PrintWriter out, Survey survey) {
+    static void printHuman(PrintWriter out, Survey survey, int requested) {
         for (OffsetEstimate e : survey.estimates()) {
-            out.printf(Locale.ROOT, "%-12s %-28s %s ± %s  delay %s%n",
+            out.printf(Locale.ROOT, "%-12s %-28s %s ± %s  delay %s%s%n",
                     survey.selection().isFalseticker(e) ? "falseticker" : "truechimer", e.target(),
-                    Cli.ms(e.offsetNanos()), Cli.ms(e.errorBoundNanos()), Cli.ms(e.roundTripNanos()));
+                    Cli.ms(e.offsetNanos()), Cli.ms(e.errorBoundNanos()), Cli.ms(e.roundTripNanos()),
+                    e.samples() < requested ? "  (" + e.samples() + " of " + requested + " samples)" : "");
+        }
+        for (OffsetEstimate e : survey.estimates()) {
+            String shortfall = shortfall(e, requested);
+            if (shortfall != null) {
+                out.printf(Locale.ROOT, "%-12s %-28s %s%n", "warning", e.target(), shortfall);
+            }
         }
         survey.failures().forEach((target, why) -> out.printf(Locale.ROOT, "%-12s %-28s %s%n", "unreachable", target, why));
         OffsetEstimate c = survey.combined();
         out.printf(Locale.ROOT, "combined     offset %s ± %s   (local − remote; remote = local − offset)%n",
                 Cli.ms(c.offsetNanos()), Cli.ms(c.errorBoundNanos()));
         out.printf(Locale.ROOT, "             [%s]%n", c.method());
+    }
+
+    /** {@link #toJson(OffsetEstimate)} plus {@code requested}: compare it with {@code samples}. */
+    static Map<String, Object> toJson(OffsetEstimate e, int requested) {
+        Map<String, Object> m = toJson(e);
+        Map<String, Object> ordered = new LinkedHashMap<>();
+        m.forEach((k, v) -> {
+            if (k.equals("samples")) {
+                ordered.put("requested", requested);
+            }
+            ordered.put(k, v);
+        });
+        return ordered;
     }
 
     static Map<String, Object> toJson(OffsetEstimate e) {

@@ -49,11 +49,36 @@ public final class BurstSampler {
         if (spacingNanos < 0) {
             throw new IllegalArgumentException("spacing must not be negative");
         }
+        return run(probe, count, spacingNanos, false, progress);
+    }
+
+    /**
+     * A burst paced for a server someone else runs: each request (warm-ups included) is sent at
+     * least {@code minSpacingNanos} of monotonic time after the one before, however quickly the
+     * replies come, so that a rate limit counting requests per interval never fires.
+     *
+     * @throws IOException as {@link #run(TimeProbe, int, Progress)}
+     */
+    public static Burst runPaced(TimeProbe probe, int count, long minSpacingNanos, Progress progress)
+            throws IOException {
+        if (minSpacingNanos < 0) {
+            throw new IllegalArgumentException("spacing must not be negative");
+        }
+        return run(probe, count, minSpacingNanos, true, progress);
+    }
+
+    private static Burst run(TimeProbe probe, int count, long spacingNanos, boolean paced, Progress progress)
+            throws IOException {
         if (count < 1) {
             throw new IllegalArgumentException("need at least 1 sample, got " + count);
         }
         int warmUps = probe.protocol().warmUpExchanges();
+        long lastSendMono = 0;
         for (int i = 0; i < warmUps; i++) {
+            if (paced && i > 0) {
+                waitUntil(lastSendMono + spacingNanos);
+            }
+            lastSendMono = System.nanoTime();
             warmUp(probe);
         }
         SplittableRandom random = new SplittableRandom();
@@ -64,8 +89,13 @@ public final class BurstSampler {
         String stoppedEarly = null;
         for (int i = 0; i < count; i++) {
             if (spacingNanos > 0 && (i > 0 || warmUps > 0)) {
-                pauseAtRandomPhase(spacingNanos, random);
+                if (paced) {
+                    waitUntil(lastSendMono + spacingNanos);
+                } else {
+                    pauseAtRandomPhase(spacingNanos, random);
+                }
             }
+            lastSendMono = System.nanoTime();
             try {
                 samples.add(probe.exchange());
                 consecutive = 0;
@@ -99,6 +129,17 @@ public final class BurstSampler {
      */
     static void pauseAtRandomPhase(long spacingNanos, SplittableRandom random) {
         LockSupport.parkNanos(random.nextLong(2 * spacingNanos));
+    }
+
+    /** Parks until the monotonic clock reaches {@code deadlineMono}; parking may end early, hence the loop. */
+    private static void waitUntil(long deadlineMono) throws IOException {
+        for (long left = deadlineMono - System.nanoTime(); left > 0; left = deadlineMono - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while pacing a burst");
+            }
+        }
     }
 
     private static void warmUp(TimeProbe probe) throws IOException {

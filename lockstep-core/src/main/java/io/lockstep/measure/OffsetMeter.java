@@ -17,6 +17,7 @@ import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.estimate.SelectedSources;
 import io.lockstep.estimate.SourceSelection;
 import io.lockstep.protocol.Protocol;
+import io.lockstep.protocol.PublicServerPace;
 import io.lockstep.protocol.Target;
 import io.lockstep.protocol.TimeProbe;
 import io.lockstep.time.Durations;
@@ -30,6 +31,11 @@ import io.lockstep.time.TimeSource;
  * uncertainty. Several targets of a protocol that {@linkplain Protocol#combinesSources()
  * combines sources} are measured in parallel and selected among ({@link #measureAll}).
  * Stateless apart from its settings; each call opens its own probe, so it is thread-safe.
+ *
+ * <p>Politeness: by default a burst keeps to the {@linkplain Protocol#publicServerPace() pace
+ * a public server accepts} (for NTP, 4 requests 2 s apart, at most 8), since the target may be
+ * anyone's server. {@link #forOwnServer()} gives a meter for servers the user runs, which bursts
+ * at the protocol's own spacing (for NTP, a request every 2 ms on average, up to 10,000).
  */
 public final class OffsetMeter {
 
@@ -39,6 +45,7 @@ public final class OffsetMeter {
     private final TimeSource local;
     private final long timeoutNanos;
     private final double maxDriftPpm;
+    private final boolean ownServer;
 
     /**
      * @param local        the local clock (its {@link TimeSource#wallUncertaintyNanos()} is added to bounds)
@@ -46,6 +53,10 @@ public final class OffsetMeter {
      * @param maxDriftPpm  largest drift between the clocks assumed while a burst runs
      */
     public OffsetMeter(TimeSource local, long timeoutNanos, double maxDriftPpm) {
+        this(local, timeoutNanos, maxDriftPpm, false);
+    }
+
+    private OffsetMeter(TimeSource local, long timeoutNanos, double maxDriftPpm, boolean ownServer) {
         if (timeoutNanos < 1_000_000L) {
             throw new IllegalArgumentException("timeout must be at least 1ms");
         }
@@ -55,6 +66,7 @@ public final class OffsetMeter {
         this.local = local;
         this.timeoutNanos = timeoutNanos;
         this.maxDriftPpm = maxDriftPpm;
+        this.ownServer = ownServer;
     }
 
     public OffsetMeter(TimeSource local, long timeoutNanos) {
@@ -65,9 +77,39 @@ public final class OffsetMeter {
         this(TimeSource.system(), DEFAULT_TIMEOUT_NANOS);
     }
 
-    /** Measures {@code target} with its protocol's default number of exchanges. */
+    /**
+     * This meter's settings for servers the user runs (or has the operator's leave to burst at):
+     * bursts at the protocol's own spacing and sizes, not a public server's pace.
+     */
+    public OffsetMeter forOwnServer() {
+        return new OffsetMeter(local, timeoutNanos, maxDriftPpm, true);
+    }
+
+    /** True when this meter bursts as fast as the protocol allows ({@link #forOwnServer()}). */
+    public boolean ownServer() {
+        return ownServer;
+    }
+
+    /** The pace this meter keeps towards servers of {@code protocol}, or null when it keeps none. */
+    public PublicServerPace pace(Protocol protocol) {
+        return ownServer ? null : protocol.publicServerPace();
+    }
+
+    /** Exchanges in a burst of {@code protocol} unless the caller asks otherwise. */
+    public int defaultSamples(Protocol protocol) {
+        PublicServerPace pace = pace(protocol);
+        return pace != null ? pace.defaultSamples() : protocol.defaultSamples();
+    }
+
+    /** Most exchanges a burst of {@code protocol} may ask for with this meter. */
+    public int maxSamples(Protocol protocol) {
+        PublicServerPace pace = pace(protocol);
+        return pace != null ? pace.maxSamples() : protocol.maxSamples();
+    }
+
+    /** Measures {@code target} with this meter's default number of exchanges for its protocol. */
     public OffsetEstimate measure(Target target) throws IOException {
-        return measure(target, target.protocol().defaultSamples(), Progress.NONE);
+        return measure(target, defaultSamples(target.protocol()), Progress.NONE);
     }
 
     /**
@@ -89,8 +131,11 @@ public final class OffsetMeter {
      * @throws IOException as {@link #measure(Target, int, Progress)}
      */
     public OffsetEstimate measure(Target target, TimeProbe probe, int samples, Progress progress) throws IOException {
-        Burst burst = BurstSampler.run(probe, samples, progress);
         Protocol protocol = target.protocol();
+        checkSamples(protocol, samples);
+        PublicServerPace pace = pace(protocol);
+        Burst burst = pace != null ? BurstSampler.runPaced(probe, samples, pace.spacingNanos(), progress)
+                : BurstSampler.run(probe, samples, progress);
         // The target's protocol judges the burst, not the probe's: a probe opened by hand may wrap another.
         if (burst.samples().isEmpty()) {
             if (burst.dropReasons().keySet().equals(Set.of("timeout"))) {
@@ -176,10 +221,12 @@ public final class OffsetMeter {
         }
     }
 
-    private static void checkSamples(Protocol protocol, int samples) {
-        if (samples < 1 || samples > protocol.maxSamples()) {
+    private void checkSamples(Protocol protocol, int samples) {
+        int max = maxSamples(protocol);
+        if (samples < 1 || samples > max) {
             throw new IllegalArgumentException("samples for " + protocol.scheme() + ":// must be between 1 and "
-                    + protocol.maxSamples() + ", got " + samples);
+                    + max + ", got " + samples + (max < protocol.maxSamples()
+                    ? " (a public server's limit; forOwnServer() bursts up to " + protocol.maxSamples() + ")" : ""));
         }
     }
 }

@@ -7,6 +7,7 @@ import io.lockstep.estimate.NtpEstimator;
 import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.estimate.TimeSample;
 import io.lockstep.protocol.Protocol;
+import io.lockstep.protocol.PublicServerPace;
 import io.lockstep.protocol.Target;
 import io.lockstep.protocol.TimeProbe;
 import io.lockstep.time.TimeSource;
@@ -21,10 +22,27 @@ public final class NtpProtocol implements Protocol {
     /** The registered instance. */
     public static final NtpProtocol INSTANCE = new NtpProtocol();
 
-    /** Requests in a one-shot burst: each carries ns timestamps, so few are needed. */
+    /**
+     * Requests in a one-shot burst to a server of the user's own ({@code offset --own-server}):
+     * each carries ns timestamps, so few are needed.
+     */
     public static final int DEFAULT_SAMPLES = 16;
-    /** Mean pause between the requests of a burst: 2 ms, well within a default NTP rate limit. */
+    /**
+     * Mean pause between the requests of a fast burst (own servers, and {@code track --burst}):
+     * 2 ms, within Lockstep's own default rate limit but not within a public server's.
+     */
     public static final long BURST_SPACING_NANOS = 2_000_000L;
+
+    /**
+     * A burst a public server's operators accept, modelled on {@code iburst}, the one burst the
+     * NTP pool and public servers' access policies allow: chronyd's {@code iburst} sends its first
+     * four requests at most 2 s apart, ntpd's eight 2 s apart. So 4 requests by default, at most
+     * 8, each 2 s after the one before (about 6 s for the default). Within this, chronyd's
+     * {@code ratelimit} at its defaults (interval 3, i.e. one request per 8 s, burst 8) answers
+     * every request of a client it has not seen for a while, and the spacing keeps to ntpd's
+     * {@code discard} guard time (2 s by default) for servers restricted with {@code limited}.
+     */
+    public static final PublicServerPace PUBLIC_SERVER_PACE = new PublicServerPace(4, 8, 2_000_000_000L);
 
     private NtpProtocol() {
     }
@@ -49,7 +67,12 @@ public final class NtpProtocol implements Protocol {
         return DEFAULT_SAMPLES;
     }
 
-    /** Servers rate-limit; a burst of more than this would be a flood. */
+    @Override
+    public PublicServerPace publicServerPace() {
+        return PUBLIC_SERVER_PACE;
+    }
+
+    /** Servers rate-limit; a burst of more than this would be a flood even of one's own server. */
     @Override
     public int maxSamples() {
         return 10_000;

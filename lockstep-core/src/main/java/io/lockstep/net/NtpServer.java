@@ -37,7 +37,9 @@ import io.lockstep.time.TimeSource;
  * into the served clock's domain by {@link io.lockstep.internal.KernelStamps}; otherwise (the
  * fallback, {@code DatagramChannel}) it is read as soon as the datagram has been read from the
  * socket. Either way the reply is then built completely and the transmit timestamp is read and
- * written into it last, immediately before the send. The origin timestamp is the request's
+ * written into it last, immediately before the send (on the kernel path inside the worker's
+ * send, once the destination is ready; see {@link StampedDatagramSocket.Worker#send(ByteBuffer,
+ * InetSocketAddress, StampedDatagramSocket.TransmitStamp)}). The origin timestamp is the request's
  * transmit timestamp, copied verbatim (the client may have put a random value there).
  * {@link #receiveTimestamps()} tells which method is in use.
  *
@@ -58,6 +60,11 @@ public final class NtpServer implements Closeable {
     /** Requests sent to the warm-up twin; enough for the JIT's optimising tier. */
     private static final int WARM_UP_REQUESTS = 20_000;
     private static final long WARM_UP_MAX_NANOS = 3_000_000_000L;
+    /** Source ports the warm-up client sends from in turn. */
+    private static final int WARM_UP_CLIENT_PORTS = 4;
+    /** After how many warm-up requests the twin idles once, and for how long (ms). */
+    private static final int WARM_UP_IDLE_AT = 3_000;
+    private static final long WARM_UP_IDLE_MILLIS = 450;
     private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
 
     private final NtpServerConfig config;
@@ -73,6 +80,9 @@ public final class NtpServer implements Closeable {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean closed;
 
+    /** Writes the transmit timestamp, read from the served clock at the moment it is called. */
+    private final StampedDatagramSocket.TransmitStamp transmitStamp;
+
     private final LongAdder answered = new LongAdder();
     private final LongAdder droppedMalformed = new LongAdder();
     private final LongAdder ignored = new LongAdder();
@@ -85,6 +95,8 @@ public final class NtpServer implements Closeable {
                       String userStampsReason) throws IOException {
         this.config = config;
         this.time = config.timeSource();
+        TimeSource served = this.time;
+        this.transmitStamp = tx -> NtpRequestPolicy.stampTransmit(tx, served.wallNanos());
         this.channel = channel;
         this.stamped = stamped;
         this.userStampsReason = userStampsReason;
@@ -249,18 +261,41 @@ public final class NtpServer implements Closeable {
      * is a separate instance: real counters and the rate table stay untouched.
      */
     private static void warmUp(NtpServerConfig real) {
+        // The twin takes the real server's branches, or the JIT compiles code that the first real
+        // request throws away (a branch never taken is compiled as a trap; taking it deoptimises
+        // the method, and at a few requests a second it is never compiled again, so every reply
+        // ran interpreted between its transmit timestamp and the send). So the rate table is
+        // consulted when the real server consults it, with a limit the warm-up never reaches.
+        // One slot, and clients from two addresses in turn: both a known and a new client are seen.
+        NtpRateLimit twinLimit = real.rateLimit().enabled()
+                ? new NtpRateLimit(1e9, 1_000_000_000, 1, true) : NtpRateLimit.OFF;
         NtpServerConfig twinConfig = new NtpServerConfig(real.timeSource(), InetAddress.getLoopbackAddress(), 0,
                 real.stratum(), real.referenceId(), real.rootDelayNanos(), real.rootDispersionNanos(),
-                real.leapIndicator(), real.precisionLog2(), NtpRateLimit.OFF, 1, real.busyPoll(),
+                real.leapIndicator(), real.precisionLog2(), twinLimit, 1, real.busyPoll(),
                 real.receiveTimestamps(), false);
         long start = System.nanoTime();
-        try (NtpServer twin = start(twinConfig); DatagramChannel client = DatagramChannel.open()) {
-            client.connect(twin.localAddress());
-            client.configureBlocking(false);
-            ByteBuffer request = ByteBuffer.wrap(NtpCodec.encode(
-                    NtpPacket.clientRequest(4, 0, NtpTimestamp.fromWallNanos(real.timeSource().wallNanos()))));
+        DatagramChannel[] clients = new DatagramChannel[WARM_UP_CLIENT_PORTS];
+        try (NtpServer twin = start(twinConfig)) {
+            // Several source ports, taken in turn: chronyd opens a new port for every request, so
+            // the code for a client not seen before must be compiled too, not only the repeat path.
+            for (int c = 0; c < clients.length; c++) {
+                clients[c] = DatagramChannel.open();
+                if (c >= clients.length / 2) {
+                    bindSecondLoopback(clients[c], twin.localAddress().getAddress());
+                }
+                clients[c].connect(twin.localAddress());
+                clients[c].configureBlocking(false);
+            }
+            ByteBuffer[] requests = warmUpRequests(real.timeSource().wallNanos());
             ByteBuffer reply = ByteBuffer.allocateDirect(NtpPacket.HEADER_BYTES);
             for (int i = 0; i < WARM_UP_REQUESTS && System.nanoTime() - start < WARM_UP_MAX_NANOS; i++) {
+                if (i == WARM_UP_IDLE_AT) {
+                    // Idle for longer than a kernel-path receive waits, as between a slow client's
+                    // requests: the code for "nothing came" is profiled too.
+                    Thread.sleep(WARM_UP_IDLE_MILLIS);
+                }
+                DatagramChannel client = clients[i % clients.length];
+                ByteBuffer request = requests[(i / clients.length) % requests.length];
                 request.rewind();
                 client.write(request);
                 long deadline = System.nanoTime() + 50_000_000L;
@@ -271,8 +306,61 @@ public final class NtpServer implements Closeable {
             }
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, "NTP warm-up stopped: {0}", e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            for (DatagramChannel c : clients) {
+                if (c != null) {
+                    try {
+                        c.close();
+                    } catch (IOException e) {
+                        // A scratch loopback socket: nothing to recover.
+                    }
+                }
+            }
         }
         LOG.log(System.Logger.Level.DEBUG, "NTP warm-up took {0} ms", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /**
+     * Binds {@code client} to a second loopback address (127.0.0.2 for an IPv4 twin, which Linux
+     * routes to the loopback device) so the twin sees two client addresses; where that is not
+     * possible the client keeps the first, and only this part of the warm-up is lost.
+     */
+    private static void bindSecondLoopback(DatagramChannel client, InetAddress twinAddress) {
+        if (!(twinAddress instanceof Inet4Address)) {
+            return;
+        }
+        try {
+            client.bind(new InetSocketAddress(InetAddress.getByAddress(new byte[] {127, 0, 0, 2}), 0));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, "NTP warm-up from one address only: {0}", e.getMessage());
+        }
+    }
+
+    /**
+     * Requests as real clients send them, in turn: chronyd's (NTPv4, its poll and precision, root
+     * delay and dispersion, a reference timestamp), ntpd's and ntplib's NTPv3, and a bare SNTP one,
+     * so that the code compiled for them is the code real requests run.
+     */
+    private static ByteBuffer[] warmUpRequests(long wallNanos) {
+        NtpTimestamp now = NtpTimestamp.fromWallNanos(wallNanos);
+        NtpTimestamp earlier = NtpTimestamp.fromWallNanos(wallNanos - 1_000_000_000L);
+        NtpPacket[] packets = {
+            new NtpPacket(NtpPacket.LEAP_NONE, 4, NtpPacket.MODE_CLIENT, 3, -2, -24,
+                    io.lockstep.ntp.NtpShort.fromNanos(250_000), io.lockstep.ntp.NtpShort.fromNanos(1_000_000),
+                    0x7F7F0101, earlier, NtpTimestamp.ZERO, NtpTimestamp.ZERO, now),
+            new NtpPacket(NtpPacket.LEAP_UNSYNCHRONIZED, 4, NtpPacket.MODE_CLIENT, 0, 6, -20,
+                    io.lockstep.ntp.NtpShort.ZERO, io.lockstep.ntp.NtpShort.ZERO, 0,
+                    NtpTimestamp.ZERO, NtpTimestamp.ZERO, NtpTimestamp.ZERO, now),
+            NtpPacket.clientRequest(3, 3, now),
+            NtpPacket.clientRequest(4, 0, now),
+        };
+        ByteBuffer[] requests = new ByteBuffer[packets.length];
+        for (int i = 0; i < packets.length; i++) {
+            requests[i] = ByteBuffer.wrap(NtpCodec.encode(packets[i]));
+        }
+        return requests;
     }
 
     private void serve() {
@@ -360,15 +448,18 @@ public final class NtpServer implements Closeable {
         long monoNanos = policy.limitsRate() ? time.monoNanos() : 0;
         switch (policy.respond(rx, from.getAddress(), receiveWallNanos, monoNanos, tx)) {
             case ANSWER -> {
-                // Last thing before the send: the transmit timestamp.
-                NtpRequestPolicy.stampTransmit(tx, time.wallNanos());
-                if (send(tx, from, worker)) {
+                // Last thing before the send: the transmit timestamp (on the kernel path inside the
+                // worker's send, once the destination and buffer are ready).
+                if (worker == null) {
+                    NtpRequestPolicy.stampTransmit(tx, time.wallNanos());
+                }
+                if (send(tx, from, worker, transmitStamp)) {
                     answered.increment();
                 }
             }
             case KISS -> {
                 rateLimited.increment();
-                if (send(tx, from, worker)) {
+                if (send(tx, from, worker, null)) {
                     kissesSent.increment();
                 }
             }
@@ -378,9 +469,11 @@ public final class NtpServer implements Closeable {
         }
     }
 
-    private boolean send(ByteBuffer tx, InetSocketAddress to, StampedDatagramSocket.Worker worker) {
+    private boolean send(ByteBuffer tx, InetSocketAddress to, StampedDatagramSocket.Worker worker,
+                         StampedDatagramSocket.TransmitStamp stamp) {
         try {
-            boolean sent = worker != null ? worker.send(tx, to) : channel.send(tx, to) != 0;
+            boolean sent = worker == null ? channel.send(tx, to) != 0
+                    : stamp != null ? worker.send(tx, to, stamp) : worker.send(tx, to);
             if (!sent) {
                 // Non-blocking (busy-poll) mode and the socket buffer is full: the reply is lost.
                 sendErrors.increment();

@@ -17,6 +17,16 @@ import java.nio.ByteBuffer;
  */
 public interface StampedDatagramSocket extends Closeable {
 
+    /**
+     * Writes a transmit timestamp into an outgoing datagram (without moving its position or
+     * limit), called by {@link Worker#send(ByteBuffer, InetSocketAddress, TransmitStamp)}
+     * immediately before the send.
+     */
+    @FunctionalInterface
+    interface TransmitStamp {
+        void stamp(ByteBuffer tx);
+    }
+
     /** Returned by {@link Worker#receiveRealtimeNanos()} when the kernel attached no stamp. */
     long NO_STAMP = Long.MIN_VALUE;
 
@@ -64,6 +74,19 @@ public interface StampedDatagramSocket extends Closeable {
          * @throws IOException when the OS refused the send
          */
         boolean send(ByteBuffer tx, InetSocketAddress to) throws IOException;
+
+        /**
+         * Like {@link #send(ByteBuffer, InetSocketAddress)}, but {@code stamp} writes into
+         * {@code tx} as the last thing before the datagram goes to the kernel, after everything
+         * else the send needs is ready: for a transmit timestamp read as late as possible.
+         *
+         * @return false when the socket's send buffer was full and the datagram was dropped
+         * @throws IOException when the OS refused the send
+         */
+        default boolean send(ByteBuffer tx, InetSocketAddress to, TransmitStamp stamp) throws IOException {
+            stamp.stamp(tx);
+            return send(tx, to);
+        }
 
         /** Releases this worker's native memory. Idempotent. */
         @Override

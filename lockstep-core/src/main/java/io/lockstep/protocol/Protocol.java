@@ -52,6 +52,14 @@ public interface Protocol {
     }
 
     /**
+     * The limits a one-shot burst keeps to towards a server the user does not own, or null when
+     * this protocol's servers need none (they are the user's own devices, e.g. a Companion app).
+     */
+    default PublicServerPace publicServerPace() {
+        return null;
+    }
+
+    /**
      * Fewest valid samples of {@code requested} for a burst to count, unless the server asked to
      * slow down: 1 by default (any answered exchange is a measurement).
      */

@@ -30,7 +30,7 @@ import io.lockstep.time.TimeSource;
 
 class NtpClientTest {
 
-    private static final OffsetMeter FAST = new OffsetMeter(TimeSource.system(), 200_000_000L);
+    private static final OffsetMeter FAST = new OffsetMeter(TimeSource.system(), 200_000_000L).forOwnServer();
 
     private static OffsetEstimate measure(OffsetMeter meter, int samples, Target target) throws IOException {
         return meter.measure(target, samples, io.lockstep.measure.Progress.NONE);

@@ -35,6 +35,72 @@ class LinuxStampedSocketTest {
                 System.getProperty("os.arch")) == null, "64-bit Linux only");
     }
 
+    /**
+     * A reply to the sender just received goes out to the kernel's own sockaddr; any other
+     * destination (an earlier sender, an equal but new address object) must still be encoded
+     * and reach its own client, never the last sender.
+     */
+    @Test
+    void repliesReachTheirOwnClientWhicheverSenderCameLast() throws Exception {
+        assumeSupported();
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (StampedDatagramSocket socket = new LinuxTimestampingTransport().bind(new InetSocketAddress(lo, 0), 1 << 16);
+             StampedDatagramSocket.Worker worker = socket.newWorker();
+             DatagramSocket a = new DatagramSocket(new InetSocketAddress(lo, 0));
+             DatagramSocket b = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            a.setSoTimeout(2000);
+            b.setSoTimeout(2000);
+            ByteBuffer rx = ByteBuffer.allocateDirect(64);
+            a.send(new DatagramPacket(new byte[] {1}, 1, socket.localAddress()));
+            rx.clear();
+            InetSocketAddress fromA = worker.receive(rx, true);
+            b.send(new DatagramPacket(new byte[] {2}, 1, socket.localAddress()));
+            rx.clear();
+            InetSocketAddress fromB = worker.receive(rx, true);
+            assertEquals(a.getLocalPort(), fromA.getPort());
+            assertEquals(b.getLocalPort(), fromB.getPort());
+            ByteBuffer tx = ByteBuffer.allocateDirect(8);
+            for (InetSocketAddress to : new InetSocketAddress[] {fromB, fromA,
+                    new InetSocketAddress(lo, b.getLocalPort())}) {
+                tx.clear();
+                tx.put((byte) to.getPort()).flip();
+                assertTrue(worker.send(tx, to));
+                DatagramSocket expected = to.getPort() == a.getLocalPort() ? a : b;
+                DatagramPacket got = new DatagramPacket(new byte[8], 8);
+                expected.receive(got);
+                assertEquals((byte) to.getPort(), got.getData()[0]);
+            }
+        }
+    }
+
+    /** The stamp is written into the datagram sent, and a rehearsed send (after idling) sends nothing more. */
+    @Test
+    void aStampedSendCarriesItsStampAndNothingElseGoesOut() throws Exception {
+        assumeSupported();
+        InetAddress lo = InetAddress.getByName("127.0.0.1");
+        try (StampedDatagramSocket socket = new LinuxTimestampingTransport().bind(new InetSocketAddress(lo, 0), 1 << 16);
+             StampedDatagramSocket.Worker worker = socket.newWorker();
+             DatagramSocket client = new DatagramSocket(new InetSocketAddress(lo, 0))) {
+            client.setSoTimeout(2000);
+            InetSocketAddress to = new InetSocketAddress(lo, client.getLocalPort());
+            ByteBuffer tx = ByteBuffer.allocateDirect(8);
+            for (int i = 1; i <= 3; i++) {
+                // Idle longer than the rehearsal threshold before each send.
+                Thread.sleep(2 * LinuxStampedSocket.REHEARSE_AFTER_IDLE_NANOS / 1_000_000 + 1);
+                tx.clear();
+                tx.put((byte) 0).flip();
+                byte mark = (byte) i;
+                assertTrue(worker.send(tx, to, b -> b.put(0, mark)));
+                DatagramPacket got = new DatagramPacket(new byte[8], 8);
+                client.receive(got);
+                assertEquals(1, got.getLength());
+                assertEquals(mark, got.getData()[0]);
+            }
+            client.setSoTimeout(100);
+            assertThrows(java.net.SocketTimeoutException.class, () -> client.receive(new DatagramPacket(new byte[8], 8)));
+        }
+    }
+
     @Test
     void aDatagramArrivesWithAKernelStampBetweenItsSendAndItsReceive() throws Exception {
         assumeSupported();

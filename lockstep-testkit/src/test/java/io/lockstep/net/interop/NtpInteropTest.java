@@ -173,10 +173,10 @@ class NtpInteropTest {
     @Order(3)
     void ourClientSeesChronydAtZeroAndOurOwnClockAhead() throws Exception {
         Target target = Target.parse("ntp://127.0.0.1:" + chronydServerPort);
-        OffsetEstimate atZero = new OffsetMeter().measure(target, 32, Progress.NONE);
+        OffsetEstimate atZero = new OffsetMeter().forOwnServer().measure(target, 32, Progress.NONE);
         // Our clock reading 2.5 ms ahead: local − remote = +2.5 ms.
         OffsetEstimate localAhead = new OffsetMeter(new SimulatedTimeSource(TimeSource.system(), AHEAD_NANOS, 0),
-                OffsetMeter.DEFAULT_TIMEOUT_NANOS).measure(target, 32, Progress.NONE);
+                OffsetMeter.DEFAULT_TIMEOUT_NANOS).forOwnServer().measure(target, 32, Progress.NONE);
         System.out.printf(Locale.ROOT, "our client vs chronyd: offset %+.2f us (bound %.1f us, delay %.1f us); "
                         + "with our clock +2.5 ms: %+.2f us from +2.5 ms%n", atZero.offsetNanos() / 1e3,
                 atZero.errorBoundNanos() / 1e3, atZero.roundTripNanos() / 1e3,
