@@ -48,24 +48,37 @@ public record FiringReport(int index, long referenceNanos, long firedReferenceNa
         return m;
     }
 
-    /** Reads a report from the fields of {@link #toJson()} (numbers as parsed JSON gives them). */
+    /**
+     * Reads a report from the fields of {@link #toJson()} (numbers as parsed JSON gives them).
+     *
+     * @throws IllegalArgumentException when a field is missing, of the wrong type or out of range
+     *         (the fields come from an agent over the network)
+     */
     static FiringReport fromJson(Map<String, Object> m) {
-        return new FiringReport(((Number) m.get("index")).intValue(), num(m, "reference_ns"), num(m, "fired_reference_ns"),
+        long index = num(m, "index");
+        if (index < 0 || index >= Trigger.MAX_COUNT) {
+            throw new IllegalArgumentException("firing report with index " + index);
+        }
+        if (!(m.get("outcome") instanceof String outcome)) {
+            throw new IllegalArgumentException("firing report without outcome");
+        }
+        Object detail = m.get("detail");
+        return new FiringReport((int) index, num(m, "reference_ns"), num(m, "fired_reference_ns"),
                 num(m, "local_ns"), num(m, "error_bound_ns"), num(m, "lateness_ns"), optNum(m, "host_wall_ns"),
-                optNum(m, "action_ns"), String.valueOf(m.get("outcome")),
-                m.get("detail") == null ? "" : String.valueOf(m.get("detail")));
+                optNum(m, "action_ns"), outcome, detail == null ? "" : String.valueOf(detail));
     }
 
     private static long num(Map<String, Object> m, String key) {
         Object v = m.get(key);
-        if (!(v instanceof Number n)) {
+        // Integers only: a double would be truncated silently, and the agent writes integers.
+        if (!(v instanceof Long || v instanceof Integer)) {
             throw new IllegalArgumentException("firing report without " + key);
         }
-        return n.longValue();
+        return ((Number) v).longValue();
     }
 
     private static Long optNum(Map<String, Object> m, String key) {
         Object v = m.get(key);
-        return v instanceof Number n ? n.longValue() : null;
+        return v instanceof Long || v instanceof Integer ? ((Number) v).longValue() : null;
     }
 }
