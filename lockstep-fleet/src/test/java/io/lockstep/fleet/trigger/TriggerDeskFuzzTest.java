@@ -36,10 +36,18 @@ import io.lockstep.time.TimeSource;
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
 class TriggerDeskFuzzTest {
 
+    /** Refusals are logged at WARNING; millions of them would be most of the run's time (held: JUL keeps loggers weakly). */
+    private static final java.util.logging.Logger QUIET = quiet();
     private static final FleetKey KEY = FleetKey.of(new byte[32]);
     private static final List<String> JOURNAL = new CopyOnWriteArrayList<>();
     private static final TriggerDesk DESK = desk();
     private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "get", ""};
+
+    private static java.util.logging.Logger quiet() {
+        java.util.logging.Logger l = java.util.logging.Logger.getLogger(TriggerDesk.class.getName());
+        l.setLevel(java.util.logging.Level.OFF);
+        return l;
+    }
 
     private static TriggerDesk desk() {
         try {
