@@ -51,28 +51,23 @@ public record FiringReport(int index, long referenceNanos, long firedReferenceNa
     /**
      * Reads a report from the fields of {@link #toJson()} (numbers as parsed JSON gives them).
      *
-     * @throws IllegalArgumentException when a field is missing, of the wrong type or out of range
-     *         (the fields come from an agent over the network)
+     * @throws IllegalArgumentException for a missing or mistyped field, or an index outside an int
      */
-    static FiringReport fromJson(Map<String, Object> m) {
+    public static FiringReport fromJson(Map<String, Object> m) {
         long index = num(m, "index");
-        if (index < 0 || index >= Trigger.MAX_COUNT) {
+        if (index < 0 || index > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("firing report with index " + index);
         }
-        if (!(m.get("outcome") instanceof String outcome)) {
-            throw new IllegalArgumentException("firing report without outcome");
-        }
-        Object detail = m.get("detail");
         return new FiringReport((int) index, num(m, "reference_ns"), num(m, "fired_reference_ns"),
                 num(m, "local_ns"), num(m, "error_bound_ns"), num(m, "lateness_ns"), optNum(m, "host_wall_ns"),
-                optNum(m, "action_ns"), outcome, detail == null ? "" : String.valueOf(detail));
+                optNum(m, "action_ns"), String.valueOf(m.get("outcome")),
+                m.get("detail") == null ? "" : String.valueOf(m.get("detail")));
     }
 
     private static long num(Map<String, Object> m, String key) {
         Object v = m.get(key);
-        // Integers only: a double would be truncated silently, and the agent writes integers.
         if (!(v instanceof Long || v instanceof Integer)) {
-            throw new IllegalArgumentException("firing report without " + key);
+            throw new IllegalArgumentException("firing report without an integer " + key);
         }
         return ((Number) v).longValue();
     }

@@ -241,8 +241,14 @@ public final class FleetFire {
                     return null;
                 }
                 try {
-                    return TriggerReports.list(r.body());
-                } catch (IOException e) {
+                    List<Map<String, Object>> triggers = new ArrayList<>();
+                    for (Object o : (List<?>) JsonTree.object(r.body()).get("triggers")) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> m = (Map<String, Object>) o;
+                        triggers.add(m);
+                    }
+                    return triggers;
+                } catch (IOException | RuntimeException e) {
                     return null;
                 }
             }));
@@ -263,8 +269,10 @@ public final class FleetFire {
         }
         Trigger trigger;
         try {
-            trigger = TriggerReports.trigger(newest);
-        } catch (IOException e) {
+            trigger = new Trigger(String.valueOf(newest.get("id")), String.valueOf(newest.get("action")),
+                    (Long) newest.get("at_ns"), (Long) newest.get("expires_ns"), (Long) newest.get("every_ns"),
+                    ((Long) newest.get("count")).intValue(), 0, null);
+        } catch (RuntimeException e) {
             return java.util.Optional.empty();
         }
         Plan plan = new Plan(trigger.action(), trigger.atNanos(), trigger.everyNanos(), trigger.count(), toleranceNanos, 0);
@@ -463,11 +471,15 @@ public final class FleetFire {
                 problem = "HTTP " + r.statusCode() + " asking for the report of trigger " + t.id();
             } else {
                 try {
-                    TriggerReports.Report report = TriggerReports.report(r.body());
-                    done = report.done();
-                    bound = report.predictedBoundNanos();
-                    firings.addAll(report.firings());
-                } catch (IOException e) {
+                    Map<String, Object> m = JsonTree.object(r.body());
+                    done = "done".equals(m.get("state"));
+                    bound = m.get("predicted_bound_ns") instanceof Long b ? b : null;
+                    for (Object o : (List<?>) m.getOrDefault("firings", List.of())) {
+                        @SuppressWarnings("unchecked")
+                        Map<String, Object> f = (Map<String, Object>) o;
+                        firings.add(FiringReport.fromJson(f));
+                    }
+                } catch (IOException | RuntimeException e) {
                     problem = "unreadable report: " + message(e);
                 }
             }
