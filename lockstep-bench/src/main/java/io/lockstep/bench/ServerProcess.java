@@ -17,7 +17,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A {@code lockstep serve} running in its own JVM, started by a benchmark so that the memory it
+ * A {@code lockstep serve} (or another long-running command: {@code agent}, {@code fleet
+ * dashboard}) running in its own JVM, started by a benchmark so that the memory it
  * reports is the server's alone: resident set size from {@code /proc/PID/status}, the Java heap
  * from the JVM's performance counters ({@link HotSpotCounters}), and on request a live-object
  * histogram or a native-memory summary through {@code jcmd}. Linux only. Not thread-safe, except
@@ -47,7 +48,7 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private static final Pattern LISTENER = Pattern.compile("^(ntp|echo) (\\S+):(\\d+)$");
+    private static final Pattern LISTENER = Pattern.compile("^(ntp|echo|http) (\\S+):(\\d+)$");
 
     private final Launcher launcher;
     private final Process process;
@@ -78,15 +79,28 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess start(Launcher launcher, List<String> jvmOptions, List<String> serveArgs)
             throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>();
+        args.add("serve");
+        args.addAll(serveArgs);
+        int expected = (serveArgs.contains("--ntp-port") ? 1 : 0) + (serveArgs.contains("--echo-port") ? 1 : 0);
+        return start(launcher, jvmOptions, args, expected);
+    }
+
+    /**
+     * Starts {@code java JVM_OPTIONS -cp CLASSPATH MAIN ARGS} (e.g. {@code agent ...} or
+     * {@code fleet dashboard ...}) and waits (up to 30 s) until it has printed
+     * {@code expectedListeners} listener lines ({@code ntp|echo|http HOST:PORT}).
+     */
+    public static ServerProcess start(Launcher launcher, List<String> jvmOptions, List<String> args,
+                                      int expectedListeners) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(launcher.javaExecutable());
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(launcher.classPath());
         cmd.add(launcher.mainClass());
-        cmd.add("serve");
-        cmd.addAll(serveArgs);
-        int expected = (serveArgs.contains("--ntp-port") ? 1 : 0) + (serveArgs.contains("--echo-port") ? 1 : 0);
+        cmd.addAll(args);
+        int expected = expectedListeners;
         Process p = new ProcessBuilder(cmd).start();
         StringBuilder err = new StringBuilder();
         drain(p.getErrorStream(), err, "lockstep-attack-server-stderr");
@@ -153,6 +167,50 @@ public final class ServerProcess implements AutoCloseable {
     public long rssBytes() {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Gone, or not Linux.
+        }
+        return -1;
+    }
+
+    /** Open file descriptors now (entries of {@code /proc/PID/fd}), or -1 when the process has gone. */
+    public long descriptors() {
+        return descriptors(pid());
+    }
+
+    /** Threads now ({@code Threads:} of {@code /proc/PID/status}), or -1 when the process has gone. */
+    public long threads() {
+        return threads(pid());
+    }
+
+    /** Open file descriptors of process {@code pid}, or -1. */
+    static long descriptors(long pid) {
+        String[] names = new java.io.File("/proc/" + pid + "/fd").list();
+        return names == null ? -1 : names.length;
+    }
+
+    /** Threads of process {@code pid}, or -1. */
+    static long threads(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("Threads:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // Gone, or not Linux.
+        }
+        return -1;
+    }
+
+    /** Resident set size of process {@code pid}, or -1. */
+    static long rssBytes(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmRSS:")) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
                 }

@@ -341,10 +341,32 @@ final class BenchCommand implements Runnable {
     @Command(name = "attack", mixinStandardHelpOptions = true,
             description = {"Start `lockstep serve` in its own JVM per flag set and attack it over loopback (NTP flood"
                     + " from many 127.x.y.z sources, Time Echo churn, idle Time Echo connections): RSS and heap before,"
-                    + " peak and after, live heap after a full GC, and what an honest client saw."})
+                    + " peak and after, live heap after a full GC, and what an honest client saw.",
+                    "With --target fleet: start `lockstep agent` (its small-device flags) and `fleet dashboard` in their"
+                    + " own JVMs and attack them (early-closing requests, slow headers and bodies, TLS hellos, idle /events"
+                    + " subscribers, signed periodic-trigger floods), and run `fleet status`, `fleet fire` and the"
+                    + " dashboard against a hostile agent (huge, trickling, escape-laden, out-of-range answers): RSS,"
+                    + " descriptors and threads before, peak and after, and an honest poll's success rate."})
     static final class Attack implements java.util.concurrent.Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--target", paramLabel = "serve|fleet", defaultValue = "serve",
+                description = "What to attack: `serve` (default), or `fleet`: the agent, the dashboard, and the monitor"
+                        + " against a hostile agent.")
+        String target;
+
+        @Option(names = "--fleet-attacks", split = ",", paramLabel = "NAME",
+                description = "With --target fleet: the attacks to run (default: all of agent-early-close,"
+                        + " agent-slow-headers, agent-slow-body, agent-tls-hello, agent-trigger-flood,"
+                        + " dashboard-early-close, dashboard-slow-headers, dashboard-events, hostile-huge,"
+                        + " hostile-trickle, hostile-escapes, hostile-out-of-range).")
+        java.util.List<String> fleetAttacks;
+
+        @Option(names = "--quick", description = "With --target fleet: small, short attacks (a quick look; the sizes"
+                + " of issue 16 otherwise: 3,000 early closes, 50 slow connections held 30 s, 60 triggers x 1,000, 200 MB"
+                + " answers).")
+        boolean quick;
 
         @Option(names = "--attacks", split = ",", paramLabel = "NAME", defaultValue = "ntp-flood,echo-churn,echo-idle",
                 description = "Attacks to run (default ${DEFAULT-VALUE}).")
@@ -396,6 +418,26 @@ final class BenchCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (target.equals("fleet")) {
+                io.lockstep.bench.FleetAttackBench.Options fo;
+                try {
+                    fo = new io.lockstep.bench.FleetAttackBench.Options(
+                            fleetAttacks == null ? io.lockstep.bench.FleetAttackBench.ATTACKS
+                                    : fleetAttacks.stream().map(String::strip).toList(),
+                            quick ? io.lockstep.bench.FleetAttackBench.Sizes.quick()
+                                    : io.lockstep.bench.FleetAttackBench.Sizes.full());
+                } catch (IllegalArgumentException e) {
+                    throw Cli.usage(spec.commandLine(), e.getMessage());
+                }
+                PrintStream out = stdout(spec);
+                int code = io.lockstep.bench.FleetAttackBench.run(out,
+                        io.lockstep.bench.ServerProcess.Launcher.sameAsThisJvm(Main.class.getName()), fo);
+                out.flush();
+                return code;
+            }
+            if (!target.equals("serve")) {
+                throw Cli.usage(spec.commandLine(), "--target must be serve or fleet, not '" + target + "'");
+            }
             io.lockstep.bench.AttackBench.Options o;
             try {
                 java.util.List<io.lockstep.bench.AttackBench.Attack> list = new java.util.ArrayList<>();

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** {@code lockstep bench attack} parses and refuses; the runs themselves are the bench's (too long for unit tests). */
+/**
+ * {@code lockstep bench attack} parses and refuses; the serve runs are the bench's (too long for
+ * unit tests); one quick fleet run checks the tables' shape (no numbers judged).
+ */
 class BenchAttackCommandTest {
 
     @Test
@@ -29,5 +32,28 @@ class BenchAttackCommandTest {
         MainTest.Result r = MainTest.run("bench", "attack", "--help");
         assertEquals(0, r.code());
         assertTrue(r.out().contains("--jvm=LABEL=FLAGS") && r.out().contains("echo-churn"), r.out());
+    }
+
+    @Test
+    void anUnknownFleetAttackOrTargetIsAOneLineUsageError() {
+        MainTest.Result r = MainTest.run("bench", "attack", "--target", "fleet", "--fleet-attacks", "agent-syn-flood");
+        assertEquals(Main.EXIT_USAGE, r.code());
+        MainTest.assertOneLineError(r, "unknown fleet attack 'agent-syn-flood'");
+        r = MainTest.run("bench", "attack", "--target", "router");
+        assertEquals(Main.EXIT_USAGE, r.code());
+        MainTest.assertOneLineError(r, "--target must be serve or fleet");
+    }
+
+    @Test
+    void aQuickFleetRunPrintsBothTables() {
+        MainTest.Result r = MainTest.run("bench", "attack", "--target", "fleet", "--quick", "--fleet-attacks",
+                "agent-early-close,hostile-escapes");
+        assertEquals(0, r.code(), r.out() + r.err());
+        String out = r.out();
+        assertTrue(out.contains("| target | attack") && out.contains("| agent  | early-close"), out);
+        assertTrue(out.contains("descriptors before / peak / after") && out.contains("honest polls answered"), out);
+        for (String monitor : new String[]{"| fleet status", "| fleet fire", "| dashboard"}) {
+            assertTrue(out.contains(monitor), monitor + " row missing: " + out);
+        }
     }
 }

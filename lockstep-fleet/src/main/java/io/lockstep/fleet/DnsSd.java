@@ -95,13 +95,37 @@ public final class DnsSd {
                         break;
                     }
                 }
-                String name = info.getPropertyString("name");
-                found.add(new Found(name == null || name.isBlank() ? info.getName() : name,
-                        info.getPropertyString("version"), a.getHostAddress(), info.getPort()));
+                Found f = found(info.getPropertyString("name"), info.getName(), info.getPropertyString("version"), a,
+                        info.getPort());
+                if (f != null) {
+                    found.add(f);
+                }
             }
             found.sort(Comparator.comparing(Found::name));
             return found;
         }
+    }
+
+    /**
+     * One advertisement as the monitor uses it, or null when it cannot be an agent (a port out
+     * of range, a name no device can carry): anyone on the LAN may advertise, and one bad
+     * advertisement must cost its own row, not the whole browse.
+     *
+     * @param txtName     the TXT record's {@code name}, or null
+     * @param serviceName the service instance name, used when the TXT record names none
+     */
+    static Found found(String txtName, String serviceName, String version, InetAddress address, int port) {
+        String name = txtName == null || txtName.isBlank() ? serviceName : txtName;
+        if (name == null || port < 1 || port > 65535) {
+            return null;
+        }
+        Found f = new Found(name, version, address.getHostAddress(), port);
+        try {
+            f.device();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        return f;
     }
 
     private static String sanitize(String name) {

@@ -112,7 +112,11 @@ public final class TriggerJson {
     }
 
     private static TriggerRefusedException malformed(String why) {
-        return new TriggerRefusedException(Refusal.MALFORMED, why);
+        // The reason may quote the sender's text (a field name); it goes back to the sender's terminal and
+        // into the agent's journal, so it stays one line without control characters.
+        String oneLine = why.codePoints().map(c -> Character.isISOControl(c) ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return new TriggerRefusedException(Refusal.MALFORMED, oneLine);
     }
 
     private static String firstLine(String s) {
