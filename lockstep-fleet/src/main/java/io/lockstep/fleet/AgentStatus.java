@@ -123,7 +123,12 @@ public record AgentStatus(String name, String version, int apiVersion, String ho
         if (!fields.containsKey("api_version") && !fields.containsKey("version")) {
             throw new GarbledException("garbled status: no api_version or version field (not a lockstep agent?)");
         }
-        int api = (int) integer(fields, "api_version", false, -1);
+        long apiField = integer(fields, "api_version", false, -1);
+        if (apiField < -1 || apiField > Integer.MAX_VALUE) {
+            // A cast would fold 2^32 + 1 into version 1: an unknown version must never pass as ours.
+            throw new GarbledException("garbled status: api_version " + apiField + " out of range");
+        }
+        int api = (int) apiField;
         String version = string(fields, "version", true);
         String stateText = string(fields, "state", true);
         ClockState state;

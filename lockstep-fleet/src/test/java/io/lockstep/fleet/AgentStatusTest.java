@@ -70,6 +70,16 @@ class AgentStatusTest {
     }
 
     @Test
+    void anApiVersionBeyondAnIntIsNotReadAsAnother() throws Exception {
+        // 2^32 + 1 once became version 1 through an int cast: an agent of no known version passed as ours.
+        String json = JsonText.write(SAMPLE.toJson()).replace("\"api_version\":" + FleetApi.API_VERSION,
+                "\"api_version\":4294967297");
+        assertTrue(json.contains("4294967297"), json);
+        AgentStatus.GarbledException e = assertThrows(AgentStatus.GarbledException.class, () -> AgentStatus.parse(json));
+        assertTrue(e.getMessage().contains("api_version"), e.getMessage());
+    }
+
+    @Test
     void controlCharactersNeverLeaveTheParser() throws Exception {
         String good = JsonText.write(SAMPLE.toJson());
         String evil = good.replace("\"version\":\"", "\"version\":\"\\u001b[2J\\u009b")
