@@ -58,9 +58,23 @@ public final class CalibrationBench {
         }
     }
 
-    /** One record whose truth lay outside the stated bound. */
+    /**
+     * The one miss accepted, with the assumption it breaks: the bound allows the remote's
+     * frequency to wander (a random walk) but not to jump; after a jump the truth can leave the
+     * bound until an exchange shows the jump, which on a LAN takes a few seconds (the exchanges
+     * meanwhile may all be slow). Misses within this long after a jump are accepted.
+     */
+    static final long ACCEPTED_AFTER_JUMP_NANOS = 10 * S;
+    static final String JUMP_ASSUMPTION = "the remote's frequency does not jump (it jumped less than 10 s before,"
+            + " and no exchange since showed it)";
+
+    /**
+     * One record whose truth lay outside the stated bound.
+     *
+     * @param assumption the assumption of the bound this miss breaks, when it is an accepted one; else null
+     */
     public record Miss(String scenario, long seed, double ageSeconds, long errorNanos, long boundNanos,
-                       boolean beforeNext) {
+                       boolean beforeNext, String assumption) {
         /** How far beyond the bound the truth lay (ns). */
         public long outNanos() {
             return Math.abs(errorNanos) - boundNanos;
@@ -101,6 +115,7 @@ public final class CalibrationBench {
         final Tally[] byBucket = new Tally[BUCKET_NAMES.size()];
         final Tally total = new Tally();
         final List<Miss> misses = new ArrayList<>();
+        int accepted;
         int seeds;
         double wallSeconds;
 
@@ -120,6 +135,11 @@ public final class CalibrationBench {
 
         public List<Miss> misses() {
             return misses;
+        }
+
+        /** Misses that break an assumption the bound states (see {@link Miss#assumption()}). */
+        public int acceptedMisses() {
+            return accepted;
         }
     }
 
@@ -203,8 +223,14 @@ public final class CalibrationBench {
             r.byBucket[bucket].add(in, boundNow);
             byScenario.add(in, boundNow);
             if (!in) {
-                r.misses.add(inNow ? new Miss(scenario.name(), seed, age, errorNext, boundNext, true)
-                        : new Miss(scenario.name(), seed, age, errorNow, boundNow, false));
+                long sinceJump = at - start - scenario.driftChangeAtNanos();
+                String assumption = scenario.driftChangeAtNanos() >= 0 && sinceJump >= 0
+                        && sinceJump < ACCEPTED_AFTER_JUMP_NANOS ? JUMP_ASSUMPTION : null;
+                if (assumption != null) {
+                    r.accepted++;
+                }
+                r.misses.add(inNow ? new Miss(scenario.name(), seed, age, errorNext, boundNext, true, assumption)
+                        : new Miss(scenario.name(), seed, age, errorNow, boundNow, false, assumption));
             }
         }
     }
@@ -238,18 +264,23 @@ public final class CalibrationBench {
         if (r.misses.isEmpty()) {
             out.println("misses: none");
         } else {
-            out.printf(Locale.ROOT, "misses: %d (the %d furthest out below)%n", r.misses.size(),
-                    Math.min(LISTED_MISSES, r.misses.size()));
-            Table misses = new Table("scenario", "seed", "age", "error", "bound", "out by", "judged");
+            out.printf(Locale.ROOT, "misses: %d, of which %d accepted (the %d furthest out below)%n", r.misses.size(),
+                    r.accepted, Math.min(LISTED_MISSES, r.misses.size()));
+            Table misses = new Table("scenario", "seed", "age", "error", "bound", "out by", "judged", "accepted");
             for (Miss m : worst(r, LISTED_MISSES)) {
                 misses.row(m.scenario(), m.seed(), String.format(Locale.ROOT, "%.1f s", m.ageSeconds()),
                         us(m.errorNanos()), us(m.boundNanos()), us(m.outNanos()),
-                        m.beforeNext() ? "before next" : "at record");
+                        m.beforeNext() ? "before next" : "at record", m.assumption() == null ? "no" : "yes");
             }
             misses.print(out);
+            if (r.accepted > 0) {
+                out.println("accepted misses break this assumption of the bound: " + JUMP_ASSUMPTION);
+            }
         }
-        out.printf(Locale.ROOT, "goal 100%% coverage: %s (%d of %d records within)%n",
-                r.total.within == r.total.records ? "met" : "NOT met", r.total.within, r.total.records);
+        long unexplained = r.total.records - r.total.within - r.accepted;
+        out.printf(Locale.ROOT, "goal 100%% coverage: %s (%d of %d records within, %d accepted misses, %d unexplained)%n",
+                unexplained == 0 ? (r.accepted == 0 ? "met" : "met but for the accepted misses") : "NOT met",
+                r.total.within, r.total.records, r.accepted, unexplained);
         out.println("note: the bound assumes a symmetric path (plus half the best round trip for what no two-way"
                 + " method can see); a route asymmetric by more than the best round trip would be missed by any"
                 + " two-way method.");
@@ -283,6 +314,8 @@ public final class CalibrationBench {
         }
         m.put("scenarios", scenarios);
         m.put("misses", r.misses.size());
+        m.put("accepted_misses", r.accepted);
+        m.put("accepted_assumption", JUMP_ASSUMPTION);
         List<Object> listed = new ArrayList<>();
         for (Miss x : worst(r, LISTED_MISSES)) {
             Map<String, Object> j = new LinkedHashMap<>();
@@ -292,6 +325,7 @@ public final class CalibrationBench {
             j.put("error_ns", x.errorNanos());
             j.put("bound_ns", x.boundNanos());
             j.put("out_ns", x.outNanos());
+            j.put("accepted", x.assumption() != null);
             listed.add(j);
         }
         m.put("worst_misses", listed);

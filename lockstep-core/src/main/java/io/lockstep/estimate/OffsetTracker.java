@@ -56,6 +56,7 @@ public final class OffsetTracker {
     private LineFit lastFit;
     private LineFit priorDrift;
     private ClockModel model;
+    private long fittedAsymmetryBoundNanos;
 
     /** A tracker with the default window limit. */
     public OffsetTracker() {
@@ -143,7 +144,43 @@ public final class OffsetTracker {
             };
         }
         coverProvenInterval(sample);
+        coverNarrowedInterval(sample);
         return verdict;
+    }
+
+    /**
+     * Widens the published bound when the sample, judged by how much longer than the window's
+     * fastest exchange it took, says the model has started to go wrong: up to the path's
+     * constant asymmetry (which the bound's asymmetry part covers), the truth lies within half
+     * that excess (plus an eighth of the fastest round trip for how much the fastest one waited)
+     * of the sample's offset. Causality alone proves this only once the error exceeds half the
+     * whole round trip, seconds after a frequency change on a LAN. When the model is off by more
+     * than its own uncertainties allow, the bound covers the sample's narrowed interval now and,
+     * as the error is growing, as much again until the next exchange. Like
+     * {@link #coverProvenInterval}, the extra width lasts until the next refit.
+     */
+    private void coverNarrowedInterval(TimeSample sample) {
+        if (end - start < 2) {
+            return;
+        }
+        long rttMin = Long.MAX_VALUE;
+        for (int i = start; i < end; i++) {
+            rttMin = Math.min(rttMin, rtt[i]);
+        }
+        long local = sample.localMidNanos();
+        long predicted = model.offsetAtNanos(local);
+        double halfWidth = Math.max(0, sample.roundTripNanos() - rttMin) / 2.0 + rttMin / 8.0
+                + sample.remoteResolutionNanos();
+        double residual = Math.abs(sample.offsetNanos() - predicted);
+        double proven = residual - halfWidth - ClockModel.SIGMAS * model.sigmaAtNanos(local);
+        if (proven <= 0) {
+            return;
+        }
+        long needed = fittedAsymmetryBoundNanos + (long) Math.ceil(residual + halfWidth + proven);
+        long extra = needed - model.errorBoundAtNanos(local);
+        if (extra > 0) {
+            model = model.withExtraBoundNanos(extra);
+        }
     }
 
     /**
@@ -279,6 +316,7 @@ public final class OffsetTracker {
             res = Math.max(res, resolution[i]);
         }
         long asymmetryBound = TimeSample.asymmetryBoundNanos(bestRtt, res);
+        fittedAsymmetryBoundNanos = asymmetryBound;
         // The fitted slope is the offset's rate of change; the model states the remote's drift,
         // which has the opposite sign (a remote running fast makes local − remote fall).
         model = new ClockModel(fit.anchorLocalNanos(), fit.offsetNanos(), -fit.slopePpm(), fit.offsetSigmaNanos(),
