@@ -9,9 +9,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A young tracker's bound holds from the first model with a drift on: a −20 ppm device on a
  * busy host's loopback (a few µs of exponential queueing on both legs), judged at each exchange
- * and one second later (a reader between exchanges), for many seeded streams. Before the
- * drift's uncertainty took the window's few degrees of freedom and the span's physics into
- * account, three of these readings lay outside the stated bound.
+ * and one second later (a reader between exchanges), for many seeded streams. (A guard: the
+ * misses this round found on a real busy loopback did not show in this simple stream.)
  */
 class YoungTrackerBoundTest {
 
