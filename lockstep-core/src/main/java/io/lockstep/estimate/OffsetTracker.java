@@ -15,8 +15,10 @@ import java.util.List;
  * and a {@link RunsTest} on the residual signs shortens whenever the straight line no longer
  * fits (the frequency wandered). Once the drift is known, the {@link IntervalFit} through the
  * same window's causality intervals sharpens the line (keeping the regression's
- * uncertainties). After a step the previous drift is carried over until the new segment has
- * enough samples of its own. Not thread-safe: one thread feeds it; publish the
+ * uncertainties, widened for a young window: see {@link #honestUncertainties}). After a step
+ * the previous drift is carried over until the new segment has enough samples of its own,
+ * unless the new segment's exchanges rule it out (the frequency changed, not just the time).
+ * Not thread-safe: one thread feeds it; publish the
  * immutable {@link ClockModel} to readers.
  */
 public final class OffsetTracker {
