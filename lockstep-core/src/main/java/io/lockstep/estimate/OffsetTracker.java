@@ -362,6 +362,8 @@ public final class OffsetTracker {
             double halfRange = Math.max(range[1] - fit.slopePpm(), fit.slopePpm() - range[0]);
             slopeSigma = Math.max(slopeSigma, halfRange / ClockModel.SIGMAS);
         }
+        // Never less known than before any fit: two crystals within their tolerance.
+        slopeSigma = Math.min(slopeSigma, Math.max(fit.slopeSigmaPpm(), ClockModel.UNKNOWN_DRIFT_SIGMA_PPM));
         return new LineFit(fit.anchorLocalNanos(), fit.offsetNanos(), fit.slopePpm(),
                 fit.offsetSigmaNanos() * factor, slopeSigma, fit.samples(), fit.firstLocalNanos(),
                 fit.lastLocalNanos());
