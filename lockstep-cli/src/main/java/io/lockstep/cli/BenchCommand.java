@@ -20,7 +20,7 @@ import picocli.CommandLine;
                 BenchCommand.Track.class, BenchCommand.Correct.class, BenchCommand.Attack.class,
                 BenchCommand.SchedulerLateness.class,
                 BenchCommand.Neon.class,
-                BenchCommand.FleetFire.class})
+                BenchCommand.FleetFire.class, BenchCommand.Calibration.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec
@@ -192,6 +192,37 @@ final class BenchCommand implements Runnable {
             }
             PrintStream out = stdout(spec);
             int code = io.lockstep.bench.TrackingBench.run(out, o);
+            out.flush();
+            return code;
+        }
+    }
+
+    /** {@code lockstep bench calibration}: coverage of the stated bound on fresh trackers, every scenario. */
+    @Command(name = "calibration", mixinStandardHelpOptions = true,
+            description = "Fresh trackers on every simulated scenario (wired LAN, busy Wi-Fi, asymmetric route, drift ramp,"
+                    + " drift sign flip, 1 s step, 10 min gap) for many seeds, in virtual time: how often the truth lies"
+                    + " within the stated bound, by scenario and by age since SYNCED, and every miss.")
+    static final class Calibration implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Option(names = "--seeds", defaultValue = "200", paramLabel = "N",
+                description = "Seeds per scenario, 1-100000 (default ${DEFAULT-VALUE}).")
+        int seeds;
+
+        @Option(names = "--json", description = "Also print one JSON object as the last line.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            io.lockstep.bench.CalibrationBench.Options o;
+            try {
+                o = new io.lockstep.bench.CalibrationBench.Options(seeds, json);
+            } catch (IllegalArgumentException e) {
+                throw Cli.usage(spec.commandLine(), e.getMessage());
+            }
+            PrintStream out = stdout(spec);
+            int code = io.lockstep.bench.CalibrationBench.run(out, o);
             out.flush();
             return code;
         }

@@ -97,6 +97,92 @@ public final class IntervalFit {
         return new Result(anchorLocalNanos, y0 + (floor + ceiling) / 2, b * 1e-3, ceiling - floor);
     }
 
+    /**
+     * The slopes (ppm) of all straight lines that pass through every interval
+     * {@code [lowNanos[i], highNanos[i] + slackNanos]} over {@code [from, to)}: the drift the
+     * intervals allow at all, whatever the noise. Null for fewer than two samples or when no line
+     * passes (then widen the intervals).
+     */
+    public static double[] slopeRangePpm(long[] xNanos, long[] lowNanos, long[] highNanos, long slackNanos, int from,
+                                         int to, double slopeGuessPpm) {
+        int n = to - from;
+        if (n < 2 || xNanos[to - 1] == xNanos[from]) {
+            return null;
+        }
+        long x0 = xNanos[from];
+        long y0 = lowNanos[from];
+        // Only the upper hull of the low ends and the lower hull of the high ends can close the band.
+        double[] lx = new double[n];
+        double[] ly = new double[n];
+        double[] hx = new double[n];
+        double[] hy = new double[n];
+        int nl = 0;
+        int nh = 0;
+        for (int i = from; i < to; i++) {
+            if (i > from && xNanos[i] < xNanos[i - 1]) {
+                return null;
+            }
+            double x = (xNanos[i] - x0) * 1e-9;
+            double y = lowNanos[i] - y0;
+            while (nl >= 2 && cross(lx[nl - 2], ly[nl - 2], lx[nl - 1], ly[nl - 1], x, y) >= 0) {
+                nl--;
+            }
+            lx[nl] = x;
+            ly[nl] = y;
+            nl++;
+            y = highNanos[i] + slackNanos - y0;
+            while (nh >= 2 && cross(hx[nh - 2], hy[nh - 2], hx[nh - 1], hy[nh - 1], x, y) <= 0) {
+                nh--;
+            }
+            hx[nh] = x;
+            hy[nh] = y;
+            nh++;
+        }
+        Hulls h = new Hulls(lx, ly, nl, hx, hy, nh);
+        // Slopes in ns per s; the band width is concave in the slope, so find its top, then
+        // bisect down each side to where it closes.
+        double a = (slopeGuessPpm - SEARCH_PPM) * 1e3;
+        double b = (slopeGuessPpm + SEARCH_PPM) * 1e3;
+        for (int iteration = 0; iteration < 100; iteration++) {
+            double m1 = a + (b - a) / 3;
+            double m2 = b - (b - a) / 3;
+            if (h.width(m1) < h.width(m2)) {
+                a = m1;
+            } else {
+                b = m2;
+            }
+        }
+        double top = (a + b) / 2;
+        if (h.width(top) < 0) {
+            return null;
+        }
+        double left = edge(h, top, (slopeGuessPpm - SEARCH_PPM) * 1e3);
+        double right = edge(h, top, (slopeGuessPpm + SEARCH_PPM) * 1e3);
+        return new double[] {Math.min(left, right) * 1e-3, Math.max(left, right) * 1e-3};
+    }
+
+    private record Hulls(double[] lx, double[] ly, int nl, double[] hx, double[] hy, int nh) {
+        double width(double b) {
+            return IntervalFit.width(b, lx, ly, nl, hx, hy, nh);
+        }
+    }
+
+    /** The slope between {@code inside} (band open) and {@code outside} where the band closes. */
+    private static double edge(Hulls h, double inside, double outside) {
+        if (h.width(outside) >= 0) {
+            return outside;
+        }
+        for (int iteration = 0; iteration < 60; iteration++) {
+            double mid = (inside + outside) / 2;
+            if (h.width(mid) >= 0) {
+                inside = mid;
+            } else {
+                outside = mid;
+            }
+        }
+        return inside;
+    }
+
     private static double width(double b, double[] lx, double[] ly, int nl, double[] hx, double[] hy, int nh) {
         return min(b, hx, hy, nh) - max(b, lx, ly, nl);
     }

@@ -15,8 +15,10 @@ import java.util.List;
  * and a {@link RunsTest} on the residual signs shortens whenever the straight line no longer
  * fits (the frequency wandered). Once the drift is known, the {@link IntervalFit} through the
  * same window's causality intervals sharpens the line (keeping the regression's
- * uncertainties). After a step the previous drift is carried over until the new segment has
- * enough samples of its own. Not thread-safe: one thread feeds it; publish the
+ * uncertainties, widened for a young window: see {@link #honestUncertainties}). After a step
+ * the previous drift is carried over until the new segment has enough samples of its own,
+ * unless the new segment's exchanges rule it out (the frequency changed, not just the time).
+ * Not thread-safe: one thread feeds it; publish the
  * immutable {@link ClockModel} to readers.
  */
 public final class OffsetTracker {
@@ -40,6 +42,7 @@ public final class OffsetTracker {
     private long[] rtt;
     private long[] low;
     private long[] high;
+    private long[] narrowHigh;
     private long[] resolution;
     private double[] w;
     private double[] residual;
@@ -55,6 +58,7 @@ public final class OffsetTracker {
     private LineFit lastFit;
     private LineFit priorDrift;
     private ClockModel model;
+    private long fittedAsymmetryBoundNanos;
 
     /** A tracker with the default window limit. */
     public OffsetTracker() {
@@ -73,6 +77,7 @@ public final class OffsetTracker {
         rtt = new long[capacity];
         low = new long[capacity];
         high = new long[capacity];
+        narrowHigh = new long[capacity];
         resolution = new long[capacity];
         w = new double[capacity];
         residual = new double[capacity];
@@ -141,7 +146,43 @@ public final class OffsetTracker {
             };
         }
         coverProvenInterval(sample);
+        coverNarrowedInterval(sample);
         return verdict;
+    }
+
+    /**
+     * Widens the published bound when the sample, judged by how much longer than the window's
+     * fastest exchange it took, says the model has started to go wrong: up to the path's
+     * constant asymmetry (which the bound's asymmetry part covers), the truth lies within half
+     * that excess (plus an eighth of the fastest round trip for how much the fastest one waited)
+     * of the sample's offset. Causality alone proves this only once the error exceeds half the
+     * whole round trip, seconds after a frequency change on a LAN. When the model is off by more
+     * than its own uncertainties allow, the bound covers the sample's narrowed interval now and,
+     * as the error is growing, as much again until the next exchange. Like
+     * {@link #coverProvenInterval}, the extra width lasts until the next refit.
+     */
+    private void coverNarrowedInterval(TimeSample sample) {
+        if (end - start < 2) {
+            return;
+        }
+        long rttMin = Long.MAX_VALUE;
+        for (int i = start; i < end; i++) {
+            rttMin = Math.min(rttMin, rtt[i]);
+        }
+        long local = sample.localMidNanos();
+        long predicted = model.offsetAtNanos(local);
+        double halfWidth = Math.max(0, sample.roundTripNanos() - rttMin) / 2.0 + rttMin / 8.0
+                + sample.remoteResolutionNanos();
+        double residual = Math.abs(sample.offsetNanos() - predicted);
+        double proven = residual - halfWidth - ClockModel.SIGMAS * model.sigmaAtNanos(local);
+        if (proven <= 0) {
+            return;
+        }
+        long needed = fittedAsymmetryBoundNanos + (long) Math.ceil(residual + halfWidth + proven);
+        long extra = needed - model.errorBoundAtNanos(local);
+        if (extra > 0) {
+            model = model.withExtraBoundNanos(extra);
+        }
     }
 
     /**
@@ -211,7 +252,12 @@ public final class OffsetTracker {
     }
 
     private void startSegment() {
-        if (lastFit != null && model.driftKnown()) {
+        if (end - start < MIN_DRIFT_SAMPLES && priorDrift != null) {
+            // This segment ran on a drift carried over a step and broke again before it had a drift
+            // of its own: what looked like steps is the frequency having changed (a drift that
+            // flipped sign, say), so the carried drift must not be carried once more.
+            priorDrift = null;
+        } else if (lastFit != null && model.driftKnown()) {
             priorDrift = lastFit;
         }
         segment++;
@@ -252,7 +298,7 @@ public final class OffsetTracker {
         int n = end - start;
         LineFit fit;
         boolean driftKnown;
-        if (n < MIN_DRIFT_SAMPLES && priorDrift != null) {
+        if (n < MIN_DRIFT_SAMPLES && priorDrift != null && !contradictsSlope(priorDrift.slopePpm())) {
             fit = OffsetRegression.fitWithSlope(x, y, w, start, end, priorDrift.slopePpm(), priorDrift.slopeSigmaPpm());
             driftKnown = true;
         } else {
@@ -261,6 +307,7 @@ public final class OffsetTracker {
             if (driftKnown) {
                 fit = sharpen(fit);
             }
+            fit = honestUncertainties(fit);
         }
         lastFit = fit;
         measureWander();
@@ -271,11 +318,100 @@ public final class OffsetTracker {
             res = Math.max(res, resolution[i]);
         }
         long asymmetryBound = TimeSample.asymmetryBoundNanos(bestRtt, res);
+        fittedAsymmetryBoundNanos = asymmetryBound;
         // The fitted slope is the offset's rate of change; the model states the remote's drift,
         // which has the opposite sign (a remote running fast makes local − remote fall).
         model = new ClockModel(fit.anchorLocalNanos(), fit.offsetNanos(), -fit.slopePpm(), fit.offsetSigmaNanos(),
                 fit.slopeSigmaPpm(), asymmetryBound, x[end - 1], n, x[start], segment, driftKnown,
                 wanderPpm2PerSecond());
+    }
+
+    /**
+     * The fit with uncertainties a young window can stand behind. The least-squares ones assume
+     * many samples with independent, centred errors of known size; a few seconds of exchanges
+     * are neither many nor centred (on a busy host the queueing lands mostly on one leg and
+     * shrinks as the code warms, which tilts the line). So: both uncertainties grow by Student's
+     * t for the window's degrees of freedom (the bound spans {@link ClockModel#SIGMAS} of them,
+     * which is right only for many samples), and the drift's is at least a third of how far the
+     * slope may go from the fitted one while a straight line still passes through every
+     * exchange's causality interval narrowed by the window's fastest round trip (a constant
+     * path asymmetry does not tilt the line, so only the excess delay can): the physics of the
+     * span, whatever the noise.
+     */
+    private LineFit honestUncertainties(LineFit fit) {
+        if (fit.samples() < 3 || !Double.isFinite(fit.slopeSigmaPpm())) {
+            return fit;
+        }
+        double factor = studentFactor(fit.samples() - 2);
+        double slopeSigma = fit.slopeSigmaPpm() * factor;
+        long rttMin = Long.MAX_VALUE;
+        for (int i = start; i < end; i++) {
+            rttMin = Math.min(rttMin, rtt[i]);
+        }
+        for (int i = start; i < end; i++) {
+            narrowHigh[i] = high[i] - rttMin;
+        }
+        // The fastest exchange waited a little too, and the path's base delay may wobble: widen
+        // the narrowed intervals step by step until a line passes.
+        double[] range = null;
+        for (int k = 0; k <= 4 && range == null; k++) {
+            long slack = k == 4 ? rttMin : k * rttMin / 8;
+            range = IntervalFit.slopeRangePpm(x, low, narrowHigh, slack, start, end, fit.slopePpm());
+        }
+        if (range != null) {
+            double halfRange = Math.max(range[1] - fit.slopePpm(), fit.slopePpm() - range[0]);
+            slopeSigma = Math.max(slopeSigma, halfRange / ClockModel.SIGMAS);
+        }
+        // Never less known than before any fit: two crystals within their tolerance.
+        slopeSigma = Math.min(slopeSigma, Math.max(fit.slopeSigmaPpm(), ClockModel.UNKNOWN_DRIFT_SIGMA_PPM));
+        return new LineFit(fit.anchorLocalNanos(), fit.offsetNanos(), fit.slopePpm(),
+                fit.offsetSigmaNanos() * factor, slopeSigma, fit.samples(), fit.firstLocalNanos(),
+                fit.lastLocalNanos());
+    }
+
+    /**
+     * True when the segment's own exchanges rule out {@code slopePpm}: no line of that slope
+     * passes through their causality intervals narrowed by the fastest round trip (and widened
+     * by an eighth of it for the fastest exchange's own wait), so what was taken for a step was (also)
+     * a change of frequency and the drift carried over it no longer holds.
+     */
+    private boolean contradictsSlope(double slopePpm) {
+        if (end - start < 2) {
+            return false;
+        }
+        long rttMin = Long.MAX_VALUE;
+        for (int i = start; i < end; i++) {
+            rttMin = Math.min(rttMin, rtt[i]);
+        }
+        for (int i = start; i < end; i++) {
+            narrowHigh[i] = high[i] - rttMin;
+        }
+        double[] range = IntervalFit.slopeRangePpm(x, low, narrowHigh, rttMin / 8, start, end, slopePpm);
+        if (range == null) {
+            return false;
+        }
+        if (slopePpm >= range[0] && slopePpm <= range[1]) {
+            return false;
+        }
+        priorDrift = null;
+        return true;
+    }
+
+    /** Student's t quantiles at the {@link ClockModel#SIGMAS}-sigma level (0.99865), for 1 to 30 degrees of freedom. */
+    private static final double[] STUDENT_T = {235.784, 19.206, 9.219, 6.620, 5.507, 4.904, 4.530, 4.277, 4.094,
+        3.957, 3.850, 3.764, 3.694, 3.636, 3.586, 3.544, 3.507, 3.475, 3.447, 3.422, 3.400, 3.380, 3.361, 3.345,
+        3.330, 3.316, 3.303, 3.291, 3.280, 3.270};
+
+    /**
+     * How much wider than {@link ClockModel#SIGMAS} normal standard uncertainties the same
+     * confidence is with an uncertainty estimated from {@code dof} degrees of freedom.
+     */
+    static double studentFactor(int dof) {
+        if (dof < 1) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double t = dof <= STUDENT_T.length ? STUDENT_T[dof - 1] : ClockModel.SIGMAS * (1 + 2.6 / dof);
+        return t / ClockModel.SIGMAS;
     }
 
     /**

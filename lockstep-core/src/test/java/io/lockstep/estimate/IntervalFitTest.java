@@ -39,4 +39,29 @@ class IntervalFitTest {
         long[] hi = {1_000, 10_001_000, 1_000};
         assertTrue(IntervalFit.fit(x, lo, hi, 0, 3, S, 0).slackNanos() < 0);
     }
+
+    @Test
+    void theSlopeRangeHoldsTheTrueSlopeAndClosesAsTheSpanGrows() {
+        // Intervals 20 µs wide around a line falling 10 ppm, over 10 s and then over 100 s.
+        double[] widths = new double[2];
+        for (int k = 0; k < 2; k++) {
+            int n = 11;
+            long step = (k == 0 ? 1 : 10) * S;
+            long[] x = new long[n];
+            long[] lo = new long[n];
+            long[] hi = new long[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = i * step;
+                long truth = Math.round(-10e-6 * x[i]);
+                lo[i] = truth - 10_000;
+                hi[i] = truth + 10_000;
+            }
+            double[] range = IntervalFit.slopeRangePpm(x, lo, hi, 0, 0, n, 0);
+            assertTrue(range[0] <= -10 && -10 <= range[1], range[0] + ".." + range[1]);
+            widths[k] = range[1] - range[0];
+        }
+        // 20 µs of play at both ends of 10 s is 4 ppm; of 100 s, 0.4 ppm.
+        assertEquals(4.0, widths[0], 0.01);
+        assertEquals(0.4, widths[1], 0.001);
+    }
 }

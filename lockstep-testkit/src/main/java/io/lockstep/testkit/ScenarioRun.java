@@ -30,6 +30,12 @@ public final class ScenarioRun {
                 scenario.wanderPpmPerSqrtSecond(), scenario.seed() * 31 + 2);
         this.startMonoNanos = truth.monoNanos();
         this.lastExchangeEndMonoNanos = startMonoNanos;
+        if (scenario.driftRampPpmPerSecond() != 0) {
+            remote.rampDrift(scenario.driftRampPpmPerSecond());
+        }
+        if (scenario.driftChangeAtNanos() >= 0) {
+            remote.changeDriftAt(startMonoNanos + scenario.driftChangeAtNanos(), scenario.driftAfterChangePpm());
+        }
         if (scenario.stepAtNanos() >= 0) {
             remote.stepAt(startMonoNanos + scenario.stepAtNanos(), scenario.stepNanos());
         }
@@ -121,6 +127,21 @@ public final class ScenarioRun {
      */
     public long localWallNanosAt(long sinceStartNanos) {
         return localWallAtMonoNanos(startMonoNanos + sinceStartNanos);
+    }
+
+    /**
+     * The truth at true monotonic time {@code trueMonoNanos} (past or future; virtual time does
+     * not move), with the local clock's reading then: what a reading of a tracker's clock at
+     * that instant should have found.
+     */
+    public ScenarioSample truthAtTrueMonoNanos(long trueMonoNanos) {
+        return new ScenarioSample(null, localWallAtMonoNanos(trueMonoNanos), probe.trueOffsetAtNanos(trueMonoNanos),
+                probe.trueRemoteDriftPpmAt(trueMonoNanos));
+    }
+
+    /** True monotonic time when the scenario started. */
+    public long startTrueMonoNanos() {
+        return startMonoNanos;
     }
 
     private long localWallAtMonoNanos(long trueMonoNanos) {

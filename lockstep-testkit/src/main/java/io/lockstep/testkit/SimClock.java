@@ -32,6 +32,11 @@ public final class SimClock implements TimeSource {
     private int gridCount = 1;
     private long[] stepAtMonoNanos = new long[0];
     private long[] stepNanos = new long[0];
+    // Deterministic frequency changes on top of the random walk: a ramp (ppm per grid second)
+    // and jumps of the frequency at given grid intervals.
+    private double rampPpmPerSecond;
+    private long[] frequencyJumpAtGrid = new long[0];
+    private double[] frequencyJumpPpm = new double[0];
 
     /**
      * @param truth                  the true (reference) time that drives the simulation
@@ -64,6 +69,48 @@ public final class SimClock implements TimeSource {
         this.stepNanos = Arrays.copyOf(this.stepNanos, n + 1);
         stepAtMonoNanos[n] = atTrueMonoNanos;
         this.stepNanos[n] = stepNanos;
+    }
+
+    /**
+     * From true monotonic time {@code atTrueMonoNanos} on (rounded up to the one-second grid),
+     * this clock runs at {@code newDriftPpm} plus whatever wander and ramp add: a frequency jump,
+     * such as a drift whose sign flips. Call before the clock is read past that instant.
+     *
+     * @throws IllegalStateException when the clock was already read past that instant
+     */
+    public void changeDriftAt(long atTrueMonoNanos, double newDriftPpm) {
+        long k = Math.max(1, Math.floorDiv(atTrueMonoNanos - originMonoNanos + GRID_NANOS - 1, GRID_NANOS));
+        if (k < gridCount) {
+            throw new IllegalStateException("the clock was already read past the change");
+        }
+        int n = frequencyJumpAtGrid.length;
+        frequencyJumpAtGrid = Arrays.copyOf(frequencyJumpAtGrid, n + 1);
+        frequencyJumpPpm = Arrays.copyOf(frequencyJumpPpm, n + 1);
+        frequencyJumpAtGrid[n] = k;
+        // The jump is relative to the deterministic part (drift and ramp), so the wander carries on.
+        frequencyJumpPpm[n] = newDriftPpm - deterministicPpm(k);
+    }
+
+    /**
+     * Makes the frequency change steadily by {@code ppmPerSecond} (a crystal warming up), from
+     * the start. Call before the clock is first read past its start.
+     */
+    public void rampDrift(double ppmPerSecond) {
+        if (gridCount > 1) {
+            throw new IllegalStateException("the clock was already read");
+        }
+        rampPpmPerSecond = ppmPerSecond;
+    }
+
+    /** The frequency without the random walk at grid interval {@code k}. */
+    private double deterministicPpm(long k) {
+        double f = frequencyPpm[0] + rampPpmPerSecond * k;
+        for (int i = 0; i < frequencyJumpAtGrid.length; i++) {
+            if (k >= frequencyJumpAtGrid[i]) {
+                f += frequencyJumpPpm[i];
+            }
+        }
+        return f;
     }
 
     /** Steps this clock's wall time now. */
@@ -130,7 +177,7 @@ public final class SimClock implements TimeSource {
         for (int i = gridCount; i <= k; i++) {
             accumulatedNanos[i] = accumulatedNanos[i - 1] + frequencyPpm[i - 1] * 1e-6 * GRID_NANOS;
             double walk = wanderPpmPerSqrtSecond == 0 ? 0 : wanderPpmPerSqrtSecond * random.nextGaussian();
-            frequencyPpm[i] = frequencyPpm[i - 1] + walk;
+            frequencyPpm[i] = frequencyPpm[i - 1] + walk + deterministicPpm(i) - deterministicPpm(i - 1);
         }
         gridCount = k + 1;
     }

@@ -50,4 +50,18 @@ class SimClockTest {
         double moved = Math.abs(ca.frequencyPpmAt(a.monoNanos()) - 10);
         assertTrue(moved > 0 && moved < 0.5, "frequency moved by " + moved);
     }
+
+    @Test
+    void theDriftCanJumpAndRampWithoutAJumpInTime() {
+        VirtualTimeSource truth = new VirtualTimeSource();
+        SimClock clock = new SimClock(truth, 0, 20);
+        clock.changeDriftAt(60 * S, -15);
+        assertEquals(20, clock.frequencyPpmAt(59 * S), 1e-9);
+        assertEquals(-15, clock.frequencyPpmAt(61 * S), 1e-9);
+        // 60 s at +20 ppm, then 40 s at −15 ppm: 1.2 ms − 0.6 ms.
+        assertEquals(600_000, clock.aheadAtNanos(100 * S), 1);
+        SimClock warming = new SimClock(new VirtualTimeSource(), 0, 0);
+        warming.rampDrift(0.01);
+        assertEquals(6.0, warming.frequencyPpmAt(600 * S), 1e-9);
+    }
 }
