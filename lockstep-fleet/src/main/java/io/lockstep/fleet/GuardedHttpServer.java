@@ -1,5 +1,6 @@
 package io.lockstep.fleet;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -317,7 +318,8 @@ public final class GuardedHttpServer implements AutoCloseable {
         }
 
         private void serve() throws IOException {
-            InputStream in = socket.getInputStream();
+            // Buffered so headers are not read a byte per system call; small, as there may be many connections.
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 1024);
             OutputStream out = new BufferedOutputStream(socket.getOutputStream(), 8192);
             Exchange ex;
             try {

@@ -33,12 +33,13 @@ public record HttpLimits(int maxConnections, int maxConnectionsPerAddress, long 
 
     /**
      * The agent's: 64 connections, 8 per address, 5 s to send a request, 10 s to take an answer,
-     * 8 KiB of headers, 64 KiB of body. A status poll is one small request a second per monitor,
+     * 8 KiB of headers, 16 KiB of body (a trigger is at most 4 KiB; 64 full bodies then hold
+     * 1 MiB of a 16 MiB heap). A status poll is one small request a second per monitor,
      * so a client that needs more is either broken or hostile; a thread per connection at 256 KiB
      * of reserved stack keeps 64 of them within a Pi's means.
      */
     public static HttpLimits agentDefaults() {
-        return new HttpLimits(64, 8, 5_000_000_000L, 10_000_000_000L, 8192, 65_536);
+        return new HttpLimits(64, 8, 5_000_000_000L, 10_000_000_000L, 8192, 16_384);
     }
 
     /**
@@ -46,7 +47,7 @@ public record HttpLimits(int maxConnections, int maxConnectionsPerAddress, long 
      * streams stay open), otherwise as the agent's.
      */
     public static HttpLimits dashboardDefaults() {
-        return new HttpLimits(128, 32, 5_000_000_000L, 10_000_000_000L, 8192, 65_536);
+        return new HttpLimits(128, 32, 5_000_000_000L, 10_000_000_000L, 8192, 16_384);
     }
 
     /**
