@@ -21,7 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -73,10 +73,12 @@ public final class GuardedHttpServer implements AutoCloseable {
         this.listener = listener;
         this.limits = limits;
         AtomicInteger n = new AtomicInteger();
-        // A thread per connection, made on demand, ending after 30 s idle: an agent nobody polls holds none.
-        this.workers = new ThreadPoolExecutor(limits.maxConnections(), limits.maxConnections(), 30, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), r -> daemon(r, name + "-http-" + n.incrementAndGet()));
-        workers.allowCoreThreadTimeOut(true);
+        // A thread per connection, an idle one reused before another is made (a monitor polling
+        // once a second keeps one thread, not one per poll), each ending after 30 s idle. The caps
+        // admit at most maxConnections at once; the margin covers threads that have closed their
+        // connection but are not yet back in the pool.
+        this.workers = new ThreadPoolExecutor(0, limits.maxConnections() + 8, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> daemon(r, name + "-http-" + n.incrementAndGet()));
         this.acceptor = daemon(this::acceptLoop, name + "-http-accept");
         this.sweeper = daemon(this::sweepLoop, name + "-http-deadlines");
     }
@@ -153,6 +155,14 @@ public final class GuardedHttpServer implements AutoCloseable {
         }
         workers.shutdownNow();
         sweeper.interrupt();
+        // Every socket is closed, so each thread ends within moments; waited for, so none outlives close().
+        try {
+            acceptor.join(5_000);
+            sweeper.join(5_000);
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void acceptLoop() {
@@ -178,9 +188,10 @@ public final class GuardedHttpServer implements AutoCloseable {
             try {
                 workers.execute(c);
             } catch (RuntimeException e) {
-                // Shutting down.
-                c.close();
+                // Shutting down, or every thread still busy finishing: refused like an over-cap client.
+                refused.incrementAndGet();
                 c.release();
+                refuse(s);
             }
         }
     }

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -117,6 +118,12 @@ public final class DashboardServer implements AutoCloseable {
             return;
         }
         events.close();
+        try {
+            // Streams end on their own threads once told; only one stuck in a write needs its socket closed.
+            events.awaitClientsAtMost(0, 2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         http.close();
     }
 
