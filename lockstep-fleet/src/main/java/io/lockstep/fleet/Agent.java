@@ -7,14 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
-import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import com.sun.net.httpserver.HttpServer;
 
 import io.lockstep.clock.ClockState;
 import io.lockstep.clock.SyncedClock;
@@ -31,7 +26,7 @@ import io.lockstep.track.TrackingOptions;
 /**
  * The agent on one device: tracks a reference with the one tracking pipeline ({@link Tracker}),
  * serves its status ({@code GET /api/status}) and Prometheus metrics ({@code GET /metrics}) over
- * the JDK's HTTP server, optionally serves its own clock over NTP and Time Echo, and advertises
+ * a {@link GuardedHttpServer} (connection caps and deadlines, see {@link HttpLimits}), optionally serves its own clock over NTP and Time Echo, and advertises
  * itself over DNS-SD. It never touches the system clock. Other parts of the fleet add resources
  * with {@link #route}. Thread-safe: readers may call any method from any thread.
  */
@@ -43,8 +38,7 @@ public final class Agent implements AutoCloseable {
     private final String host;
     private final Tracker tracker;
     private final OffsetLog log;
-    private final HttpServer http;
-    private final ExecutorService httpThreads;
+    private final GuardedHttpServer http;
     private final List<AutoCloseable> servers = new ArrayList<>();
     private final AtomicLongArray verdicts = new AtomicLongArray(SampleVerdict.values().length);
     private final long startMonoNanos = System.nanoTime();
@@ -53,13 +47,12 @@ public final class Agent implements AutoCloseable {
     private DnsSd.Advertisement advertisement;
     private boolean closed;
 
-    private Agent(AgentConfig config, Tracker tracker, OffsetLog log, HttpServer http, ExecutorService httpThreads) {
+    private Agent(AgentConfig config, Tracker tracker, OffsetLog log, GuardedHttpServer http) {
         this.config = config;
         this.host = hostName();
         this.tracker = tracker;
         this.log = log;
         this.http = http;
-        this.httpThreads = httpThreads;
     }
 
     /**
@@ -68,6 +61,15 @@ public final class Agent implements AutoCloseable {
      * @throws IOException when a port cannot be bound or the reference cannot be opened
      */
     public static Agent start(AgentConfig config) throws IOException {
+        return start(config, HttpLimits.fromSystemProperties(HttpLimits.agentDefaults()));
+    }
+
+    /**
+     * Starts as {@link #start(AgentConfig)} does, with these HTTP limits.
+     *
+     * @throws IOException when a port cannot be bound or the reference cannot be opened
+     */
+    public static Agent start(AgentConfig config, HttpLimits httpLimits) throws IOException {
         TrackingOptions options = TrackingOptions.defaults().withIntervalNanos(config.intervalNanos())
                 .withLocal(config.local());
         OffsetLog log = config.log() == null ? null : OffsetLog.openAppend(config.log());
@@ -75,28 +77,16 @@ public final class Agent implements AutoCloseable {
             options = options.withSegmentBase(log.nextSegment());
         }
         Tracker tracker = null;
-        HttpServer http = null;
-        ExecutorService threads = null;
+        GuardedHttpServer http = null;
         try {
             tracker = Tracker.open(config.reference(), options);
-            http = HttpServer.create(config.http(), 16);
-            AtomicInteger n = new AtomicInteger();
-            // Two threads: a status request is answered in microseconds, and a Pi has few cores.
-            threads = Executors.newFixedThreadPool(2, r -> {
-                Thread t = new Thread(r, "lockstep-agent-http-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
-            http.setExecutor(threads);
-            Agent agent = new Agent(config, tracker, log, http, threads);
+            http = GuardedHttpServer.bind("lockstep-agent", config.http(), httpLimits);
+            Agent agent = new Agent(config, tracker, log, http);
             agent.startServing();
             return agent;
         } catch (IOException | RuntimeException e) {
             if (http != null) {
-                http.stop(0);
-            }
-            if (threads != null) {
-                threads.shutdownNow();
+                http.close();
             }
             if (tracker != null) {
                 tracker.close();
@@ -172,23 +162,9 @@ public final class Agent implements AutoCloseable {
      * {@code handler} (check the exact path with {@link HttpReplies#isGet} or the like).
      */
     public void route(String path, HttpHandler handler) {
-        http.createContext(path, ex -> {
-            try {
-                handler.handle(ex);
-            } catch (IOException | RuntimeException e) {
-                LOG.log(System.Logger.Level.DEBUG, "HTTP " + path + " failed: " + e);
-                safeError(ex, e);
-            }
-        });
-    }
-
-    private static void safeError(HttpExchange ex, Exception e) {
-        try {
-            HttpReplies.error(ex, 500, "internal error: " + e.getMessage());
-        } catch (IOException | RuntimeException ignored) {
-            // The response was already started or the client left; nothing more to say.
-            ex.close();
-        }
+        // The server answers 500 for a handler that fails before answering, and closes the
+        // connection on every path: an IOException (a client gone mid-answer) just ends it.
+        http.createContext(path, handler);
     }
 
     /**
@@ -223,7 +199,7 @@ public final class Agent implements AutoCloseable {
 
     /** Where the HTTP API listens (with the port chosen when 0 was asked). */
     public InetSocketAddress httpAddress() {
-        return http.getAddress();
+        return http.address();
     }
 
     /** Where NTP serves the local clock, or null. */
@@ -234,6 +210,11 @@ public final class Agent implements AutoCloseable {
     /** Where Time Echo serves the local clock, or null. */
     public InetSocketAddress echoAddress() {
         return echo == null ? null : echo.address();
+    }
+
+    /** Connections the HTTP server holds open right now (benches and tests). */
+    public int httpConnections() {
+        return http.openConnections();
     }
 
     /** The configuration in effect. */
@@ -268,8 +249,7 @@ public final class Agent implements AutoCloseable {
         if (a != null) {
             a.close();
         }
-        http.stop(0);
-        httpThreads.shutdownNow();
+        http.close();
         closeServers();
         tracker.close();
         if (log != null) {

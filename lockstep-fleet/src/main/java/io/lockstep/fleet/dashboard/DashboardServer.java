@@ -7,37 +7,34 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+
+import io.lockstep.fleet.GuardedHttpServer;
+import io.lockstep.fleet.HttpLimits;
 
 /**
- * The fleet dashboard's web server (the JDK's {@code com.sun.net.httpserver}): the page, its
+ * The fleet dashboard's web server (a {@link GuardedHttpServer}, with the dashboard's
+ * {@link HttpLimits}): the page, its
  * script and style, uPlot from its WebJar on the classpath (nothing is fetched from the internet),
  * the newest frame ({@code GET /api/fleet}), the history of the last minutes
  * ({@code GET /api/history}) and a server-sent event stream with one frame per publish
  * ({@code GET /events}). Whoever polls the fleet calls {@link #publish}; this class only keeps
- * and serves. Handler threads come from a bounded pool, at most {@link #MAX_EVENT_CLIENTS} of
- * which can be held by event streams. Thread-safe.
+ * and serves. Each connection has its own thread, within the server's connection caps; at most
+ * {@link #MAX_EVENT_CLIENTS} event streams are served at once. Thread-safe.
  */
 public final class DashboardServer implements AutoCloseable {
 
-    /** Event-stream clients served at once; more get 503 so plain requests keep their threads. */
-    public static final int MAX_EVENT_CLIENTS = 16;
-    private static final int REQUEST_THREADS = 4;
+    /** Event-stream clients served at once; more get 503, so plain requests keep their connections. */
+    public static final int MAX_EVENT_CLIENTS = 24;
     private static final long HEARTBEAT_NANOS = 2_000_000_000L;
     private static final String UPLOT_FALLBACK_VERSION = "1.6.30";
     private static final String CONTENT_SECURITY_POLICY = "default-src 'self'; style-src 'self' 'unsafe-inline'; "
             + "img-src 'self' data:; frame-ancestors 'none'";
 
-    private final HttpServer http;
-    private final ThreadPoolExecutor handlers;
+    private final GuardedHttpServer http;
     private final EventStream events = new EventStream(MAX_EVENT_CLIENTS, HEARTBEAT_NANOS);
     private final FrameHistory history;
     private final long windowNanos;
@@ -47,10 +44,9 @@ public final class DashboardServer implements AutoCloseable {
     private record Resource(String contentType, byte[] body) {
     }
 
-    private DashboardServer(HttpServer http, ThreadPoolExecutor handlers, int historyFrames, long windowNanos,
+    private DashboardServer(GuardedHttpServer http, int historyFrames, long windowNanos,
                             Map<String, Resource> resources) {
         this.http = http;
-        this.handlers = handlers;
         this.history = new FrameHistory(historyFrames);
         this.windowNanos = windowNanos;
         this.resources = resources;
@@ -64,15 +60,16 @@ public final class DashboardServer implements AutoCloseable {
      */
     public static DashboardServer start(InetSocketAddress address, int historyFrames, long windowNanos)
             throws IOException {
+        return start(address, historyFrames, windowNanos,
+                HttpLimits.fromSystemProperties(HttpLimits.dashboardDefaults()));
+    }
+
+    /** Starts as {@link #start(InetSocketAddress, int, long)} does, with these HTTP limits. */
+    public static DashboardServer start(InetSocketAddress address, int historyFrames, long windowNanos,
+                                        HttpLimits limits) throws IOException {
         Map<String, Resource> resources = loadResources();
-        HttpServer http = HttpServer.create(address, 64);
-        ThreadPoolExecutor handlers = new ThreadPoolExecutor(MAX_EVENT_CLIENTS + REQUEST_THREADS,
-                MAX_EVENT_CLIENTS + REQUEST_THREADS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                daemonThreads());
-        // Idle handler threads end, so a dashboard nobody watches holds none.
-        handlers.allowCoreThreadTimeOut(true);
-        http.setExecutor(handlers);
-        DashboardServer server = new DashboardServer(http, handlers, historyFrames, windowNanos, resources);
+        GuardedHttpServer http = GuardedHttpServer.bind("lockstep-dashboard", address, limits);
+        DashboardServer server = new DashboardServer(http, historyFrames, windowNanos, resources);
         http.createContext("/", server::handle);
         http.start();
         return server;
@@ -80,7 +77,7 @@ public final class DashboardServer implements AutoCloseable {
 
     /** Where the server listens (with the chosen port). */
     public InetSocketAddress address() {
-        return http.getAddress();
+        return http.address();
     }
 
     /** Adds a frame to the history (replacing the newest if it is of the same poll) and sends it to every open page. */
@@ -110,9 +107,9 @@ public final class DashboardServer implements AutoCloseable {
         return events;
     }
 
-    /** Handler threads alive right now (idle ones end after 30 s). */
+    /** Connections open right now (each holds one thread). */
     public int handlerThreads() {
-        return handlers.getPoolSize();
+        return http.openConnections();
     }
 
     @Override
@@ -121,13 +118,13 @@ public final class DashboardServer implements AutoCloseable {
             return;
         }
         events.close();
-        http.stop(0);
-        handlers.shutdown();
         try {
-            handlers.awaitTermination(5, TimeUnit.SECONDS);
+            // Streams end on their own threads once told; only one stuck in a write needs its socket closed.
+            events.awaitClientsAtMost(0, 2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        http.close();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -219,14 +216,5 @@ public final class DashboardServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, "lockstep-dashboard-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -1,6 +1,7 @@
 package io.lockstep.fleet.trigger;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,6 +57,14 @@ public final class TriggerDesk implements AutoCloseable {
     public static final int MAX_BODY_BYTES = 4096;
     /** Firings kept per trigger report (the latest ones); a long periodic trigger counts the rest. */
     public static final int MAX_REPORTED_FIRINGS = 1000;
+    /**
+     * Firing reports kept across all triggers (about 165 bytes each, so under 1 MB): whatever
+     * periodic triggers ask, the oldest reports go first. 51 triggers of 1,000 firings each used
+     * to fill the agent's 16 MB heap.
+     */
+    public static final int MAX_KEPT_FIRINGS = 4096;
+    /** Age (host monotonic) after which a firing report is dropped; counts stay. */
+    public static final long MAX_FIRING_AGE_NANOS = 3_600_000_000_000L;
 
     /**
      * What the desk accepts.
@@ -98,7 +107,7 @@ public final class TriggerDesk implements AutoCloseable {
         final Trigger trigger;
         final Action action;
         final long predictedBoundNanos;
-        final List<FiringReport> firings = new ArrayList<>();
+        final ArrayDeque<FiringReport> firings = new ArrayDeque<>();
         final Map<Long, long[]> ran = new LinkedHashMap<>();
         int firingsDone;
         int firingsOk;
@@ -124,6 +133,8 @@ public final class TriggerDesk implements AutoCloseable {
     private final ReplayGuard replays;
     private final TimeSource host = TimeSource.system();
     private final Map<String, Entry> history;
+    /** Every report kept, oldest first, across all entries (also those evicted from the history). Guarded by this. */
+    private final ArrayDeque<Kept> kept = new ArrayDeque<>();
     private final List<Consumer<String>> journal = new CopyOnWriteArrayList<>();
     /** Refusal lines written per second at most; the rest are counted in one summary line. */
     public static final int REFUSAL_LINES_PER_SECOND = 10;
@@ -371,9 +382,11 @@ public final class TriggerDesk implements AutoCloseable {
                 entry.firingsOk++;
             }
             if (entry.firings.size() >= MAX_REPORTED_FIRINGS) {
-                entry.firings.remove(0);
+                entry.firings.removeFirst();
             }
-            entry.firings.add(report);
+            entry.firings.addLast(report);
+            kept.addLast(new Kept(entry, report, System.nanoTime()));
+            forgetOld();
         }
         String line = "fired " + t.action() + " " + t.id() + " #" + index + " " + f.outcome() + " reference "
                 + report.firedReferenceNanos() + " lateness " + Durations.format(report.latenessNanos()) + " bound "
@@ -416,14 +429,39 @@ public final class TriggerDesk implements AutoCloseable {
         }
     }
 
+    /** One kept firing report, in the order they arrived. */
+    private record Kept(Entry entry, FiringReport report, long keptMonoNanos) {
+    }
+
+    /** Drops the oldest reports beyond {@link #MAX_KEPT_FIRINGS} or older than {@link #MAX_FIRING_AGE_NANOS}. */
+    private synchronized void forgetOld() {
+        long now = System.nanoTime();
+        while (!kept.isEmpty() && (kept.size() > MAX_KEPT_FIRINGS
+                || now - kept.peekFirst().keptMonoNanos() >= MAX_FIRING_AGE_NANOS)) {
+            Kept k = kept.removeFirst();
+            // An entry's reports leave in arrival order; one already dropped by the per-trigger cap is not there.
+            if (k.entry().firings.peekFirst() == k.report()) {
+                k.entry().firings.removeFirst();
+            }
+        }
+    }
+
+    /** Firing reports kept now, across all triggers. */
+    public synchronized int keptFirings() {
+        forgetOld();
+        return kept.size();
+    }
+
     /** The report of trigger {@code id}, if it was accepted here and is still in the history. */
     public synchronized Optional<Map<String, Object>> report(String id) {
+        forgetOld();
         Entry e = history.get(id);
         return e == null ? Optional.empty() : Optional.of(toJson(e, true));
     }
 
     /** Summaries of the triggers in the history, newest first. */
     public synchronized List<Map<String, Object>> recent() {
+        forgetOld();
         List<Map<String, Object>> list = new ArrayList<>();
         for (Entry e : history.values()) {
             list.add(0, toJson(e, false));
@@ -433,11 +471,12 @@ public final class TriggerDesk implements AutoCloseable {
 
     /** The latest firing report of any trigger, or null (for the dashboard's "last firing"). */
     public synchronized Map<String, Object> lastFiring() {
+        forgetOld();
         Map<String, Object> last = null;
         long lastRef = Long.MIN_VALUE;
         for (Entry e : history.values()) {
             if (!e.firings.isEmpty()) {
-                FiringReport f = e.firings.get(e.firings.size() - 1);
+                FiringReport f = e.firings.peekLast();
                 if (f.referenceNanos() >= lastRef) {
                     lastRef = f.referenceNanos();
                     last = new LinkedHashMap<>();

@@ -1,0 +1,149 @@
+package io.lockstep.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.lockstep.fleet.JsonText;
+import io.lockstep.fleet.trigger.FleetKey;
+import io.lockstep.fleet.trigger.Trigger;
+import io.lockstep.fleet.trigger.TriggerJson;
+import io.lockstep.net.NtpServer;
+import io.lockstep.net.NtpServerConfig;
+import io.lockstep.time.TimeSource;
+
+/**
+ * Issue 16: 60 signed periodic triggers of 1,000 firings each against a real agent process with
+ * the agent's flags (16 MB heap) leave it running, answering its status, with its firing
+ * history bounded in total and its RSS within 64 MB.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class AgentFloodProcessTest {
+
+    /** The `lockstep` script's flags for `agent`. */
+    private static final List<String> AGENT_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx16m", "-XX:TieredStopAtLevel=1",
+            "-Xss256k", "-XX:ReservedCodeCacheSize=8m", "-XX:CICompilerCount=1", "-XX:+ExitOnOutOfMemoryError");
+    private static final long MS = 1_000_000L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sixtyPeriodicTriggersLeaveTheAgentSmallAndAlive() throws Exception {
+        Path keyFile = dir.resolve("fleet.key");
+        FleetKey key = FleetKey.generate(keyFile);
+        Path actions = dir.resolve("actions.txt");
+        Files.writeString(actions, "led write " + dir.resolve("led.value") + " 1\n");
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (NtpServer ref = NtpServer.start(NtpServerConfig.builder(TimeSource.system())
+                .bindAddress(InetAddress.getLoopbackAddress()).port(0).build())) {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            cmd.addAll(AGENT_FLAGS);
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "agent",
+                    "--reference", "ntp://127.0.0.1:" + ref.port(), "--http", "127.0.0.1:0", "--no-dnssd",
+                    "--key", keyFile.toString(), "--actions", actions.toString()));
+            // To a file: the agent prints a line per firing, and a pipe nobody reads would stop its scheduler.
+            Path stdout = dir.resolve("agent.out");
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectOutput(stdout.toFile()).start();
+            try {
+                String first = null;
+                long started = System.nanoTime();
+                while (first == null && p.isAlive() && System.nanoTime() - started < 60_000_000_000L) {
+                    Thread.sleep(50);
+                    List<String> lines = Files.readAllLines(stdout);
+                    first = lines.stream().filter(l -> l.startsWith("http ")).findFirst().orElse(null);
+                }
+                assertNotNull(first, "the agent printed no http line");
+                String base = "http://" + first.substring(5);
+                awaitSynced(http, base);
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < 60; i++) {
+                    HttpResponse<String> r;
+                    Trigger t;
+                    long deadline = System.nanoTime() + 60_000_000_000L;
+                    do {
+                        // The reference is this host's clock; 5 s of lead covers a slow post on a loaded machine.
+                        long at = System.currentTimeMillis() * MS + 5_000 * MS;
+                        t = Trigger.create("led", at, at + 60_000 * MS, 100 * MS, 1_000, 0).signedWith(key);
+                        r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/triggers"))
+                                .POST(HttpRequest.BodyPublishers.ofString(JsonText.write(TriggerJson.toMap(t)))).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                        if (r.statusCode() == 409) {
+                            awaitSynced(http, base);
+                        }
+                    } while (r.statusCode() == 409 && System.nanoTime() < deadline);
+                    assertEquals(202, r.statusCode(), r.body());
+                    ids.add(t.id());
+                }
+                // 600 firings a second: past the 4,096 kept reports within seconds of the first instant.
+                long done = 0;
+                long deadline = System.nanoTime() + 180_000_000_000L;
+                while (done < 6_000 && System.nanoTime() < deadline && p.isAlive()) {
+                    Thread.sleep(500);
+                    done = 0;
+                    Map<?, ?> list = (Map<?, ?>) TestJson.parse(get(http, base + "/api/triggers").body());
+                    for (Object o : (List<?>) list.get("triggers")) {
+                        done += ((Number) ((Map<?, ?>) o).get("firings_done")).longValue();
+                    }
+                }
+                assertTrue(p.isAlive(), "the agent exited with " + (p.isAlive() ? "" : p.exitValue()));
+                assertTrue(done >= 6_000, "only " + done + " firings done");
+                long kept = 0;
+                for (String id : ids) {
+                    Map<?, ?> report = (Map<?, ?>) TestJson.parse(get(http, base + "/api/triggers/" + id).body());
+                    kept += ((List<?>) report.get("firings")).size();
+                }
+                assertTrue(kept <= 4_096, kept + " firing reports kept after " + done + " firings");
+                assertEquals(200, get(http, base + "/api/status").statusCode());
+                long rssKb = rssKb(p.pid());
+                assertTrue(rssKb <= 64 * 1024, "agent RSS " + rssKb + " kB after " + done + " firings");
+            } finally {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    private static void awaitSynced(HttpClient http, String base) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> r = get(http, base + "/api/status");
+            if (r.statusCode() == 200 && "SYNCED".equals(((Map<?, ?>) TestJson.parse(r.body())).get("state"))) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("the agent never became SYNCED");
+    }
+
+    private static HttpResponse<String> get(HttpClient http, String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static long rssKb(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        throw new AssertionError("no VmRSS for " + pid);
+    }
+}
