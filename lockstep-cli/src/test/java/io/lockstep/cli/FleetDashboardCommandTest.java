@@ -3,8 +3,6 @@ package io.lockstep.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -12,13 +10,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,43 +53,28 @@ class FleetDashboardCommandTest {
                      .withIntervalNanos(500_000_000L))) {
             Path fleet = dir.resolve("fleet.txt");
             Files.writeString(fleet, "# one headset\npi-7 agent://127.0.0.1:" + agent.httpAddress().getPort() + "\n");
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            // No --duration: the dashboard serves until this test has seen SYNCED and interrupts it, so
+            // No --duration: the dashboard serves until this test has seen SYNCED and stops it, so
             // however long a busy machine takes to converge, the dashboard is still there to ask.
-            CompletableFuture<Integer> code = new CompletableFuture<>();
-            Thread dashboard = new Thread(() -> code.complete(Main.run(
-                    new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                    "fleet", "dashboard", "--devices", fleet.toString(), "--http", "127.0.0.1:0", "--tolerance", "1ms")),
-                    "fleet-dashboard-under-test");
-            dashboard.start();
-            try {
-                servesUntilSynced(out, err);
-            } finally {
-                dashboard.interrupt();
-                code.get(60, TimeUnit.SECONDS);
+            String base;
+            try (ServingCommand dashboard = ServingCommand.start("fleet-dashboard-under-test", "fleet", "dashboard",
+                    "--devices", fleet.toString(), "--http", "127.0.0.1:0", "--tolerance", "1ms")) {
+                Matcher m = dashboard.await(Pattern.compile("^http 127\\.0\\.0\\.1:(\\d+)$", Pattern.MULTILINE));
+                base = "http://127.0.0.1:" + m.group(1);
+                servesUntilSynced(base);
+                assertEquals(1, dashboard.out().lines().count(), "stdout is the address line: " + dashboard.out());
             }
-            assertEquals(1, out.toString(StandardCharsets.UTF_8).lines().count(), "stdout is the address line: " + out);
         }
     }
 
-    private static void servesUntilSynced(ByteArrayOutputStream out, ByteArrayOutputStream err) throws Exception {
-        Pattern line = Pattern.compile("^http 127\\.0\\.0\\.1:(\\d+)$", Pattern.MULTILINE);
-        // A generous deadline on the condition itself (the agent reads SYNCED in a few seconds when idle).
-        long deadline = System.nanoTime() + 90_000_000_000L;
-        Matcher m = line.matcher("");
-        while (System.nanoTime() < deadline && !m.reset(out.toString(StandardCharsets.UTF_8)).find()) {
-            Thread.sleep(50);
-        }
-        assertTrue(m.find(0), "address line; out: " + out + " err: " + err);
-        String base = "http://127.0.0.1:" + m.group(1);
+    private static void servesUntilSynced(String base) throws Exception {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
         HttpResponse<String> page = client.send(HttpRequest.newBuilder(URI.create(base + "/")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("Lockstep fleet"));
 
+        // A deadline on the condition itself: the agent reads SYNCED in a few seconds when idle.
+        long deadline = System.nanoTime() + ServingCommand.DEADLINE_NANOS;
         Map<?, ?> device = null;
         while (System.nanoTime() < deadline) {
             HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/api/fleet")).build(),
