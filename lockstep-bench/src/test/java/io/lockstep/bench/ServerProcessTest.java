@@ -51,7 +51,8 @@ class ServerProcessTest {
             // The JVM publishes its heap counters on a sampling tick (50 ms by default): a read right
             // after start may see the previous tick's figures, so wait for one that shows the fill.
             HotSpotCounters.Heap heap = s.heap();
-            for (int i = 0; i < 100 && heap != null && heap.usedBytes() < 16L << 20; i++) {
+            long deadline = System.nanoTime() + 50_000_000_000L; // the fake server lives 60 s
+            while (heap != null && heap.usedBytes() < 16L << 20 && System.nanoTime() - deadline < 0) {
                 Thread.sleep(50);
                 heap = s.heap();
             }

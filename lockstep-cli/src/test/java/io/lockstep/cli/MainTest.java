@@ -213,35 +213,28 @@ class MainTest {
 
     @Test
     void servePrintsItsPortAndServes() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Thread t = new Thread(() -> Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err,
-                "serve", "--echo-port", "0", "--simulate-offset", "137.5ms", "--duration", "5s"));
-        t.start();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (!out.toString(StandardCharsets.UTF_8).contains("\n") && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+        // No --duration: the server serves until the measurement is done, however slow the machine.
+        try (ServingCommand serve = ServingCommand.start("serve-under-test",
+                "serve", "--echo-port", "0", "--simulate-offset", "137.5ms")) {
+            String line = serve.awaitLines(1).get(0);
+            assertTrue(line.matches("echo 127\\.0\\.0\\.1:\\d+"), line);
+            Result r = run("offset", "echo://" + line.substring(5), "--json", "--samples", "30");
+            assertEquals(0, r.code(), r.err());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> m = (Map<String, Object>) TestJson.parse(r.out().trim());
+            assertEquals(-137_500_000L, (Long) m.get("offset_ns"), 1_000_000L);
         }
-        String line = out.toString(StandardCharsets.UTF_8).lines().findFirst().orElseThrow();
-        assertTrue(line.matches("echo 127\\.0\\.0\\.1:\\d+"), line);
-        Result r = run("offset", "echo://" + line.substring(5), "--json", "--samples", "30");
-        assertEquals(0, r.code(), r.err());
-        @SuppressWarnings("unchecked")
-        Map<String, Object> m = (Map<String, Object>) TestJson.parse(r.out().trim());
-        assertEquals(-137_500_000L, (Long) m.get("offset_ns"), 1_000_000L);
-        t.join(10_000);
     }
 
     @Test
     void serveNtpAndEchoThenMeasureBoth() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Thread t = new Thread(() -> Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), System.err,
-                "serve", "--ntp-port", "0", "--echo-port", "0", "--simulate-offset", "2.5ms", "--duration", "20s"));
-        t.start();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (out.toString(StandardCharsets.UTF_8).lines().count() < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(10);
+        try (ServingCommand serve = ServingCommand.start("serve-under-test",
+                "serve", "--ntp-port", "0", "--echo-port", "0", "--simulate-offset", "2.5ms")) {
+            measureBoth(serve.awaitLines(3));
         }
-        java.util.List<String> all = out.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    private static void measureBoth(java.util.List<String> all) {
         assertTrue(all.get(0).matches("ntp 127\\.0\\.0\\.1:\\d+"), all.toString());
         assertTrue(all.get(1).matches("echo 127\\.0\\.0\\.1:\\d+"), all.toString());
         // The CLI jar carries lockstep-linux: on 64-bit Linux the kernel stamps, elsewhere user space.
@@ -266,7 +259,6 @@ class MainTest {
         assertEquals(0, several.code(), several.err());
         assertTrue(several.out().contains("\"sources\":[") && several.out().contains("\"falseticker\":false"), several.out());
         assertOneLineError(run("offset", ntp, "echo://127.0.0.1:1"), "only for ntp://");
-        t.join(10_000);
     }
 
     @Test

@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,7 +88,7 @@ class NeonCommandsTest {
         SimulatedTimeSource phone = new SimulatedTimeSource(LOCAL, 77_000_000L, 0);
         try (FakeCompanion app = FakeCompanion.start(phone)) {
             Path log = dir.resolve("phone.csv");
-            MainTest.Result tracked = run("track", neon(app), "--interval", "200ms", "--duration", "3s", "--log",
+            MainTest.Result tracked = run("track", neon(app), "--interval", "200ms", "--count", "15", "--log",
                     log.toString());
             assertEquals(0, tracked.code(), tracked.err());
             long at = LOCAL.wallNanos();
@@ -111,7 +108,7 @@ class NeonCommandsTest {
         SimulatedTimeSource phone = new SimulatedTimeSource(LOCAL, -310_000_000L, 21.0);
         try (FakeCompanion app = FakeCompanion.start(phone)) {
             Path log = dir.resolve("phone.csv");
-            MainTest.Result tracked = run("track", neon(app), "--interval", "200ms", "--duration", "4s", "--log",
+            MainTest.Result tracked = run("track", neon(app), "--interval", "200ms", "--count", "20", "--log",
                     log.toString());
             assertEquals(0, tracked.code(), tracked.err());
             for (String at : List.of("+0s", "+1s", "+5s", "+30s", "-2s")) {
@@ -302,31 +299,25 @@ class NeonCommandsTest {
 
     @Test
     void serveRunsAFakeCompanionAndPrintsEachEvent() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread serve = new Thread(() -> Main.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), "serve", "--companion-port", "0",
-                "--simulate-offset", "1.5s", "--duration", "20s"));
-        serve.setDaemon(true);
-        serve.start();
-        Pattern listening = Pattern.compile("(?m)^neon 127\\.0\\.0\\.1:(\\d+)$");
-        Matcher m = listening.matcher("");
-        for (int i = 0; i < 200 && !m.find(); i++) {
-            Thread.sleep(50);
-            m = listening.matcher(out.toString(StandardCharsets.UTF_8));
+        // No --duration: the fake companion serves until the test is done with it.
+        try (ServingCommand serve = ServingCommand.start("serve-companion-under-test", "serve", "--companion-port", "0",
+                "--simulate-offset", "1.5s")) {
+            Matcher m = serve.await(Pattern.compile("(?m)^neon 127\\.0\\.0\\.1:(\\d+)$"));
+            String target = "neon://127.0.0.1:" + m.group(1);
+            MainTest.Result r = run("event", target, "rehearsal", "--json", "--samples", "20");
+            assertEquals(0, r.code(), r.err());
+            Map<String, Object> phone = phones(json(r)).get(0);
+            long ts = (Long) phone.get("phone_timestamp_ns");
+            long local = (Long) json(r).get("local_wall_ns");
+            // The simulated offset is the truth: it must lie within the bound the event states.
+            assertEquals(1_500_000_000L, ts - local, (Long) phone.get("error_bound_ns"), phone.toString());
+            // The companion prints the event line after it has answered, so wait for it rather than race it.
+            serve.await(Pattern.compile("(?m)^event rehearsal " + ts + "$"));
+            MainTest.Result offset = run("offset", target, "--json");
+            assertEquals(-1_500_000_000L, (Long) json(offset).get("offset_ns"), (Long) json(offset).get("error_bound_ns"),
+                    offset.out());
+            assertFalse(serve.err().contains("Exception"), serve.err());
         }
-        assertTrue(m.find(0), out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8));
-        String target = "neon://127.0.0.1:" + m.group(1);
-        MainTest.Result r = run("event", target, "rehearsal", "--json", "--samples", "20");
-        assertEquals(0, r.code(), r.err());
-        long ts = (Long) phones(json(r)).get(0).get("phone_timestamp_ns");
-        long local = (Long) json(r).get("local_wall_ns");
-        assertEquals(1_500_000_000L, ts - local, 5_000_000L);
-        assertTrue(out.toString(StandardCharsets.UTF_8).lines().anyMatch(l -> l.equals("event rehearsal " + ts)),
-                out.toString(StandardCharsets.UTF_8));
-        MainTest.Result offset = run("offset", target, "--json");
-        assertEquals(-1_500_000_000L, (Long) json(offset).get("offset_ns"), 5_000_000L);
-        assertFalse(err.toString(StandardCharsets.UTF_8).contains("Exception"));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.lockstep.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -42,6 +43,10 @@ class ResearcherWorkflowTest {
         return (Map<String, Object>) TestJson.parse(r.out().trim());
     }
 
+    private static long syncedRows(Path log) throws java.io.IOException {
+        return Files.exists(log) ? Files.readAllLines(log).stream().filter(l -> l.contains(",SYNCED,ACCEPTED,")).count() : 0;
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> phone(Map<String, Object> m) {
         return ((List<Map<String, Object>>) m.get("phones")).get(0);
@@ -58,13 +63,16 @@ class ResearcherWorkflowTest {
             ByteArrayOutputStream trackErr = new ByteArrayOutputStream();
             Thread track = new Thread(() -> trackExit.set(Main.run(new PrintStream(new ByteArrayOutputStream()),
                     new PrintStream(trackErr, true, StandardCharsets.UTF_8), "track", target, "--interval", "250ms",
-                    "--duration", "20s", "--log", log.toString())));
+                    "--log", log.toString())), "track-under-test");
+            // No --duration: the tracker runs until the study is over, however slow the machine; a
+            // fixed duration would have to outlast convergence and every step below.
             track.start();
             // As in a session: the tracker has synced before the study starts.
-            for (int i = 0; i < 600 && (!Files.exists(log) || Files.readAllLines(log).stream()
-                    .filter(l -> l.contains(",SYNCED,ACCEPTED,")).count() < 4); i++) {
+            long deadline = System.nanoTime() + 90_000_000_000L;
+            while (syncedRows(log) < 4 && System.nanoTime() - deadline < 0) {
                 Thread.sleep(50);
             }
+            assertTrue(syncedRows(log) >= 4, "the tracker did not sync within 90 s: " + trackErr);
 
             Map<String, Object> start = json(MainTest.run("record", "start", target, "--log", log.toString(), "--json"));
             Thread.sleep(500);
@@ -72,8 +80,18 @@ class ResearcherWorkflowTest {
                     "--json"));
             Thread.sleep(500);
             Map<String, Object> stop = json(MainTest.run("record", "stop", target, "--log", log.toString(), "--json"));
+            // The log reaches past the study's end, as when a researcher stops the tracker afterwards.
+            long rowsAtStop = syncedRows(log);
+            while (syncedRows(log) < rowsAtStop + 2 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(50);
+            }
+            track.interrupt();
             track.join(60_000);
-            assertEquals(0, trackExit.get(), trackErr.toString(StandardCharsets.UTF_8));
+            assertFalse(track.isAlive(), "track did not stop when interrupted");
+            // Interrupted while parked, track returns 0; interrupted inside its log write, the JDK
+            // closes the log's channel (the row is whole: a file write is not torn by an interrupt).
+            String trackError = trackErr.toString(StandardCharsets.UTF_8);
+            assertTrue(trackExit.get() == 0 || trackError.contains("ClosedByInterruptException"), trackExit + " " + trackError);
 
             // The phone's export: the events it kept, stamped in its own clock.
             Map<String, Long> markedAt = new HashMap<>();

@@ -67,6 +67,7 @@ class EchoServerLockoutTest {
             // The finding's shape: about twice the table in idle connections, from one address.
             attack.openIdle(SCALE.floodConnections(), 1);
             waitFor(() -> server.acceptedConnections() >= SCALE.floodConnections());
+            assertTrue(server.acceptedConnections() >= SCALE.floodConnections(), "accepted " + server.acceptedConnections());
             assertTrue(server.openConnections() <= options.maxConnectionsPerAddress(),
                     "one address holds at most its cap, not the table: " + server.openConnections());
             report("idle flood, " + SCALE.floodConnections() + " connections from one address", server,
@@ -82,7 +83,11 @@ class EchoServerLockoutTest {
             // Every address stays under its cap, so only the table policy can make room.
             attack.openIdle(SCALE.floodConnections(), SCALE.floodAddresses());
             waitFor(() -> server.acceptedConnections() >= SCALE.floodConnections());
-            assertEquals(options.maxConnections(), server.openConnections(), "the attack fills the table");
+            // The attack overfills the table, and only the table policy made room (the attacker closes
+            // nothing). The table may hold fewer than its size by now: on a slow machine the first idle
+            // connections time out before the last are open, so "exactly full" would be a race.
+            assertTrue(server.acceptedConnections() >= SCALE.floodConnections(), "accepted " + server.acceptedConnections());
+            assertTrue(server.openConnections() <= options.maxConnections(), "open " + server.openConnections());
             report("idle flood, " + SCALE.floodConnections() + " connections from " + SCALE.floodAddresses()
                     + " addresses", server, honestMeasurement(server));
         }
@@ -116,8 +121,10 @@ class EchoServerLockoutTest {
             s.setSoTimeout(150);
             long start = System.nanoTime();
             boolean closedByServer = false;
-            // One byte per 150 ms: a request completes only after 1.2 s, twice the idle timeout.
-            while (!closedByServer && System.nanoTime() - start < 3_000_000_000L) {
+            // One byte per 150 ms: a request completes only after 1.2 s, twice the idle timeout. Were the
+            // timer reset by each byte, the connection would stay open for good; how soon it closes on a
+            // busy machine is not the point, so the deadline is generous.
+            while (!closedByServer && System.nanoTime() - start < 30_000_000_000L) {
                 try {
                     s.getOutputStream().write(0x42);
                     closedByServer = readsEndOfStream(s.getInputStream());
@@ -125,9 +132,7 @@ class EchoServerLockoutTest {
                     closedByServer = true;
                 }
             }
-            long closedAfterMillis = (System.nanoTime() - start) / 1_000_000L;
-            assertTrue(closedByServer, "a trickle of bytes kept the connection open for 3 s past a 0.6 s idle timeout");
-            assertTrue(closedAfterMillis < 2_500, "closed after " + closedAfterMillis + " ms");
+            assertTrue(closedByServer, "a trickle of bytes kept the connection open for 30 s past a 0.6 s idle timeout");
         }
     }
 
@@ -138,18 +143,16 @@ class EchoServerLockoutTest {
         try (EchoServer server = EchoServer.start(TimeSource.system(), LOOPBACK, options);
              Socket s = new Socket()) {
             s.connect(server.address(), 2_000);
-            s.setSoTimeout(5_000);
+            // Well before the 30 s idle timeout, however slow the machine: only the frame deadline closes it by then.
+            s.setSoTimeout(20_000);
             s.getOutputStream().write(new byte[] {1, 2, 3});
-            long start = System.nanoTime();
             boolean closedByServer;
             try {
                 closedByServer = s.getInputStream().read() < 0;
             } catch (SocketTimeoutException e) {
                 closedByServer = false;
             }
-            long closedAfterMillis = (System.nanoTime() - start) / 1_000_000L;
-            assertTrue(closedByServer, "3 bytes of a request sat for 5 s past a 0.3 s frame deadline");
-            assertTrue(closedAfterMillis < 4_000, "closed after " + closedAfterMillis + " ms");
+            assertTrue(closedByServer, "3 bytes of a request sat for 20 s past a 0.3 s frame deadline");
         }
     }
 
@@ -232,7 +235,7 @@ class EchoServerLockoutTest {
     }
 
     private static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
+        long deadline = System.nanoTime() + 60_000_000_000L;
         while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(10);
         }

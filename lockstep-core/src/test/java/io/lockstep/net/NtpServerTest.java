@@ -54,7 +54,9 @@ class NtpServerTest {
     }
 
     private static void awaitCounter(Supplier<Long> counter, long expected) throws InterruptedException {
-        for (int i = 0; i < 200 && counter.get() < expected; i++) {
+        // A deadline on the count itself, generous for a busy machine; it ends as soon as the count is there.
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (counter.get() < expected && System.nanoTime() - deadline < 0) {
             Thread.sleep(10);
         }
         assertEquals(expected, counter.get());
@@ -247,12 +249,14 @@ class NtpServerTest {
                 s.send(new DatagramPacket(b, b.length, server.localAddress()));
                 if (i % 100 == 99) {
                     // Pace: let the server catch up so the kernel's socket buffer never overflows.
-                    for (int w = 0; w < 500 && accounted.get() < i + 1; w++) {
+                    long paceDeadline = System.nanoTime() + 60_000_000_000L;
+                    while (accounted.get() < i + 1 && System.nanoTime() - paceDeadline < 0) {
                         Thread.sleep(2);
                     }
                 }
             }
-            for (int i = 0; i < 300 && accounted.get() < n; i++) {
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (accounted.get() < n && System.nanoTime() - deadline < 0) {
                 Thread.sleep(10);
             }
             NtpServerCounters c = server.counters();

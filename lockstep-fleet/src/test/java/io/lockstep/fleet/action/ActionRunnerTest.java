@@ -64,7 +64,8 @@ class ActionRunnerTest {
     void aLineProgramThatDiedIsAFailedOutcome() throws Exception {
         ActionsFile f = ActionsFile.parse("quitter line sh -c 'exit 3'\n", "actions", dir);
         try (ActionRunner runner = ActionRunner.start(f, ProcessBuilder.Redirect.DISCARD)) {
-            for (int i = 0; i < 500 && runner.running("quitter"); i++) {
+            long deadline = System.nanoTime() + io.lockstep.fleet.trigger.ActionRunnerTestSupport.DEADLINE_NANOS;
+            while (runner.running("quitter") && System.nanoTime() - deadline < 0) {
                 Thread.sleep(10);
             }
             ActionRunner.Outcome o = runner.run(f.find("quitter").orElseThrow(), "x");

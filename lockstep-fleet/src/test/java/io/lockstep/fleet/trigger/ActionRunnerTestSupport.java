@@ -15,9 +15,13 @@ public final class ActionRunnerTestSupport {
     private ActionRunnerTestSupport() {
     }
 
-    /** Waits (at most 5 s) until {@code file} holds exactly {@code lines}. */
+    /** How long a condition may take on a busy 2-core machine before a test gives up. */
+    public static final long DEADLINE_NANOS = 60_000_000_000L;
+
+    /** Waits (at most {@link #DEADLINE_NANOS}) until {@code file} holds exactly {@code lines}. */
     public static void waitFor(Path file, List<String> lines) throws Exception {
-        for (int i = 0; i < 500; i++) {
+        long deadline = System.nanoTime() + DEADLINE_NANOS;
+        while (System.nanoTime() - deadline < 0) {
             if (Files.exists(file) && Files.readAllLines(file).equals(lines)) {
                 return;
             }

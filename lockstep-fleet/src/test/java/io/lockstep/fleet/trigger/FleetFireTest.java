@@ -71,8 +71,9 @@ class FleetFireTest {
             assertEquals(3, result.spreads().size());
             for (FleetFire.Spread s : result.spreads()) {
                 assertEquals(10, s.devices());
-                // The truth: this host's clock when each agent's action ran.
-                assertTrue(s.hostSpreadNanos() < 100 * MS, "true spread " + s);
+                // The truth: this host's clock when each agent's action ran. Fire states that the spread
+                // is within the tolerance (below) and the true spread within the spread plus its bound.
+                assertTrue(s.hostSpreadNanos() <= tolerance + s.spreadBoundNanos(), "true spread " + s);
                 assertTrue(s.spreadNanos() <= tolerance, s.toString());
             }
             for (int i = 0; i < 10; i++) {

@@ -88,7 +88,7 @@ final class TriggerRig implements AutoCloseable {
     void awaitSynced() throws Exception {
         for (Member m : members) {
             if (m.agent.config().reference().equals(referenceTarget)) {
-                m.agent.tracker().awaitSynced(Duration.ofSeconds(30));
+                m.agent.tracker().awaitSynced(Duration.ofSeconds(90));
             }
         }
     }
