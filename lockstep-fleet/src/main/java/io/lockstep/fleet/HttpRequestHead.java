@@ -85,7 +85,12 @@ record HttpRequestHead(String method, URI uri, String protocol, Headers headers,
             if (colon <= 0 || !isToken(line.substring(0, colon))) {
                 throw new BadRequest(400, "malformed header line");
             }
-            headers.add(line.substring(0, colon), line.substring(colon + 1).trim());
+            String value = line.substring(colon + 1).trim();
+            if (value.indexOf('\r') >= 0 || value.indexOf('\0') >= 0) {
+                // RFC 9110 5.5: reject, not pass on (the JDK's Headers would throw on a lone CR, unanswered).
+                throw new BadRequest(400, "control character in a header value");
+            }
+            headers.add(line.substring(0, colon), value);
         }
         if (headers.containsKey("Transfer-Encoding")) {
             throw new BadRequest(411, "a request body needs a Content-Length");
@@ -96,13 +101,15 @@ record HttpRequestHead(String method, URI uri, String protocol, Headers headers,
             if (lengths.size() != 1) {
                 throw new BadRequest(400, "more than one Content-Length");
             }
-            long n;
-            try {
-                n = Long.parseLong(lengths.get(0));
-            } catch (NumberFormatException e) {
+            String digits = lengths.get(0);
+            // 1*DIGIT only (RFC 9110 8.6): Long.parseLong would also take a sign.
+            if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
                 throw new BadRequest(400, "malformed Content-Length");
             }
-            if (n < 0) {
+            long n;
+            try {
+                n = Long.parseLong(digits);
+            } catch (NumberFormatException e) {
                 throw new BadRequest(400, "malformed Content-Length");
             }
             if (n > limits.maxBodyBytes()) {
@@ -116,6 +123,7 @@ record HttpRequestHead(String method, URI uri, String protocol, Headers headers,
     private static byte[] readHead(InputStream in, int maxHeaderBytes) throws IOException, BadRequest {
         ByteArrayOutputStream head = new ByteArrayOutputStream(256);
         int newlines = 0;
+        int skipped = 0;
         while (true) {
             int b = in.read();
             if (b < 0) {
@@ -131,6 +139,10 @@ record HttpRequestHead(String method, URI uri, String protocol, Headers headers,
             if (head.size() == 0 && (b == '\r' || b == '\n')) {
                 // Blank lines before a request line are tolerated (RFC 9112, 2.2).
                 newlines = 0;
+                // Counted against the limit, so an endless stream of blank lines is refused too.
+                if (++skipped > maxHeaderBytes) {
+                    throw new BadRequest(431, "request headers exceed " + maxHeaderBytes + " bytes");
+                }
                 continue;
             }
             head.write(b);
