@@ -3,7 +3,6 @@ package io.lockstep.fleet;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,7 +11,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -273,16 +271,6 @@ public final class GuardedHttpServer implements AutoCloseable {
         return best;
     }
 
-    /** A request that cannot be served, answered with {@code status} before any handler runs. */
-    private static final class BadRequest extends Exception {
-        final int status;
-
-        BadRequest(int status, String reason) {
-            super(reason, null, false, false);
-            this.status = status;
-        }
-    }
-
     /** One accepted connection: one request, one answer, then closed. */
     private final class Connection implements Runnable {
         final Socket socket;
@@ -335,9 +323,9 @@ public final class GuardedHttpServer implements AutoCloseable {
             Exchange ex;
             try {
                 ex = read(in, out);
-            } catch (BadRequest e) {
+            } catch (HttpRequestHead.BadRequest e) {
                 startResponse();
-                writeError(out, e.status, e.getMessage());
+                writeError(out, e.status(), e.getMessage());
                 return;
             }
             startResponse();
@@ -367,97 +355,18 @@ public final class GuardedHttpServer implements AutoCloseable {
             deadlineMonoNanos = System.nanoTime() + limits.responseDeadlineNanos();
         }
 
-        private Exchange read(InputStream in, OutputStream out) throws IOException, BadRequest {
-            byte[] head = readHead(in);
-            String text = new String(head, StandardCharsets.ISO_8859_1);
-            String[] lines = text.split("\n", -1);
-            for (int i = 0; i < lines.length; i++) {
-                if (lines[i].endsWith("\r")) {
-                    lines[i] = lines[i].substring(0, lines[i].length() - 1);
-                }
-            }
-            String[] requestLine = lines[0].split(" ", -1);
-            if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.") || !isToken(requestLine[0])
-                    || !requestLine[1].startsWith("/")) {
-                throw new BadRequest(400, "malformed request line");
-            }
-            URI uri;
-            try {
-                uri = new URI(requestLine[1]);
-            } catch (URISyntaxException e) {
-                throw new BadRequest(400, "malformed request target");
-            }
-            Headers headers = new Headers();
-            for (int i = 1; i < lines.length; i++) {
-                String line = lines[i];
-                if (line.isEmpty()) {
-                    continue;
-                }
-                int colon = line.indexOf(':');
-                if (colon <= 0 || !isToken(line.substring(0, colon))) {
-                    throw new BadRequest(400, "malformed header line");
-                }
-                headers.add(line.substring(0, colon), line.substring(colon + 1).trim());
-            }
-            if (headers.containsKey("Transfer-Encoding")) {
-                throw new BadRequest(411, "a request body needs a Content-Length");
-            }
-            int length = 0;
-            List<String> lengths = headers.get("Content-Length");
-            if (lengths != null) {
-                if (lengths.size() != 1) {
-                    throw new BadRequest(400, "more than one Content-Length");
-                }
-                long n;
-                try {
-                    n = Long.parseLong(lengths.get(0));
-                } catch (NumberFormatException e) {
-                    throw new BadRequest(400, "malformed Content-Length");
-                }
-                if (n < 0) {
-                    throw new BadRequest(400, "malformed Content-Length");
-                }
-                if (n > limits.maxBodyBytes()) {
-                    throw new BadRequest(413, "a request body is at most " + limits.maxBodyBytes() + " bytes");
-                }
-                length = (int) n;
-            }
-            if (length > 0 && "100-continue".equalsIgnoreCase(headers.getFirst("Expect"))) {
+        private Exchange read(InputStream in, OutputStream out) throws IOException, HttpRequestHead.BadRequest {
+            HttpRequestHead head = HttpRequestHead.read(in, limits);
+            if (head.expectsContinue()) {
                 out.write("HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             }
+            int length = head.contentLength();
             byte[] body = in.readNBytes(length);
             if (body.length < length) {
                 throw new IOException("the client closed before sending its body");
             }
-            return new Exchange(this, requestLine[0], uri, requestLine[2], headers, body, out);
-        }
-
-        private byte[] readHead(InputStream in) throws IOException, BadRequest {
-            ByteArrayOutputStream head = new ByteArrayOutputStream(256);
-            int newlines = 0;
-            while (true) {
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException("the client closed before ending its headers");
-                }
-                if (b == '\n') {
-                    if (++newlines == 2) {
-                        return head.toByteArray();
-                    }
-                } else if (b != '\r') {
-                    newlines = 0;
-                }
-                if (head.size() == 0 && (b == '\r' || b == '\n')) {
-                    // Blank lines before a request line are tolerated (RFC 9112, 2.2).
-                    newlines = 0;
-                    continue;
-                }
-                head.write(b);
-                if (head.size() > limits.maxHeaderBytes()) {
-                    throw new BadRequest(431, "request headers exceed " + limits.maxHeaderBytes() + " bytes");
-                }
-            }
+            return new Exchange(this, head.method(), head.uri(), head.protocol(), head.headers(), body, out);
         }
 
         private void writeError(OutputStream out, int status, String reason) throws IOException {
@@ -468,19 +377,6 @@ public final class GuardedHttpServer implements AutoCloseable {
             out.write(body);
             out.flush();
         }
-    }
-
-    private static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c <= 32 || c >= 127 || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String reasonPhrase(int status) {
