@@ -54,11 +54,14 @@ class FleetAttackBenchTest {
     }
 
     @Test
-    void outOfRangeStatusReadsAsASyncedDeviceWithMaximalNumbers() throws Exception {
+    void outOfRangeStatusIsRefusedAsImpossible() throws Exception {
+        // Well-formed JSON with maximal numbers: the monitor must never read it as a synced device.
         try (HostileAgent evil = new HostileAgent(HostileAgent.Mode.OUT_OF_RANGE, 0, 0)) {
-            AgentStatus s = AgentStatus.parse(body(get(evil.address(), "/api/status")));
-            assertEquals(Long.MAX_VALUE, s.errorBoundNanos());
-            assertEquals(Long.MAX_VALUE, s.offsetNanos());
+            String status = body(get(evil.address(), "/api/status"));
+            assertTrue(status.contains(Long.toString(Long.MAX_VALUE)), status);
+            AgentStatus.GarbledException e = assertThrows(AgentStatus.GarbledException.class,
+                    () -> AgentStatus.parse(status));
+            assertTrue(e.getMessage().contains("impossible"), e.getMessage());
         }
     }
 
@@ -158,7 +161,9 @@ class FleetAttackBenchTest {
     @Test
     void anHonestPollNeedsAWholeStatusInTime() throws Exception {
         try (HostileAgent evil = new HostileAgent(HostileAgent.Mode.OUT_OF_RANGE, 0, 0)) {
-            assertTrue(FleetAttackBench.poll(evil.address(), "/api/status", true));
+            // A whole answer in time is an answer; as a status it is refused, its numbers being impossible.
+            assertTrue(FleetAttackBench.poll(evil.address(), "/api/status", false));
+            assertFalse(FleetAttackBench.poll(evil.address(), "/api/status", true));
         }
         try (HostileAgent evil = new HostileAgent(HostileAgent.Mode.TRICKLE, 0, 10_000_000_000L)) {
             long t0 = System.nanoTime();
