@@ -87,6 +87,11 @@ public final class HonestClient {
         }
     }
 
+    /** Measurements finished so far, successful or not; lets a caller wait for progress. */
+    public synchronized int attempts() {
+        return boundsNanos.size() + failures.size();
+    }
+
     private synchronized Summary summary() {
         return new Summary(boundsNanos.size() + failures.size(), List.copyOf(boundsNanos),
                 failures.isEmpty() ? null : failures.get(0));

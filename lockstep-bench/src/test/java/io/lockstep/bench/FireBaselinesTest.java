@@ -62,18 +62,24 @@ class FireBaselinesTest {
 
     @Test
     void unsyncedExecutorsActAtTheirOwnClocksIdeaOfTheInstant() throws Exception {
-        List<FireBaselines.DeviceClock> clocks = List.of(new FireBaselines.DeviceClock(300_000_000L, 0),
+        List<FireBaselines.DeviceClock> clocks = List.of(new FireBaselines.DeviceClock(1_000_000_000L, 0),
                 new FireBaselines.DeviceClock(-200_000_000L, 10));
         FireRun run = FireBaselines.unsyncedExecutors(clocks, 2, 50_000_000L);
         assertEquals(4, run.fired());
         long[] ahead = run.deviceErrorsNanos(0);
         long[] behind = run.deviceErrorsNanos(1);
-        // A clock 300 ms ahead acts about 300 ms early; one 200 ms behind, about 200 ms late.
+        // A clock 1 s ahead acts 1 s early, one 200 ms behind 200 ms late, each plus however late
+        // its executor thread wakes. Nothing can make an action earlier than its clock says, so
+        // the edges toward "early" are tight (50 ms for clock reads and the 10 ppm drift).
+        // Lateness is the machine's, unbounded on a busy one: the ahead device need only still act
+        // before the instant (its clock is 1 s ahead, so only a wake-up a whole second late
+        // could miss that), and the late edge is left to the run's own deadline, past which an
+        // action counts as missed and fails the count above.
         for (long e : ahead) {
-            assertTrue(e < -250_000_000L && e > -350_000_000L, "ahead: " + e);
+            assertTrue(e > -1_050_000_000L && e < 0, "ahead: " + e);
         }
         for (long e : behind) {
-            assertTrue(e > 150_000_000L && e < 1_000_000_000L, "behind: " + e);
+            assertTrue(e > 150_000_000L, "behind: " + e);
         }
     }
 

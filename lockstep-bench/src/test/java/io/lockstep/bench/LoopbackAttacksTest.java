@@ -42,7 +42,17 @@ class LoopbackAttacksTest {
             LoopbackAttacks.Load load = LoopbackAttacks.ntpFlood(server.localAddress(), 600, 3, 2, MINUTE_NANOS);
             assertTrue(load.summary().startsWith("600 sources × 3 req"), load.summary());
             // Three requests from each of 600 addresses stay far within the per-address limit:
-            // nothing is rate-limited unless the sources really are distinct.
+            // nothing is rate-limited unless the sources really are distinct. A busy machine's
+            // server may still be working through its socket's queue: judged once it has.
+            long deadlineNanos = System.nanoTime() + 60_000_000_000L;
+            while (System.nanoTime() - deadlineNanos < 0) {
+                ServerProcess.UdpQueue waiting = ServerProcess.udpQueue(server.localAddress());
+                if (server.counters().answered() + server.counters().rateLimited() > 1_000
+                        && (waiting == null || waiting.rxQueueBytes() == 0)) {
+                    break;
+                }
+                Thread.sleep(20);
+            }
             long seen = server.counters().answered() + server.counters().rateLimited();
             assertEquals(0, server.counters().rateLimited(), server.counters().toString());
             assertTrue(seen > 1_000, server.counters().toString());
@@ -60,7 +70,8 @@ class LoopbackAttacksTest {
             assertTrue(load.summary().startsWith("200 connections from 50 sources"), load.summary());
             assertTrue(load.summary().contains("200 exchanged"), load.summary());
             // The server counts an exchange after sending its reply: the client may be a step ahead.
-            for (int i = 0; i < 100 && server.exchanges() < 200; i++) {
+            long deadlineNanos = System.nanoTime() + 60_000_000_000L;
+            while (server.exchanges() < 200 && System.nanoTime() - deadlineNanos < 0) {
                 Thread.sleep(20);
             }
             assertEquals(200, server.exchanges());
@@ -72,11 +83,17 @@ class LoopbackAttacksTest {
         try (EchoServer server = EchoServer.start(TimeSource.system(),
                 new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), new EchoServer.Options(10, MINUTE_NANOS))) {
             LoopbackAttacks.Load load = LoopbackAttacks.echoIdle(server.address(), 25, 1_000_000_000L);
-            // 15 of 25 rejected at once, then replaced every 200 ms and rejected again: at least
-            // 15 closed in the first round, and the server full of attackers at the end.
-            assertTrue(load.summary().contains("; 10 open at the end"), load.summary());
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\(([\\d,]+) times").matcher(load.summary());
-            assertTrue(m.find() && Integer.parseInt(m.group(1).replace(",", "")) >= 15, load.summary());
+            // 25 connections for 10 slots: the server evicts to make room, and the attack reconnects
+            // each one it sees closed. How many in 1 s is the machine's; what holds on any machine:
+            // every closure the attack saw is one the server made, and the connections the server
+            // has not closed (its 10, plus any eviction a busy server has not got to yet) keep it
+            // full at the end.
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                    "\\(([\\d,]+) times.*; ([\\d,]+) open at the end").matcher(load.summary());
+            assertTrue(m.find(), load.summary());
+            assertTrue(Long.parseLong(m.group(1).replace(",", "")) <= server.evictedConnections(),
+                    load.summary() + "; evicted " + server.evictedConnections());
+            assertTrue(Integer.parseInt(m.group(2).replace(",", "")) >= 10, load.summary());
         }
     }
 }

@@ -13,6 +13,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -66,6 +68,7 @@ public final class NtpServer implements Closeable {
     private static final int WARM_UP_IDLE_AT = 3_000;
     private static final long WARM_UP_IDLE_MILLIS = 450;
     private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
+    private static final CountDownLatch WARM_UP_FINISHED = new CountDownLatch(1);
 
     private final NtpServerConfig config;
     private final TimeSource time;
@@ -153,7 +156,13 @@ public final class NtpServer implements Closeable {
             t.start();
         }
         if (config.warmUp() && WARMED_UP.compareAndSet(false, true)) {
-            Thread w = new Thread(() -> warmUp(config), "lockstep-ntp-warmup");
+            Thread w = new Thread(() -> {
+                try {
+                    warmUp(config);
+                } finally {
+                    WARM_UP_FINISHED.countDown();
+                }
+            }, "lockstep-ntp-warmup");
             w.setDaemon(true);
             w.start();
         }
@@ -224,6 +233,16 @@ public final class NtpServer implements Closeable {
     /** The configuration served. */
     public NtpServerConfig config() {
         return config;
+    }
+
+    /**
+     * Waits until this JVM's one-time JIT warm-up (run in the background by the first server
+     * started with warm-up on) has finished, so a caller that judges the first replies' timing
+     * can wait on that instead of a guessed duration. True when it has finished or none was
+     * started; false when {@code timeout} passed first.
+     */
+    public static boolean awaitWarmUp(long timeout, TimeUnit unit) throws InterruptedException {
+        return !WARMED_UP.get() || WARM_UP_FINISHED.await(timeout, unit);
     }
 
     /** What the server has done so far. */

@@ -120,11 +120,11 @@ public final class NtpPeers implements AutoCloseable {
                 + Files.readString(log).strip().replace('\n', ' '));
     }
 
-    /** Runs {@code chronyd -Q} (query only, no clock control, gives up after 20 s) with a private config. */
+    /** Runs {@code chronyd -Q} (query only, no clock control, gives up after 60 s; it normally ends in a few) with a private config. */
     public String queryChronyd(String name, List<String> configLines) throws IOException, InterruptedException {
         Path conf = writeConfig(name, configLines);
-        return run(List.of(CHRONYD.toString(), "-Q", "-d", "-u", "root", "-t", "20", "-f", conf.toString()),
-                Duration.ofSeconds(40));
+        return run(List.of(CHRONYD.toString(), "-Q", "-d", "-u", "root", "-t", "60", "-f", conf.toString()),
+                Duration.ofSeconds(120));
     }
 
     /** Runs a chronyc command against the command socket of the chronyd named {@code name}, within 20 s. */
