@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "event", mixinStandardHelpOptions = true,
         description = {"Post an event to Pupil Labs Companion phones, stamped in each phone's clock at one local instant.",
                 "The offset comes from --log (an offset log a `lockstep track neon://...` writes, one per target)",
-                "or else from a fresh Time Echo burst. A failure on any phone exits 1."})
+                "or else from a fresh Time Echo burst. A phone that is not recording is not posted to (the app would drop",
+                "the event) unless --even-if-not-recording. A failure on any phone exits 1."})
 final class EventCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
@@ -40,6 +41,10 @@ final class EventCommand implements java.util.concurrent.Callable<Integer> {
 
     @Mixin
     NeonPhoneOptions phoneOptions;
+
+    @Option(names = "--even-if-not-recording",
+            description = "Post to phones that report no running recording too (the app drops such events).")
+    boolean evenIfNotRecording;
 
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
@@ -60,7 +65,7 @@ final class EventCommand implements java.util.concurrent.Callable<Integer> {
         List<Neon> phones = phoneOptions.open(cl, targets);
         Phones.GroupResult r;
         try {
-            r = Phones.markAll(phones, name, instant);
+            r = Phones.markAll(phones, name, instant, evenIfNotRecording);
         } finally {
             phones.forEach(Neon::close);
         }
