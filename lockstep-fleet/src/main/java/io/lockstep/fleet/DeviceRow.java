@@ -25,10 +25,25 @@ import io.lockstep.clock.ClockState;
  * @param sampleAgeNanos  age of the newest sample behind the offset, or null
  * @param version         the agent's software version, or null
  * @param error           why the device is unreachable or unusable, or null
+ * @param phone           for a {@code neon://} device, the phone's health; null for other devices
  */
 public record DeviceRow(String name, String target, String via, boolean reachable, ClockState state,
                         Long offsetNanos, Long errorBoundNanos, Double driftPpm, Long sampleAgeNanos,
-                        String version, String error) {
+                        String version, String error, PhoneHealth phone) {
+
+    /** A row without phone health (every device but a {@code neon://} one). */
+    public DeviceRow(String name, String target, String via, boolean reachable, ClockState state,
+                     Long offsetNanos, Long errorBoundNanos, Double driftPpm, Long sampleAgeNanos,
+                     String version, String error) {
+        this(name, target, via, reachable, state, offsetNanos, errorBoundNanos, driftPpm, sampleAgeNanos, version,
+                error, null);
+    }
+
+    /** This row with the phone's health added. */
+    public DeviceRow withPhone(PhoneHealth health) {
+        return new DeviceRow(name, target, via, reachable, state, offsetNanos, errorBoundNanos, driftPpm,
+                sampleAgeNanos, version, error, health);
+    }
 
     public DeviceRow {
         // An agent's version and reasons quoting its answer reach the terminal and logs.
@@ -84,6 +99,9 @@ public record DeviceRow(String name, String target, String via, boolean reachabl
         m.put("last_sample_age_ns", sampleAgeNanos);
         m.put("version", version);
         m.put("error", error);
+        if (phone != null) {
+            m.put("phone", phone.toJson(offsetNanos == null ? null : sampleAgeNanos));
+        }
         return m;
     }
 }

@@ -131,6 +131,13 @@ public final class FleetMonitor implements AutoCloseable {
 
     private final Config config;
     private final AgentClient client;
+    /** Reads phones' {@code /api/status} off the polling thread (the Companion client blocks); daemon threads. */
+    private final java.util.concurrent.ExecutorService phoneReads = java.util.concurrent.Executors.newFixedThreadPool(8,
+            r -> {
+                Thread t = new Thread(r, "lockstep-fleet-phone-status");
+                t.setDaemon(true);
+                return t;
+            });
     private final Tracked referenceTracker;
     private final Map<String, Tracked> agentless = new HashMap<>();
     private final List<Consumer<FleetSnapshot>> listeners = new CopyOnWriteArrayList<>();
@@ -283,8 +290,10 @@ public final class FleetMonitor implements AutoCloseable {
     public FleetSnapshot pollOnce() throws InterruptedException {
         List<Device> list = devices;
         List<CompletableFuture<AgentClient.Result>> pending = new ArrayList<>(list.size());
+        List<CompletableFuture<PhoneHealth>> phones = new ArrayList<>(list.size());
         for (Device d : list) {
             pending.add(d.kind() == Device.Kind.AGENT ? client.status(d.host(), d.port()) : null);
+            phones.add(d.kind() == Device.Kind.NEON ? readPhone(d) : null);
         }
         long localWall = config.local().wallNanos();
         ReadingPair reference = referenceTracker == null ? null : read(referenceTracker, localWall);
@@ -300,7 +309,11 @@ public final class FleetMonitor implements AutoCloseable {
                     t = agentless.get(d.clock().text());
                 }
                 t.ensureOpen();
-                rows.add(agentlessRow(d, read(t, localWall), reference));
+                DeviceRow row = agentlessRow(d, read(t, localWall), reference);
+                if (d.kind() == Device.Kind.NEON) {
+                    row = row.withPhone(phoneHealth(phones.get(i), deadline));
+                }
+                rows.add(row);
             }
         }
         FleetSnapshot s = FleetSnapshot.of(localWall, config.reference() == null ? null : config.reference().text(),
@@ -354,6 +367,35 @@ public final class FleetMonitor implements AutoCloseable {
         return new DeviceRow(d.name(), d.target(), "agent", true, s.state(), s.offsetNanos(), s.errorBoundNanos(),
                 s.driftPpm(), s.lastSampleAgeNanos(), s.version(),
                 s.state() == ClockState.UNSYNCED && s.lastFailure() != null ? "reference: " + s.lastFailure() : null);
+    }
+
+    /** Starts reading a phone's health from its {@code /api/status}; never fails (a failure is the health's reason). */
+    private CompletableFuture<PhoneHealth> readPhone(Device d) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                io.lockstep.net.NeonClient phone = new io.lockstep.net.NeonClient(d.host(), d.port(), config.timeoutNanos());
+                try {
+                    return new PhoneHealth(io.lockstep.neon.PhoneStatus.parse(phone.statusBody(),
+                            "http://" + phone.authority() + "/api/status"), null, null, null);
+                } catch (IOException | RuntimeException e) {
+                    return PhoneHealth.unreadable(String.valueOf(e.getMessage()));
+                }
+            }, phoneReads);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            return CompletableFuture.completedFuture(PhoneHealth.unreadable("monitor closed"));
+        }
+    }
+
+    private static PhoneHealth phoneHealth(CompletableFuture<PhoneHealth> pending, long deadline)
+            throws InterruptedException {
+        try {
+            return pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            return PhoneHealth.unreadable("no answer in time");
+        } catch (java.util.concurrent.ExecutionException e) {
+            return PhoneHealth.unreadable(String.valueOf(e.getCause()));
+        }
     }
 
     /** Offset, bound, drift, state and age of a tracker's model at one local instant; or why there is none. */
@@ -440,5 +482,6 @@ public final class FleetMonitor implements AutoCloseable {
         if (referenceTracker != null) {
             referenceTracker.close();
         }
+        phoneReads.shutdownNow();
     }
 }
