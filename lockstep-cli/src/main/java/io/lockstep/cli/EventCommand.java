@@ -30,8 +30,8 @@ final class EventCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "TARGET... NAME", arity = "2..*",
-            description = "One or more neon://HOST[:PORT], then the event's name.")
+    @Parameters(paramLabel = "[TARGET...] NAME", arity = "1..*",
+            description = "One or more neon://HOST[:PORT] (none with --browse or --scan), then the event's name.")
     List<String> words;
 
     @Option(names = "--at", paramLabel = "TIME",
@@ -53,7 +53,10 @@ final class EventCommand implements java.util.concurrent.Callable<Integer> {
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
         String name = words.get(words.size() - 1);
-        List<String> targets = words.subList(0, words.size() - 1);
+        if (words.size() < 2 && !phoneOptions.discovering()) {
+            throw Cli.usage(cl, "name at least one neon://HOST[:PORT] before the event's name, or find phones with "
+                    + "--browse or --scan CIDR");
+        }
         if (name.isBlank()) {
             throw Cli.usage(cl, "the event name is empty");
         }
@@ -62,6 +65,7 @@ final class EventCommand implements java.util.concurrent.Callable<Integer> {
         }
         long nowNanos = TimeSource.system().wallNanos();
         long instant = at == null ? nowNanos : NeonTargets.instant(cl, at, nowNanos);
+        List<String> targets = phoneOptions.targets(cl, words.subList(0, words.size() - 1), cl.getErr());
         List<Neon> phones = phoneOptions.open(cl, targets);
         Phones.GroupResult r;
         try {

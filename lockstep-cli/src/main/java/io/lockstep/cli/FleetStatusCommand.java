@@ -73,7 +73,10 @@ final class FleetStatusCommand implements java.util.concurrent.Callable<Integer>
         if (settleNanos <= 0) {
             throw new Cli.BadInput("--settle must be positive");
         }
-        FleetMonitor.Config config = devices.config(watch);
+        FleetMonitor.Config config = devices.config(watch, note -> {
+            err.println(note);
+            err.flush();
+        });
         FleetMonitor monitor;
         try {
             monitor = FleetMonitor.open(config);
