@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.SyncedClock;
-import io.lockstep.estimate.ClockModel;
 import io.lockstep.fleet.JsonText;
 import io.lockstep.fleet.action.ActionRunner;
 import io.lockstep.fleet.action.ActionsFile;
