@@ -149,7 +149,7 @@ public final class NtpProbe implements TimeProbe {
     }
 
     /** The server reply of the last successful exchange (root delay, dispersion, precision, stratum), or null. */
-    public NtpPacket lastReply() {
+    NtpPacket lastReply() {
         return lastReply;
     }
 
