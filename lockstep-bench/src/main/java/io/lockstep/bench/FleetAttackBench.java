@@ -19,9 +19,9 @@ import java.util.stream.Stream;
 
 import io.lockstep.fleet.AgentStatus;
 import io.lockstep.fleet.trigger.FleetKey;
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.time.TimeSource;
 
 /**

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.SyncedClock;
-import io.lockstep.estimate.ClockModel;
 import io.lockstep.fleet.JsonText;
 import io.lockstep.fleet.action.ActionKind;
 import io.lockstep.fleet.action.ActionRunner;
