@@ -8,9 +8,9 @@ import io.lockstep.estimate.EchoEstimator;
 import io.lockstep.estimate.OffsetTracker;
 import io.lockstep.estimate.Stats;
 import io.lockstep.estimate.TimeSample;
-import io.lockstep.testkit.Scenario;
-import io.lockstep.testkit.ScenarioRun;
-import io.lockstep.testkit.ScenarioSample;
+import io.lockstep.sim.Scenario;
+import io.lockstep.sim.ScenarioRun;
+import io.lockstep.sim.ScenarioSample;
 
 /**
  * The estimators the tracking benchmark compares, each used the way a careful user of that tool

@@ -18,9 +18,9 @@ import io.lockstep.correct.CsvCorrector;
 import io.lockstep.correct.OutsidePolicy;
 import io.lockstep.correct.TimestampUnit;
 import io.lockstep.log.OffsetLog;
-import io.lockstep.testkit.Scenario;
-import io.lockstep.testkit.ScenarioRun;
-import io.lockstep.testkit.Scenarios;
+import io.lockstep.sim.Scenario;
+import io.lockstep.sim.ScenarioRun;
+import io.lockstep.sim.Scenarios;
 import io.lockstep.track.ClockTracker;
 
 /**

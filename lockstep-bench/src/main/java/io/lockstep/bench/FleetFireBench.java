@@ -17,8 +17,8 @@ import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.protocol.Target;
-import io.lockstep.testkit.ImpairProxy;
-import io.lockstep.testkit.LinkModel;
+import io.lockstep.sim.ImpairProxy;
+import io.lockstep.sim.LinkModel;
 import io.lockstep.time.TimeSource;
 
 /**

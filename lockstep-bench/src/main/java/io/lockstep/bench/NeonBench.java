@@ -19,9 +19,9 @@ import io.lockstep.neon.EventMethod;
 import io.lockstep.net.Addresses;
 import io.lockstep.net.NeonClient;
 import io.lockstep.protocol.Target;
-import io.lockstep.testkit.FakeCompanion;
-import io.lockstep.testkit.ImpairProxy;
-import io.lockstep.testkit.LinkModel;
+import io.lockstep.sim.FakeCompanion;
+import io.lockstep.sim.ImpairProxy;
+import io.lockstep.sim.LinkModel;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

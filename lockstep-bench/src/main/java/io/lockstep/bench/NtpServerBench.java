@@ -17,8 +17,8 @@ import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.net.ReceiveTimestamps;
 import io.lockstep.ntp.NtpRateLimit;
-import io.lockstep.testkit.peers.Chronyc;
-import io.lockstep.testkit.peers.NtpPeers;
+import io.lockstep.sim.peers.Chronyc;
+import io.lockstep.sim.peers.NtpPeers;
 import io.lockstep.time.TimeSource;
 
 /**

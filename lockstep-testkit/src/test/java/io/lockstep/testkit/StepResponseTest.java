@@ -13,6 +13,11 @@ import io.lockstep.estimate.ClockModel;
 import io.lockstep.estimate.OffsetTracker;
 import io.lockstep.estimate.SampleFilter;
 import io.lockstep.estimate.SampleVerdict;
+import io.lockstep.sim.LinkModel;
+import io.lockstep.sim.Scenario;
+import io.lockstep.sim.ScenarioRun;
+import io.lockstep.sim.ScenarioSample;
+import io.lockstep.sim.Scenarios;
 
 /**
  * How the tracker answers a clock step, on the testkit's links: quickly on a wired LAN, never

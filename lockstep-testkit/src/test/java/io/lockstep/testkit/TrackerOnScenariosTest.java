@@ -12,6 +12,10 @@ import io.lockstep.estimate.ClockModel;
 import io.lockstep.estimate.OffsetTracker;
 import io.lockstep.estimate.SampleVerdict;
 import io.lockstep.estimate.Stats;
+import io.lockstep.sim.LinkModel;
+import io.lockstep.sim.Scenario;
+import io.lockstep.sim.ScenarioRun;
+import io.lockstep.sim.ScenarioSample;
 
 /** The estimator against simulated streams with known truth. */
 class TrackerOnScenariosTest {
