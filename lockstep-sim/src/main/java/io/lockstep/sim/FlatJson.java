@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * Reads and writes the flat JSON objects the fake Companion app exchanges: one object whose
  * values are strings, whole numbers, booleans or null (a request body like
- * {@code {"name": "x", "timestamp": 1}}). The testkit may not use core's internal parser, and a
+ * {@code {"name": "x", "timestamp": 1}}). lockstep-sim may not use core's internal parser, and a
  * request with nesting or fractions is answered as malformed anyway, as the app does. Stateless
  * and thread-safe.
  */
