@@ -35,7 +35,7 @@ import picocli.CommandLine.Model.CommandSpec;
 class DocsTest {
 
     private static final int README_MAX_LINES = 350;
-    private static final Pattern FENCE = Pattern.compile("(?m)^```[^\\n]*\\n(.*?)^```[ \\t]*$", Pattern.DOTALL);
+    private static final Pattern FENCE = Pattern.compile("(?m)^[ \\t]*```[^\\n]*\\n(.*?)^[ \\t]*```[ \\t]*$", Pattern.DOTALL);
     private static final Pattern INLINE_CODE = Pattern.compile("`([^`]+)`");
     private static final Pattern LINK = Pattern.compile("\\[([^\\]\\n]*)\\]\\(([^)\\s]+)\\)");
     private static final Pattern HEADING = Pattern.compile("(?m)^#{1,6} +(.+?)\\s*#*\\s*$");
