@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
-import io.lockstep.estimate.OffsetEstimate;
-import io.lockstep.estimate.Stats;
-import io.lockstep.estimate.TimeSample;
 import io.lockstep.measure.Burst;
 import io.lockstep.measure.BurstSampler;
 import io.lockstep.measure.OffsetMeter;
@@ -19,8 +16,11 @@ import io.lockstep.measure.Progress;
 import io.lockstep.net.Addresses;
 import io.lockstep.net.EchoProbe;
 import io.lockstep.net.EchoServer;
+import io.lockstep.protocol.OffsetEstimate;
+import io.lockstep.protocol.Stats;
 import io.lockstep.protocol.Target;
 import io.lockstep.protocol.TimeProbe;
+import io.lockstep.protocol.TimeSample;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

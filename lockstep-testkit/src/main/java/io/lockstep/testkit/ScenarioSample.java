@@ -1,6 +1,6 @@
 package io.lockstep.testkit;
 
-import io.lockstep.estimate.TimeSample;
+import io.lockstep.protocol.TimeSample;
 
 /**
  * One attempted exchange of a simulated scenario with the truth at that moment. Immutable.
