@@ -26,6 +26,7 @@ import io.lockstep.fleet.trigger.Trigger;
 import io.lockstep.fleet.trigger.TriggerJson;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
+import io.lockstep.sim.host.HostStats;
 import io.lockstep.time.TimeSource;
 
 /**
@@ -181,12 +182,11 @@ class AgentFloodProcessTest {
         throw new AssertionError("no LOCKSTEP_JAVA_OPTS for " + verb + " in ../lockstep");
     }
 
-    private static long rssKb(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
+    private static long rssKb(long pid) {
+        long bytes = HostStats.rssBytes(pid);
+        if (bytes < 0) {
+            throw new AssertionError("no VmRSS for " + pid);
         }
-        throw new AssertionError("no VmRSS for " + pid);
+        return bytes / 1024;
     }
 }
