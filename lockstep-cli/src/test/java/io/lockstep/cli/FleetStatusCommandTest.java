@@ -25,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.fleet.Agent;
 import io.lockstep.fleet.AgentConfig;
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
@@ -150,7 +150,7 @@ class FleetStatusCommandTest {
     @SuppressWarnings("unchecked")
     void aPhonesBatteryStorageAndRecordingAreInTheJsonAndTheTable() throws Exception {
         SimulatedTimeSource phoneClock = new SimulatedTimeSource(TimeSource.system(), 4_000_000L, 8.0);
-        try (io.lockstep.testkit.FakeCompanion phone = io.lockstep.testkit.FakeCompanion.start(phoneClock)) {
+        try (io.lockstep.sim.FakeCompanion phone = io.lockstep.sim.FakeCompanion.start(phoneClock)) {
             String target = "neon://127.0.0.1:" + phone.httpPort();
             new io.lockstep.net.NeonClient("127.0.0.1", phone.httpPort(), 2_000_000_000L).startRecording();
             Path fleet = fleetFile("pi-1 agent://127.0.0.2:" + port, "glasses-1 " + target);

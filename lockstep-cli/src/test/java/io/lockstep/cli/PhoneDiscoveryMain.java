@@ -14,7 +14,7 @@ import javax.jmdns.ServiceInfo;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.ntp.NtpRateLimit;
-import io.lockstep.testkit.FakeCompanion;
+import io.lockstep.sim.FakeCompanion;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

@@ -41,11 +41,11 @@ import io.lockstep.fleet.Device;
 import io.lockstep.fleet.FleetMonitor;
 import io.lockstep.fleet.StubPhone;
 import io.lockstep.net.NeonClient;
-import io.lockstep.testkit.FakeCompanion;
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.protocol.Target;
+import io.lockstep.sim.FakeCompanion;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 
