@@ -131,6 +131,30 @@ public record PhoneStatus(String deviceName, String deviceId, String ip, Integer
                 text(phone.get("app_version")));
     }
 
+    /**
+     * The name of the last {@code Event} component in a message the app pushed on its
+     * {@code /api/status} WebSocket (one component, a list of them, or a status envelope), or
+     * null when it holds none or is not JSON.
+     */
+    public static String eventNameIn(String pushedMessage) {
+        Object root;
+        try {
+            root = Json.parse(pushedMessage);
+        } catch (Json.ParseException notJson) {
+            return null;
+        }
+        List<?> components = root instanceof List<?> l ? l
+                : root instanceof Map<?, ?> m && m.get("result") instanceof List<?> r ? r : List.of(root);
+        String name = null;
+        for (Object c : components) {
+            if (c instanceof Map<?, ?> m && "Event".equals(m.get("model")) && m.get("data") instanceof Map<?, ?> d
+                    && d.get("name") instanceof String n) {
+                name = n;
+            }
+        }
+        return name;
+    }
+
     private static boolean hasSerial(Map<?, ?> hardware) {
         for (String key : List.of("module_serial", "glasses_serial", "world_camera_serial")) {
             String s = text(hardware.get(key));

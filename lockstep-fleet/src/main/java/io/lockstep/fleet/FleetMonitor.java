@@ -140,6 +140,9 @@ public final class FleetMonitor implements AutoCloseable {
             });
     private final Tracked referenceTracker;
     private final Map<String, Tracked> agentless = new HashMap<>();
+    /** Per phone target, the follower of its status WebSocket (for its last event); guarded by this. */
+    private final Map<String, PhoneEvents> phoneEvents = new HashMap<>();
+    private java.net.http.HttpClient phoneSockets;
     private final List<Consumer<FleetSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private volatile List<Device> devices;
     private volatile FleetSnapshot latest;
@@ -311,7 +314,7 @@ public final class FleetMonitor implements AutoCloseable {
                 t.ensureOpen();
                 DeviceRow row = agentlessRow(d, read(t, localWall), reference);
                 if (d.kind() == Device.Kind.NEON) {
-                    row = row.withPhone(phoneHealth(phones.get(i), deadline));
+                    row = row.withPhone(withLastEvent(d, phoneHealth(phones.get(i), deadline)));
                 }
                 rows.add(row);
             }
@@ -384,6 +387,28 @@ public final class FleetMonitor implements AutoCloseable {
         } catch (java.util.concurrent.RejectedExecutionException closing) {
             return CompletableFuture.completedFuture(PhoneHealth.unreadable("monitor closed"));
         }
+    }
+
+    /** The health with the last event the phone pushed on its WebSocket, which is followed from the first poll on. */
+    private PhoneHealth withLastEvent(Device d, PhoneHealth health) {
+        PhoneEvents events;
+        synchronized (this) {
+            if (closed) {
+                return health;
+            }
+            if (phoneSockets == null) {
+                phoneSockets = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5))
+                        .proxy(java.net.http.HttpClient.Builder.NO_PROXY).build();
+            }
+            java.net.http.HttpClient http = phoneSockets;
+            events = phoneEvents.computeIfAbsent(d.target(), t -> new PhoneEvents(http, d.host(), d.port()));
+        }
+        PhoneEvents.Last last = events.last();
+        if (last == null) {
+            return health;
+        }
+        return new PhoneHealth(health.status(), health.statusError(), last.name(),
+                Math.max(0, System.nanoTime() - last.arrivedMonoNanos()));
     }
 
     private static PhoneHealth phoneHealth(CompletableFuture<PhoneHealth> pending, long deadline)
@@ -466,10 +491,14 @@ public final class FleetMonitor implements AutoCloseable {
     @Override
     public void close() {
         List<Tracked> all;
+        List<PhoneEvents> sockets;
         synchronized (this) {
             closed = true;
             all = new ArrayList<>(agentless.values());
+            sockets = new ArrayList<>(phoneEvents.values());
+            phoneEvents.clear();
         }
+        sockets.forEach(PhoneEvents::close);
         if (poller != null) {
             poller.interrupt();
         }
