@@ -8,9 +8,9 @@ import io.lockstep.internal.estimate.EchoEstimator;
 import io.lockstep.internal.estimate.OffsetTracker;
 import io.lockstep.protocol.Stats;
 import io.lockstep.protocol.TimeSample;
-import io.lockstep.testkit.Scenario;
-import io.lockstep.testkit.ScenarioRun;
-import io.lockstep.testkit.ScenarioSample;
+import io.lockstep.sim.Scenario;
+import io.lockstep.sim.ScenarioRun;
+import io.lockstep.sim.ScenarioSample;
 
 /**
  * The estimators the tracking benchmark compares, each used the way a careful user of that tool

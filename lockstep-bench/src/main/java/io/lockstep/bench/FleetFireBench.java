@@ -17,8 +17,9 @@ import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.protocol.Target;
-import io.lockstep.testkit.ImpairProxy;
-import io.lockstep.testkit.LinkModel;
+import io.lockstep.sim.ImpairProxy;
+import io.lockstep.sim.LinkModel;
+import io.lockstep.sim.host.HostStats;
 import io.lockstep.time.TimeSource;
 
 /**
@@ -110,7 +111,7 @@ public final class FleetFireBench {
                 io.lockstep.time.Durations.format(o.intervalNanos()), o.spinNanos() / 1e3,
                 io.lockstep.time.Durations.format(LEAD_NANOS), o.warmUpFirings());
         out.printf(Locale.ROOT, "machine: %d cores, load %s (1/5/15 min) at start%n",
-                Runtime.getRuntime().availableProcessors(), MachineLoad.text());
+                Runtime.getRuntime().availableProcessors(), HostStats.loadAverages("unknown"));
         out.flush();
         Result r;
         try {
@@ -119,7 +120,7 @@ public final class FleetFireBench {
             throw new IOException("the simulated fleet did not synchronise: " + e.getMessage(), e);
         }
         print(out, o, r);
-        out.printf(Locale.ROOT, "load at end %s (1/5/15 min)%n", MachineLoad.text());
+        out.printf(Locale.ROOT, "load at end %s (1/5/15 min)%n", HostStats.loadAverages("unknown"));
         out.flush();
         return 0;
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.testkit.peers.NtpPeers;
+import io.lockstep.sim.peers.NtpPeers;
 import io.lockstep.time.TimeSource;
 
 /**

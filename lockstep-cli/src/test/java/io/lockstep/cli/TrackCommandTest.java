@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.log.OffsetLog;
-import io.lockstep.testkit.LinkModel;
-import io.lockstep.testkit.SimClock;
-import io.lockstep.testkit.SimLink;
-import io.lockstep.testkit.SimulatedProbe;
+import io.lockstep.sim.LinkModel;
+import io.lockstep.sim.SimClock;
+import io.lockstep.sim.SimLink;
+import io.lockstep.sim.SimulatedProbe;
 import io.lockstep.time.VirtualTimeSource;
 import picocli.CommandLine;
 

@@ -10,6 +10,10 @@ import org.junit.jupiter.api.Test;
 import io.lockstep.clock.ClockState;
 import io.lockstep.clock.SyncedClock;
 import io.lockstep.clock.TrackRecord;
+import io.lockstep.sim.LinkModel;
+import io.lockstep.sim.SimClock;
+import io.lockstep.sim.SimLink;
+import io.lockstep.sim.SimulatedProbe;
 import io.lockstep.time.VirtualTimeSource;
 import io.lockstep.track.ClockTracker;
 

@@ -26,6 +26,7 @@ import io.lockstep.neon.Phones;
 import io.lockstep.net.NeonClient;
 import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Target;
+import io.lockstep.sim.FakeCompanion;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

@@ -8,6 +8,10 @@ import org.junit.jupiter.api.Test;
 import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.ClockState;
 import io.lockstep.clock.TrackRecord;
+import io.lockstep.sim.Scenario;
+import io.lockstep.sim.ScenarioRun;
+import io.lockstep.sim.ScenarioSample;
+import io.lockstep.sim.Scenarios;
 import io.lockstep.track.ClockTracker;
 
 /**

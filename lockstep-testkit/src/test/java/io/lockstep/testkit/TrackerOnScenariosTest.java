@@ -12,6 +12,10 @@ import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.SampleVerdict;
 import io.lockstep.internal.estimate.OffsetTracker;
 import io.lockstep.protocol.Stats;
+import io.lockstep.sim.LinkModel;
+import io.lockstep.sim.Scenario;
+import io.lockstep.sim.ScenarioRun;
+import io.lockstep.sim.ScenarioSample;
 
 /** The estimator against simulated streams with known truth. */
 class TrackerOnScenariosTest {

@@ -8,7 +8,7 @@ import io.lockstep.protocol.TimeSample;
  * Test helper: exchanges with a remote clock at a known offset and drift over a path with
  * exponential queueing, seeded. Drift has its public meaning: {@code remoteDriftPpm} is how fast
  * the remote runs relative to the local clock (positive: remote fast), so the offset
- * ({@code local − remote}) falls at that rate. (The full simulator lives in lockstep-testkit,
+ * ({@code local − remote}) falls at that rate. (The full simulator lives in lockstep-sim,
  * which depends on this module; these are the small streams unit tests need.) Not thread-safe.
  */
 public final class SyntheticStream {

@@ -28,8 +28,8 @@ import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Target;
-import io.lockstep.testkit.peers.Chronyc;
-import io.lockstep.testkit.peers.NtpPeers;
+import io.lockstep.sim.peers.Chronyc;
+import io.lockstep.sim.peers.NtpPeers;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 
