@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.ClockState;
 import io.lockstep.clock.TrackRecord;
-import io.lockstep.estimate.ClockModel;
 import io.lockstep.fleet.JsonText;
 import io.lockstep.sim.Scenario;
 import io.lockstep.sim.ScenarioRun;

@@ -19,9 +19,9 @@ import java.util.stream.Stream;
 
 import io.lockstep.fleet.AgentStatus;
 import io.lockstep.fleet.trigger.FleetKey;
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.sim.host.HostStats;
 import io.lockstep.time.TimeSource;
 
@@ -41,7 +41,7 @@ import io.lockstep.time.TimeSource;
 public final class FleetAttackBench {
 
     /** The agent's JVM flags, as the {@code lockstep} script gives {@code agent} (a test keeps them equal). */
-    public static final String AGENT_FLAGS = "-XX:+UseSerialGC -Xmx16m -XX:TieredStopAtLevel=1 -Xss256k"
+    public static final String AGENT_FLAGS = "-XX:+UseSerialGC -Xms4m -Xmx16m -XX:TieredStopAtLevel=1 -Xss256k"
             + " -XX:ReservedCodeCacheSize=8m -XX:CICompilerCount=1 -XX:+ExitOnOutOfMemoryError";
 
     /** Every attack, in order; agent-*, dashboard-* and hostile-* rows. */

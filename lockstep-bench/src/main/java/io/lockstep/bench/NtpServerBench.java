@@ -12,11 +12,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.lockstep.estimate.Stats;
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.net.ReceiveTimestamps;
-import io.lockstep.ntp.NtpRateLimit;
+import io.lockstep.protocol.Stats;
 import io.lockstep.sim.host.HostStats;
 import io.lockstep.sim.peers.Chronyc;
 import io.lockstep.sim.peers.NtpPeers;
@@ -340,7 +340,7 @@ public final class NtpServerBench {
     }
 
     private static double quantile(double[] sorted, double q) {
-        return sorted.length == 0 ? Double.NaN : io.lockstep.estimate.Stats.percentile(sorted, sorted.length, q);
+        return sorted.length == 0 ? Double.NaN : io.lockstep.protocol.Stats.percentile(sorted, sorted.length, q);
     }
 
     private static String usSigned(double micros) {

@@ -12,7 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import io.lockstep.estimate.Stats;
+import io.lockstep.protocol.Stats;
 import io.lockstep.schedule.ScheduleRefusedException;
 import io.lockstep.schedule.ScheduledJob;
 import io.lockstep.schedule.Scheduler;

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import io.lockstep.estimate.Stats;
+import io.lockstep.protocol.Stats;
 import io.lockstep.sim.Scenario;
 import io.lockstep.sim.ScenarioRun;
 import io.lockstep.sim.ScenarioSample;

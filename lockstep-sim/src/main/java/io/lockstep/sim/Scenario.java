@@ -99,11 +99,11 @@ public record Scenario(String name, LinkModel link, long remoteAheadNanos, doubl
     }
 
     /**
-     * The protocol whose stamps this scenario simulates: Time Echo for whole-millisecond remote
-     * stamps, NTP otherwise.
+     * The protocol whose stamps this scenario simulates, from the protocol registry: Time Echo for
+     * whole-millisecond remote stamps, NTP otherwise.
      */
     public io.lockstep.protocol.Protocol protocol() {
-        return remoteResolutionNanos >= 1_000_000L ? io.lockstep.net.EchoProtocol.INSTANCE
-                : io.lockstep.net.NtpProtocol.INSTANCE;
+        String scheme = remoteResolutionNanos >= 1_000_000L ? "echo" : "ntp";
+        return io.lockstep.protocol.Protocols.standard().find(scheme).orElseThrow();
     }
 }

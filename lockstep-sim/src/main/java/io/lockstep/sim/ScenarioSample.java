@@ -1,6 +1,6 @@
 package io.lockstep.sim;
 
-import io.lockstep.estimate.TimeSample;
+import io.lockstep.protocol.TimeSample;
 
 /**
  * One attempted exchange of a simulated scenario with the truth at that moment. Immutable.

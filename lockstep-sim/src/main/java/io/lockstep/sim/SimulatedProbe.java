@@ -2,9 +2,9 @@ package io.lockstep.sim;
 
 import java.util.OptionalLong;
 
-import io.lockstep.estimate.TimeSample;
 import io.lockstep.protocol.Protocol;
 import io.lockstep.protocol.TimeProbe;
+import io.lockstep.protocol.TimeSample;
 import io.lockstep.time.VirtualTimeSource;
 
 /**

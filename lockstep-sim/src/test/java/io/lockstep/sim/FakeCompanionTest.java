@@ -8,9 +8,9 @@ import java.io.IOException;
 
 import org.junit.jupiter.api.Test;
 
-import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.measure.Progress;
+import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;

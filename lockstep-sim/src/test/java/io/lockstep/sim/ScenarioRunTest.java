@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.lockstep.estimate.TimeSample;
+import io.lockstep.protocol.TimeSample;
 
 class ScenarioRunTest {
 

@@ -29,7 +29,7 @@ class ClockTrackerSimTest {
         // Like `lockstep serve --simulate-offset 200ms --simulate-drift 20` on loopback.
         SimClock remote = new SimClock(truth, 200_000_000, 20, 0.0002, 5);
         SimulatedProbe probe = new SimulatedProbe(truth, local, remote,
-                new SimLink(new LinkModel(40_000, 0, 10_000, 3, 0.001, 0, 0, 0, 0), 5), io.lockstep.net.NtpProtocol.INSTANCE, 1, 500_000_000);
+                new SimLink(new LinkModel(40_000, 0, 10_000, 3, 0.001, 0, 0, 0, 0), 5), io.lockstep.protocol.Protocols.standard().find("ntp").orElseThrow(), 1, 500_000_000);
         probe.setOutage(300 * S, 600 * S);
         ClockTracker tracker = new ClockTracker(probe, local, S, 0);
         SyncedClock clock = tracker.clock();

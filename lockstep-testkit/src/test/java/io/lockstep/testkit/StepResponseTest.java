@@ -9,10 +9,10 @@ import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
 
-import io.lockstep.estimate.ClockModel;
-import io.lockstep.estimate.OffsetTracker;
-import io.lockstep.estimate.SampleFilter;
-import io.lockstep.estimate.SampleVerdict;
+import io.lockstep.clock.ClockModel;
+import io.lockstep.clock.SampleVerdict;
+import io.lockstep.internal.estimate.OffsetTracker;
+import io.lockstep.internal.estimate.SampleFilter;
 import io.lockstep.sim.LinkModel;
 import io.lockstep.sim.Scenario;
 import io.lockstep.sim.ScenarioRun;

@@ -22,11 +22,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
-import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.measure.Progress;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
+import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Target;
 import io.lockstep.sim.peers.Chronyc;
 import io.lockstep.sim.peers.NtpPeers;
