@@ -29,8 +29,6 @@ import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Target;
-import io.lockstep.sim.ImpairProxy;
-import io.lockstep.sim.LinkModel;
 import io.lockstep.sim.host.HostStats;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
