@@ -142,6 +142,15 @@ class FakeCompanionApiTest {
     }
 
     @Test
+    void aWildcardBindReportsAnAddressOfThisHostNotTheWildcard() throws IOException {
+        String ip = FakeCompanion.reachableAddress(InetAddress.getByName("0.0.0.0"));
+        InetAddress reported = InetAddress.getByName(ip);
+        assertFalse(reported.isAnyLocalAddress(), ip);
+        // Either loopback (no network here) or an address one of this host's interfaces has.
+        assertTrue(reported.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(reported) != null, ip);
+    }
+
+    @Test
     void templateEndpointsAnswerWithTheActiveTemplate() throws IOException {
         try (FakeCompanion app = FakeCompanion.start(TimeSource.system())) {
             assertEquals(200, call(app, "GET", "/api/template_def", null).code());
