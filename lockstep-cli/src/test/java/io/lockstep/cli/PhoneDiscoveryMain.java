@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import javax.jmdns.JmDNS;
 import javax.jmdns.ServiceInfo;
@@ -21,9 +20,9 @@ import io.lockstep.time.TimeSource;
 /**
  * Run by {@link PhoneDiscoveryTest} inside a network namespace of its own, where loopback has
  * multicast and port 8080 is free: two stand-in Companion apps on 127.0.0.2:8080 and
- * 127.0.0.3:8080, each advertised over mDNS as the real app advertises itself
- * ({@code PI monitor:NAME:ID} of type {@code _http._tcp}; advertised here with JmDNS because the
- * stand-in does not advertise itself yet); then {@code fleet status --browse}, {@code fleet status
+ * 127.0.0.3:8080, each advertised over mDNS under the name the real app uses
+ * ({@code PI monitor:NAME:ID} of type {@code _http._tcp}; with a host name each, which the
+ * stand-in's own advert does not give); then {@code fleet status --browse}, {@code fleet status
  * --scan}, {@code record start --browse} and {@code event --scan}, each printed as
  * {@code NAME EXIT ONE-LINE-JSON}, and one {@code truth TARGET NANOS} and {@code events TARGET [NAMES]} line per phone. Not a test
  * itself; not thread-safe.
@@ -38,16 +37,18 @@ public final class PhoneDiscoveryMain {
                 .bindAddress(InetAddress.getByName("127.0.0.1")).port(0).rateLimit(NtpRateLimit.perSecond(0)).build());
         String ref = "ntp://127.0.0.1:" + reference.port();
         List<FakeCompanion> apps = new ArrayList<>();
-        List<JmDNS> adverts = new ArrayList<>();
         List<SimulatedTimeSource> clocks = new ArrayList<>();
+        List<JmDNS> adverts = new ArrayList<>();
         String[] names = {"Neon Ada", "Neon Bob"};
         for (int i = 0; i < names.length; i++) {
             SimulatedTimeSource clock = new SimulatedTimeSource(TimeSource.system(), (i == 0 ? 1 : -1) * 3_000_000L, 4 * i);
             InetAddress address = InetAddress.getByName("127.0.0." + (2 + i));
-            FakeCompanion app = FakeCompanion.builder(clock).bind(address).port(8080).seed(i).start();
+            FakeCompanion app = FakeCompanion.builder(clock).bind(address).port(8080).seed(i).deviceName(names[i]).start();
+            // Advertised as the app advertises itself (PI monitor:NAME:ID, type _http._tcp), but from here: the
+            // stand-in's own advert names every phone's host "neon", and two of them in one namespace then
+            // resolve to one address, where real phones would each defend a name of their own.
             JmDNS jmdns = JmDNS.create(address, "neon-" + i);
-            jmdns.registerService(ServiceInfo.create("_http._tcp.local.", "PI monitor:" + names[i] + ":hw" + i, 8080, 0, 0,
-                    Map.of()));
+            jmdns.registerService(ServiceInfo.create("_http._tcp.local.", app.serviceName(), 8080, ""));
             apps.add(app);
             adverts.add(jmdns);
             clocks.add(clock);

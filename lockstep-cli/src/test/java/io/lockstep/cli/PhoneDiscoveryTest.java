@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Companion phones found without typed addresses, for real: {@link PhoneDiscoveryMain} runs in a
  * network namespace made with {@code unshare -n} (as {@link DnsSdFleetTest} does for agents), with
- * two stand-in phones advertised over mDNS under the Companion app's name form and listening on
- * the app's port 8080. {@code fleet status --browse} and {@code --scan} list both as
+ * two stand-in phones advertising themselves over mDNS under the Companion app's name form and
+ * listening on the app's port 8080. {@code fleet status --browse} and {@code --scan} list both as
  * {@code neon://} devices with their health and offsets within bound of the truth;
  * {@code record start --browse} and {@code event --scan} reach both.
  */

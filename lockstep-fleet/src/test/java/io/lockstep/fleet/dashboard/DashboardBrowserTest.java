@@ -39,7 +39,6 @@ import io.lockstep.fleet.Agent;
 import io.lockstep.fleet.AgentConfig;
 import io.lockstep.fleet.Device;
 import io.lockstep.fleet.FleetMonitor;
-import io.lockstep.fleet.StubPhone;
 import io.lockstep.net.NeonClient;
 import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
@@ -173,10 +172,11 @@ class DashboardBrowserTest {
         new NeonClient("127.0.0.1", recordingPhone.httpPort(), 2_000_000_000L).startRecording();
         String recordingTarget = "neon://127.0.0.1:" + recordingPhone.httpPort();
         devices.add(Device.parse("neon-rec", recordingTarget));
-        StubPhone tiredPhone = new StubPhone(new SimulatedTimeSource(TimeSource.system(), -500_000L, -4.0), "Neon tired",
-                12, "LOW", 400_000_000L, "LOW");
+        FakeCompanion tiredPhone = FakeCompanion.builder(new SimulatedTimeSource(TimeSource.system(), -500_000L, -4.0))
+                .deviceName("Neon tired").battery(12).memory(400_000_000L).start();
         open.add(tiredPhone);
-        devices.add(Device.parse("neon-tired", tiredPhone.target()));
+        String tiredTarget = "neon://127.0.0.1:" + tiredPhone.httpPort();
+        devices.add(Device.parse("neon-tired", tiredTarget));
         // A device listed but never started: the page must say it does not answer.
         String goneTarget = "agent://127.0.0.1:" + unusedPort();
         devices.add(Device.parse("headset-gone", goneTarget));
@@ -215,12 +215,15 @@ class DashboardBrowserTest {
 
         // The phones' health: the recording one shows its recording, the tired one its warnings.
         wait.until(d -> phoneCell(d, recordingTarget).contains("● REC")
-                && phoneCell(d, tiredPhone.target()).contains("LOW BATTERY"));
-        String tired = phoneCell(driver, tiredPhone.target());
+                && phoneCell(d, tiredTarget).contains("LOW BATTERY"));
+        String tired = phoneCell(driver, tiredTarget);
         assertTrue(tired.contains("battery 12%") && tired.contains("0.4 GB free") && tired.contains("LOW STORAGE")
                 && tired.contains("Neon") && tired.contains("not recording"), tired);
         assertTrue(phoneCell(driver, recordingTarget).contains("battery "), phoneCell(driver, recordingTarget));
         assertEquals("", phoneCell(driver, firstTarget), "an agent has no phone health");
+        // An event another tool posts into the recording reaches the page through the phone's status WebSocket.
+        new NeonClient("127.0.0.1", recordingPhone.httpPort(), 2_000_000_000L).postEvent("stim.onset", null);
+        wait.until(d -> phoneCell(d, recordingTarget).contains("last event stim.onset"));
 
         // headset-01 runs 20 ms ahead with a 5 ms tolerance: the fleet is out, and it is the one marked.
         wait.until(d -> "out_of_tolerance".equals(row(d, firstTarget).get("mark")));
