@@ -53,7 +53,7 @@ public final class PhoneDiscovery {
         String rest = instanceName.substring(NAME_PREFIX.length());
         // The hardware id follows the last colon; a phone name may itself hold one.
         int cut = rest.lastIndexOf(':');
-        String name = cut > 0 ? rest.substring(0, cut) : rest;
+        String name = cut >= 0 ? rest.substring(0, cut) : rest;
         return name.isBlank() ? null : SafeText.printable(name);
     }
 
