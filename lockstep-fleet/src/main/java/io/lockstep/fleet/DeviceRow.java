@@ -67,7 +67,7 @@ public record DeviceRow(String name, String target, String via, boolean reachabl
 
     /** A row for a device that could not be read. */
     public static DeviceRow failed(Device d, boolean reachable, String error) {
-        return new DeviceRow(d.name(), d.target(), d.kind().word(), reachable, null, null, null, null, null, null, error);
+        return new DeviceRow(d.name(), d.target(), d.via(), reachable, null, null, null, null, null, null, error);
     }
 
     /** The row as JSON fields, in the documented order. */

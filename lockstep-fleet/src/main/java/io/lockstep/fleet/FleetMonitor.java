@@ -381,7 +381,7 @@ public final class FleetMonitor implements AutoCloseable {
     }
 
     private DeviceRow agentlessRow(Device d, ReadingPair dev, ReadingPair ref) {
-        String via = d.kind().word();
+        String via = d.via();
         if (dev.model() == null) {
             if (dev.error() != null) {
                 return DeviceRow.failed(d, false, dev.error());
