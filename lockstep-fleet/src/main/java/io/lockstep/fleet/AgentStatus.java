@@ -1,13 +1,9 @@
 package io.lockstep.fleet;
 
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 
 import io.lockstep.clock.ClockState;
 
@@ -93,27 +89,9 @@ public record AgentStatus(String name, String version, int apiVersion, String ho
         if (json.length() > MAX_BYTES) {
             throw new GarbledException("garbled status: " + json.length() + " bytes, more than " + MAX_BYTES);
         }
-        Map<String, Object> fields = new HashMap<>();
-        try (JsonParser p = JsonText.FACTORY.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new GarbledException("garbled status: not a JSON object");
-            }
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (v) {
-                    case VALUE_STRING -> fields.put(field, p.getText());
-                    case VALUE_NUMBER_INT -> fields.put(field, p.getNumberValue());
-                    case VALUE_NUMBER_FLOAT -> fields.put(field, p.getDoubleValue());
-                    case VALUE_NULL -> fields.put(field, null);
-                    case VALUE_TRUE, VALUE_FALSE -> fields.put(field, v == JsonToken.VALUE_TRUE);
-                    default -> p.skipChildren();
-                }
-            }
-            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
-                throw new GarbledException("garbled status: trailing data after the JSON object");
-            }
+        Map<String, Object> fields;
+        try {
+            fields = JsonText.object(json);
         } catch (IOException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             int nl = why.indexOf('\n');

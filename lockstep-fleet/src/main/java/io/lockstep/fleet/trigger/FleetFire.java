@@ -330,7 +330,7 @@ public final class FleetFire {
      */
     public static TriggerReport parseReport(String json) throws IOException {
         try {
-            Map<String, Object> m = JsonTree.object(json);
+            Map<String, Object> m = JsonText.object(json);
             List<FiringReport> firings = new ArrayList<>();
             Object list = m.getOrDefault("firings", List.of());
             if (!(list instanceof List<?> items)) {
@@ -358,7 +358,7 @@ public final class FleetFire {
      * @throws IOException for anything but an object with a list of objects under {@code triggers}
      */
     public static List<Map<String, Object>> parseTriggerList(String json) throws IOException {
-        Object list = JsonTree.object(json).get("triggers");
+        Object list = JsonText.object(json).get("triggers");
         if (!(list instanceof List<?> items)) {
             throw new IOException("no list of triggers");
         }
@@ -517,7 +517,7 @@ public final class FleetFire {
         }
         Map<String, Object> answer;
         try {
-            answer = JsonTree.object(r.body());
+            answer = JsonText.object(r.body());
         } catch (IOException e) {
             return new DeviceOutcome(d.name(), d.target(), "failed", "HTTP " + r.statusCode()
                     + " with an unreadable answer (not a lockstep agent?)", null, null, List.of());

@@ -31,7 +31,7 @@ class FiringReportFuzzTest {
         String body = data.consumeRemainingAsString();
         Map<String, Object> report;
         try {
-            report = JsonTree.object(body);
+            report = JsonText.object(body);
         } catch (IOException notAnObject) {
             return;
         }
@@ -53,7 +53,7 @@ class FiringReportFuzzTest {
             }
             assertTrue(r.index() >= 0, "index " + r.index());
             try {
-                assertEquals(r, FiringReport.fromJson(JsonTree.object(JsonText.write(r.toJson()))));
+                assertEquals(r, FiringReport.fromJson(JsonText.object(JsonText.write(r.toJson()))));
             } catch (IOException e) {
                 throw new AssertionError("a report written back is not JSON: " + r, e);
             }
@@ -64,7 +64,7 @@ class FiringReportFuzzTest {
     void anyTriggerList(FuzzedDataProvider data) {
         String body = data.consumeRemainingAsString();
         try {
-            Object triggers = JsonTree.object(body).get("triggers");
+            Object triggers = JsonText.object(body).get("triggers");
             if (triggers instanceof List<?> list) {
                 for (Object t : list) {
                     if (t instanceof Map<?, ?> m) {

@@ -89,7 +89,7 @@ class TriggerDeskHttpTest {
     private void assertRefused(TriggerRig.Member m, String body, Refusal refusal, String reasonPart) throws Exception {
         HttpResponse<String> r = rig.post(m, body);
         assertEquals(refusal.httpStatus(), r.statusCode(), r.body());
-        Map<String, Object> answer = JsonTree.object(r.body());
+        Map<String, Object> answer = JsonText.object(r.body());
         assertEquals(refusal.code(), answer.get("code"), r.body());
         String error = (String) answer.get("error");
         assertTrue(error.startsWith(refusal.code() + ": ") && error.contains(reasonPart), error);
@@ -232,7 +232,7 @@ class TriggerDeskHttpTest {
         Trigger t = Trigger.create("count", at, at, 0, 1, 0).signedWith(KEY);
         HttpResponse<String> r = rig.post(agent, json(t));
         assertEquals(202, r.statusCode(), r.body());
-        Map<String, Object> ack = JsonTree.object(r.body());
+        Map<String, Object> ack = JsonText.object(r.body());
         assertEquals(Boolean.TRUE, ack.get("accepted"));
         assertEquals("a1", ack.get("agent"));
         assertEquals(t.id(), ack.get("id"));
@@ -309,7 +309,7 @@ class TriggerDeskHttpTest {
         while (System.nanoTime() - deadline < 0) {
             HttpResponse<String> r = rig.get(m, TriggerDesk.PATH + "/" + id);
             assertEquals(200, r.statusCode(), r.body());
-            report = JsonTree.object(r.body());
+            report = JsonText.object(r.body());
             if ("done".equals(report.get("state"))) {
                 return report;
             }
