@@ -13,9 +13,9 @@ import io.lockstep.clock.SyncedClock;
 import io.lockstep.fleet.Agent;
 import io.lockstep.fleet.AgentConfig;
 import io.lockstep.fleet.Device;
+import io.lockstep.fleet.FiringReport;
 import io.lockstep.fleet.action.ActionRunner;
 import io.lockstep.fleet.action.ActionsFile;
-import io.lockstep.fleet.trigger.FiringReport;
 import io.lockstep.fleet.trigger.FiringWarmup;
 import io.lockstep.fleet.trigger.FleetFire;
 import io.lockstep.fleet.trigger.FleetKey;
@@ -204,8 +204,8 @@ public final class SimulatedFleet implements AutoCloseable {
                     run.record(firstFiring + j, d, f.hostWallNanos(), f.errorBoundNanos(), f.firedReferenceNanos());
                 } else {
                     // Refused (with the agent's code), unreachable, or a firing that did not run (its outcome).
-                    run.miss(firstFiring + j, d, f != null ? f.outcome().toLowerCase(java.util.Locale.ROOT)
-                            : o.refusalCode() != null ? o.refusalCode() : o.status());
+                    run.miss(firstFiring + j, d, f != null ? f.outcome().name().toLowerCase(java.util.Locale.ROOT)
+                            : o.refusalCode() != null ? o.refusalCode() : o.status().word());
                 }
             }
         }

@@ -212,6 +212,11 @@ public final class Agent implements AutoCloseable {
         return echo == null ? null : echo.address();
     }
 
+    /** The HTTP server's limits (connections, deadlines, sizes). */
+    public HttpLimits httpLimits() {
+        return http.limits();
+    }
+
     /** Connections the HTTP server holds open right now (benches and tests). */
     public int httpConnections() {
         return http.openConnections();

@@ -38,8 +38,8 @@ public record AgentStatus(String name, String version, int apiVersion, String ho
                           Long lastSampleAgeNanos, long samples, long dropped, long uptimeNanos, long localWallNanos,
                           String lastFailure) {
 
-    /** Largest status document a monitor reads; a real one is a few hundred bytes. */
-    public static final int MAX_BYTES = 16 * 1024;
+    /** Largest status document a monitor reads: {@link AgentClient#MAX_STATUS_BYTES}. */
+    public static final int MAX_BYTES = AgentClient.MAX_STATUS_BYTES;
 
     /** The document's fields in their documented order; null values are written as null. */
     public Map<String, Object> toJson() {

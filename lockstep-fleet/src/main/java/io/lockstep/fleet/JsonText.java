@@ -60,7 +60,7 @@ public final class JsonText {
      * Parses one JSON value of an agent's answer into maps (in document order), lists, strings,
      * {@link Long}s, {@link Double}s, booleans and null, within {@link #ANSWER_LIMITS}.
      *
-     * @throws IOException with a one-line reason when the text is not exactly one JSON value
+     * @throws IOException with a printable one-line reason when the text is not exactly one JSON value
      */
     public static Object parse(String json) throws IOException {
         if (json == null) {
@@ -76,6 +76,11 @@ public final class JsonText {
                 throw new IOException("trailing data after the JSON value");
             }
             return v;
+        } catch (IOException e) {
+            // The parser's message quotes the document: one printable line of it reaches rows and logs.
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            int nl = why.indexOf('\n');
+            throw new IOException(SafeText.printable(nl < 0 ? why : why.substring(0, nl)), e);
         }
     }
 

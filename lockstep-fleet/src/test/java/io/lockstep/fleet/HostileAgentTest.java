@@ -12,9 +12,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import io.lockstep.fleet.FiringState;
 import io.lockstep.fleet.HostileAgent.Flood;
 import io.lockstep.fleet.HostileAgent.Honest;
 import io.lockstep.fleet.HostileAgent.Trickle;
+import io.lockstep.fleet.trigger.FiringWatcher;
 import io.lockstep.fleet.trigger.FleetFire;
 import io.lockstep.fleet.trigger.FleetKey;
 
@@ -79,7 +81,7 @@ class HostileAgentTest {
             System.out.println("fleet fire against 4 hostile agents: done " + afterInstantNanos / MS
                     + " ms after the instant (timeout " + TIMEOUT_NANOS / MS + " ms); " + r.problems());
             for (FleetFire.DeviceOutcome o : r.devices()) {
-                assertEquals("unreachable", o.status(), o.toString());
+                assertEquals(FiringState.UNREACHABLE, o.status(), o.toString());
                 assertTrue(o.reason().startsWith("unreachable: "), o.toString());
             }
             assertTrue(!r.ok());
@@ -94,7 +96,7 @@ class HostileAgentTest {
     void theDashboardsWatcherIsNotStuckOnATricklingOrFloodingList() throws Exception {
         try (HostileAgent trickle = new HostileAgent(Map.of(), new Trickle(), LIFETIME_MILLIS);
              HostileAgent flood = new HostileAgent(Map.of(), new Flood(), LIFETIME_MILLIS)) {
-            FleetFire watcher = FleetFire.watcher(TIMEOUT_NANOS);
+            FiringWatcher watcher = new FiringWatcher(TIMEOUT_NANOS);
             Optional<FleetFire.Result> r = assertTimeoutPreemptively(GENEROUS, () ->
                     watcher.lastFiring(List.of(trickle.device("t"), flood.device("f")), 41_700_000L));
             assertTrue(r.isEmpty(), r.toString());
@@ -113,7 +115,7 @@ class HostileAgentTest {
             FleetFire.Result r = assertTimeoutPreemptively(GENEROUS, () -> fire.fire(List.of(agent.device("a")),
                     new FleetFire.Plan("blink", now + 300 * MS, 0, 1, 41_700_000L, 0), now, null));
             FleetFire.DeviceOutcome o = r.devices().get(0);
-            assertEquals("refused", o.status(), o.toString());
+            assertEquals(FiringState.REFUSED, o.status(), o.toString());
             assertTrue(o.reason().contains("bad") && o.reason().contains("forged line"), o.reason());
             for (String s : new String[] {o.reason(), o.refusalCode(), String.join("\n", r.problems())
                     .replace("\n", "")}) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.clock.ClockState;
+import io.lockstep.fleet.FiringReport;
 import io.lockstep.fleet.JsonText;
 import io.lockstep.fleet.action.ActionsFile;
 import io.lockstep.net.NtpServer;
