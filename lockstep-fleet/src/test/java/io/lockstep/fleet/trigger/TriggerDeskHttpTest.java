@@ -304,6 +304,34 @@ class TriggerDeskHttpTest {
         assertEquals(404, rig.get(agent, TriggerDesk.PATH + "/nosuchid").statusCode());
     }
 
+    /**
+     * Issue 17: a monitor learns of the last firing without polling: with {@code wait_ms} the
+     * agent holds the report until the trigger is done, so one request asked before the instant
+     * answers "done" with the firing (an agent that ignored wait_ms would answer "scheduled").
+     * The wait asked (4 s) is far beyond the instant (0.8 s ahead), so the answer cannot have
+     * come because the wait ran out.
+     */
+    @Test
+    void aReportAskedWithWaitIsHeldUntilTheTriggerIsDone() throws Exception {
+        long at = now() + 800 * MS;
+        Trigger t = Trigger.create("led", at, at, 0, 1, 0).signedWith(KEY);
+        assertEquals(202, rig.post(agent, json(t)).statusCode());
+        HttpResponse<String> r = rig.get(agent, TriggerDesk.PATH + "/" + t.id() + "?wait_ms=4000");
+        assertEquals(200, r.statusCode(), r.body());
+        Map<String, Object> report = JsonText.object(r.body());
+        assertEquals("done", report.get("state"), r.body());
+        assertEquals(1, ((List<?>) report.get("firings")).size(), r.body());
+        // Without wait_ms the answer comes at once, as before.
+        long far = now() + 60_000 * MS;
+        Trigger later = Trigger.create("led", far, far, 0, 1, 0).signedWith(KEY);
+        assertEquals(202, rig.post(agent, json(later)).statusCode());
+        assertEquals("scheduled", JsonText.object(rig.get(agent, TriggerDesk.PATH + "/" + later.id()).body())
+                .get("state"));
+        // A wait that runs out answers the report as it stands.
+        assertEquals("scheduled", JsonText.object(rig.get(agent, TriggerDesk.PATH + "/" + later.id() + "?wait_ms=200")
+                .body()).get("state"));
+    }
+
     private Map<String, Object> awaitDone(TriggerRig.Member m, String id) throws Exception {
         Map<String, Object> report = null;
         long deadline = System.nanoTime() + ActionRunnerTestSupport.DEADLINE_NANOS;
