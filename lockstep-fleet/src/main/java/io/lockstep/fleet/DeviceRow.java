@@ -54,15 +54,20 @@ public record DeviceRow(String name, String target, String via, boolean reachabl
                 || offsetNanos < -FleetApi.MAX_PLAUSIBLE_OFFSET_NANOS));
     }
 
-    /** The state word shown: the clock state, or UNREACHABLE / ERROR. */
-    public String stateWord() {
+    /** The state shown: the clock state, or UNREACHABLE / ERROR. */
+    public DeviceState shownState() {
         if (!reachable) {
-            return "UNREACHABLE";
+            return DeviceState.UNREACHABLE;
         }
         if (state == null || impossible()) {
-            return "ERROR";
+            return DeviceState.ERROR;
         }
-        return state.name();
+        return DeviceState.of(state);
+    }
+
+    /** The state word shown, {@link #shownState()}'s name. */
+    public String stateWord() {
+        return shownState().name();
     }
 
     /** A row for a device that could not be read. */
