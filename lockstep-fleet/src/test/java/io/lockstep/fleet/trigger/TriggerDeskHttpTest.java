@@ -23,9 +23,9 @@ import io.lockstep.clock.ClockState;
 import io.lockstep.fleet.FiringReport;
 import io.lockstep.fleet.JsonText;
 import io.lockstep.fleet.action.ActionsFile;
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.TimeSource;
 
