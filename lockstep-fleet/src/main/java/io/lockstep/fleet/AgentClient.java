@@ -58,7 +58,7 @@ public final class AgentClient {
 
     /**
      * The outcome of one request: the answer's HTTP status and body (UTF-8), or why there is none;
-     * the typed requests above turn it into what the endpoint means.
+     * the typed requests turn it into what the endpoint means.
      *
      * @param statusCode the HTTP status, or -1 with an error
      * @param body       the whole body, at most the limit asked for; null with an error

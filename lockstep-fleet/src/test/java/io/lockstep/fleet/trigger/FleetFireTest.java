@@ -63,8 +63,11 @@ class FleetFireTest {
             FleetFire.Plan plan = new FleetFire.Plan("blink", now + 5_000 * MS, 300 * MS, 3, tolerance,
                     FleetFire.Plan.boundLimitFor(tolerance));
             List<String> progress = new ArrayList<>();
+            long startMono = System.nanoTime();
             FleetFire.Result result = fire.fire(devices, plan, now, progress::add);
-            System.out.println("fleet fire, 10 agents: " + result.spreads());
+            long lastInstantMono = startMono + (plan.atNanos() + 2 * plan.everyNanos() - now);
+            System.out.println("fleet fire, 10 agents: " + result.spreads() + "; returned "
+                    + (System.nanoTime() - lastInstantMono) / 1_000 + " us after the last instant");
 
             assertTrue(result.ok(), result.problems().toString());
             assertEquals(10, progress.size(), progress.toString());
