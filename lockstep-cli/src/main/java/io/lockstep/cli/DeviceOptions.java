@@ -28,7 +28,7 @@ final class DeviceOptions {
 
     @Option(names = "--devices", paramLabel = "FILE",
             description = "Fleet file: one device a line, '[NAME] TARGET' with TARGET agent://HOST[:PORT], "
-                    + "ntp://HOST[:PORT] or neon://HOST[:PORT]; '#' starts a comment.")
+                    + "ntp://HOST[:PORT], echo://HOST:PORT or neon://HOST[:PORT]; '#' starts a comment.")
     Path devicesFile;
 
     @Option(names = "--scan", paramLabel = "CIDR",
