@@ -104,7 +104,7 @@ class AnsiblePlaybookIT {
         assertTrue(Files.readString(dir.resolve("hosts/pi02/etc/systemd/system/lockstep-agent.service.d/group.conf"))
                 .contains("\nSupplementaryGroups=gpio\n"));
         assertTrue(Files.readString(dir.resolve("hosts/ref1/etc/lockstep/serve.conf")).contains("\nLOCKSTEP_BIND=0.0.0.0\n"));
-        assertTrue(Files.notExists(dir.resolve("hosts/ref1/etc/lockstep/fleet.key.orig")));
+        assertTrue(Files.notExists(dir.resolve("hosts/ref1/etc/lockstep/fleet.key")), "the time server got the fleet key");
         // The play ends with the room's status: here no agent runs (no systemd), so both are unreachable.
         assertTrue(first.output().contains("Print the fleet status"), first.output());
         assertTrue(first.output().contains("pi01") && first.output().contains("unreachable"), first.output());
