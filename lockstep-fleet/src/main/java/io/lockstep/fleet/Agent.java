@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 import com.sun.net.httpserver.HttpHandler;
 
+import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.ClockState;
+import io.lockstep.clock.SampleVerdict;
 import io.lockstep.clock.SyncedClock;
-import io.lockstep.estimate.ClockModel;
-import io.lockstep.estimate.SampleVerdict;
 import io.lockstep.log.OffsetLog;
 import io.lockstep.net.EchoServer;
 import io.lockstep.net.NtpServer;
