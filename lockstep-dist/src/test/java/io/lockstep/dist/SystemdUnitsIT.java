@@ -72,6 +72,34 @@ class SystemdUnitsIT {
     }
 
     @Test
+    void agentWithTheAnsibleRolesGpioDropInStillVerifiesAndStaysWithinTheGoal() throws Exception {
+        // The drop-in the role writes for lockstep_gpio_group, rendered as Ansible would.
+        String template = Files.readString(Path.of("..", "deploy", "ansible", "roles", "lockstep", "templates", "group.conf.j2"));
+        String dropIn = template.replace("{{ ansible_managed }}", "Ansible managed").replace("{{ lockstep_gpio_group }}", "gpio");
+        Path gpioRoot = Files.createTempDirectory("lockstep-units-gpio");
+        try {
+            DebTools.Run copy = DebTools.run("cp", "-a", root + "/.", gpioRoot.toString());
+            assertEquals(0, copy.exit(), copy.output());
+            Path dir = Files.createDirectories(gpioRoot.resolve("etc/systemd/system/lockstep-agent.service.d"));
+            Files.writeString(dir.resolve("group.conf"), dropIn);
+            DebTools.Run verify = DebTools.run("systemd-analyze", "verify", "--man=no", "--root=" + gpioRoot, "lockstep-agent.service");
+            assertEquals(0, verify.exit(), verify.output());
+            assertEquals("", verify.output().strip(), "systemd-analyze verify complained about the drop-in");
+            DebTools.Run security = DebTools.run(List.of("systemd-analyze", "security", "--offline=true", "--root=" + gpioRoot,
+                    "--no-pager", "lockstep-agent.service"), Map.of("SYSTEMD_COLORS", "0"), null, 120);
+            Matcher m = Pattern.compile("Overall exposure level for lockstep-agent\\.service: (\\d+\\.\\d)").matcher(security.output());
+            assertTrue(m.find(), security.output());
+            // The drop-in was read: the devices it opens are now reachable (PrivateDevices= off).
+            assertTrue(security.output().contains("access to hardware devices"), security.output());
+            double exposure = Double.parseDouble(m.group(1));
+            System.out.println("lockstep-agent.service with the GPIO drop-in: exposure " + exposure);
+            assertTrue(exposure <= EXPOSURE_GOAL, "exposure " + exposure + ":\n" + security.output());
+        } finally {
+            DebTools.deleteTree(gpioRoot);
+        }
+    }
+
+    @Test
     void agentNeverWaitsForTimeSyncTakesTheKeyAsCredentialAndHoldsNoCapability() throws Exception {
         String agent = Files.readString(root.resolve("lib/systemd/system/lockstep-agent.service"));
         assertFalse(Pattern.compile("(?m)^(After|Wants|Requires|BindsTo)=.*time-sync\\.target").matcher(agent).find(), agent);
