@@ -161,6 +161,7 @@ final class FleetStatusCommand implements java.util.concurrent.Callable<Integer>
                 if (r.error() != null) {
                     detail += "  (" + r.error() + ")";
                 }
+                detail += chronyDetail(r);
             } else {
                 detail = r.error() == null ? "-" : r.error();
             }
@@ -168,6 +169,22 @@ final class FleetStatusCommand implements java.util.concurrent.Callable<Integer>
         }
         sb.append(s.fleetLine()).append(System.lineSeparator());
         return sb.toString();
+    }
+
+    /** The device's chronyd beside its agent: "chrony +12 µs ± 40 µs", flagged when they disagree. */
+    static String chronyDetail(DeviceRow r) {
+        if (r.chrony() == null) {
+            return "";
+        }
+        if (!r.chrony().synced()) {
+            return "  chrony UNSYNCHRONISED";
+        }
+        String s = "  chrony " + signed(r.chrony().offsetNanos()) + " ± " + Durations.format(r.chrony().errorBoundNanos());
+        if (r.chronyDisagrees()) {
+            s += " DISAGREES (agent: system " + signed(r.chrony().systemOffsetNanos()) + " ± "
+                    + Durations.format(r.chrony().systemErrorBoundNanos()) + ")";
+        }
+        return s;
     }
 
     private static String signed(long nanos) {

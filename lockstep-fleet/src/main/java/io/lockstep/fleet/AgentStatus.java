@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 
 import io.lockstep.clock.ClockState;
+import io.lockstep.fleet.chrony.ChronyView;
 
 /**
  * An agent's status document, {@code GET /api/status}: who the agent is and one consistent
@@ -36,11 +37,27 @@ import io.lockstep.clock.ClockState;
  * @param uptimeNanos       time since the agent started
  * @param localWallNanos    the agent's local wall time of the reading
  * @param lastFailure       why the latest exchange failed, or null
+ * @param chrony            the system clock as chronyd sees it beside the agent's own view, or null
+ *                          where no chronyd runs (the {@code chrony} object, absent then)
  */
 public record AgentStatus(String name, String version, int apiVersion, String host, String reference,
                           ClockState state, Long offsetNanos, Long errorBoundNanos, Double driftPpm,
                           Long lastSampleAgeNanos, long samples, long dropped, long uptimeNanos, long localWallNanos,
-                          String lastFailure) {
+                          String lastFailure, ChronyView chrony) {
+
+    /** A status without chrony's view (no chronyd on the device). */
+    public AgentStatus(String name, String version, int apiVersion, String host, String reference, ClockState state,
+                       Long offsetNanos, Long errorBoundNanos, Double driftPpm, Long lastSampleAgeNanos, long samples,
+                       long dropped, long uptimeNanos, long localWallNanos, String lastFailure) {
+        this(name, version, apiVersion, host, reference, state, offsetNanos, errorBoundNanos, driftPpm,
+                lastSampleAgeNanos, samples, dropped, uptimeNanos, localWallNanos, lastFailure, null);
+    }
+
+    /** This status with chrony's view beside it. */
+    public AgentStatus withChrony(ChronyView view) {
+        return new AgentStatus(name, version, apiVersion, host, reference, state, offsetNanos, errorBoundNanos,
+                driftPpm, lastSampleAgeNanos, samples, dropped, uptimeNanos, localWallNanos, lastFailure, view);
+    }
 
     /** Largest status document a monitor reads; a real one is a few hundred bytes. */
     public static final int MAX_BYTES = 16 * 1024;
@@ -63,6 +80,10 @@ public record AgentStatus(String name, String version, int apiVersion, String ho
         m.put("uptime_ns", uptimeNanos);
         m.put("local_wall_ns", localWallNanos);
         m.put("last_failure", lastFailure);
+        if (chrony != null) {
+            // Added in 0.1 without a version bump: monitors skip objects they do not know.
+            m.put("chrony", chrony.toJson());
+        }
         return m;
     }
 
@@ -94,6 +115,7 @@ public record AgentStatus(String name, String version, int apiVersion, String ho
             throw new GarbledException("garbled status: " + json.length() + " bytes, more than " + MAX_BYTES);
         }
         Map<String, Object> fields = new HashMap<>();
+        Map<String, Object> chronyFields = null;
         try (JsonParser p = JsonText.FACTORY.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new GarbledException("garbled status: not a JSON object");
@@ -108,6 +130,13 @@ public record AgentStatus(String name, String version, int apiVersion, String ho
                     case VALUE_NUMBER_FLOAT -> fields.put(field, p.getDoubleValue());
                     case VALUE_NULL -> fields.put(field, null);
                     case VALUE_TRUE, VALUE_FALSE -> fields.put(field, v == JsonToken.VALUE_TRUE);
+                    case START_OBJECT -> {
+                        if ("chrony".equals(field)) {
+                            chronyFields = flatObject(p);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
                     default -> p.skipChildren();
                 }
             }
@@ -155,12 +184,42 @@ public record AgentStatus(String name, String version, int apiVersion, String ho
         if (drift != null && !(drift instanceof Number)) {
             throw new GarbledException("garbled status: drift_ppm is not a number");
         }
+        ChronyView chrony = null;
+        if (chronyFields != null) {
+            try {
+                chrony = ChronyView.fromJson(chronyFields);
+            } catch (IllegalArgumentException e) {
+                throw new GarbledException("garbled status: " + e.getMessage());
+            }
+        }
         return new AgentStatus(string(fields, "name", true), version, api, string(fields, "host", false),
                 string(fields, "reference", false), state, offset, bound,
                 drift == null ? null : ((Number) drift).doubleValue(), nullableInteger(fields, "last_sample_age_ns"),
                 integer(fields, "samples", false, 0), integer(fields, "dropped", false, 0),
                 integer(fields, "uptime_ns", false, 0), integer(fields, "local_wall_ns", true, 0),
-                string(fields, "last_failure", false));
+                string(fields, "last_failure", false), chrony);
+    }
+
+    /** The scalar fields of the object the parser is at (nested values skipped); leaves it after its end. */
+    private static Map<String, Object> flatObject(JsonParser p) throws IOException {
+        Map<String, Object> out = new HashMap<>();
+        JsonToken t;
+        while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (v) {
+                case VALUE_STRING -> out.put(field, p.getText());
+                case VALUE_NUMBER_INT -> out.put(field, p.getNumberValue());
+                case VALUE_NUMBER_FLOAT -> out.put(field, p.getDoubleValue());
+                case VALUE_NULL -> out.put(field, null);
+                case VALUE_TRUE, VALUE_FALSE -> out.put(field, v == JsonToken.VALUE_TRUE);
+                default -> p.skipChildren();
+            }
+        }
+        if (t != JsonToken.END_OBJECT) {
+            throw new IOException("unterminated object");
+        }
+        return out;
     }
 
     private static String string(Map<String, Object> fields, String name, boolean required) throws GarbledException {
