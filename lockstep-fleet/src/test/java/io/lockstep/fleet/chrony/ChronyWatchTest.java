@@ -90,10 +90,29 @@ class ChronyWatchTest {
                 String metrics = other.metricsText();
                 assertTrue(metrics.contains("\nlockstep_chrony_disagrees 1"), metrics);
                 assertTrue(metrics.contains("\nlockstep_chrony_synced 1"), metrics);
+                promtoolAccepts(metrics);
                 // And the monitor reads it back.
                 assertEquals(o.chrony(), AgentStatus.parse(io.lockstep.fleet.JsonText.write(o.toJson())).chrony());
             }
         }
+    }
+
+    /** Prometheus's own linter, where installed (CI installs it). */
+    private static void promtoolAccepts(String metrics) throws Exception {
+        java.nio.file.Path promtool = java.nio.file.Path.of("/usr/bin/promtool");
+        if (!java.nio.file.Files.isExecutable(promtool)) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail("CI=true but /usr/bin/promtool is missing: install the prometheus package");
+            }
+            return;
+        }
+        Process p = new ProcessBuilder(promtool.toString(), "check", "metrics").redirectErrorStream(true).start();
+        p.getOutputStream().write(metrics.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String said = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), "promtool check metrics:\n" + said);
+        assertEquals("", said.strip(), "promtool lint findings:\n" + said);
     }
 
     /** chronyd's iburst takes a few seconds; waited on the condition, with a generous deadline. */
