@@ -2,8 +2,8 @@ package io.lockstep;
 
 import java.io.IOException;
 
-import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.measure.OffsetMeter;
+import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Target;
 import io.lockstep.track.Tracker;
 import io.lockstep.track.TrackingOptions;

@@ -11,6 +11,7 @@ import java.util.Map;
 
 import io.lockstep.net.Addresses;
 import io.lockstep.protocol.Target;
+import io.lockstep.sim.host.HostStats;
 
 /**
  * {@code lockstep bench attack}: how much memory {@code lockstep serve} uses under attack, and
@@ -165,7 +166,7 @@ public final class AttackBench {
         private void sample() {
             for (long n = 0; !stopping; n++) {
                 if (udpSocket != null && n % 10 == 0) {
-                    ServerProcess.UdpQueue q = ServerProcess.udpQueue(udpSocket);
+                    HostStats.UdpQueue q = HostStats.udpQueue(udpSocket);
                     if (q != null) {
                         udpQueuePeakBytes = Math.max(udpQueuePeakBytes, q.rxQueueBytes());
                     }
@@ -219,7 +220,7 @@ public final class AttackBench {
         long start = System.nanoTime();
         out.printf(Locale.ROOT, "Memory under attack: lockstep serve in its own JVM (%s), attacked over loopback from"
                         + " 127.x.y.z sources; %d cores, %,d MiB RAM, Java %s%n", launcher.classPath(),
-                Runtime.getRuntime().availableProcessors(), totalRamBytes() / MIB, System.getProperty("java.version"));
+                Runtime.getRuntime().availableProcessors(), Math.max(0, HostStats.totalRamBytes()) / MIB, System.getProperty("java.version"));
         for (Map.Entry<String, List<String>> jvm : o.jvms().entrySet()) {
             out.printf(Locale.ROOT, "  JVM %-8s %s%n", jvm.getKey(), jvm.getValue().isEmpty()
                     ? "(no flags: the JVM's defaults for this machine)" : String.join(" ", jvm.getValue()));
@@ -337,7 +338,7 @@ public final class AttackBench {
             HotSpotCounters.Pauses pausesBefore = server.pauses();
             long cpuBefore = server.cpuNanos();
             InetSocketAddress udpSocket = attack == Attack.NTP_FLOOD ? address : null;
-            ServerProcess.UdpQueue queueBefore = udpSocket == null ? null : ServerProcess.udpQueue(udpSocket);
+            HostStats.UdpQueue queueBefore = udpSocket == null ? null : HostStats.udpQueue(udpSocket);
             String load;
             HonestClient.Summary during;
             Reading peak;
@@ -357,7 +358,7 @@ public final class AttackBench {
                 during = honest.stop();
                 Thread.sleep(o.pauseNanos() / 1_000_000L);
                 peak = sampler.peak();
-                ServerProcess.UdpQueue queueAfter = udpSocket == null ? null : ServerProcess.udpQueue(udpSocket);
+                HostStats.UdpQueue queueAfter = udpSocket == null ? null : HostStats.udpQueue(udpSocket);
                 if (queueBefore != null && queueAfter != null) {
                     udpQueue = String.format(Locale.ROOT, "peak %,d KiB, %,d dropped",
                             Math.max(0, sampler.udpQueuePeakBytes) / 1024, queueAfter.drops() - queueBefore.drops());
@@ -418,18 +419,5 @@ public final class AttackBench {
 
     private static String mib(long bytes) {
         return bytes < 0 ? "-" : String.format(Locale.ROOT, "%.1f", bytes / (double) MIB);
-    }
-
-    private static long totalRamBytes() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/meminfo"))) {
-                if (line.startsWith("MemTotal:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // Not Linux: say 0.
-        }
-        return 0;
     }
 }

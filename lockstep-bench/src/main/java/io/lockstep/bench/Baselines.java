@@ -3,14 +3,14 @@ package io.lockstep.bench;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.lockstep.estimate.ClockModel;
-import io.lockstep.estimate.EchoEstimator;
-import io.lockstep.estimate.OffsetTracker;
-import io.lockstep.estimate.Stats;
-import io.lockstep.estimate.TimeSample;
-import io.lockstep.testkit.Scenario;
-import io.lockstep.testkit.ScenarioRun;
-import io.lockstep.testkit.ScenarioSample;
+import io.lockstep.clock.ClockModel;
+import io.lockstep.internal.estimate.EchoEstimator;
+import io.lockstep.internal.estimate.OffsetTracker;
+import io.lockstep.protocol.Stats;
+import io.lockstep.protocol.TimeSample;
+import io.lockstep.sim.Scenario;
+import io.lockstep.sim.ScenarioRun;
+import io.lockstep.sim.ScenarioSample;
 
 /**
  * The estimators the tracking benchmark compares, each used the way a careful user of that tool
@@ -91,7 +91,7 @@ final class Baselines {
 
         Scheduled(Scenario scenario) {
             run = new ScenarioRun(scenario);
-            echo = scenario.protocol() == io.lockstep.net.EchoProtocol.INSTANCE;
+            echo = "echo".equals(scenario.protocol().scheme());
         }
 
         @Override

@@ -9,14 +9,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.ClockState;
 import io.lockstep.clock.TrackRecord;
-import io.lockstep.estimate.ClockModel;
 import io.lockstep.fleet.JsonText;
-import io.lockstep.testkit.Scenario;
-import io.lockstep.testkit.ScenarioRun;
-import io.lockstep.testkit.ScenarioSample;
-import io.lockstep.testkit.Scenarios;
+import io.lockstep.sim.Scenario;
+import io.lockstep.sim.ScenarioRun;
+import io.lockstep.sim.ScenarioSample;
+import io.lockstep.sim.Scenarios;
 import io.lockstep.time.VirtualTimeSource;
 import io.lockstep.track.ClockTracker;
 

@@ -3,9 +3,10 @@ package io.lockstep.bench;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import io.lockstep.sim.host.HostStats;
 
 /**
  * One run of a short-lived command ({@code fleet status}, {@code fleet fire}) in its own JVM,
@@ -30,13 +31,7 @@ public record CommandRun(int exitCode, long tookNanos, boolean stopped, boolean 
     /** Runs {@code java JVM_OPTIONS -cp CLASSPATH MAIN ARGS}, stopping it after {@code deadlineNanos}. */
     public static CommandRun run(ServerProcess.Launcher launcher, List<String> jvmOptions, List<String> args,
                                  long deadlineNanos) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(launcher.javaExecutable());
-        cmd.addAll(jvmOptions);
-        cmd.add("-cp");
-        cmd.add(launcher.classPath());
-        cmd.add(launcher.mainClass());
-        cmd.addAll(args);
+        List<String> cmd = launcher.command(jvmOptions, args);
         long start = System.nanoTime();
         Process p = new ProcessBuilder(cmd).start();
         Thread stopOnExit = new Thread(p::destroyForcibly, "lockstep-attack-command-stop");
@@ -51,9 +46,9 @@ public record CommandRun(int exitCode, long tookNanos, boolean stopped, boolean 
             long threads = -1;
             long end = start + deadlineNanos;
             while (p.isAlive() && System.nanoTime() - end < 0) {
-                rss = Math.max(rss, ServerProcess.rssBytes(p.pid()));
-                fds = Math.max(fds, ServerProcess.descriptors(p.pid()));
-                threads = Math.max(threads, ServerProcess.threads(p.pid()));
+                rss = Math.max(rss, HostStats.rssBytes(p.pid()));
+                fds = Math.max(fds, HostStats.descriptors(p.pid()));
+                threads = Math.max(threads, HostStats.threads(p.pid()));
                 p.waitFor(20, TimeUnit.MILLISECONDS);
             }
             boolean stopped = p.isAlive();

@@ -18,9 +18,10 @@ import io.lockstep.correct.CsvCorrector;
 import io.lockstep.correct.OutsidePolicy;
 import io.lockstep.correct.TimestampUnit;
 import io.lockstep.log.OffsetLog;
-import io.lockstep.testkit.Scenario;
-import io.lockstep.testkit.ScenarioRun;
-import io.lockstep.testkit.Scenarios;
+import io.lockstep.sim.Scenario;
+import io.lockstep.sim.ScenarioRun;
+import io.lockstep.sim.Scenarios;
+import io.lockstep.sim.host.HostStats;
 import io.lockstep.track.ClockTracker;
 
 /**
@@ -131,7 +132,7 @@ public final class CorrectBench {
             }
             double seconds = (done - modelled) / 1e9;
             out.printf(Locale.ROOT, "Correction of a Neon-like gaze export against a 1 h offset log (%s, seed 1); one"
-                    + " core; load average %s%n", scenario.name(), MachineLoad.text());
+                    + " core; load average %s%n", scenario.name(), HostStats.loadAverages("unknown"));
             new Table("rows", "MB", "model", "correcting", "rows/s", "MB/s", "rms error", "max error")
                     .row(String.format(Locale.ROOT, "%,d", rows), String.format(Locale.ROOT, "%.1f", bytes / 1e6),
                             String.format(Locale.ROOT, "%.1f ms", (modelled - started) / 1e6),

@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
-import io.lockstep.estimate.OffsetEstimate;
-import io.lockstep.estimate.Stats;
-import io.lockstep.estimate.TimeSample;
 import io.lockstep.measure.Burst;
 import io.lockstep.measure.BurstSampler;
 import io.lockstep.measure.OffsetMeter;
@@ -19,8 +16,12 @@ import io.lockstep.measure.Progress;
 import io.lockstep.net.Addresses;
 import io.lockstep.net.EchoProbe;
 import io.lockstep.net.EchoServer;
+import io.lockstep.protocol.OffsetEstimate;
+import io.lockstep.protocol.Stats;
 import io.lockstep.protocol.Target;
 import io.lockstep.protocol.TimeProbe;
+import io.lockstep.protocol.TimeSample;
+import io.lockstep.sim.host.HostStats;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 
@@ -93,7 +94,7 @@ public final class EchoBench {
                 o.fixedOffset() ? String.format(Locale.ROOT, "%+.3f ms", o.offsetNanos() / 1e6)
                         : String.format(Locale.ROOT, "%+d ms + a sub-ms part drawn per burst (seed %d)",
                         Math.floorDiv(o.offsetNanos(), MS), o.seed()),
-                o.driftPpm(), MachineLoad.text());
+                o.driftPpm(), HostStats.loadAverages("unknown"));
         String[] estimators = {"Pupil Labs mean (1 ms clock)", "Pupil Labs median (1 ms clock)", "Lockstep"};
         Errors[][] errors = new Errors[Schedule.values().length][estimators.length];
         for (Errors[] row : errors) {

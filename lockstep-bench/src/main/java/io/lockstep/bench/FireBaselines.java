@@ -15,8 +15,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import io.lockstep.testkit.ImpairProxy;
-import io.lockstep.testkit.LinkModel;
+import io.lockstep.sim.ImpairProxy;
+import io.lockstep.sim.LinkModel;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

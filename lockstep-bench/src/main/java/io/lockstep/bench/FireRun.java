@@ -2,7 +2,7 @@ package io.lockstep.bench;
 
 import java.util.Arrays;
 
-import io.lockstep.estimate.Stats;
+import io.lockstep.protocol.Stats;
 
 /**
  * What one way of firing a fleet did: for each of K firings, the reference instant it aimed at

@@ -19,9 +19,10 @@ import java.util.stream.Stream;
 
 import io.lockstep.fleet.AgentStatus;
 import io.lockstep.fleet.trigger.FleetKey;
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.ntp.NtpRateLimit;
+import io.lockstep.sim.host.HostStats;
 import io.lockstep.time.TimeSource;
 
 /**
@@ -40,7 +41,7 @@ import io.lockstep.time.TimeSource;
 public final class FleetAttackBench {
 
     /** The agent's JVM flags, as the {@code lockstep} script gives {@code agent} (a test keeps them equal). */
-    public static final String AGENT_FLAGS = "-XX:+UseSerialGC -Xmx16m -XX:TieredStopAtLevel=1 -Xss256k"
+    public static final String AGENT_FLAGS = "-XX:+UseSerialGC -Xms4m -Xmx16m -XX:TieredStopAtLevel=1 -Xss256k"
             + " -XX:ReservedCodeCacheSize=8m -XX:CICompilerCount=1 -XX:+ExitOnOutOfMemoryError";
 
     /** Every attack, in order; agent-*, dashboard-* and hostile-* rows. */
@@ -103,7 +104,7 @@ public final class FleetAttackBench {
     /** Resident set, descriptors and threads of a process at one time; -1 where unknown. */
     record Reading(long rssBytes, long descriptors, long threads) {
         static Reading of(long pid) {
-            return new Reading(ServerProcess.rssBytes(pid), ServerProcess.descriptors(pid), ServerProcess.threads(pid));
+            return new Reading(HostStats.rssBytes(pid), HostStats.descriptors(pid), HostStats.threads(pid));
         }
 
         Reading max(Reading o) {
@@ -265,7 +266,7 @@ public final class FleetAttackBench {
         out.printf(Locale.ROOT, "The fleet under attack: agents (%s) and dashboards in their own JVMs, attacked over loopback"
                 + " from %s; honest polls from 127.0.0.1 every %d ms with a %.1f s deadline; %d cores, load %s%n",
                 AGENT_FLAGS, HttpAttacks.SOURCE.getHostAddress(), POLL_EVERY_MILLIS, POLL_DEADLINE_MILLIS / 1e3,
-                Runtime.getRuntime().availableProcessors(), loadAverage());
+                Runtime.getRuntime().availableProcessors(), HostStats.loadAverages("-"));
         out.flush();
         List<TargetRow> targets = new ArrayList<>();
         List<VictimRow> victims = new ArrayList<>();
@@ -336,7 +337,7 @@ public final class FleetAttackBench {
         out.printf(Locale.ROOT, "%nTook %.0f s. Agent: java %s -cp %s %s agent --reference ntp://... --http 127.0.0.1:0"
                         + " --key K --actions A --no-dnssd; load after %s%n", (System.nanoTime() - start) / 1e9,
                 AGENT_FLAGS, launcher.classPath().length() > 80 ? "CLASSPATH" : launcher.classPath(), launcher.mainClass(),
-                loadAverage());
+                HostStats.loadAverages("-"));
         out.flush();
         return 0;
     }
@@ -565,15 +566,6 @@ public final class FleetAttackBench {
 
     private static String seconds(long nanos) {
         return String.format(Locale.ROOT, "%.0f s", nanos / 1e9);
-    }
-
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "-";
-        }
     }
 
     private static void deleteQuietly(Path dir) {

@@ -30,8 +30,9 @@ import io.lockstep.fleet.PrometheusTargets;
 import io.lockstep.net.Addresses;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.ntp.NtpRateLimit;
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.protocol.Target;
+import io.lockstep.sim.host.HostStats;
 import io.lockstep.time.TimeSource;
 
 /**
@@ -74,7 +75,7 @@ public final class FleetBench {
     }
 
     /** The measurements; null where a part did not run (no Prometheus, no command line in this JVM). */
-    public record Result(int agents, long[] pollNanos, long records, long within, long spreadRecords,
+    public record Result(int agents, long[] pollNanos, long records, long within, long unanswered, long spreadRecords,
                          long spreadWithin, Long unreachableAfterNanos, Double monitorCpuPercent, Long monitorRssBytes,
                          long[] dashboardFetchNanos, Map<String, Object> prometheus, String load) {
 
@@ -87,6 +88,7 @@ public final class FleetBench {
             m.put("poll_max_ns", Math.round(FireRun.percentile(pollNanos, 1.0)));
             m.put("within", within);
             m.put("records", records);
+            m.put("unanswered", unanswered);
             m.put("spread_within", spreadWithin);
             m.put("spread_records", spreadRecords);
             m.put("unreachable_after_ns", unreachableAfterNanos);
@@ -109,7 +111,7 @@ public final class FleetBench {
     public static int run(PrintStream out, Options o, boolean json) throws IOException, InterruptedException,
             TimeoutException {
         out.printf(Locale.ROOT, "bench fleet: %d agents with simulated clocks (offsets ±%d ms, drifts ±%.0f ppm) in this JVM,"
-                + " load at start %s%n", o.agents(), MAX_OFFSET_NANOS / 1_000_000, MAX_DRIFT_PPM, MachineLoad.text());
+                + " load at start %s%n", o.agents(), MAX_OFFSET_NANOS / 1_000_000, MAX_DRIFT_PPM, HostStats.loadAverages("unknown"));
         out.flush();
         Result r = measure(o, out);
         print(out, r);
@@ -147,6 +149,8 @@ public final class FleetBench {
                 long[] pollNanos = new long[o.polls()];
                 long records = 0;
                 long within = 0;
+                long unanswered = 0;
+                long spreadRecords = 0;
                 long spreadWithin = 0;
                 FleetMonitor.Config mc = FleetMonitor.Config.of(() -> devices, null);
                 try (FleetMonitor monitor = FleetMonitor.open(mc)) {
@@ -161,14 +165,22 @@ public final class FleetBench {
                         // The truth at each agent's reading lies between the truths read before and after the poll.
                         for (int d = 0; d < devices.size(); d++) {
                             DeviceRow row = s.devices().get(d);
+                            if (!row.reachable() || row.error() != null || row.offsetNanos() == null
+                                    || row.errorBoundNanos() == null) {
+                                unanswered++;
+                                continue;
+                            }
                             records++;
-                            if (row.synced() && overlaps(row.offsetNanos(), row.errorBoundNanos(), before[d], after[d])) {
+                            if (overlaps(row.offsetNanos(), row.errorBoundNanos(), before[d], after[d])) {
                                 within++;
                             }
                         }
-                        if (s.spreadNanos() != null && overlaps(s.spreadNanos(), s.spreadBoundNanos(), spread(before),
-                                spread(after))) {
-                            spreadWithin++;
+                        long[] range = trueSpreadRange(before, after);
+                        if (s.spreadNanos() != null) {
+                            spreadRecords++;
+                            if (overlaps(s.spreadNanos(), s.spreadBoundNanos(), range[0], range[1])) {
+                                spreadWithin++;
+                            }
                         }
                         // About once a second, as fleet status --watch polls.
                         TimeUnit.NANOSECONDS.sleep(Math.max(0, S - pollNanos[k]));
@@ -197,8 +209,9 @@ public final class FleetBench {
                     }
                     note(progress, "killing one agent; how soon does the monitor show it unreachable?");
                     Long unreachable = killOne(fleet, devices);
-                    return new Result(o.agents(), pollNanos, records, within, o.polls(), spreadWithin, unreachable, cpu,
-                            rss, fetches, prometheus, MachineLoad.text());
+                    return new Result(o.agents(), pollNanos, records, within, unanswered, spreadRecords, spreadWithin,
+                            unreachable, cpu,
+                            rss, fetches, prometheus, HostStats.loadAverages("unknown"));
                 } finally {
                     if (prom != null) {
                         prom.close();
@@ -217,14 +230,24 @@ public final class FleetBench {
         return value + bound >= Math.min(a, b) && value - bound <= Math.max(a, b);
     }
 
-    private static long spread(long[] offsets) {
-        long hi = Long.MIN_VALUE;
-        long lo = Long.MAX_VALUE;
-        for (long o : offsets) {
-            hi = Math.max(hi, o);
-            lo = Math.min(lo, o);
+    /**
+     * The range the true spread lies in when device {@code i}'s truth lies between {@code a[i]}
+     * and {@code b[i]} (each device read at its own instant of a window): {@code {min, max}}.
+     */
+    static long[] trueSpreadRange(long[] a, long[] b) {
+        long hiLo = Long.MIN_VALUE;
+        long hiHi = Long.MIN_VALUE;
+        long loLo = Long.MAX_VALUE;
+        long loHi = Long.MAX_VALUE;
+        for (int i = 0; i < a.length; i++) {
+            long lo = Math.min(a[i], b[i]);
+            long hi = Math.max(a[i], b[i]);
+            hiLo = Math.max(hiLo, lo);
+            hiHi = Math.max(hiHi, hi);
+            loLo = Math.min(loLo, lo);
+            loHi = Math.min(loHi, hi);
         }
-        return hi - lo;
+        return new long[] {Math.max(0, hiLo - loHi), hiHi - loLo};
     }
 
     /**
@@ -304,7 +327,7 @@ public final class FleetBench {
             }
             long cpu1 = monitor.cpuNanos();
             long wall1 = System.nanoTime();
-            long rss = ServerProcess.rssBytes(monitor.pid());
+            long rss = HostStats.rssBytes(monitor.pid());
             return new MonitorFigures(cpu0 < 0 || cpu1 < 0 ? null : 100.0 * (cpu1 - cpu0) / (wall1 - wall0),
                     rss < 0 ? null : rss, fetches.stream().mapToLong(Long::longValue).toArray());
         }
@@ -365,23 +388,40 @@ public final class FleetBench {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("targets_up", (long) up);
-        m.put("all_up_after_ns", System.nanoTime() - start);
-        long[] before = fleet.trueOffsetsNanos();
-        double spread = p.scalar("lockstep:fleet_spread_seconds");
-        double bound = p.scalar("lockstep:fleet_spread_bound_seconds");
-        long[] after = fleet.trueOffsetsNanos();
-        // Prometheus's values are up to a scrape interval (5 s) old: the truth may have moved by
-        // the largest drift difference (2 × 30 ppm) over that time, allowed for here.
-        long slack = Math.round(2 * MAX_DRIFT_PPM * 1e-6 * 6 * S);
+        m.put("all_up_wait_ns", System.nanoTime() - start);
+        // Every query at one instant, so they see the same samples; the recording rules' latest values
+        // beside the same expressions evaluated then, whose samples' times are known.
+        double at = System.currentTimeMillis() / 1e3;
+        String offsets = "lockstep_offset_seconds{job=\"lockstep\"}";
+        double ruleSpread = p.scalar("lockstep:fleet_spread_seconds{job=\"lockstep\"}", at);
+        double ruleBound = p.scalar("lockstep:fleet_spread_bound_seconds{job=\"lockstep\"}", at);
+        double spread = p.scalar("max(" + offsets + ") - min(" + offsets + ")", at);
+        double bound = p.scalar("max(" + offsets + " + lockstep_error_bound_seconds) - min(" + offsets
+                + " - lockstep_error_bound_seconds) - (max(" + offsets + ") - min(" + offsets + "))", at);
+        double oldest = p.scalar("min(timestamp(" + offsets + "))", at);
+        double newest = p.scalar("max(timestamp(" + offsets + "))", at);
+        m.put("rule_spread_ns", Double.isNaN(ruleSpread) ? null : Math.round(ruleSpread * 1e9));
+        m.put("rule_spread_bound_ns", Double.isNaN(ruleBound) ? null : Math.round(ruleBound * 1e9));
         m.put("spread_ns", Double.isNaN(spread) ? null : Math.round(spread * 1e9));
         m.put("spread_bound_ns", Double.isNaN(bound) ? null : Math.round(bound * 1e9));
-        m.put("true_spread_ns", spread(after));
-        m.put("spread_within", !Double.isNaN(spread) && overlaps(Math.round(spread * 1e9), Math.round(bound * 1e9) + slack,
-                spread(before), spread(after)));
+        m.put("sample_age_ns", Double.isNaN(oldest) ? null : Math.round((at - oldest) * 1e9));
+        if (!Double.isNaN(spread) && !Double.isNaN(oldest)) {
+            // Each agent's sample was taken between the oldest and the newest scrape: its true offset then
+            // lies between its truths at those two instants (the simulated clocks are linear).
+            long[] range = trueSpreadRange(fleet.trueOffsetsAtNanos(Math.round(oldest * 1e9)),
+                    fleet.trueOffsetsAtNanos(Math.round(newest * 1e9)));
+            long trueMin = range[0];
+            long trueMax = range[1];
+            m.put("true_spread_ns", (trueMin + trueMax) / 2);
+            m.put("spread_within", overlaps(Math.round(spread * 1e9), Math.round(bound * 1e9), trueMin, trueMax));
+        } else {
+            m.put("true_spread_ns", null);
+            m.put("spread_within", false);
+        }
         double slowest = p.scalar("max(scrape_duration_seconds{job=\"lockstep\"})");
         m.put("slowest_scrape_ns", Double.isNaN(slowest) ? null : Math.round(slowest * 1e9));
         long pid = p.process().pid();
-        m.put("rss_bytes", ServerProcess.rssBytes(pid));
+        m.put("rss_bytes", HostStats.rssBytes(pid));
         return m;
     }
 
@@ -392,6 +432,7 @@ public final class FleetBench {
         t.row("poll of the whole fleet, p99", ms(Math.round(FireRun.percentile(r.pollNanos(), 0.99))), "≤ 1 s");
         t.row("poll of the whole fleet, max", ms(Math.round(FireRun.percentile(r.pollNanos(), 1.0))), "");
         t.row("offsets within their bound of the truth", r.within() + " / " + r.records(), "all");
+        t.row("device readings without an offset (no answer in time, unsynced)", Long.toString(r.unanswered()), "0");
         t.row("fleet spread within its bound of the truth", r.spreadWithin() + " / " + r.spreadRecords(), "all");
         t.row("killed agent shown unreachable after", r.unreachableAfterNanos() == null ? "not within 30 s"
                 : ms(r.unreachableAfterNanos()), "≤ 3 s");
@@ -407,10 +448,15 @@ public final class FleetBench {
         } else {
             Map<String, Object> p = r.prometheus();
             t.row("Prometheus: targets up", String.valueOf(p.get("targets_up")), "all");
-            t.row("Prometheus: spread ± bound", p.get("spread_ns") == null ? "-"
+            t.row("Prometheus: spread ± bound (the rules' expressions, one instant)", p.get("spread_ns") == null ? "-"
                     : ms((Long) p.get("spread_ns")) + " ± " + ms((Long) p.get("spread_bound_ns")), "");
-            t.row("Prometheus: true spread", ms((Long) p.get("true_spread_ns")), "");
-            t.row("Prometheus: spread within bound (+ 6 s of drift)", String.valueOf(p.get("spread_within")), "true");
+            t.row("Prometheus: recording rules' spread ± bound", p.get("rule_spread_ns") == null ? "-"
+                    : ms((Long) p.get("rule_spread_ns")) + " ± " + ms((Long) p.get("rule_spread_bound_ns")), "");
+            t.row("Prometheus: true spread at the samples' times", p.get("true_spread_ns") == null ? "-"
+                    : ms((Long) p.get("true_spread_ns")), "");
+            t.row("Prometheus: spread within its bound of the truth", String.valueOf(p.get("spread_within")), "true");
+            t.row("Prometheus: oldest sample behind it", p.get("sample_age_ns") == null ? "-"
+                    : ms((Long) p.get("sample_age_ns")), "");
             t.row("Prometheus: slowest scrape", p.get("slowest_scrape_ns") == null ? "-" : ms((Long) p.get("slowest_scrape_ns")), "");
             t.row("Prometheus: RSS", mib((Long) p.get("rss_bytes")), "");
         }

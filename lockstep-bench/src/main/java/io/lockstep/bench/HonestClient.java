@@ -5,9 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.lockstep.estimate.OffsetEstimate;
-import io.lockstep.estimate.Stats;
 import io.lockstep.measure.OffsetMeter;
+import io.lockstep.protocol.OffsetEstimate;
+import io.lockstep.protocol.Stats;
 import io.lockstep.protocol.Target;
 
 /**

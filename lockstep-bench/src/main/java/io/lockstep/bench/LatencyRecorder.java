@@ -1,6 +1,6 @@
 package io.lockstep.bench;
 
-import io.lockstep.estimate.Stats;
+import io.lockstep.protocol.Stats;
 
 /**
  * Reply latencies of one load-generator run, every one of them, in a fixed-size log-linear

@@ -17,9 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.lockstep.ntp.NtpCodec;
-import io.lockstep.ntp.NtpPacket;
-import io.lockstep.ntp.NtpTimestamp;
+import io.lockstep.internal.ntp.NtpCodec;
+import io.lockstep.internal.ntp.NtpPacket;
+import io.lockstep.internal.ntp.NtpTimestamp;
 
 /**
  * Attacks on a time server from this machine, over loopback only: every attacking socket is

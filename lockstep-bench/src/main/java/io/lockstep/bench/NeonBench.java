@@ -9,19 +9,20 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
-import io.lockstep.estimate.EchoEstimator;
-import io.lockstep.estimate.EventEstimator;
-import io.lockstep.estimate.OffsetEstimate;
-import io.lockstep.estimate.Stats;
+import io.lockstep.internal.estimate.EchoEstimator;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.measure.Progress;
+import io.lockstep.neon.EventEstimator;
 import io.lockstep.neon.EventMethod;
 import io.lockstep.net.Addresses;
 import io.lockstep.net.NeonClient;
+import io.lockstep.protocol.OffsetEstimate;
+import io.lockstep.protocol.Stats;
 import io.lockstep.protocol.Target;
-import io.lockstep.testkit.FakeCompanion;
-import io.lockstep.testkit.ImpairProxy;
-import io.lockstep.testkit.LinkModel;
+import io.lockstep.sim.FakeCompanion;
+import io.lockstep.sim.ImpairProxy;
+import io.lockstep.sim.LinkModel;
+import io.lockstep.sim.host.HostStats;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 
@@ -106,7 +107,7 @@ public final class NeonBench {
         out.printf(Locale.ROOT, "Companion phone on the fake app through impair (%s), %d bursts of %d per method, phone"
                         + " clock %+d ms ahead of this host (offset local − phone about %+d ms) + a sub-ms part drawn"
                         + " per burst, %.1f ppm; load average %s%n", o.linkLabel(),
-                o.bursts(), o.samples(), aheadMs, -aheadMs, o.driftPpm(), MachineLoad.text());
+                o.bursts(), o.samples(), aheadMs, -aheadMs, o.driftPpm(), HostStats.loadAverages("unknown"));
         Judged echoBound = new Judged("Time Echo: Lockstep (interval intersection)");
         Judged echoMean = new Judged("Time Echo: Pupil Labs mean (1 ms clock)");
         Judged eventBound = new Judged("Events: Lockstep (interval intersection)");

@@ -10,10 +10,10 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.Arrays;
 
-import io.lockstep.ntp.NtpCodec;
-import io.lockstep.ntp.NtpDecodeException;
-import io.lockstep.ntp.NtpPacket;
-import io.lockstep.ntp.NtpTimestamp;
+import io.lockstep.internal.ntp.NtpCodec;
+import io.lockstep.internal.ntp.NtpDecodeException;
+import io.lockstep.internal.ntp.NtpPacket;
+import io.lockstep.internal.ntp.NtpTimestamp;
 
 /**
  * Drives an NTP server with client requests from one or more threads and measures how many it

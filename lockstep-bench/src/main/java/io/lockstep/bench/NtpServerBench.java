@@ -12,13 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-import io.lockstep.estimate.Stats;
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.net.ReceiveTimestamps;
-import io.lockstep.ntp.NtpRateLimit;
-import io.lockstep.testkit.peers.Chronyc;
-import io.lockstep.testkit.peers.NtpPeers;
+import io.lockstep.protocol.Stats;
+import io.lockstep.sim.host.HostStats;
+import io.lockstep.sim.peers.Chronyc;
+import io.lockstep.sim.peers.NtpPeers;
 import io.lockstep.time.TimeSource;
 
 /**
@@ -129,7 +130,7 @@ public final class NtpServerBench {
         out.printf(Locale.ROOT, "NTP server throughput on loopback: %d %s generator thread(s), %d requests in flight"
                         + " each, %.1f s per run after %.1f s warm-up, %d round(s); %d core(s), load average %s%n",
                 o.generatorThreads(), o.generatorBlocks() ? "blocking" : "spinning", o.window(), o.durationNanos() / 1e9, warmUp / 1e9, o.rounds(),
-                Runtime.getRuntime().availableProcessors(), MachineLoad.text());
+                Runtime.getRuntime().availableProcessors(), HostStats.loadAverages("unknown"));
         out.printf(Locale.ROOT, "lockstep: %d receive thread(s), %s, %s receive timestamps, rate limit off; %s: local"
                         + " stratum 8, no ratelimit, noclientlog%n", o.serverThreads(),
                 o.busyPoll() ? "busy-poll" : "blocking receive", probeTimestamps(o).word(), chronydName);
@@ -166,9 +167,9 @@ public final class NtpServerBench {
                 if (chronyd != null) {
                     InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), chronydPort);
                     generator.run(address, 0, warmUp);
-                    long cpuBefore = processCpuNanos(chronyd.pid());
+                    long cpuBefore = HostStats.cpuNanos(chronyd.pid());
                     NtpLoadResult c = generator.run(address, 0, o.durationNanos());
-                    long cpuAfter = processCpuNanos(chronyd.pid());
+                    long cpuAfter = HostStats.cpuNanos(chronyd.pid());
                     double cpu = cpuBefore < 0 || cpuAfter < 0 ? Double.NaN
                             : (cpuAfter - cpuBefore) / (double) c.durationNanos();
                     theirs.add(c);
@@ -180,7 +181,7 @@ public final class NtpServerBench {
         table.print(out);
         out.println();
         out.println("CPU in % of one core over the measuring phase: server = our server's receive threads, or the"
-                + " chronyd process; generator = all generator threads. Load average after: " + MachineLoad.text());
+                + " chronyd process; generator = all generator threads. Load average after: " + HostStats.loadAverages("unknown"));
         double oursMedian = median(ours);
         if (theirs.isEmpty()) {
             out.printf(Locale.ROOT, "lockstep median %.0f replies/s; chronyd not installed (%s), no comparison%n",
@@ -210,8 +211,8 @@ public final class NtpServerBench {
             verdict = "the generator is saturated (its threads used their cores); the server had room";
         } else if (server + generator >= 0.9 * cores) {
             verdict = "the machine is saturated (server + generator use the " + cores + " cores); neither alone";
-        } else if (MachineLoad.oneMinute() > cores) {
-            verdict = "other processes hold the CPU (load average " + MachineLoad.text() + " on " + cores
+        } else if (HostStats.loadOneMinute() > cores) {
+            verdict = "other processes hold the CPU (load average " + HostStats.loadAverages("unknown") + " on " + cores
                     + " cores): neither side got a full core, so this is not either one's capacity";
         } else {
             verdict = "nothing is saturated: the window, not CPU, limits the rate";
@@ -253,26 +254,13 @@ public final class NtpServerBench {
         return sum;
     }
 
-    /** User + system CPU time of a process we started, from /proc (Linux); -1 where it cannot be read. */
-    private static long processCpuNanos(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            // Fields after the command name, which is in parentheses and may contain spaces.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14, 15)
-            return ticks * 10_000_000L; // USER_HZ, the unit of /proc's times, is 100 on Linux
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
     private static void accuracy(PrintStream out, Options o) throws IOException, InterruptedException {
         if (!Files.isExecutable(NtpPeers.CHRONYD)) {
             throw new IOException("--accuracy needs chronyd (Debian package chrony) at " + NtpPeers.CHRONYD);
         }
         String chronydName = NtpPeers.chronydVersion();
         out.printf(Locale.ROOT, "NTP server accuracy as seen by a chronyd client (-x, poll 0.25 s) over %.0f s, "
-                + "loopback; load average %s%n", o.accuracyNanos() / 1e9, MachineLoad.text());
+                + "loopback; load average %s%n", o.accuracyNanos() / 1e9, HostStats.loadAverages("unknown"));
         int chronydPort = NtpPeers.freeUdpPort();
         try (NtpPeers peers = new NtpPeers();
              NtpServer server = NtpServer.start(NtpServerConfig.builder(TimeSource.system()).port(0)
@@ -352,7 +340,7 @@ public final class NtpServerBench {
     }
 
     private static double quantile(double[] sorted, double q) {
-        return sorted.length == 0 ? Double.NaN : io.lockstep.estimate.Stats.percentile(sorted, sorted.length, q);
+        return sorted.length == 0 ? Double.NaN : io.lockstep.protocol.Stats.percentile(sorted, sorted.length, q);
     }
 
     private static String usSigned(double micros) {

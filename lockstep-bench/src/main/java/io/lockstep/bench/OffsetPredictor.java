@@ -1,6 +1,6 @@
 package io.lockstep.bench;
 
-import io.lockstep.estimate.TimeSample;
+import io.lockstep.protocol.TimeSample;
 
 /**
  * One way of turning a stream of exchanges into offset predictions, as compared by the

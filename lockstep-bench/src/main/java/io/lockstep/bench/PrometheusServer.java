@@ -121,7 +121,16 @@ public final class PrometheusServer implements AutoCloseable {
      * @throws IOException when the query fails
      */
     public List<Double> query(String promql) throws IOException, InterruptedException {
-        HttpResponse<String> r = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8));
+        return query(promql, Double.NaN);
+    }
+
+    /**
+     * As {@link #query(String)}, evaluated at {@code evalTimeSeconds} (Unix seconds; NaN: now), so
+     * several queries see the same samples.
+     */
+    public List<Double> query(String promql, double evalTimeSeconds) throws IOException, InterruptedException {
+        String at = Double.isNaN(evalTimeSeconds) ? "" : "&time=" + String.format(java.util.Locale.ROOT, "%.3f", evalTimeSeconds);
+        HttpResponse<String> r = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8) + at);
         if (r.statusCode() != 200 || !r.body().contains("\"status\":\"success\"")) {
             throw new IOException("query " + promql + " answered " + r.statusCode() + ": " + r.body());
         }
@@ -135,7 +144,12 @@ public final class PrometheusServer implements AutoCloseable {
 
     /** The one value of a query expected to give one series, or NaN when it gives none. */
     public double scalar(String promql) throws IOException, InterruptedException {
-        List<Double> v = query(promql);
+        return scalar(promql, Double.NaN);
+    }
+
+    /** As {@link #scalar(String)}, evaluated at {@code evalTimeSeconds} (NaN: now). */
+    public double scalar(String promql, double evalTimeSeconds) throws IOException, InterruptedException {
+        List<Double> v = query(promql, evalTimeSeconds);
         if (v.size() > 1) {
             throw new IOException("query " + promql + " gave " + v.size() + " series, expected one");
         }

@@ -12,11 +12,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import io.lockstep.estimate.Stats;
+import io.lockstep.protocol.Stats;
 import io.lockstep.schedule.ScheduleRefusedException;
 import io.lockstep.schedule.ScheduledJob;
 import io.lockstep.schedule.Scheduler;
 import io.lockstep.schedule.SchedulerOptions;
+import io.lockstep.sim.host.HostStats;
 import io.lockstep.time.TimeSource;
 
 /**
@@ -165,13 +166,13 @@ public final class SchedulerBench {
         try (Scheduler probe = Scheduler.forLocal(CLOCK, tuned)) {
             mode = probe.mode();
         }
-        double loadBefore = MachineLoad.oneMinute();
+        double loadBefore = HostStats.loadOneMinute();
         out.println(mode);
         out.printf(Locale.ROOT, "Scheduler lateness on this host's clock: %d firings per method in %d interleaved rounds,"
                         + " %.1f–%.1f ms apart; 50 ms polling: %d firings. %d busy loop%s beside it. Machine load"
                         + " (1/5/15 min) before: %s, %d CPUs.%n",
                 o.firings(), o.rounds(), o.spacingNanos() / 1e6, o.spacingNanos() * 2 / 1e6, o.pollFirings(), o.hogs(),
-                o.hogs() == 1 ? "" : "s", MachineLoad.text(), Runtime.getRuntime().availableProcessors());
+                o.hogs() == 1 ? "" : "s", HostStats.loadAverages("unknown"), Runtime.getRuntime().availableProcessors());
         out.flush();
         String spin = (o.spinNanos() % 1_000 == 0 ? o.spinNanos() / 1_000 + " us" : o.spinNanos() + " ns");
         int perRound = o.firings() / o.rounds();
@@ -216,7 +217,7 @@ public final class SchedulerBench {
                     r.cpuNanos += cpuAfter - cpuBefore;
                 }
             }
-            loadAfter = MachineLoad.oneMinute();
+            loadAfter = HostStats.loadOneMinute();
         }
         List<Method> methods = new ArrayList<>();
         Table table = new Table("method", "firings", "p50", "p99", "max", "min", "p99 by round", "CPU per firing");
@@ -234,7 +235,7 @@ public final class SchedulerBench {
         out.printf(Locale.ROOT, "Machine load after%s: %s. Lateness = clock read first thing in the"
                 + " action − the instant. p99 by round in us. CPU per firing: this process's CPU time over the runs /"
                 + " firings (the spin's price%s).%n", o.hogs() > 0 ? " (the busy loops still running)" : "",
-                MachineLoad.text(), o.hogs() > 0 ? "; the busy loops are other processes" : "");
+                HostStats.loadAverages("unknown"), o.hogs() > 0 ? "; the busy loops are other processes" : "");
         out.flush();
         return new Result(mode, loadBefore, loadAfter, o.hogs(), List.copyOf(methods));
     }

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.lockstep.sim.host.HostStats;
+
 /**
  * A {@code lockstep serve} (or another long-running command: {@code agent}, {@code fleet
  * dashboard}) running in its own JVM, started by a benchmark so that the memory it
@@ -39,6 +41,18 @@ public final class ServerProcess implements AutoCloseable {
         public static Launcher sameAsThisJvm(String mainClass) {
             return new Launcher(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     System.getProperty("java.class.path"), mainClass);
+        }
+
+        /** {@code java JVM_OPTIONS -cp CLASSPATH MAIN ARGS}, the command line that starts {@code args} in another JVM. */
+        List<String> command(List<String> jvmOptions, List<String> args) {
+            List<String> cmd = new ArrayList<>();
+            cmd.add(javaExecutable);
+            cmd.addAll(jvmOptions);
+            cmd.add("-cp");
+            cmd.add(classPath);
+            cmd.add(mainClass);
+            cmd.addAll(args);
+            return cmd;
         }
 
         /** {@code jcmd} beside the launcher, or null when this is a JRE without it. */
@@ -93,13 +107,7 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess start(Launcher launcher, List<String> jvmOptions, List<String> args,
                                       int expectedListeners) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(launcher.javaExecutable());
-        cmd.addAll(jvmOptions);
-        cmd.add("-cp");
-        cmd.add(launcher.classPath());
-        cmd.add(launcher.mainClass());
-        cmd.addAll(args);
+        List<String> cmd = launcher.command(jvmOptions, args);
         int expected = expectedListeners;
         Process p = new ProcessBuilder(cmd).start();
         StringBuilder err = new StringBuilder();
@@ -165,108 +173,25 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Resident set size now ({@code VmRSS}), or -1 when the process has gone. */
     public long rssBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // Gone, or not Linux.
-        }
-        return -1;
+        return HostStats.rssBytes(pid());
     }
 
     /** Open file descriptors now (entries of {@code /proc/PID/fd}), or -1 when the process has gone. */
     public long descriptors() {
-        return descriptors(pid());
+        return HostStats.descriptors(pid());
     }
 
     /** Threads now ({@code Threads:} of {@code /proc/PID/status}), or -1 when the process has gone. */
     public long threads() {
-        return threads(pid());
-    }
-
-    /** Open file descriptors of process {@code pid}, or -1. */
-    static long descriptors(long pid) {
-        String[] names = new java.io.File("/proc/" + pid + "/fd").list();
-        return names == null ? -1 : names.length;
-    }
-
-    /** Threads of process {@code pid}, or -1. */
-    static long threads(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("Threads:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", ""));
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // Gone, or not Linux.
-        }
-        return -1;
-    }
-
-    /** Resident set size of process {@code pid}, or -1. */
-    static long rssBytes(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // Gone, or not Linux.
-        }
-        return -1;
+        return HostStats.threads(pid());
     }
 
     /**
      * CPU time the process has used so far, user and system, from {@code /proc/PID/stat}; -1
-     * when it has gone. Linux counts it in clock ticks of 1/100 s on every architecture it
-     * supports (USER_HZ), so this has 10 ms resolution.
+     * when it has gone. 10 ms resolution (see {@link HostStats#cpuNanos(long)}).
      */
     public long cpuNanos() {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
-            // "PID (comm) STATE ..." : comm may contain spaces, so count fields after the last ')'.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    /**
-     * The kernel's view of the IPv4 UDP socket bound to {@code local}: bytes waiting in its
-     * receive queue and datagrams dropped because that queue was full, from
-     * {@code /proc/net/udp}; null when no such socket is listed (or {@code local} is IPv6).
-     */
-    public static UdpQueue udpQueue(InetSocketAddress local) {
-        byte[] ip = local.getAddress().getAddress();
-        if (ip.length != 4) {
-            return null;
-        }
-        // The kernel prints the address as one 32-bit word in the machine's byte order.
-        int word = java.nio.ByteBuffer.wrap(ip).order(java.nio.ByteOrder.nativeOrder()).getInt();
-        String wanted = String.format(java.util.Locale.ROOT, "%08X:%04X", word, local.getPort());
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/net/udp"))) {
-                // "sl local_address rem_address st tx_queue:rx_queue tr tm->when retrnsmt uid timeout inode ref pointer drops"
-                String[] f = line.strip().split("\\s+");
-                if (f.length >= 13 && f[1].equals(wanted)) {
-                    long rxQueueBytes = Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
-                    return new UdpQueue(rxQueueBytes, Long.parseLong(f[f.length - 1]));
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // Not Linux, or a line we do not understand: no reading.
-        }
-        return null;
-    }
-
-    /** A UDP socket's receive queue ({@code rxQueueBytes}) and the datagrams it dropped so far. */
-    public record UdpQueue(long rxQueueBytes, long drops) {
+        return HostStats.cpuNanos(pid());
     }
 
     /** The Java heap now, or null when its counters cannot be read (e.g. {@code -XX:-UsePerfData}). */

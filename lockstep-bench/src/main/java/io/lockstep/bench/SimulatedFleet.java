@@ -141,6 +141,15 @@ public final class SimulatedFleet implements AutoCloseable {
         return out;
     }
 
+    /** Each device's true offset at the instant the host's wall clock read {@code hostWallNanos} (recently). */
+    public long[] trueOffsetsAtNanos(long hostWallNanos) {
+        long[] out = new long[members.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = members.get(i).clock().aheadAtReferenceWallNanos(hostWallNanos);
+        }
+        return out;
+    }
+
     /** Stops device {@code d}'s agent, as a killed process would: its port refuses connections from now on. */
     public void stop(int device) throws IOException {
         members.get(device).agent().close();

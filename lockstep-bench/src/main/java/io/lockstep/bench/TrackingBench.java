@@ -6,11 +6,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import io.lockstep.estimate.Stats;
-import io.lockstep.testkit.Scenario;
-import io.lockstep.testkit.ScenarioRun;
-import io.lockstep.testkit.ScenarioSample;
-import io.lockstep.testkit.Scenarios;
+import io.lockstep.protocol.Stats;
+import io.lockstep.sim.Scenario;
+import io.lockstep.sim.ScenarioRun;
+import io.lockstep.sim.ScenarioSample;
+import io.lockstep.sim.Scenarios;
 
 /**
  * {@code lockstep bench tracking}: plays the standard tracking scenarios in virtual time and

@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.lockstep.testkit.LinkModel;
+import io.lockstep.sim.LinkModel;
 
 class FireBaselinesTest {
 

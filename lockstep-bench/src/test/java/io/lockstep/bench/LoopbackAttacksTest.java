@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import io.lockstep.net.EchoServer;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
+import io.lockstep.sim.host.HostStats;
 import io.lockstep.time.TimeSource;
 
 class LoopbackAttacksTest {
@@ -46,7 +47,7 @@ class LoopbackAttacksTest {
             // server may still be working through its socket's queue: judged once it has.
             long deadlineNanos = System.nanoTime() + 60_000_000_000L;
             while (System.nanoTime() - deadlineNanos < 0) {
-                ServerProcess.UdpQueue waiting = ServerProcess.udpQueue(server.localAddress());
+                HostStats.UdpQueue waiting = HostStats.udpQueue(server.localAddress());
                 if (server.counters().answered() + server.counters().rateLimited() > 1_000
                         && (waiting == null || waiting.rxQueueBytes() == 0)) {
                     break;
@@ -57,7 +58,7 @@ class LoopbackAttacksTest {
             assertEquals(0, server.counters().rateLimited(), server.counters().toString());
             assertTrue(seen > 1_000, server.counters().toString());
             // The kernel's view of the server's socket, as the bench reads it.
-            ServerProcess.UdpQueue q = ServerProcess.udpQueue(server.localAddress());
+            HostStats.UdpQueue q = HostStats.udpQueue(server.localAddress());
             assertTrue(q != null && q.rxQueueBytes() >= 0 && q.drops() >= 0, String.valueOf(q));
         }
     }

@@ -10,10 +10,10 @@ import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.net.ReceiveTimestamps;
-import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.time.TimeSource;
 
 class NtpServerBenchTest {

@@ -75,6 +75,15 @@ class ServerProcessTest {
     }
 
     @Test
+    void aShortCommandRunsWithTheSameCommandLineAndReportsItsExitAndOutput() throws Exception {
+        CommandRun r = CommandRun.run(fake(), List.of("-Xmx32m"), List.of("--fail"), 60_000_000_000L);
+        assertEquals(1, r.exitCode());
+        assertFalse(r.stopped());
+        assertTrue(new String(r.stderr(), java.nio.charset.StandardCharsets.UTF_8).contains("Permission denied"),
+                new String(r.stderr(), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aStoppedServerIsGone() throws Exception {
         ServerProcess s = ServerProcess.start(fake(), List.of(), List.of("--ntp-port", "0"));
         s.close();

@@ -10,7 +10,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.lockstep.testkit.Scenarios;
+import io.lockstep.sim.Scenarios;
 
 class TrackingBenchTest {
 

@@ -88,7 +88,8 @@ final class AgentTriggerOptions {
         ActionRunner runner = ActionRunner.start(loaded.actions(), ProcessBuilder.Redirect.INHERIT);
         if (loaded.key() != null && !loaded.actions().actions().isEmpty()) {
             // Before the trigger resource exists: the first real firing finds the path warm.
-            err.println("lockstep: " + FiringWarmup.warm(agent.config().local(), SchedulerOptions.defaults()).describe());
+            err.println("lockstep: " + FiringWarmup.warm(agent.config().local(), SchedulerOptions.defaults(),
+                    loaded.actions().kinds()).describe());
             err.flush();
         }
         TriggerDesk.Limits limits = TriggerDesk.Limits.defaults().withMaxAheadNanos(maxAheadNanos)

@@ -155,7 +155,7 @@ final class BenchCommand implements Runnable {
                         io.lockstep.time.Durations.formatCompact(delayNanos),
                         io.lockstep.time.Durations.formatCompact(jitterNanos), lossPercent);
                 o = new io.lockstep.bench.NeonBench.Options(bursts, samples,
-                        io.lockstep.testkit.LinkModel.of(delayNanos, jitterNanos, lossPercent / 100.0, 0), label,
+                        io.lockstep.sim.LinkModel.of(delayNanos, jitterNanos, lossPercent / 100.0, 0), label,
                         offsetNanos, driftPpm, seed);
             } catch (IllegalArgumentException e) {
                 throw Cli.usage(spec.commandLine(), e.getMessage());

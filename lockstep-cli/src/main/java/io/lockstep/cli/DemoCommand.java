@@ -18,17 +18,18 @@ import io.lockstep.fleet.FleetSnapshot;
 import io.lockstep.fleet.action.ActionsFile;
 import io.lockstep.fleet.trigger.FleetFire;
 import io.lockstep.fleet.trigger.FleetKey;
-import io.lockstep.ntp.NtpRateLimit;
-import io.lockstep.testkit.ImpairProxy;
-import io.lockstep.testkit.LinkModel;
-import io.lockstep.estimate.OffsetEstimate;
+import io.lockstep.sim.ImpairProxy;
+import io.lockstep.sim.LinkModel;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.measure.Survey;
 import io.lockstep.net.Addresses;
 import io.lockstep.net.EchoServer;
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
+import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Target;
+import io.lockstep.sim.host.HostStats;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 import picocli.CommandLine.Command;
@@ -310,7 +311,7 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
                     Cli.ms(Math.round(oursMax)), 100 * oursMax / FRAME_NANOS,
                     oursMax <= FRAME_NANOS ? "within it" : "NOT WITHIN IT",
                     Cli.ms(Math.round(FireRun.absPercentile(blinks.errorsNanos(), 1))), blinks.withinBound(),
-                    blinks.bounded(), loadAverage());
+                    blinks.bounded(), HostStats.loadOneMinute("unknown"));
             out.printf(Locale.ROOT, "   The makers' bash loop (%d bash processes polling `date` every 50 ms, all reading this"
                             + " PC's clock: perfectly synced):%n   %d of %d blinks, worst spread %s = %.0f%% of a frame"
                             + " (%s).%n", fleet.size(), bash.fired(), bash.expected(), Cli.ms(Math.round(theirsMax)),
@@ -325,15 +326,6 @@ final class DemoCommand implements java.util.concurrent.Callable<Integer> {
             fleet.close();
             wifi.close();
             server.close();
-        }
-    }
-
-    /** The one-minute load average, to print beside timings from a possibly shared machine. */
-    private static String loadAverage() {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (java.io.IOException | RuntimeException e) {
-            return "unknown";
         }
     }
 }

@@ -9,8 +9,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.lockstep.testkit.ImpairProxy;
-import io.lockstep.testkit.LinkModel;
+import io.lockstep.sim.ImpairProxy;
+import io.lockstep.sim.LinkModel;
 import io.lockstep.time.Durations;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;

@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import io.lockstep.estimate.EventEstimator;
-import io.lockstep.estimate.OffsetEstimate;
-import io.lockstep.estimate.Stats;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.measure.Survey;
+import io.lockstep.neon.EventEstimator;
 import io.lockstep.neon.EventMethod;
 import io.lockstep.net.NeonClient;
+import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Protocol;
+import io.lockstep.protocol.Stats;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.TimeSource;
 import picocli.CommandLine.Command;

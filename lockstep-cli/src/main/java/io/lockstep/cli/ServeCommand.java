@@ -8,11 +8,11 @@ import java.util.List;
 
 import io.lockstep.net.Addresses;
 import io.lockstep.net.EchoServer;
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.net.ReceiveTimestamps;
-import io.lockstep.ntp.NtpRateLimit;
-import io.lockstep.testkit.FakeCompanion;
+import io.lockstep.sim.FakeCompanion;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 import picocli.CommandLine.Command;

@@ -19,7 +19,7 @@ import io.lockstep.clock.ClockState;
 import io.lockstep.fleet.action.ActionsFile;
 import io.lockstep.fleet.trigger.FleetFire;
 import io.lockstep.fleet.trigger.FleetKey;
-import io.lockstep.ntp.NtpRateLimit;
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.protocol.Target;

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.testkit.peers.NtpPeers;
+import io.lockstep.sim.peers.NtpPeers;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.clock.ClockState;
+import io.lockstep.clock.SampleVerdict;
 import io.lockstep.clock.TrackRecord;
-import io.lockstep.estimate.SampleVerdict;
 import io.lockstep.log.OffsetLog;
 
 /**

@@ -25,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.fleet.Agent;
 import io.lockstep.fleet.AgentConfig;
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;

@@ -9,7 +9,7 @@ import java.io.StringWriter;
 
 import org.junit.jupiter.api.Test;
 
-import io.lockstep.testkit.LinkModel;
+import io.lockstep.sim.LinkModel;
 import picocli.CommandLine;
 
 class ImpairCommandTest {

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.neon.EventMethod;
 import io.lockstep.neon.Phones;
-import io.lockstep.testkit.FakeCompanion;
+import io.lockstep.sim.FakeCompanion;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

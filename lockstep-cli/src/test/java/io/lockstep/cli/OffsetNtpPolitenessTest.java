@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.ntp.NtpRateLimit;
-import io.lockstep.testkit.peers.NtpPeers;
+import io.lockstep.sim.peers.NtpPeers;
 import io.lockstep.time.TimeSource;
 
 /**

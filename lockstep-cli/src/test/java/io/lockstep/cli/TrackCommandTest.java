@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.log.OffsetLog;
-import io.lockstep.testkit.LinkModel;
-import io.lockstep.testkit.SimClock;
-import io.lockstep.testkit.SimLink;
-import io.lockstep.testkit.SimulatedProbe;
+import io.lockstep.sim.LinkModel;
+import io.lockstep.sim.SimClock;
+import io.lockstep.sim.SimLink;
+import io.lockstep.sim.SimulatedProbe;
 import io.lockstep.time.VirtualTimeSource;
 import picocli.CommandLine;
 
@@ -33,7 +33,7 @@ class TrackCommandTest {
         SimClock local = new SimClock(truth, 0, 0);
         SimClock served = new SimClock(truth, 200_000_000, 20);
         SimulatedProbe probe = new SimulatedProbe(truth, local, served,
-                new SimLink(new LinkModel(30_000, 0, 10_000, 3, 0, 0, 0, 0, 0), 3), io.lockstep.net.NtpProtocol.INSTANCE, 1, 500_000_000);
+                new SimLink(new LinkModel(30_000, 0, 10_000, 3, 0, 0, 0, 0, 0), 3), io.lockstep.protocol.Protocols.standard().find("ntp").orElseThrow(), 1, 500_000_000);
         Path log = dir.resolve("offsets.csv");
         for (int run = 0; run < 2; run++) {
             TrackCommand cmd = new TrackCommand();
@@ -67,7 +67,7 @@ class TrackCommandTest {
         VirtualTimeSource truth = new VirtualTimeSource();
         SimClock local = new SimClock(truth, 0, 0);
         SimulatedProbe probe = new SimulatedProbe(truth, local, new SimClock(truth, -5_000_000, 0),
-                new SimLink(LinkModel.fixed(50_000), 1), io.lockstep.net.NtpProtocol.INSTANCE, 1, 500_000_000);
+                new SimLink(LinkModel.fixed(50_000), 1), io.lockstep.protocol.Protocols.standard().find("ntp").orElseThrow(), 1, 500_000_000);
         TrackCommand cmd = new TrackCommand();
         cmd.opener = (t, l, timeout) -> probe;
         cmd.local = local;

@@ -1,6 +1,5 @@
 package io.lockstep.clock;
 
-import io.lockstep.estimate.ClockModel;
 import io.lockstep.time.TimeSource;
 
 /**

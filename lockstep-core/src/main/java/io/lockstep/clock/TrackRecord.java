@@ -1,6 +1,5 @@
 package io.lockstep.clock;
 
-import io.lockstep.estimate.SampleVerdict;
 
 /**
  * One sampling step of a tracker, as shown on the live status line and written as one row of

@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-import io.lockstep.estimate.ClockModel;
-import io.lockstep.estimate.IntervalFit;
-import io.lockstep.estimate.LineFit;
-import io.lockstep.estimate.OffsetRegression;
-import io.lockstep.estimate.SampleFilter;
-import io.lockstep.estimate.SampleVerdict;
+import io.lockstep.clock.ClockModel;
+import io.lockstep.clock.SampleVerdict;
+import io.lockstep.internal.estimate.IntervalFit;
+import io.lockstep.internal.estimate.LineFit;
+import io.lockstep.internal.estimate.OffsetRegression;
+import io.lockstep.internal.estimate.SampleFilter;
 import io.lockstep.log.OffsetLog;
 
 /**
@@ -430,7 +430,7 @@ public final class CorrectionModel {
                     slope = sharp.slopePpm();
                 }
             }
-            long bound = io.lockstep.estimate.TimeSample.asymmetryBoundNanos(bestRtt, resolution)
+            long bound = io.lockstep.protocol.TimeSample.asymmetryBoundNanos(bestRtt, resolution)
                     + (long) Math.ceil(3 * fit.sigmaAt(at));
             if (knots == knotLocal.length) {
                 int size = knots * 2;

@@ -1,6 +1,7 @@
 package io.lockstep.internal;
 
 
+import io.lockstep.internal.host.HostClock;
 import io.lockstep.time.TimeSource;
 
 /**

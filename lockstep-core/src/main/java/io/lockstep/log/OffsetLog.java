@@ -11,8 +11,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 import io.lockstep.clock.ClockState;
+import io.lockstep.clock.SampleVerdict;
 import io.lockstep.clock.TrackRecord;
-import io.lockstep.estimate.SampleVerdict;
 
 /**
  * The offset log written by {@code lockstep track} and read by {@code lockstep correct}: a CSV

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.lockstep.estimate.TimeSample;
+import io.lockstep.protocol.TimeSample;
 
 /**
  * The outcome of one burst of exchanges ({@link BurstSampler}): the valid samples in the order

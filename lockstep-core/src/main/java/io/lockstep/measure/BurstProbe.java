@@ -3,9 +3,9 @@ package io.lockstep.measure;
 import java.io.IOException;
 import java.util.SplittableRandom;
 
-import io.lockstep.estimate.TimeSample;
 import io.lockstep.protocol.Protocol;
 import io.lockstep.protocol.TimeProbe;
+import io.lockstep.protocol.TimeSample;
 
 /**
  * A {@link TimeProbe} that answers each {@link #exchange()} with a small burst over another probe,

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
 
-import io.lockstep.estimate.TimeSample;
 import io.lockstep.protocol.TimeProbe;
+import io.lockstep.protocol.TimeSample;
 
 /**
  * Runs one burst of exchanges over a {@link TimeProbe}, for every protocol: the warm-up

@@ -12,10 +12,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.lockstep.estimate.EchoEstimator;
-import io.lockstep.estimate.OffsetEstimate;
-import io.lockstep.estimate.SelectedSources;
-import io.lockstep.estimate.SourceSelection;
+import io.lockstep.internal.estimate.EchoEstimator;
+import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Protocol;
 import io.lockstep.protocol.PublicServerPace;
 import io.lockstep.protocol.Target;

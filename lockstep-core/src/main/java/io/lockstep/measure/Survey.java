@@ -4,8 +4,7 @@ package io.lockstep.measure;
 import java.util.List;
 import java.util.Map;
 
-import io.lockstep.estimate.OffsetEstimate;
-import io.lockstep.estimate.SelectedSources;
+import io.lockstep.protocol.OffsetEstimate;
 
 /**
  * The result of measuring several servers at once ({@link OffsetMeter#measureAll}): each

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 
-import io.lockstep.estimate.EventEstimator;
 import io.lockstep.net.NeonClient;
 import io.lockstep.time.TimeSource;
 

@@ -8,7 +8,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 
-import io.lockstep.estimate.EventEstimator;
 import io.lockstep.net.NeonClient;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.TimeSource;
@@ -218,7 +217,7 @@ public final class Neon implements AutoCloseable {
     /** Measures the phone with the event method; see {@link EventMethod}. */
     public EventEstimator.Result measureByEvents(int events, boolean allowDuringRecording) throws IOException {
         return EventMethod.measure(client, target.text(), local, events, allowDuringRecording,
-                io.lockstep.estimate.EchoEstimator.DEFAULT_MAX_DRIFT_PPM);
+                io.lockstep.internal.estimate.EchoEstimator.DEFAULT_MAX_DRIFT_PPM);
     }
 
     /**

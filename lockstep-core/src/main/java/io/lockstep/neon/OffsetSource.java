@@ -5,13 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 
+import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.SyncedClock;
 import io.lockstep.correct.CorrectionModel;
-import io.lockstep.estimate.ClockModel;
-import io.lockstep.estimate.EchoEstimator;
-import io.lockstep.estimate.OffsetEstimate;
+import io.lockstep.internal.estimate.EchoEstimator;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.measure.Progress;
+import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.TimeSource;
 import io.lockstep.track.Tracker;

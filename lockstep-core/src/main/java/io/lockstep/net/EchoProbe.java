@@ -10,11 +10,12 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-import io.lockstep.echo.EchoCodec;
-import io.lockstep.echo.EchoReply;
-import io.lockstep.estimate.TimeSample;
+import io.lockstep.internal.echo.EchoCodec;
+import io.lockstep.internal.echo.EchoReply;
 import io.lockstep.protocol.Protocol;
+import io.lockstep.protocol.Protocols;
 import io.lockstep.protocol.TimeProbe;
+import io.lockstep.protocol.TimeSample;
 import io.lockstep.time.TimeSource;
 
 /**
@@ -48,7 +49,7 @@ public final class EchoProbe implements TimeProbe {
      * @param timeoutNanos  connect and per-reply timeout
      */
     public EchoProbe(InetSocketAddress address, TimeSource local, long timeoutNanos) {
-        this(EchoProtocol.INSTANCE, address, local, timeoutNanos);
+        this(Protocols.standard().find("echo").orElseThrow(), address, local, timeoutNanos);
     }
 
     /**

@@ -13,8 +13,8 @@ import java.nio.channels.SocketChannel;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.lockstep.echo.EchoCodec;
-import io.lockstep.echo.EchoSession;
+import io.lockstep.internal.echo.EchoCodec;
+import io.lockstep.internal.echo.EchoSession;
 import io.lockstep.time.TimeSource;
 
 /**

@@ -12,15 +12,16 @@ import java.nio.channels.Selector;
 import java.security.SecureRandom;
 import java.util.SplittableRandom;
 
-import io.lockstep.estimate.TimeSample;
-import io.lockstep.ntp.NtpCodec;
-import io.lockstep.ntp.NtpDecodeException;
-import io.lockstep.ntp.NtpPacket;
-import io.lockstep.ntp.NtpReplyCheck;
-import io.lockstep.ntp.NtpTimestamp;
+import io.lockstep.internal.ntp.NtpCodec;
+import io.lockstep.internal.ntp.NtpDecodeException;
+import io.lockstep.internal.ntp.NtpPacket;
+import io.lockstep.internal.ntp.NtpReplyCheck;
+import io.lockstep.internal.ntp.NtpTimestamp;
 import io.lockstep.protocol.Protocol;
+import io.lockstep.protocol.Protocols;
 import io.lockstep.protocol.Target;
 import io.lockstep.protocol.TimeProbe;
+import io.lockstep.protocol.TimeSample;
 import io.lockstep.time.TimeSource;
 
 /**
@@ -44,6 +45,12 @@ import io.lockstep.time.TimeSource;
  * by {@link NtpReplyCheck}, without sockets; this class only moves datagrams and stamps them.
  */
 public final class NtpProbe implements TimeProbe {
+
+    /**
+     * Mean pause between the requests of a fast burst (own servers, and {@code track --burst}):
+     * 2 ms, within Lockstep's own default rate limit but not within a public server's.
+     */
+    public static final long BURST_SPACING_NANOS = 2_000_000L;
 
     /** How long to busy-poll for a reply before blocking. */
     public static final long SPIN_NANOS = 20_000_000L;
@@ -117,7 +124,7 @@ public final class NtpProbe implements TimeProbe {
      * @throws IOException with a one-line message when the host cannot be resolved
      */
     public static NtpProbe open(Target target, TimeSource local, long timeoutNanos, int version) throws IOException {
-        if (target.protocol() != NtpProtocol.INSTANCE) {
+        if (!"ntp".equals(target.protocol().scheme())) {
             throw new IllegalArgumentException("not an ntp:// target: " + target);
         }
         InetAddress address;
@@ -142,7 +149,7 @@ public final class NtpProbe implements TimeProbe {
     }
 
     /** The server reply of the last successful exchange (root delay, dispersion, precision, stratum), or null. */
-    public NtpPacket lastReply() {
+    NtpPacket lastReply() {
         return lastReply;
     }
 
@@ -246,13 +253,13 @@ public final class NtpProbe implements TimeProbe {
 
     @Override
     public Protocol protocol() {
-        return NtpProtocol.INSTANCE;
+        return Protocols.standard().find("ntp").orElseThrow();
     }
 
-    /** Pauses a burst leaves between requests: well within a default {@link io.lockstep.ntp.NtpRateLimit}. */
+    /** Pauses a burst leaves between requests: well within a default {@link io.lockstep.net.NtpRateLimit}. */
     @Override
     public long burstSpacingNanos() {
-        return NtpProtocol.BURST_SPACING_NANOS;
+        return BURST_SPACING_NANOS;
     }
 
     /** NTP timestamps resolve 2^−32 s; after rounding to ns, 1 ns. The server's precision is reported separately. */

@@ -20,11 +20,11 @@ import java.util.concurrent.atomic.LongAdder;
 
 import io.lockstep.internal.ClockPrecision;
 import io.lockstep.internal.KernelStamps;
-import io.lockstep.ntp.NtpCodec;
-import io.lockstep.ntp.NtpPacket;
-import io.lockstep.ntp.NtpRateLimit;
-import io.lockstep.ntp.NtpRequestPolicy;
-import io.lockstep.ntp.NtpTimestamp;
+import io.lockstep.internal.RateLimitTable;
+import io.lockstep.internal.ntp.NtpCodec;
+import io.lockstep.internal.ntp.NtpPacket;
+import io.lockstep.internal.ntp.NtpRequestPolicy;
+import io.lockstep.internal.ntp.NtpTimestamp;
 import io.lockstep.time.TimeSource;
 
 /**
@@ -107,7 +107,11 @@ public final class NtpServer implements Closeable {
         this.precisionLog2 = config.precisionLog2() != null ? config.precisionLog2()
                 : ClockPrecision.measureLog2Seconds(time);
         this.policy = new NtpRequestPolicy(config.leapIndicator(), config.stratum(), precisionLog2,
-                config.rootDelayNanos(), config.rootDispersionNanos(), config.referenceId(), config.rateLimit());
+                config.rootDelayNanos(), config.rootDispersionNanos(), config.referenceId(), rateTable(config.rateLimit()));
+    }
+
+    private static RateLimitTable rateTable(NtpRateLimit limit) {
+        return limit.enabled() ? new RateLimitTable(limit.requestsPerSecond(), limit.burst(), limit.tableSlots()) : null;
     }
 
     /**
@@ -367,10 +371,10 @@ public final class NtpServer implements Closeable {
         NtpTimestamp earlier = NtpTimestamp.fromWallNanos(wallNanos - 1_000_000_000L);
         NtpPacket[] packets = {
             new NtpPacket(NtpPacket.LEAP_NONE, 4, NtpPacket.MODE_CLIENT, 3, -2, -24,
-                    io.lockstep.ntp.NtpShort.fromNanos(250_000), io.lockstep.ntp.NtpShort.fromNanos(1_000_000),
+                    io.lockstep.internal.ntp.NtpShort.fromNanos(250_000), io.lockstep.internal.ntp.NtpShort.fromNanos(1_000_000),
                     0x7F7F0101, earlier, NtpTimestamp.ZERO, NtpTimestamp.ZERO, now),
             new NtpPacket(NtpPacket.LEAP_UNSYNCHRONIZED, 4, NtpPacket.MODE_CLIENT, 0, 6, -20,
-                    io.lockstep.ntp.NtpShort.ZERO, io.lockstep.ntp.NtpShort.ZERO, 0,
+                    io.lockstep.internal.ntp.NtpShort.ZERO, io.lockstep.internal.ntp.NtpShort.ZERO, 0,
                     NtpTimestamp.ZERO, NtpTimestamp.ZERO, NtpTimestamp.ZERO, now),
             NtpPacket.clientRequest(3, 3, now),
             NtpPacket.clientRequest(4, 0, now),

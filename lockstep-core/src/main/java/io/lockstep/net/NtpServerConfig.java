@@ -3,8 +3,7 @@ package io.lockstep.net;
 import java.net.InetAddress;
 import java.util.Objects;
 
-import io.lockstep.ntp.NtpPacket;
-import io.lockstep.ntp.NtpRateLimit;
+import io.lockstep.internal.ntp.NtpPacket;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.TimeSource;
 

@@ -3,8 +3,6 @@ package io.lockstep.protocol;
 import java.io.IOException;
 import java.util.List;
 
-import io.lockstep.estimate.OffsetEstimate;
-import io.lockstep.estimate.TimeSample;
 import io.lockstep.time.TimeSource;
 
 /**

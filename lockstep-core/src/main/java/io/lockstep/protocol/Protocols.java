@@ -6,21 +6,25 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
-import io.lockstep.net.EchoProtocol;
-import io.lockstep.net.NeonProtocol;
-import io.lockstep.net.NtpProtocol;
 
 /**
  * The protocols a {@link Target} may name, by scheme: the one registration point. The
- * {@link #standard()} registry holds NTP, Time Echo and the Pupil Labs Companion app; a program
- * (or a test) with a protocol of its own extends it with {@link #with(Protocol)} and parses its
+ * {@link #standard()} registry holds NTP, Time Echo and the Pupil Labs Companion app, and every
+ * protocol a {@link ProtocolProvider} on the class or module path registers; a program (or a
+ * test) with a protocol of its own can also extend it with {@link #with(Protocol)} and parse its
  * targets through the extended registry. Immutable and thread-safe.
+ *
+ * <p>Core's own adapters are found through {@link ServiceLoader} too, so this package does not
+ * depend on the socket code they wrap.
  */
 public final class Protocols {
 
-    private static final Protocols STANDARD =
-            new Protocols(List.of(NtpProtocol.INSTANCE, EchoProtocol.INSTANCE, NeonProtocol.INSTANCE));
+    /** Core's provider, named by its class so that this package does not import the adapters. */
+    private static final String CORE_PROVIDER = "io.lockstep.internal.protocol.StandardProtocols";
+
+    private static final Protocols STANDARD = new Protocols(loadProviders());
 
     private final Map<String, Protocol> byScheme;
 
@@ -41,7 +45,32 @@ public final class Protocols {
         this.byScheme = m;
     }
 
-    /** NTP ({@code ntp://}), Time Echo ({@code echo://}) and the Companion app ({@code neon://}). */
+    /**
+     * Core's protocols first (in their fixed order), then those of other providers by provider
+     * class name, so the order never depends on the class path. Should a repackaged jar have lost
+     * core's service file, core's provider is still instantiated by name.
+     */
+    private static List<Protocol> loadProviders() {
+        Map<String, ProtocolProvider> byClass = new java.util.TreeMap<>();
+        for (ProtocolProvider p : ServiceLoader.load(ProtocolProvider.class, Protocols.class.getClassLoader())) {
+            byClass.putIfAbsent(p.getClass().getName(), p);
+        }
+        ProtocolProvider core = byClass.remove(CORE_PROVIDER);
+        if (core == null) {
+            try {
+                core = (ProtocolProvider) Class.forName(CORE_PROVIDER).getConstructor().newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("core's protocols are missing from this build", e);
+            }
+        }
+        List<Protocol> all = new ArrayList<>(core.protocols());
+        for (ProtocolProvider p : byClass.values()) {
+            all.addAll(p.protocols());
+        }
+        return all;
+    }
+
+    /** NTP ({@code ntp://}), Time Echo ({@code echo://}) and the Companion app ({@code neon://}), then what other providers register. */
     public static Protocols standard() {
         return STANDARD;
     }

@@ -3,7 +3,6 @@ package io.lockstep.protocol;
 import java.io.Closeable;
 import java.io.IOException;
 
-import io.lockstep.estimate.TimeSample;
 
 /**
  * An open channel to one remote clock that performs single time exchanges: the common shape of

@@ -1,8 +1,8 @@
 package io.lockstep.schedule;
 
+import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.ClockState;
 import io.lockstep.clock.SyncedClock;
-import io.lockstep.estimate.ClockModel;
 import io.lockstep.time.TimeSource;
 
 /**

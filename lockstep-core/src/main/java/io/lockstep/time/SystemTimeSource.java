@@ -3,7 +3,7 @@ package io.lockstep.time;
 import java.time.Instant;
 import java.util.function.LongSupplier;
 
-import io.lockstep.internal.HostClock;
+import io.lockstep.internal.host.HostClock;
 
 /**
  * The host's clock with sub-microsecond wall-time granularity: a wall-clock anchor plus

@@ -2,14 +2,14 @@ package io.lockstep.track;
 
 import java.io.IOException;
 
+import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.ClockState;
+import io.lockstep.clock.SampleVerdict;
 import io.lockstep.clock.SyncedClock;
 import io.lockstep.clock.TrackRecord;
-import io.lockstep.estimate.ClockModel;
-import io.lockstep.estimate.OffsetTracker;
-import io.lockstep.estimate.SampleVerdict;
-import io.lockstep.estimate.TimeSample;
+import io.lockstep.internal.estimate.OffsetTracker;
 import io.lockstep.protocol.TimeProbe;
+import io.lockstep.protocol.TimeSample;
 import io.lockstep.time.Durations;
 import io.lockstep.time.TimeSource;
 

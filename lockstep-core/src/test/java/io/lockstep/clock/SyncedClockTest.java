@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-import io.lockstep.estimate.ClockModel;
 import io.lockstep.time.VirtualTimeSource;
 
 class SyncedClockTest {

@@ -17,14 +17,14 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.ClockState;
+import io.lockstep.clock.SampleVerdict;
 import io.lockstep.clock.TrackRecord;
-import io.lockstep.estimate.ClockModel;
-import io.lockstep.estimate.OffsetTracker;
-import io.lockstep.estimate.SampleVerdict;
-import io.lockstep.estimate.SyntheticStream;
-import io.lockstep.estimate.TimeSample;
+import io.lockstep.internal.estimate.OffsetTracker;
+import io.lockstep.internal.estimate.SyntheticStream;
 import io.lockstep.log.OffsetLog;
+import io.lockstep.protocol.TimeSample;
 
 class CsvCorrectorTest {
 

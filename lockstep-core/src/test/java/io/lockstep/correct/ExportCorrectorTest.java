@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.clock.ClockState;
+import io.lockstep.clock.SampleVerdict;
 import io.lockstep.clock.TrackRecord;
-import io.lockstep.estimate.SampleVerdict;
-import io.lockstep.estimate.SyntheticStream;
+import io.lockstep.internal.estimate.SyntheticStream;
 import io.lockstep.log.OffsetLog;
 
 /** Several columns per row ({@link CsvCorrector}) and whole export folders ({@link ExportCorrector}). */

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.clock.ClockState;
+import io.lockstep.clock.SampleVerdict;
 import io.lockstep.clock.TrackRecord;
-import io.lockstep.estimate.SampleVerdict;
 
 class OffsetLogTest {
 

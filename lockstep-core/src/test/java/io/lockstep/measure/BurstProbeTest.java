@@ -9,8 +9,8 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
-import io.lockstep.estimate.TimeSample;
 import io.lockstep.protocol.TimeProbe;
+import io.lockstep.protocol.TimeSample;
 
 class BurstProbeTest {
 
@@ -30,7 +30,7 @@ class BurstProbeTest {
 
             @Override
             public io.lockstep.protocol.Protocol protocol() {
-                return io.lockstep.net.EchoProtocol.INSTANCE;
+                return io.lockstep.internal.protocol.EchoProtocol.INSTANCE;
             }
 
             @Override

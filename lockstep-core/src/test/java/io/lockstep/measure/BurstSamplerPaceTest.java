@@ -10,11 +10,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.lockstep.estimate.TimeSample;
-import io.lockstep.measure.OffsetMeter;
-import io.lockstep.net.NtpProtocol;
+import io.lockstep.internal.protocol.NtpProtocol;
 import io.lockstep.protocol.Protocol;
 import io.lockstep.protocol.TimeProbe;
+import io.lockstep.protocol.TimeSample;
 
 /** A paced burst never sends two requests closer than its spacing; the meters pick the right pace. */
 class BurstSamplerPaceTest {
@@ -71,7 +70,7 @@ class BurstSamplerPaceTest {
         assertEquals(10_000, own.maxSamples(NtpProtocol.INSTANCE));
         assertNull(own.pace(NtpProtocol.INSTANCE));
         // Time Echo servers are the user's own phones: no public pace.
-        assertNull(polite.pace(io.lockstep.net.EchoProtocol.INSTANCE));
+        assertNull(polite.pace(io.lockstep.internal.protocol.EchoProtocol.INSTANCE));
         assertThrows(IllegalArgumentException.class,
                 () -> polite.measure(io.lockstep.protocol.Target.parse("ntp://127.0.0.1:1"), 9, Progress.NONE));
     }

@@ -20,9 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.measure.Progress;
+import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.TimeSource;
 

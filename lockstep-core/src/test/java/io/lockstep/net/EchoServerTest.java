@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import io.lockstep.echo.EchoCodec;
-import io.lockstep.estimate.OffsetEstimate;
+import io.lockstep.internal.echo.EchoCodec;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.measure.Progress;
+import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;

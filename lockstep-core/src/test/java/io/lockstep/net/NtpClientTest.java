@@ -14,17 +14,17 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.lockstep.estimate.OffsetEstimate;
-import io.lockstep.estimate.TimeSample;
+import io.lockstep.internal.ntp.NtpCodec;
+import io.lockstep.internal.ntp.NtpPacket;
+import io.lockstep.internal.ntp.NtpShort;
+import io.lockstep.internal.ntp.NtpTimestamp;
+import io.lockstep.internal.protocol.NtpProtocol;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.measure.Survey;
-import io.lockstep.ntp.NtpCodec;
-import io.lockstep.ntp.NtpPacket;
-import io.lockstep.ntp.NtpRateLimit;
-import io.lockstep.ntp.NtpShort;
-import io.lockstep.ntp.NtpTimestamp;
+import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Target;
 import io.lockstep.protocol.TimeProbe;
+import io.lockstep.protocol.TimeSample;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

@@ -17,10 +17,9 @@ import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
-import io.lockstep.ntp.NtpCodec;
-import io.lockstep.ntp.NtpPacket;
-import io.lockstep.ntp.NtpRateLimit;
-import io.lockstep.ntp.NtpTimestamp;
+import io.lockstep.internal.ntp.NtpCodec;
+import io.lockstep.internal.ntp.NtpPacket;
+import io.lockstep.internal.ntp.NtpTimestamp;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 
@@ -48,8 +47,8 @@ class NtpServerTest {
     }
 
     private static byte[] request(int version, int mode, long transmitBits) {
-        return NtpCodec.encode(new NtpPacket(0, version, mode, 0, 6, 0, io.lockstep.ntp.NtpShort.ZERO,
-                io.lockstep.ntp.NtpShort.ZERO, 0, NtpTimestamp.ZERO, NtpTimestamp.ZERO, NtpTimestamp.ZERO,
+        return NtpCodec.encode(new NtpPacket(0, version, mode, 0, 6, 0, io.lockstep.internal.ntp.NtpShort.ZERO,
+                io.lockstep.internal.ntp.NtpShort.ZERO, 0, NtpTimestamp.ZERO, NtpTimestamp.ZERO, NtpTimestamp.ZERO,
                 new NtpTimestamp(transmitBits)));
     }
 

@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.internal.Json;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.measure.Progress;
+import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;

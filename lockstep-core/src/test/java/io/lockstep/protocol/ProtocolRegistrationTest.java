@@ -11,9 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import io.lockstep.clock.ClockReading;
 import io.lockstep.clock.ClockState;
-import io.lockstep.estimate.NtpEstimator;
-import io.lockstep.estimate.OffsetEstimate;
-import io.lockstep.estimate.TimeSample;
+import io.lockstep.internal.estimate.NtpEstimator;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.measure.Progress;
 import io.lockstep.time.TimeSource;

@@ -10,7 +10,7 @@ class TargetTest {
 
     @Test
     void parsesSchemesAndDefaults() {
-        assertEquals(new Target(io.lockstep.net.EchoProtocol.INSTANCE, "127.0.0.1", 4242, "echo://127.0.0.1:4242"),
+        assertEquals(new Target(io.lockstep.internal.protocol.EchoProtocol.INSTANCE, "127.0.0.1", 4242, "echo://127.0.0.1:4242"),
                 Target.parse("echo://127.0.0.1:4242"));
         assertEquals(123, Target.parse("ntp://time.local").port());
         assertEquals(8080, Target.parse("neon://192.0.2.7").port());
@@ -33,7 +33,7 @@ class TargetTest {
 
     @Test
     void everyConstructionPathValidates() {
-        Protocol ntp = io.lockstep.net.NtpProtocol.INSTANCE;
+        Protocol ntp = io.lockstep.internal.protocol.NtpProtocol.INSTANCE;
         assertThrows(IllegalArgumentException.class, () -> new Target(null, "h", 1, "x"));
         assertThrows(IllegalArgumentException.class, () -> new Target(ntp, "", 123, "ntp://"));
         assertThrows(IllegalArgumentException.class, () -> new Target(ntp, "h/x", 123, null));

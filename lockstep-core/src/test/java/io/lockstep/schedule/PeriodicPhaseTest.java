@@ -9,12 +9,12 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
+import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.ClockState;
-import io.lockstep.estimate.ClockModel;
-import io.lockstep.estimate.TimeSample;
 import io.lockstep.protocol.Protocol;
 import io.lockstep.protocol.Protocols;
 import io.lockstep.protocol.TimeProbe;
+import io.lockstep.protocol.TimeSample;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.VirtualTimeSource;
 import io.lockstep.track.ClockTracker;

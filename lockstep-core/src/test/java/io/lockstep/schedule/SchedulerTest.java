@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.ClockState;
 import io.lockstep.clock.SyncedClock;
-import io.lockstep.estimate.ClockModel;
 import io.lockstep.time.TimeSource;
 import io.lockstep.time.VirtualTimeSource;
 

@@ -7,11 +7,11 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.lockstep.clock.SampleVerdict;
 import io.lockstep.clock.TrackRecord;
-import io.lockstep.estimate.SampleVerdict;
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.TimeSource;
 

@@ -11,10 +11,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 import com.sun.net.httpserver.HttpHandler;
 
+import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.ClockState;
+import io.lockstep.clock.SampleVerdict;
 import io.lockstep.clock.SyncedClock;
-import io.lockstep.estimate.ClockModel;
-import io.lockstep.estimate.SampleVerdict;
 import io.lockstep.fleet.chrony.ChronyView;
 import io.lockstep.fleet.chrony.ChronyWatch;
 import io.lockstep.log.OffsetLog;

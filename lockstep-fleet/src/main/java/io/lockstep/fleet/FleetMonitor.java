@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
+import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.ClockState;
-import io.lockstep.estimate.ClockModel;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.TimeSource;
 import io.lockstep.track.Tracker;

@@ -3,7 +3,7 @@ package io.lockstep.fleet;
 import java.util.Locale;
 
 import io.lockstep.clock.ClockState;
-import io.lockstep.estimate.SampleVerdict;
+import io.lockstep.clock.SampleVerdict;
 
 /**
  * The agent's Prometheus metrics in the text exposition format (version 0.0.4), written by hand:

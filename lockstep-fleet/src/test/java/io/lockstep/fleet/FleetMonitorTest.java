@@ -28,7 +28,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.lockstep.clock.ClockState;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.testkit.FakeCompanion;
+import io.lockstep.sim.FakeCompanion;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

@@ -18,15 +18,15 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.lockstep.estimate.TimeSample;
+import io.lockstep.internal.ntp.NtpCodec;
+import io.lockstep.internal.ntp.NtpPacket;
+import io.lockstep.internal.ntp.NtpTimestamp;
 import io.lockstep.net.NtpProbe;
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.net.ReceiveTimestamps;
-import io.lockstep.ntp.NtpCodec;
-import io.lockstep.ntp.NtpPacket;
-import io.lockstep.ntp.NtpRateLimit;
-import io.lockstep.ntp.NtpTimestamp;
+import io.lockstep.protocol.TimeSample;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

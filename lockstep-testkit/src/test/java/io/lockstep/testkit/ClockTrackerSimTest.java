@@ -10,6 +10,10 @@ import org.junit.jupiter.api.Test;
 import io.lockstep.clock.ClockState;
 import io.lockstep.clock.SyncedClock;
 import io.lockstep.clock.TrackRecord;
+import io.lockstep.sim.LinkModel;
+import io.lockstep.sim.SimClock;
+import io.lockstep.sim.SimLink;
+import io.lockstep.sim.SimulatedProbe;
 import io.lockstep.time.VirtualTimeSource;
 import io.lockstep.track.ClockTracker;
 
@@ -25,7 +29,7 @@ class ClockTrackerSimTest {
         // Like `lockstep serve --simulate-offset 200ms --simulate-drift 20` on loopback.
         SimClock remote = new SimClock(truth, 200_000_000, 20, 0.0002, 5);
         SimulatedProbe probe = new SimulatedProbe(truth, local, remote,
-                new SimLink(new LinkModel(40_000, 0, 10_000, 3, 0.001, 0, 0, 0, 0), 5), io.lockstep.net.NtpProtocol.INSTANCE, 1, 500_000_000);
+                new SimLink(new LinkModel(40_000, 0, 10_000, 3, 0.001, 0, 0, 0, 0), 5), io.lockstep.protocol.Protocols.standard().find("ntp").orElseThrow(), 1, 500_000_000);
         probe.setOutage(300 * S, 600 * S);
         ClockTracker tracker = new ClockTracker(probe, local, S, 0);
         SyncedClock clock = tracker.clock();

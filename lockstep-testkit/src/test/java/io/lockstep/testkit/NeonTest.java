@@ -17,15 +17,16 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import io.lockstep.estimate.EventEstimator;
-import io.lockstep.estimate.OffsetEstimate;
+import io.lockstep.neon.EventEstimator;
 import io.lockstep.neon.EventMethod;
 import io.lockstep.neon.MarkedEvent;
 import io.lockstep.neon.Neon;
 import io.lockstep.neon.OffsetSource;
 import io.lockstep.neon.Phones;
 import io.lockstep.net.NeonClient;
+import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Target;
+import io.lockstep.sim.FakeCompanion;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

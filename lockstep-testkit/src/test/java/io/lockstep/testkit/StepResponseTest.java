@@ -9,13 +9,18 @@ import java.util.Locale;
 
 import org.junit.jupiter.api.Test;
 
-import io.lockstep.estimate.ClockModel;
-import io.lockstep.estimate.OffsetTracker;
-import io.lockstep.estimate.SampleFilter;
-import io.lockstep.estimate.SampleVerdict;
+import io.lockstep.clock.ClockModel;
+import io.lockstep.clock.SampleVerdict;
+import io.lockstep.internal.estimate.OffsetTracker;
+import io.lockstep.internal.estimate.SampleFilter;
+import io.lockstep.sim.LinkModel;
+import io.lockstep.sim.Scenario;
+import io.lockstep.sim.ScenarioRun;
+import io.lockstep.sim.ScenarioSample;
+import io.lockstep.sim.Scenarios;
 
 /**
- * How the tracker answers a clock step, on the testkit's links: quickly on a wired LAN, never
+ * How the tracker answers a clock step, on lockstep-sim's links: quickly on a wired LAN, never
  * with a stated bound that the truth has left, and never with a false step on busy Wi-Fi.
  */
 class StepResponseTest {

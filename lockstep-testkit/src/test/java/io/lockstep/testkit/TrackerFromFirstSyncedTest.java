@@ -5,9 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.ClockState;
 import io.lockstep.clock.TrackRecord;
-import io.lockstep.estimate.ClockModel;
+import io.lockstep.sim.Scenario;
+import io.lockstep.sim.ScenarioRun;
+import io.lockstep.sim.ScenarioSample;
+import io.lockstep.sim.Scenarios;
 import io.lockstep.track.ClockTracker;
 
 /**

@@ -8,10 +8,14 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.lockstep.estimate.ClockModel;
-import io.lockstep.estimate.OffsetTracker;
-import io.lockstep.estimate.SampleVerdict;
-import io.lockstep.estimate.Stats;
+import io.lockstep.clock.ClockModel;
+import io.lockstep.clock.SampleVerdict;
+import io.lockstep.internal.estimate.OffsetTracker;
+import io.lockstep.protocol.Stats;
+import io.lockstep.sim.LinkModel;
+import io.lockstep.sim.Scenario;
+import io.lockstep.sim.ScenarioRun;
+import io.lockstep.sim.ScenarioSample;
 
 /** The estimator against simulated streams with known truth. */
 class TrackerOnScenariosTest {

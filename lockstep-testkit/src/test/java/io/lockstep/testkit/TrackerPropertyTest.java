@@ -6,8 +6,12 @@ import java.util.SplittableRandom;
 
 import org.junit.jupiter.api.Test;
 
-import io.lockstep.estimate.ClockModel;
-import io.lockstep.estimate.OffsetTracker;
+import io.lockstep.clock.ClockModel;
+import io.lockstep.internal.estimate.OffsetTracker;
+import io.lockstep.sim.LinkModel;
+import io.lockstep.sim.Scenario;
+import io.lockstep.sim.ScenarioRun;
+import io.lockstep.sim.ScenarioSample;
 
 /**
  * Properties of the tracker over randomly drawn (but seeded) situations: the truth stays

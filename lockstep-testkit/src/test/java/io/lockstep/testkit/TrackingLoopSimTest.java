@@ -12,10 +12,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.clock.ClockState;
+import io.lockstep.clock.SampleVerdict;
 import io.lockstep.clock.TrackRecord;
 import io.lockstep.correct.CorrectionModel;
-import io.lockstep.estimate.SampleVerdict;
 import io.lockstep.log.OffsetLog;
+import io.lockstep.sim.LinkModel;
+import io.lockstep.sim.SimClock;
+import io.lockstep.sim.SimLink;
+import io.lockstep.sim.SimulatedProbe;
 import io.lockstep.time.VirtualTimeSource;
 import io.lockstep.track.ClockTracker;
 import io.lockstep.track.TrackingLoop;
@@ -34,7 +38,7 @@ class TrackingLoopSimTest {
         SimClock local = new SimClock(truth, 0, 0);
         SimClock served = new SimClock(truth, 200_000_000, 20);
         SimulatedProbe probe = new SimulatedProbe(truth, local, served,
-                new SimLink(new LinkModel(30_000, 0, 10_000, 3, 0, 0, 0, 0, 0), 2), io.lockstep.net.NtpProtocol.INSTANCE, 1, 500_000_000);
+                new SimLink(new LinkModel(30_000, 0, 10_000, 3, 0, 0, 0, 0, 0), 2), io.lockstep.protocol.Protocols.standard().find("ntp").orElseThrow(), 1, 500_000_000);
         Path log = dir.resolve("offsets.csv");
         TrackingLoop.Pacer virtual = mono -> truth.advance(Math.max(0, mono - truth.monoNanos()));
         List<TrackRecord> records = new ArrayList<>();

@@ -17,11 +17,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
-import io.lockstep.echo.EchoCodec;
-import io.lockstep.echo.EchoReply;
-import io.lockstep.estimate.EchoEstimator;
-import io.lockstep.estimate.OffsetEstimate;
-import io.lockstep.estimate.TimeSample;
+import io.lockstep.internal.echo.EchoCodec;
+import io.lockstep.internal.echo.EchoReply;
+import io.lockstep.internal.estimate.EchoEstimator;
+import io.lockstep.protocol.OffsetEstimate;
+import io.lockstep.protocol.TimeSample;
 
 /**
  * JMH: the per-exchange cost of the Time Echo codec and the cost of turning a 100-sample burst

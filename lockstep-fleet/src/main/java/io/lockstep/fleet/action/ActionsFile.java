@@ -166,6 +166,13 @@ public final class ActionsFile {
         return actions.values();
     }
 
+    /** The kinds of action this file names (empty for an empty file). */
+    public java.util.Set<ActionKind> kinds() {
+        java.util.EnumSet<ActionKind> kinds = java.util.EnumSet.noneOf(ActionKind.class);
+        actions().forEach(a -> kinds.add(a.kind()));
+        return kinds;
+    }
+
     /** Where the actions came from, for messages. */
     public String source() {
         return source;

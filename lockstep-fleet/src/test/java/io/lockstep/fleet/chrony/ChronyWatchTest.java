@@ -21,7 +21,7 @@ import io.lockstep.fleet.MetricsText;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.protocol.Target;
-import io.lockstep.testkit.peers.NtpPeers;
+import io.lockstep.sim.peers.NtpPeers;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 

@@ -17,8 +17,8 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Timeout;
 
+import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.SyncedClock;
-import io.lockstep.estimate.ClockModel;
 import io.lockstep.fleet.action.ActionRunner;
 import io.lockstep.fleet.action.ActionsFile;
 import io.lockstep.schedule.SchedulerOptions;

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 import io.lockstep.clock.ClockState;
 import io.lockstep.fleet.JsonText;
 import io.lockstep.fleet.action.ActionsFile;
+import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
-import io.lockstep.ntp.NtpRateLimit;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.TimeSource;
 

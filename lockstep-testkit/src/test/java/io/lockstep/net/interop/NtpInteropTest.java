@@ -22,14 +22,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 
-import io.lockstep.estimate.OffsetEstimate;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.measure.Progress;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
+import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Target;
-import io.lockstep.testkit.peers.Chronyc;
-import io.lockstep.testkit.peers.NtpPeers;
+import io.lockstep.sim.peers.Chronyc;
+import io.lockstep.sim.peers.NtpPeers;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 
