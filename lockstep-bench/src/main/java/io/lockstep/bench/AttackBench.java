@@ -28,7 +28,7 @@ public final class AttackBench {
 
     /**
      * The flags recommended for small devices such as a Raspberry Pi, and what {@code ./lockstep
-     * serve} uses unless {@code LOCKSTEP_JAVA_OPTS} is set (see the README for what each saves).
+     * serve} uses unless {@code LOCKSTEP_JAVA_OPTS} is set (see docs/reliability/memory.md for what each saves).
      */
     public static final String SMALL_DEVICE_FLAGS =
             "-XX:+UseSerialGC -Xmx32m -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError";

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * A plain-text table with aligned columns, printed as Markdown so a benchmark's output can go
- * into the README as it is. Not thread-safe.
+ * into docs/ as it is. Not thread-safe.
  */
 public final class Table {
 

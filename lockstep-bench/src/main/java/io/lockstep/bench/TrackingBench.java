@@ -213,7 +213,7 @@ public final class TrackingBench {
                 + " what no careful user does); Pupil /60s = their client every 60 s (100 exchanges back to back after"
                 + " a discarded one; Time Echo offsets in whole ms as their Python computes them), held in between;"
                 + " LSL = liblsl time_receiver defaults (8 probes 64 ms apart every 2 s, replies after 0.64 s ignored,"
-                + " >= 6 needed, min round trip; probes sequential here, see the README), held in between;"
+                + " >= 6 needed, min round trip; probes sequential here, see docs/precision/tracking.md), held in between;"
                 + " Lockstep = OffsetTracker on the 1 Hz stream. Only Lockstep models drift or states a bound.");
         out.println("steps = clock steps the method detected; recover = from the step to the first exchange from which"
                 + " the truth stays within the method's stated bound (within 100 us for methods stating none);"
@@ -291,7 +291,7 @@ public final class TrackingBench {
         return Double.isNaN(v) ? "-" : Double.isInfinite(v) ? "never" : num(v, 1) + " s";
     }
 
-    /** Microseconds with one decimal and thousands separators, as the README writes them. */
+    /** Microseconds with one decimal and thousands separators, as docs/precision/tracking.md writes them. */
     private static String us(double micros) {
         return String.format(Locale.ROOT, "%,.1f us", micros);
     }

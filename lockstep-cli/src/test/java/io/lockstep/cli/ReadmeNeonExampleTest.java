@@ -26,18 +26,18 @@ import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 
 /**
- * The README's stimulus-program snippet (section "Sync a Neon with your stimulus PC") compiles as
- * written and, pointed at a fake Companion app instead of the README's address, marks its event.
+ * The stimulus-program snippet of docs/neon.md (step 4, "Mark events where they happened") compiles
+ * as written and, pointed at a fake Companion app instead of the page's address, marks its event.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ReadmeNeonExampleTest {
 
     @Test
     void theStimulusSnippetCompilesAndMarksTheOnset(@TempDir Path dir) throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"), StandardCharsets.UTF_8);
+        String page = Files.readString(Path.of("..", "docs", "neon.md"), StandardCharsets.UTF_8);
         Matcher m = Pattern.compile("```java\\n((?:(?!```).)*?Neon\\.connect\\(tracker\\)(?:(?!```).)*)```", Pattern.DOTALL)
-                .matcher(readme);
-        assertTrue(m.find(), "README.md has the ```java snippet with Neon.connect(tracker)");
+                .matcher(page);
+        assertTrue(m.find(), "docs/neon.md has the ```java snippet with Neon.connect(tracker)");
         SimulatedTimeSource phone = new SimulatedTimeSource(TimeSource.system(), 30_000_000L, 0);
         try (FakeCompanion app = FakeCompanion.start(phone)) {
             String snippet = m.group(1).replace("neon://192.168.1.23", "neon://127.0.0.1:" + app.httpPort());

@@ -26,7 +26,7 @@ import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 
 /**
- * The README's study end to end on a fake phone, as a researcher runs it: {@code track} logging
+ * The study of docs/neon.md end to end on a fake phone, as a researcher runs it: {@code track} logging
  * in the background, {@code record start}, an {@code event}, {@code record stop}, then the
  * phone's events as an export ({@code events.csv} with Pupil Cloud's columns) corrected to the
  * PC's clock with {@code correct --from tracked --to local}. Every marked instant must come back

@@ -38,7 +38,7 @@ import io.lockstep.time.TimeSource;
  * {@link #SPIN_NANOS} and only then blocks. A reply on a LAN arrives well within that window,
  * and a spinning thread sees it on its next poll, whereas a blocked thread is woken by the
  * scheduler late (on this project's 2-core VM, server-side stamps taken after a wake-up were
- * 40–190 µs late; see the README's NTP section) — a delay that would be read as part of the
+ * 40–190 µs late; see docs/precision/ntp.md) — a delay that would be read as part of the
  * return leg and bias the offset by half of it.
  *
  * <p>What a reply means (kiss codes, unsynchronised servers, the sample and its sign) is decided

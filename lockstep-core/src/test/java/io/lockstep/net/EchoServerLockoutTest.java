@@ -33,7 +33,7 @@ import io.lockstep.time.TimeSource;
  * that must still get its estimate. Attackers connect from other loopback addresses
  * (127.0.0.2 and up, which Linux routes to {@code lo}) so the per-address cap applies to them
  * and not to the honest client on 127.0.0.1. Each attack test prints what the honest client saw;
- * the README's reliability table quotes it.
+ * docs/reliability/lockout.md's table quotes it.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class EchoServerLockoutTest {

@@ -139,7 +139,7 @@ public record FleetSnapshot(long localWallNanos, String reference, List<DeviceRo
         return sb.toString();
     }
 
-    /** The snapshot as the "Fleet JSON" of ARCHITECTURE.md. */
+    /** The snapshot as the fleet JSON of docs/fleet.md (names others rely on: docs/architecture.md). */
     public Map<String, Object> toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("local_wall_ns", localWallNanos);

@@ -59,7 +59,7 @@ class StepResponseTest {
 
     /**
      * The 1 s step of {@code lockstep bench tracking} (seed 1), exchange by exchange around the
-     * step; printed for the README (surefire's StepResponseTest-output.txt).
+     * step; printed for docs/precision/tracking.md (surefire's StepResponseTest-output.txt).
      */
     @Test
     void theBenchStepExchangeByExchange() {
