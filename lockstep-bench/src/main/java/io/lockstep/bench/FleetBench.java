@@ -405,6 +405,12 @@ public final class FleetBench {
         m.put("spread_ns", Double.isNaN(spread) ? null : Math.round(spread * 1e9));
         m.put("spread_bound_ns", Double.isNaN(bound) ? null : Math.round(bound * 1e9));
         m.put("sample_age_ns", Double.isNaN(oldest) ? null : Math.round((at - oldest) * 1e9));
+        // The widest bound decides the spread's bound: which agent, and in which state, says why it is wide.
+        double widest = p.scalar("max(lockstep_error_bound_seconds{job=\"lockstep\"})", at);
+        m.put("widest_bound_ns", Double.isNaN(widest) ? null : Math.round(widest * 1e9));
+        double notSynced = p.scalar("count(lockstep_state{job=\"lockstep\",state=\"synced\"} == 0)", at);
+        // An empty answer is none.
+        m.put("agents_not_synced", Double.isNaN(notSynced) ? 0L : Math.round(notSynced));
         if (!Double.isNaN(spread) && !Double.isNaN(oldest)) {
             // Each agent's sample was taken between the oldest and the newest scrape: its true offset then
             // lies between its truths at those two instants (the simulated clocks are linear).
@@ -457,6 +463,8 @@ public final class FleetBench {
             t.row("Prometheus: spread within its bound of the truth", String.valueOf(p.get("spread_within")), "true");
             t.row("Prometheus: oldest sample behind it", p.get("sample_age_ns") == null ? "-"
                     : ms((Long) p.get("sample_age_ns")), "");
+            t.row("Prometheus: widest agent bound; agents not SYNCED", (p.get("widest_bound_ns") == null ? "-"
+                    : ms((Long) p.get("widest_bound_ns"))) + "; " + p.get("agents_not_synced"), "");
             t.row("Prometheus: slowest scrape", p.get("slowest_scrape_ns") == null ? "-" : ms((Long) p.get("slowest_scrape_ns")), "");
             t.row("Prometheus: RSS", mib((Long) p.get("rss_bytes")), "");
         }
