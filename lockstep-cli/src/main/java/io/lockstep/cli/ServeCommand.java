@@ -45,10 +45,19 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
     Integer echoPort;
 
     @Option(names = "--companion-port", paramLabel = "N",
-            description = "Also serve a simulated Pupil Labs Companion app (HTTP API and its Time Echo port) on the served"
-                    + " clock, on TCP port N (0 = any free port); prints 'neon HOST:PORT' and one"
-                    + " 'event NAME PHONE_TIMESTAMP_NS' line per event it receives.")
+            description = "Also serve a simulated Pupil Labs Companion app (HTTP API, /api/status also as a WebSocket,"
+                    + " and its Time Echo port) on the served clock, on TCP port N (0 = any free port); prints"
+                    + " 'neon HOST:PORT' and one 'event NAME PHONE_TIMESTAMP_NS' line per event it receives.")
     Integer companionPort;
+
+    @Option(names = "--companion-mdns",
+            description = "Announce the simulated Companion app over mDNS as the real app does"
+                    + " ('PI monitor:NAME:ID', an _http._tcp service), so discovery finds it.")
+    boolean companionMdns;
+
+    @Option(names = "--companion-name", paramLabel = "NAME", defaultValue = "Neon Companion",
+            description = "The simulated phone's name (default ${DEFAULT-VALUE}), as its status and mDNS name show it.")
+    String companionName;
 
     @Option(names = "--stratum", paramLabel = "N", defaultValue = "10",
             description = "NTP stratum to announce, 1-15 (default ${DEFAULT-VALUE}: a local reference, like chrony's 'local stratum 10').")
@@ -112,6 +121,12 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
         if (companionPort != null && (companionPort < 0 || companionPort > 65535)) {
             throw Cli.usage(cl, "--companion-port " + companionPort + " is out of range 0-65535");
         }
+        if (companionName.isBlank()) {
+            throw Cli.usage(cl, "--companion-name must not be blank");
+        }
+        if ((companionMdns || !"Neon Companion".equals(companionName)) && companionPort == null) {
+            throw Cli.usage(cl, "--companion-mdns and --companion-name need --companion-port N");
+        }
         if (echoPort != null && (echoPort < 0 || echoPort > 65535)) {
             throw Cli.usage(cl, "--echo-port " + echoPort + " is out of range 0-65535");
         }
@@ -162,6 +177,7 @@ final class ServeCommand implements java.util.concurrent.Callable<Integer> {
             }
             if (companionPort != null) {
                 FakeCompanion app = FakeCompanion.builder(clock).bind(bindAddress).port(companionPort)
+                        .deviceName(companionName).advertise(companionMdns)
                         .onEvent(e -> {
                             // A name with a line break would split the line a script reads; the timestamp stays last.
                             out.println("event " + e.name().replaceAll("[\\p{Cntrl}]", "?") + " " + e.timestampNanos());

@@ -115,7 +115,8 @@ class ArchitectureTest {
     @Test
     void theRulesSeeEveryModule() {
         for (String name : List.of("io.lockstep.Lockstep", "io.lockstep.internal.ntp.NtpCodec",
-                "io.lockstep.fleet.Agent", "io.lockstep.bench.NtpLoadGenerator", "io.lockstep.cli.Main")) {
+                "io.lockstep.fleet.Agent", "io.lockstep.bench.NtpLoadGenerator", "io.lockstep.sim.Scenario",
+                "io.lockstep.cli.Main")) {
             assertTrue(main.contain(name), name + " not imported");
         }
         assertTrue(isCore(main.get("io.lockstep.internal.ntp.NtpCodec")));

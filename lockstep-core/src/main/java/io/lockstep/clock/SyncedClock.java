@@ -9,10 +9,11 @@ import io.lockstep.time.TimeSource;
  * predicting from the last model while the error bound grows with the time since the last
  * exchange and the drift's uncertainty. It never changes the system clock.
  *
- * <p>Thread-safe and lock-free: the model and the time of the last contact live together in one
- * immutable snapshot behind a volatile field. {@link #read()} takes one snapshot and one local
- * clock reading and computes everything from them, so the time, bound, drift and state it
- * returns always belong together; prefer it to calling {@link #nowNanos()} and
+ * <p>Thread-safe and lock-free: the model, the time of the last contact and the holdover
+ * threshold live together in one immutable {@link ClockView} behind a volatile field.
+ * {@link #read()} takes one view and one local clock reading and computes everything from them,
+ * so the time, bound, drift and state it returns always belong together; code that asks several
+ * questions takes one {@link #view()} and asks it, rather than calling {@link #nowNanos()} and
  * {@link #errorBoundNanos()} one after the other, which may see two different models.
  *
  * <p>Only the holder of the clock's {@link Feed} (the tracker that created it) can publish
@@ -23,22 +24,17 @@ import io.lockstep.time.TimeSource;
 public final class SyncedClock {
 
     /** The model counts as stale when its newest sample is this many holdover thresholds old. */
-    public static final int STALE_MODEL_FACTOR = 20;
-
-    /** The model and the last contact, replaced together. */
-    private record Snapshot(ClockModel model, long lastContactLocalNanos) {
-    }
+    public static final int STALE_MODEL_FACTOR = ClockView.STALE_MODEL_FACTOR;
 
     private final TimeSource local;
-    private volatile long holdoverAfterNanos;
-    private volatile Snapshot snapshot = new Snapshot(null, Long.MIN_VALUE);
+    private volatile ClockView view;
 
     private SyncedClock(TimeSource local, long holdoverAfterNanos) {
         if (holdoverAfterNanos <= 0) {
             throw new IllegalArgumentException("holdover threshold must be positive");
         }
         this.local = local;
-        this.holdoverAfterNanos = holdoverAfterNanos;
+        this.view = ClockView.of(null, Long.MIN_VALUE, holdoverAfterNanos);
     }
 
     /**
@@ -73,14 +69,12 @@ public final class SyncedClock {
 
         /** Publishes a new model. */
         public void publish(ClockModel model) {
-            Snapshot s = clock.snapshot;
-            clock.snapshot = new Snapshot(model, s.lastContactLocalNanos());
+            clock.view = clock.view.withModel(model);
         }
 
         /** Records that the reference answered at local time {@code localNanos} (even if the answer was not used). */
         public void contact(long localNanos) {
-            Snapshot s = clock.snapshot;
-            clock.snapshot = new Snapshot(s.model(), localNanos);
+            clock.view = clock.view.withContact(localNanos);
         }
 
         /**
@@ -91,13 +85,21 @@ public final class SyncedClock {
             if (nanos <= 0) {
                 throw new IllegalArgumentException("holdover threshold must be positive");
             }
-            clock.holdoverAfterNanos = nanos;
+            clock.view = clock.view.withHoldover(nanos);
         }
 
         /** Publishes a new model and the contact that produced it in one step. */
         public void publish(ClockModel model, long contactLocalNanos) {
-            clock.snapshot = new Snapshot(model, contactLocalNanos);
+            clock.view = clock.view.withModel(model).withContact(contactLocalNanos);
         }
+    }
+
+    /**
+     * The clock's current snapshot: ask it everything that must come from one model (the
+     * reading, conversions both ways, the bound and the state at any local instant).
+     */
+    public ClockView view() {
+        return view;
     }
 
     /**
@@ -106,15 +108,12 @@ public final class SyncedClock {
      * @throws IllegalStateException while {@link ClockState#UNSYNCED}
      */
     public ClockReading read() {
-        Snapshot s = snapshot;
+        ClockView v = view;
         long localNanos = local.wallNanos();
-        ClockModel m = s.model();
-        if (m == null) {
+        if (!v.hasModel()) {
             throw new IllegalStateException("clock not synchronised yet: no usable exchange with the reference");
         }
-        long offset = m.offsetAtNanos(localNanos);
-        return new ClockReading(localNanos, localNanos - offset, m.errorBoundAtNanos(localNanos), offset,
-                m.remoteDriftPpm(), stateOf(s, m, localNanos), m.segment());
+        return v.readingAt(localNanos);
     }
 
     /** The local clock this clock corrects (the one its models' local times are read from). */
@@ -124,13 +123,12 @@ public final class SyncedClock {
 
     /** The current model, or null while {@link ClockState#UNSYNCED}. */
     public ClockModel model() {
-        return snapshot.model();
+        return view.model();
     }
 
     /** The state at this moment. */
     public ClockState state() {
-        Snapshot s = snapshot;
-        return stateOf(s, s.model(), local.wallNanos());
+        return view.stateAt(local.wallNanos());
     }
 
     /** Reference wall time now, in ns since the Unix epoch. */
@@ -140,23 +138,22 @@ public final class SyncedClock {
 
     /** The reference time corresponding to local wall time {@code localNanos}. */
     public long toReference(long localNanos) {
-        return require().toRemoteNanos(localNanos);
+        return view.toReference(localNanos);
     }
 
     /** The local wall time at which the reference clock reads {@code referenceNanos}. */
     public long toLocal(long referenceNanos) {
-        return require().toLocalNanos(referenceNanos);
+        return view.toLocal(referenceNanos);
     }
 
     /** Offset {@code local − reference} now, in ns. */
     public long offsetNanos() {
-        return require().offsetAtNanos(local.wallNanos());
+        return view.offsetAt(local.wallNanos());
     }
 
     /** The truth lies within {@link #nowNanos()} ± this, in ns; {@link Long#MAX_VALUE} while unsynced. */
     public long errorBoundNanos() {
-        ClockModel m = snapshot.model();
-        return m == null ? Long.MAX_VALUE : m.errorBoundAtNanos(local.wallNanos());
+        return view.errorBoundAt(local.wallNanos());
     }
 
     /**
@@ -165,32 +162,6 @@ public final class SyncedClock {
      * while unsynced.
      */
     public double driftPpm() {
-        ClockModel m = snapshot.model();
-        return m == null ? Double.NaN : m.remoteDriftPpm();
-    }
-
-    /** The state a clock with model {@code m} would be in at local time {@code localNanos}. */
-    public ClockState stateAt(ClockModel m, long localNanos) {
-        return stateOf(snapshot, m, localNanos);
-    }
-
-    private ClockState stateOf(Snapshot s, ClockModel m, long localNanos) {
-        if (m == null) {
-            return ClockState.UNSYNCED;
-        }
-        long holdover = holdoverAfterNanos;
-        long sinceContact = localNanos - Math.max(s.lastContactLocalNanos(), m.lastSampleLocalNanos());
-        if (sinceContact > holdover || m.ageNanos(localNanos) > STALE_MODEL_FACTOR * holdover) {
-            return ClockState.HOLDOVER;
-        }
-        return m.driftKnown() ? ClockState.SYNCED : ClockState.SYNCING;
-    }
-
-    private ClockModel require() {
-        ClockModel m = snapshot.model();
-        if (m == null) {
-            throw new IllegalStateException("clock not synchronised yet: no usable exchange with the reference");
-        }
-        return m;
+        return view.driftPpm();
     }
 }

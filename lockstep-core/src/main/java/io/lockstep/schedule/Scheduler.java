@@ -12,6 +12,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import io.lockstep.clock.ClockState;
+import io.lockstep.clock.ClockView;
 import io.lockstep.clock.SyncedClock;
 import io.lockstep.time.Durations;
 import io.lockstep.time.TimeSource;
@@ -132,29 +133,29 @@ public final class Scheduler implements AutoCloseable {
      * @throws IllegalStateException while the clock has no model yet
      */
     public long nowReferenceNanos() {
-        Object model = requireModel();
-        return timebase.toReference(model, local.wallNanos());
+        ClockView model = requireModel();
+        return model.toReference(local.wallNanos());
     }
 
     /** The reference time at local wall time {@code localNanos}, by the current model. */
     public long toReferenceNanos(long localNanos) {
-        return timebase.toReference(requireModel(), localNanos);
+        return requireModel().toReference(localNanos);
     }
 
     /** The error bound of the reference time at local wall time {@code localNanos}, by the current model. */
     public long boundAtLocalNanos(long localNanos) {
-        return timebase.boundAt(requireModel(), localNanos);
+        return requireModel().errorBoundAt(localNanos);
     }
 
     /** The local wall time at which the reference will read {@code referenceNanos}, by the current model. */
     public long toLocalNanos(long referenceNanos) {
-        return timebase.toLocal(requireModel(), referenceNanos);
+        return requireModel().toLocal(referenceNanos);
     }
 
     /** The error bound the current model predicts at reference instant {@code referenceNanos}. */
     public long predictedBoundNanos(long referenceNanos) {
-        Object model = requireModel();
-        return timebase.boundAt(model, timebase.toLocal(model, referenceNanos));
+        ClockView model = requireModel();
+        return model.errorBoundAt(model.toLocal(referenceNanos));
     }
 
     /** {@link #at(long, long, Action, Consumer)} without a bound limit or listener. */
@@ -204,11 +205,11 @@ public final class Scheduler implements AutoCloseable {
             throw new IllegalArgumentException("the period must be positive");
         }
         long phase = Math.floorMod(phaseNanos, periodNanos);
-        Object model = timebase.model();
-        if (model == null) {
+        ClockView model = timebase.view();
+        if (!model.hasModel()) {
             throw unsynced();
         }
-        long nowReference = timebase.toReference(model, local.wallNanos());
+        long nowReference = model.toReference(local.wallNanos());
         long earliest = Math.max(nowReference + 1, notBeforeReferenceNanos);
         // The first k with k·period + phase ≥ earliest.
         long firstTick = Math.floorDiv(earliest - phase, periodNanos);
@@ -226,24 +227,24 @@ public final class Scheduler implements AutoCloseable {
         if (maxBoundNanos < 0) {
             throw new IllegalArgumentException("the bound limit must not be negative");
         }
-        Object model = timebase.model();
-        if (model == null) {
+        ClockView model = timebase.view();
+        if (!model.hasModel()) {
             throw unsynced();
         }
         long nowLocal = local.wallNanos();
-        ClockState state = timebase.stateAt(model, nowLocal);
+        ClockState state = model.stateAt(nowLocal);
         if (state != ClockState.SYNCED) {
             throw new ScheduleRefusedException(ScheduleRefusedException.Reason.NOT_SYNCED,
                     "the clock is " + state + ", not SYNCED" + (state == ClockState.SYNCING
                             ? ": its drift is not known yet" : ": the reference stopped answering"));
         }
-        long nowReference = timebase.toReference(model, nowLocal);
+        long nowReference = model.toReference(nowLocal);
         if (referenceNanos - nowReference <= 0) {
             throw new ScheduleRefusedException(ScheduleRefusedException.Reason.INSTANT_PAST,
                     "the instant is " + Durations.format(nowReference - referenceNanos) + " in the past");
         }
-        long targetLocal = timebase.toLocal(model, referenceNanos);
-        long bound = timebase.boundAt(model, targetLocal);
+        long targetLocal = model.toLocal(referenceNanos);
+        long bound = model.errorBoundAt(targetLocal);
         if (bound > maxBoundNanos) {
             throw new ScheduleRefusedException(ScheduleRefusedException.Reason.BOUND_TOO_LARGE,
                     "the clock's error bound at the instant would be " + Durations.format(bound)
@@ -352,8 +353,8 @@ public final class Scheduler implements AutoCloseable {
                     LockSupport.park(this);
                     continue;
                 }
-                Object model = timebase.model();
-                long targetLocal = timebase.toLocal(model, due);
+                ClockView model = timebase.view();
+                long targetLocal = model.toLocal(due);
                 long remaining = targetLocal - local.wallNanos();
                 long spinNanos = spinStretchNanos();
                 if (remaining > spinNanos) {
@@ -395,7 +396,7 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** The spin, the checks, the action, the report, and the next tick of a periodic job. */
-    private void runTick(ScheduledJob job, long tick, long due, Object model, long targetLocal, long spinNanos) {
+    private void runTick(ScheduledJob job, long tick, long due, ClockView model, long targetLocal, long spinNanos) {
         // Judge the clock at the instant before spinning, so nothing but the stamp lies between
         // the end of the spin and the action.
         String refusal = refusal(job, model, targetLocal);
@@ -413,10 +414,10 @@ public final class Scheduler implements AutoCloseable {
                 continue;
             }
             Thread.onSpinWait();
-            Object latest = timebase.model();
+            ClockView latest = timebase.view();
             if (latest != model) {
                 model = latest;
-                targetLocal = timebase.toLocal(model, due);
+                targetLocal = model.toLocal(due);
                 refusal = refusal(job, model, targetLocal);
             }
         }
@@ -430,7 +431,7 @@ public final class Scheduler implements AutoCloseable {
         }
         Firing.Outcome outcome;
         String detail = "";
-        long lateNanos = timebase.toReference(model, nowLocal) - due;
+        long lateNanos = model.toReference(nowLocal) - due;
         if (cancelled) {
             outcome = Firing.Outcome.CANCELLED;
             detail = "cancelled";
@@ -450,9 +451,9 @@ public final class Scheduler implements AutoCloseable {
                 detail = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
             }
         }
-        long actualReference = timebase.toReference(model, nowLocal);
-        Firing firing = new Firing(tick, due, targetLocal, nowLocal, actualReference, timebase.boundAt(model, nowLocal),
-                actualReference - due, timebase.stateAt(model, nowLocal), outcome, detail);
+        long actualReference = model.toReference(nowLocal);
+        Firing firing = new Firing(tick, due, targetLocal, nowLocal, actualReference, model.errorBoundAt(nowLocal),
+                actualReference - due, model.stateAt(nowLocal), outcome, detail);
         boolean last;
         synchronized (lock) {
             job.ticksDone++;
@@ -470,12 +471,12 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /** Why the clock cannot be trusted at {@code targetLocal}, or null when it can. */
-    private String refusal(ScheduledJob job, Object model, long targetLocal) {
-        ClockState state = timebase.stateAt(model, targetLocal);
+    private String refusal(ScheduledJob job, ClockView model, long targetLocal) {
+        ClockState state = model.stateAt(targetLocal);
         if (state == ClockState.SYNCING || state == ClockState.UNSYNCED) {
             return "the clock is " + state + " at the instant (the reference stepped or was lost)";
         }
-        long bound = timebase.boundAt(model, targetLocal);
+        long bound = model.errorBoundAt(targetLocal);
         if (bound > job.maxBoundNanos) {
             return "the clock's error bound at the instant is " + Durations.format(bound) + ", more than the limit of "
                     + Durations.format(job.maxBoundNanos);
@@ -485,11 +486,11 @@ public final class Scheduler implements AutoCloseable {
 
     /** A firing record for a tick whose action did not run, stamped now. Called under the lock. */
     private Firing notRun(ScheduledJob job, long tick, long due, Firing.Outcome outcome, String detail) {
-        Object model = timebase.model();
+        ClockView model = timebase.view();
         long nowLocal = local.wallNanos();
-        long nowReference = timebase.toReference(model, nowLocal);
-        return new Firing(tick, due, timebase.toLocal(model, due), nowLocal, nowReference,
-                timebase.boundAt(model, nowLocal), nowReference - due, timebase.stateAt(model, nowLocal), outcome, detail);
+        long nowReference = model.toReference(nowLocal);
+        return new Firing(tick, due, model.toLocal(due), nowLocal, nowReference,
+                model.errorBoundAt(nowLocal), nowReference - due, model.stateAt(nowLocal), outcome, detail);
     }
 
     private static void deliver(ScheduledJob job, Firing firing, boolean last) {
@@ -505,9 +506,9 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    private Object requireModel() {
-        Object model = timebase.model();
-        if (model == null) {
+    private ClockView requireModel() {
+        ClockView model = timebase.view();
+        if (!model.hasModel()) {
             throw new IllegalStateException("clock not synchronised yet: no usable exchange with the reference");
         }
         return model;

@@ -3,6 +3,7 @@ package io.lockstep.track;
 import java.io.IOException;
 
 import io.lockstep.clock.ClockModel;
+import io.lockstep.clock.ClockReading;
 import io.lockstep.clock.ClockState;
 import io.lockstep.clock.SampleVerdict;
 import io.lockstep.clock.SyncedClock;
@@ -140,15 +141,13 @@ public final class ClockTracker {
     }
 
     private TrackRecord record(long localNanos, long rtt, long rawOffset, SampleVerdict verdict, long resolution) {
-        ClockModel m = clock.model();
-        ClockState state = clock.stateAt(m, localNanos);
+        ClockReading r = clock.view().readingAt(localNanos);
         int segment = segmentBase + estimator.segment();
-        if (m == null) {
-            return new TrackRecord(localNanos, 0, rtt, rawOffset, 0, -1, Double.NaN, state, verdict, segment,
+        if (r.state() == ClockState.UNSYNCED) {
+            return new TrackRecord(localNanos, 0, rtt, rawOffset, 0, -1, Double.NaN, r.state(), verdict, segment,
                     resolution);
         }
-        long filtered = m.offsetAtNanos(localNanos);
-        return new TrackRecord(localNanos, localNanos - filtered, rtt, rawOffset, filtered,
-                m.errorBoundAtNanos(localNanos), m.remoteDriftPpm(), state, verdict, segment, resolution);
+        return new TrackRecord(localNanos, r.referenceNanos(), rtt, rawOffset, r.offsetNanos(), r.errorBoundNanos(),
+                r.driftPpm(), r.state(), verdict, segment, resolution);
     }
 }

@@ -1,6 +1,7 @@
 package io.lockstep.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,9 @@ import org.junit.jupiter.api.Test;
 import io.lockstep.clock.ClockReading;
 import io.lockstep.clock.ClockState;
 import io.lockstep.internal.estimate.NtpEstimator;
+import io.lockstep.internal.protocol.EchoProtocol;
+import io.lockstep.internal.protocol.NeonProtocol;
+import io.lockstep.internal.protocol.NtpProtocol;
 import io.lockstep.measure.OffsetMeter;
 import io.lockstep.measure.Progress;
 import io.lockstep.time.TimeSource;
@@ -123,5 +127,19 @@ class ProtocolRegistrationTest {
             }
         };
         assertThrows(IllegalArgumentException.class, () -> Protocols.standard().with(ntpAgain));
+    }
+
+    /**
+     * The standard registry finds core's adapters as a service (the registry's package does not
+     * import them), in the order the command line lists them, as the very instances the probes report.
+     */
+    @Test
+    void theStandardRegistryHoldsCoresProtocolsInTheirOrder() {
+        Protocols standard = Protocols.standard();
+        assertEquals("ntp://HOST[:PORT], echo://HOST:PORT or neon://HOST[:PORT]", standard.forms());
+        assertSame(NtpProtocol.INSTANCE, standard.find("ntp").orElseThrow());
+        assertSame(EchoProtocol.INSTANCE, standard.find("ECHO").orElseThrow());
+        assertSame(NeonProtocol.INSTANCE, standard.find("neon").orElseThrow());
+        assertSame(EchoProtocol.INSTANCE, standard.parse("echo://127.0.0.1:4242").protocol());
     }
 }

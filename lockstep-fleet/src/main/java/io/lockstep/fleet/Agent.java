@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 import com.sun.net.httpserver.HttpHandler;
 
-import io.lockstep.clock.ClockModel;
+import io.lockstep.clock.ClockReading;
 import io.lockstep.clock.ClockState;
 import io.lockstep.clock.SampleVerdict;
 import io.lockstep.clock.SyncedClock;
@@ -184,26 +184,23 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
-     * The status now: one model and one local clock reading, so offset, bound, drift, state and
-     * sample age all describe the same instant.
+     * The status now: one clock view and one local clock reading, so offset, bound, drift, state
+     * and sample age all describe the same instant and the same model.
      */
     public AgentStatus status() {
-        SyncedClock clock = tracker.clock();
-        ClockModel m = clock.model();
         long localWall = config.local().wallNanos();
+        ClockReading r = tracker.clock().view().readingAt(localWall);
         long uptime = System.nanoTime() - startMonoNanos;
         String failure = tracker.lastFailure();
-        if (m == null) {
+        if (r.state() == ClockState.UNSYNCED) {
             return withChrony(new AgentStatus(config.name(), FleetApi.softwareVersion(), FleetApi.API_VERSION, host,
                     config.reference().text(), ClockState.UNSYNCED, null, null, null, null, tracker.samples(),
                     tracker.dropped(), uptime, localWall, failure), null, null, localWall);
         }
-        long offset = m.offsetAtNanos(localWall);
-        long bound = m.errorBoundAtNanos(localWall);
         return withChrony(new AgentStatus(config.name(), FleetApi.softwareVersion(), FleetApi.API_VERSION, host,
-                config.reference().text(), clock.stateAt(m, localWall), offset, bound, m.remoteDriftPpm(),
-                m.ageNanos(localWall), tracker.samples(), tracker.dropped(), uptime, localWall, failure), offset, bound,
-                localWall);
+                config.reference().text(), r.state(), r.offsetNanos(), r.errorBoundNanos(), r.driftPpm(),
+                r.sampleAgeNanos(), tracker.samples(), tracker.dropped(), uptime, localWall, failure), r.offsetNanos(),
+                r.errorBoundNanos(), localWall);
     }
 
     /**

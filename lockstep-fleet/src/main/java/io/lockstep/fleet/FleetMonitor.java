@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
-import io.lockstep.clock.ClockModel;
+import io.lockstep.clock.ClockReading;
 import io.lockstep.clock.ClockState;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.TimeSource;
@@ -357,9 +357,15 @@ public final class FleetMonitor implements AutoCloseable {
                 s.chrony());
     }
 
-    /** Offset, bound, drift, state and age of a tracker's model at one local instant; or why there is none. */
-    private record ReadingPair(ClockModel model, ClockState state, long offsetNanos, long boundNanos, String error,
-                               long ageNanos) {
+    /**
+     * A tracker's clock read at one local instant through one view (state, offset, bound, drift
+     * and sample age together); or why there is none: {@code reading} is null when the tracker
+     * never started, UNSYNCED before its first usable exchange.
+     */
+    private record ReadingPair(ClockReading reading, String error) {
+        boolean synced() {
+            return reading != null && reading.state() != ClockState.UNSYNCED;
+        }
     }
 
     private ReadingPair read(Tracked t, long localWall) {
@@ -370,20 +376,19 @@ public final class FleetMonitor implements AutoCloseable {
             openError = t.openError;
         }
         if (tracker == null) {
-            return new ReadingPair(null, null, 0, 0, openError == null ? "not started" : openError, 0);
+            return new ReadingPair(null, openError == null ? "not started" : openError);
         }
-        ClockModel m = tracker.clock().model();
-        if (m == null) {
+        ClockReading r = tracker.clock().view().readingAt(localWall);
+        if (r.state() == ClockState.UNSYNCED) {
             String why = tracker.lastFailure();
-            return new ReadingPair(null, ClockState.UNSYNCED, 0, 0, why == null ? null : "unreachable: " + why, 0);
+            return new ReadingPair(r, why == null ? null : "unreachable: " + why);
         }
-        return new ReadingPair(m, tracker.clock().stateAt(m, localWall), m.offsetAtNanos(localWall),
-                m.errorBoundAtNanos(localWall), null, m.ageNanos(localWall));
+        return new ReadingPair(r, null);
     }
 
     private DeviceRow agentlessRow(Device d, ReadingPair dev, ReadingPair ref) {
         String via = d.kind().word();
-        if (dev.model() == null) {
+        if (!dev.synced()) {
             if (dev.error() != null) {
                 return DeviceRow.failed(d, false, dev.error());
             }
@@ -392,20 +397,22 @@ public final class FleetMonitor implements AutoCloseable {
         if (ref == null) {
             return DeviceRow.failed(d, true, "no reference to compare with");
         }
-        if (ref.model() == null) {
+        if (!ref.synced()) {
             String why = ref.error() == null ? "reference " + config.reference() + " not synced yet"
                     : "reference " + config.reference() + ": " + ref.error();
             return new DeviceRow(d.name(), d.target(), via, true, ClockState.UNSYNCED, null, null, null, null, null,
                     ref.error() == null ? null : why);
         }
+        ClockReading devAt = dev.reading();
+        ClockReading refAt = ref.reading();
         // device − reference = (monitor − reference) − (monitor − device); the bounds add.
-        long offset = ref.offsetNanos() - dev.offsetNanos();
-        long bound = ref.boundNanos() + dev.boundNanos();
+        long offset = refAt.offsetNanos() - devAt.offsetNanos();
+        long bound = refAt.errorBoundNanos() + devAt.errorBoundNanos();
         // Drifts: the reference relative to the device = (reference vs monitor) − (device vs monitor).
-        double drift = ref.model().remoteDriftPpm() - dev.model().remoteDriftPpm();
-        ClockState state = worse(dev.state(), ref.state());
+        double drift = refAt.driftPpm() - devAt.driftPpm();
+        ClockState state = worse(devAt.state(), refAt.state());
         return new DeviceRow(d.name(), d.target(), via, true, state, offset, bound, drift,
-                Math.max(dev.ageNanos(), ref.ageNanos()), null, null);
+                Math.max(devAt.sampleAgeNanos(), refAt.sampleAgeNanos()), null, null);
     }
 
     private static ClockState worse(ClockState a, ClockState b) {

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
+import java.net.InetAddress;
 import java.net.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ class FakeCompanionApiTest {
     }
 
     static Answer call(FakeCompanion app, String method, String path, String body) throws IOException {
-        URI uri = URI.create("http://127.0.0.1:" + app.httpPort() + path);
+        URI uri = URI.create("http://" + app.httpAddress().getAddress().getHostAddress() + ":" + app.httpPort() + path);
         HttpURLConnection http = (HttpURLConnection) uri.toURL().openConnection(Proxy.NO_PROXY);
         http.setRequestMethod(method);
         if (body != null) {
@@ -61,7 +62,7 @@ class FakeCompanionApiTest {
             Answer a = call(app, "POST", "/api/event", "{\"name\": \"trial 1\"}");
             long after = phone.wallNanos();
             assertEquals(200, a.code());
-            Matcher m = Pattern.compile("^\\{\"message\":\"Event sent\",\"result\":\\{\"name\":\"trial 1\","
+            Matcher m = Pattern.compile("^\\{\"message\":\"Event sent\",\"result\":\\{"
                     + "\"recording_id\":null,\"timestamp\":(\\d+)}}$").matcher(a.body());
             assertTrue(m.matches(), a.body());
             long ts = Long.parseLong(m.group(1));
@@ -82,7 +83,7 @@ class FakeCompanionApiTest {
                     .matcher(start.body());
             assertTrue(id.matches(), start.body());
             Answer a = call(app, "POST", "/api/event", "{\"name\":\"onset\",\"timestamp\":1643899966134527000}");
-            assertEquals("{\"message\":\"Event sent\",\"result\":{\"name\":\"onset\",\"recording_id\":\"" + id.group(1)
+            assertEquals("{\"message\":\"Event sent\",\"result\":{\"recording_id\":\"" + id.group(1)
                     + "\",\"timestamp\":1643899966134527000}}", a.body());
             assertEquals(new FakeCompanion.ReceivedEvent("onset", 1643899966134527000L, false, id.group(1)),
                     app.events().get(0));
@@ -108,12 +109,13 @@ class FakeCompanionApiTest {
             assertTrue(saved.body().matches("^\\{\"message\":\"Recording stopped and saved\",\"result\":\\{\"id\":\""
                     + app.recordingId() + "\",\"rec_duration_ns\":\\d+}}$"), saved.body());
             assertFalse(app.recording());
-            assertTrue(call(app, "GET", "/api/status", null).body().contains("\"action\":\"SAVE\""));
+            // The app lists a Recording component only while one runs (the WebSocket tells STOP and SAVE).
+            assertFalse(call(app, "GET", "/api/status", null).body().contains("\"Recording\""));
             call(app, "POST", "/api/recording:start", null);
             Answer cancelled = call(app, "POST", "/api/recording:cancel", null);
             assertEquals("{\"message\":\"Recording cancelled\",\"result\":{\"id\":\"" + app.recordingId() + "\"}}",
                     cancelled.body());
-            assertTrue(call(app, "GET", "/api/status", null).body().contains("\"action\":\"DISCARD\""));
+            assertFalse(call(app, "GET", "/api/status", null).body().contains("\"Recording\""));
         }
     }
 
@@ -126,6 +128,33 @@ class FakeCompanionApiTest {
             assertTrue(a.body().contains("\"time_echo_port\":" + app.timeEchoPort() + "}"), a.body());
             assertTrue(a.body().contains("{\"model\":\"Hardware\"") && a.body().contains("{\"model\":\"Sensor\""));
             assertFalse(call(old, "GET", "/api/status", null).body().contains("time_echo_port"));
+        }
+    }
+
+    @Test
+    void phoneIpIsTheAddressTheAppIsBoundTo() throws IOException {
+        try (FakeCompanion app = FakeCompanion.builder(TimeSource.system()).bind(InetAddress.getByName("127.0.0.2"))
+                .start()) {
+            String body = call(app, "GET", "/api/status", null).body();
+            assertTrue(body.contains("\"ip\":\"127.0.0.2\""), body);
+            assertFalse(body.contains("127.0.0.1"), body);
+        }
+    }
+
+    @Test
+    void aWildcardBindReportsAnAddressOfThisHostNotTheWildcard() throws IOException {
+        String ip = FakeCompanion.reachableAddress(InetAddress.getByName("0.0.0.0"));
+        InetAddress reported = InetAddress.getByName(ip);
+        assertFalse(reported.isAnyLocalAddress(), ip);
+        // Either loopback (no network here) or an address one of this host's interfaces has.
+        assertTrue(reported.isLoopbackAddress() || java.net.NetworkInterface.getByInetAddress(reported) != null, ip);
+    }
+
+    @Test
+    void templateEndpointsAnswerWithTheActiveTemplate() throws IOException {
+        try (FakeCompanion app = FakeCompanion.start(TimeSource.system())) {
+            assertEquals(200, call(app, "GET", "/api/template_def", null).code());
+            assertEquals(200, call(app, "GET", "/api/template_data", null).code());
         }
     }
 
@@ -159,7 +188,6 @@ class FakeCompanionApiTest {
             Answer a = call(app, "POST", "/api/event", "{\"name\":\"a \\\"quoted\\\"\\nname \\u00e9\"}");
             assertEquals(200, a.code(), a.body());
             assertEquals("a \"quoted\"\nname é", app.events().get(0).name());
-            assertTrue(a.body().contains("\"name\":\"a \\\"quoted\\\"\\nname é\""), a.body());
             Map<String, Object> parsed;
             try {
                 parsed = FlatJson.parseObject("{\"name\":\"x\",\"timestamp\":null}");

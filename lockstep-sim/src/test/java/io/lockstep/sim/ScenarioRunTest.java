@@ -1,12 +1,15 @@
 package io.lockstep.sim;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import io.lockstep.protocol.Protocols;
 import io.lockstep.protocol.TimeSample;
 
 class ScenarioRunTest {
@@ -81,5 +84,19 @@ class ScenarioRunTest {
         for (int i = 0; i < xs.size(); i++) {
             assertEquals(i >= 20 && i < 50, xs.get(i).dropped(), "sample " + i);
         }
+    }
+
+    /** The simulated protocol comes from the registry, so any registered scheme can be benched. */
+    @Test
+    void theProtocolIsLookedUpInTheRegistry() {
+        Scenario ntpStamps = Scenario.of("registry", LinkModel.fixed(50_000), 0, 1);
+        assertEquals("ntp", ntpStamps.protocol().scheme());
+        Scenario msStamps = ntpStamps.withResolution(1_000_000);
+        assertEquals("echo", msStamps.protocol().scheme());
+        Scenario neon = msStamps.withProtocol("neon");
+        assertSame(Protocols.standard().find("neon").orElseThrow(), neon.protocol());
+        assertSame(neon.protocol(), new ScenarioRun(neon).probe().protocol());
+        assertEquals("neon", neon.withSeed(2).withResolution(1).protocol().scheme());
+        assertThrows(IllegalArgumentException.class, () -> ntpStamps.withProtocol("nope").protocol());
     }
 }
