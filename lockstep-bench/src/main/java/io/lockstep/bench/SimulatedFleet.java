@@ -132,6 +132,29 @@ public final class SimulatedFleet implements AutoCloseable {
         return out;
     }
 
+    /** Each device's true offset now (its clock − the host's, which the reference serves), in device order. */
+    public long[] trueOffsetsNanos() {
+        long[] out = new long[members.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = members.get(i).clock().aheadOfReferenceNanos();
+        }
+        return out;
+    }
+
+    /** Each device's true offset at the instant the host's wall clock read {@code hostWallNanos} (recently). */
+    public long[] trueOffsetsAtNanos(long hostWallNanos) {
+        long[] out = new long[members.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = members.get(i).clock().aheadAtReferenceWallNanos(hostWallNanos);
+        }
+        return out;
+    }
+
+    /** Stops device {@code d}'s agent, as a killed process would: its port refuses connections from now on. */
+    public void stop(int device) throws IOException {
+        members.get(device).agent().close();
+    }
+
     /**
      * Gives every agent the actions of {@code actions} (its {@code line} and {@code tick} programs
      * started now, their output discarded) and a trigger desk under {@code key}: what

@@ -1,11 +1,13 @@
 package io.lockstep.fleet;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 import io.lockstep.clock.ClockState;
+import io.lockstep.fleet.chrony.ChronyView;
 
 /**
  * An agent's status document, {@code GET /api/status}: who the agent is and one consistent
@@ -32,11 +34,27 @@ import io.lockstep.clock.ClockState;
  * @param uptimeNanos       time since the agent started
  * @param localWallNanos    the agent's local wall time of the reading
  * @param lastFailure       why the latest exchange failed, or null
+ * @param chrony            the system clock as chronyd sees it beside the agent's own view, or null
+ *                          where no chronyd runs (the {@code chrony} object, absent then)
  */
 public record AgentStatus(String name, String version, int apiVersion, String host, String reference,
                           ClockState state, Long offsetNanos, Long errorBoundNanos, Double driftPpm,
                           Long lastSampleAgeNanos, long samples, long dropped, long uptimeNanos, long localWallNanos,
-                          String lastFailure) {
+                          String lastFailure, ChronyView chrony) {
+
+    /** A status without chrony's view (no chronyd on the device). */
+    public AgentStatus(String name, String version, int apiVersion, String host, String reference, ClockState state,
+                       Long offsetNanos, Long errorBoundNanos, Double driftPpm, Long lastSampleAgeNanos, long samples,
+                       long dropped, long uptimeNanos, long localWallNanos, String lastFailure) {
+        this(name, version, apiVersion, host, reference, state, offsetNanos, errorBoundNanos, driftPpm,
+                lastSampleAgeNanos, samples, dropped, uptimeNanos, localWallNanos, lastFailure, null);
+    }
+
+    /** This status with chrony's view beside it. */
+    public AgentStatus withChrony(ChronyView view) {
+        return new AgentStatus(name, version, apiVersion, host, reference, state, offsetNanos, errorBoundNanos,
+                driftPpm, lastSampleAgeNanos, samples, dropped, uptimeNanos, localWallNanos, lastFailure, view);
+    }
 
     /** Largest status document a monitor reads: {@link AgentClient#MAX_STATUS_BYTES}. */
     public static final int MAX_BYTES = AgentClient.MAX_STATUS_BYTES;
@@ -59,6 +77,10 @@ public record AgentStatus(String name, String version, int apiVersion, String ho
         m.put("uptime_ns", uptimeNanos);
         m.put("local_wall_ns", localWallNanos);
         m.put("last_failure", lastFailure);
+        if (chrony != null) {
+            // Added in 0.1 without a version bump: monitors skip objects they do not know.
+            m.put("chrony", chrony.toJson());
+        }
         return m;
     }
 
@@ -133,12 +155,35 @@ public record AgentStatus(String name, String version, int apiVersion, String ho
         if (drift != null && !(drift instanceof Number)) {
             throw new GarbledException("garbled status: drift_ppm is not a number");
         }
+        ChronyView chrony = null;
+        Map<String, Object> chronyFields = scalarFields(fields.get("chrony"));
+        if (chronyFields != null) {
+            try {
+                chrony = ChronyView.fromJson(chronyFields);
+            } catch (IllegalArgumentException e) {
+                throw new GarbledException("garbled status: " + e.getMessage());
+            }
+        }
         return new AgentStatus(string(fields, "name", true), version, api, string(fields, "host", false),
                 string(fields, "reference", false), state, offset, bound,
                 drift == null ? null : ((Number) drift).doubleValue(), nullableInteger(fields, "last_sample_age_ns"),
                 integer(fields, "samples", false, 0), integer(fields, "dropped", false, 0),
                 integer(fields, "uptime_ns", false, 0), integer(fields, "local_wall_ns", true, 0),
-                string(fields, "last_failure", false));
+                string(fields, "last_failure", false), chrony);
+    }
+
+    /** The scalar fields of {@code value} when it is an object (nested values left out); otherwise null. */
+    private static Map<String, Object> scalarFields(Object value) {
+        if (!(value instanceof Map<?, ?> object)) {
+            return null;
+        }
+        Map<String, Object> out = new HashMap<>();
+        object.forEach((k, v) -> {
+            if (!(v instanceof Map<?, ?>) && !(v instanceof java.util.List<?>)) {
+                out.put(String.valueOf(k), v);
+            }
+        });
+        return out;
     }
 
     private static String string(Map<String, Object> fields, String name, boolean required) throws GarbledException {

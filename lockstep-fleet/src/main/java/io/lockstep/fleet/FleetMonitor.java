@@ -353,7 +353,8 @@ public final class FleetMonitor implements AutoCloseable {
         }
         return new DeviceRow(d.name(), d.target(), "agent", true, s.state(), s.offsetNanos(), s.errorBoundNanos(),
                 s.driftPpm(), s.lastSampleAgeNanos(), s.version(),
-                s.state() == ClockState.UNSYNCED && s.lastFailure() != null ? "reference: " + s.lastFailure() : null);
+                s.state() == ClockState.UNSYNCED && s.lastFailure() != null ? "reference: " + s.lastFailure() : null,
+                s.chrony());
     }
 
     /**
