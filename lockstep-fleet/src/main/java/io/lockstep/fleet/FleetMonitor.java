@@ -296,7 +296,7 @@ public final class FleetMonitor implements AutoCloseable {
         List<CompletableFuture<PhoneHealth>> phones = new ArrayList<>(list.size());
         for (Device d : list) {
             pending.add(d.kind() == Device.Kind.AGENT ? client.status(d.host(), d.port()) : null);
-            phones.add(d.kind() == Device.Kind.NEON ? readPhone(d) : null);
+            phones.add("neon".equals(d.via()) ? readPhone(d) : null);
         }
         long localWall = config.local().wallNanos();
         ReadingPair reference = referenceTracker == null ? null : read(referenceTracker, localWall);
@@ -313,7 +313,7 @@ public final class FleetMonitor implements AutoCloseable {
                 }
                 t.ensureOpen();
                 DeviceRow row = agentlessRow(d, read(t, localWall), reference);
-                if (d.kind() == Device.Kind.NEON) {
+                if ("neon".equals(d.via())) {
                     row = row.withPhone(withLastEvent(d, phoneHealth(phones.get(i), deadline)));
                 }
                 rows.add(row);
@@ -369,7 +369,8 @@ public final class FleetMonitor implements AutoCloseable {
         }
         return new DeviceRow(d.name(), d.target(), "agent", true, s.state(), s.offsetNanos(), s.errorBoundNanos(),
                 s.driftPpm(), s.lastSampleAgeNanos(), s.version(),
-                s.state() == ClockState.UNSYNCED && s.lastFailure() != null ? "reference: " + s.lastFailure() : null);
+                s.state() == ClockState.UNSYNCED && s.lastFailure() != null ? "reference: " + s.lastFailure() : null,
+                s.chrony());
     }
 
     /** Starts reading a phone's health from its {@code /api/status}; never fails (a failure is the health's reason). */
@@ -453,7 +454,7 @@ public final class FleetMonitor implements AutoCloseable {
     }
 
     private DeviceRow agentlessRow(Device d, ReadingPair dev, ReadingPair ref) {
-        String via = d.kind().word();
+        String via = d.via();
         if (!dev.synced()) {
             if (dev.error() != null) {
                 return DeviceRow.failed(d, false, dev.error());
