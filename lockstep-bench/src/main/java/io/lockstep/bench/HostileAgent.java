@@ -10,16 +10,24 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+
+import io.lockstep.fleet.Device;
+import io.lockstep.fleet.FleetApi;
 
 /**
  * A fake agent that answers the monitor the way a broken or hostile device on the LAN could:
  * answers of many megabytes, answers trickled a byte at a time, answers laden with terminal
  * escape sequences, and answers with numbers at the ends of their range. It speaks just enough
  * HTTP/1.1 on loopback for {@code fleet status}, {@code fleet fire} and the dashboard
- * ({@code GET /api/status}, {@code POST /api/triggers}, {@code GET /api/triggers[/ID]}). Every
+ * ({@code GET /api/status}, {@code POST /api/triggers}, {@code GET /api/triggers[/ID]}), each
+ * request answered as a {@link Mode} (the attack bench) or a {@link Script} says (tests that mix
+ * honest and hostile answers per path, e.g. an honest status and a flooded report). The one
+ * hostile agent of the project: {@code bench attack} and the monitor's tests both use it. Every
  * answer ends by its own deadline, at most {@value #MAX_CONNECTIONS} connections are served at
  * once, and {@link #close()} closes every socket. Thread-safe.
  */
@@ -47,6 +55,44 @@ public final class HostileAgent implements AutoCloseable {
         }
     }
 
+    /** What to answer to one request. */
+    public sealed interface Reply permits Honest, Flood, Trickle {
+    }
+
+    /** A fixed, complete answer. */
+    public record Honest(int status, String body) implements Reply {
+    }
+
+    /** Headers announcing {@code bytes}, then that many bytes of JSON-looking text as fast as the socket takes them. */
+    public record Flood(long bytes) implements Reply {
+    }
+
+    /** Headers announcing 1 MB, then one byte every 200 ms for {@code nanos}. */
+    public record Trickle(long nanos) implements Reply {
+    }
+
+    /** Chooses the answer to a request from its method and path (with the query). */
+    @FunctionalInterface
+    public interface Script {
+        Reply reply(String method, String path);
+    }
+
+    /** A script answering by the longest path prefix in {@code byPrefix} that matches, otherwise {@code otherwise}. */
+    public static Script byPath(Map<String, Reply> byPrefix, Reply otherwise) {
+        Map<String, Reply> copy = Map.copyOf(byPrefix);
+        return (method, path) -> {
+            Reply r = otherwise;
+            int best = -1;
+            for (Map.Entry<String, Reply> e : copy.entrySet()) {
+                if (path.startsWith(e.getKey()) && e.getKey().length() > best) {
+                    best = e.getKey().length();
+                    r = e.getValue();
+                }
+            }
+            return r;
+        };
+    }
+
     static final int MAX_CONNECTIONS = 64;
     private static final long TRICKLE_EVERY_MILLIS = 200;
     private static final String ESC = "\u001b";
@@ -56,6 +102,7 @@ public final class HostileAgent implements AutoCloseable {
     private final Mode mode;
     private final long hugeBytes;
     private final long trickleNanos;
+    private final Script script;
     private final ServerSocket server;
     private final Thread acceptor;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
@@ -68,9 +115,19 @@ public final class HostileAgent implements AutoCloseable {
      * @param trickleNanos how long a {@link Mode#TRICKLE} answer lasts
      */
     public HostileAgent(Mode mode, long hugeBytes, long trickleNanos) throws IOException {
+        this(mode, hugeBytes, trickleNanos, null);
+    }
+
+    /** An agent answering each request as {@code script} says. */
+    public HostileAgent(Script script) throws IOException {
+        this(null, 0, 0, Objects.requireNonNull(script, "script"));
+    }
+
+    private HostileAgent(Mode mode, long hugeBytes, long trickleNanos, Script script) throws IOException {
         this.mode = mode;
         this.hugeBytes = hugeBytes;
         this.trickleNanos = trickleNanos;
+        this.script = script != null ? script : this::modeReply;
         this.server = new ServerSocket(0, 64, InetAddress.getLoopbackAddress());
         this.acceptor = new Thread(this::accept, "lockstep-hostile-agent");
         acceptor.setDaemon(true);
@@ -80,6 +137,24 @@ public final class HostileAgent implements AutoCloseable {
     /** Where it listens. */
     public InetSocketAddress address() {
         return (InetSocketAddress) server.getLocalSocketAddress();
+    }
+
+    /** {@code agent://127.0.0.1:PORT} as a fleet device. */
+    public Device device(String name) {
+        return Device.parse(name, "agent://127.0.0.1:" + server.getLocalPort());
+    }
+
+    /** Connections open right now (the monitor has not hung up). */
+    public int openConnections() {
+        return open.size();
+    }
+
+    /** A status document of a synced agent of this version whose clock agrees with the reference within 1 µs. */
+    public static String syncedStatus(String name) {
+        return "{\"name\":\"" + name + "\",\"version\":\"" + FleetApi.softwareVersion() + "\",\"api_version\":"
+                + FleetApi.API_VERSION + ",\"state\":\"SYNCED\",\"offset_ns\":0,\"error_bound_ns\":1000,\"drift_ppm\":0.0,"
+                + "\"samples\":10,\"dropped\":0,\"uptime_ns\":1,\"local_wall_ns\":" + System.currentTimeMillis() * 1_000_000L
+                + "}";
     }
 
     /** Bytes of answers sent so far. */
@@ -94,6 +169,9 @@ public final class HostileAgent implements AutoCloseable {
 
     /** One line for a table: the answers' size and length. */
     public String describe() {
+        if (mode == null) {
+            return "scripted answers";
+        }
         return switch (mode) {
             case HUGE -> String.format(Locale.ROOT, "%s answers of %,d MB", mode.label, hugeBytes / 1_000_000);
             case TRICKLE -> String.format(Locale.ROOT, "answers trickled 1 B/%d ms for %.0f s", TRICKLE_EVERY_MILLIS,
@@ -150,14 +228,25 @@ public final class HostileAgent implements AutoCloseable {
         }
         in.readNBytes((int) Math.min(length, 64 * 1024));
         OutputStream out = s.getOutputStream();
-        switch (mode) {
-            case HUGE -> huge(out, method.equals("POST") ? 202 : 200);
-            case TRICKLE -> trickle(out);
+        Reply reply = script.reply(method, path);
+        if (reply instanceof Flood f) {
+            huge(out, method.equals("POST") ? 202 : 200, f.bytes());
+        } else if (reply instanceof Trickle t) {
+            trickle(out, t.nanos());
+        } else if (reply instanceof Honest h) {
+            send(out, h.status(), h.body());
+        }
+    }
+
+    private Reply modeReply(String method, String path) {
+        return switch (mode) {
+            case HUGE -> new Flood(hugeBytes);
+            case TRICKLE -> new Trickle(trickleNanos);
             case ESCAPES, OUT_OF_RANGE -> {
                 String[] answer = answer(method, path);
-                send(out, Integer.parseInt(answer[0]), answer[1]);
+                yield new Honest(Integer.parseInt(answer[0]), answer[1]);
             }
-        }
+        };
     }
 
     /** Status code and body of a well-formed but hostile answer. */
@@ -197,7 +286,7 @@ public final class HostileAgent implements AutoCloseable {
         return new String[]{"200", summary + ",\"firings\":[" + firing + "]}"};
     }
 
-    private void huge(OutputStream out, int status) throws IOException {
+    private void huge(OutputStream out, int status, long hugeBytes) throws IOException {
         out.write(("HTTP/1.1 " + status + " OK\r\nContent-Type: application/json\r\nContent-Length: " + hugeBytes
                 + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         byte[] chunk = new byte[64 * 1024];
@@ -220,7 +309,7 @@ public final class HostileAgent implements AutoCloseable {
         out.flush();
     }
 
-    private void trickle(OutputStream out) throws IOException {
+    private void trickle(OutputStream out, long trickleNanos) throws IOException {
         out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000000\r\n\r\n{"
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();

@@ -13,9 +13,9 @@ import io.lockstep.clock.SyncedClock;
 import io.lockstep.fleet.Agent;
 import io.lockstep.fleet.AgentConfig;
 import io.lockstep.fleet.Device;
+import io.lockstep.fleet.FiringReport;
 import io.lockstep.fleet.action.ActionRunner;
 import io.lockstep.fleet.action.ActionsFile;
-import io.lockstep.fleet.trigger.FiringReport;
 import io.lockstep.fleet.trigger.FiringWarmup;
 import io.lockstep.fleet.trigger.FleetFire;
 import io.lockstep.fleet.trigger.FleetKey;
@@ -132,6 +132,29 @@ public final class SimulatedFleet implements AutoCloseable {
         return out;
     }
 
+    /** Each device's true offset now (its clock − the host's, which the reference serves), in device order. */
+    public long[] trueOffsetsNanos() {
+        long[] out = new long[members.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = members.get(i).clock().aheadOfReferenceNanos();
+        }
+        return out;
+    }
+
+    /** Each device's true offset at the instant the host's wall clock read {@code hostWallNanos} (recently). */
+    public long[] trueOffsetsAtNanos(long hostWallNanos) {
+        long[] out = new long[members.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = members.get(i).clock().aheadAtReferenceWallNanos(hostWallNanos);
+        }
+        return out;
+    }
+
+    /** Stops device {@code d}'s agent, as a killed process would: its port refuses connections from now on. */
+    public void stop(int device) throws IOException {
+        members.get(device).agent().close();
+    }
+
     /**
      * Gives every agent the actions of {@code actions} (its {@code line} and {@code tick} programs
      * started now, their output discarded) and a trigger desk under {@code key}: what
@@ -204,8 +227,8 @@ public final class SimulatedFleet implements AutoCloseable {
                     run.record(firstFiring + j, d, f.hostWallNanos(), f.errorBoundNanos(), f.firedReferenceNanos());
                 } else {
                     // Refused (with the agent's code), unreachable, or a firing that did not run (its outcome).
-                    run.miss(firstFiring + j, d, f != null ? f.outcome().toLowerCase(java.util.Locale.ROOT)
-                            : o.refusalCode() != null ? o.refusalCode() : o.status());
+                    run.miss(firstFiring + j, d, f != null ? f.outcome().name().toLowerCase(java.util.Locale.ROOT)
+                            : o.refusalCode() != null ? o.refusalCode() : o.status().word());
                 }
             }
         }

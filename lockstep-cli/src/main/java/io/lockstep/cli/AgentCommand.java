@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import io.lockstep.fleet.Agent;
 import io.lockstep.fleet.AgentConfig;
 import io.lockstep.fleet.FleetApi;
+import io.lockstep.fleet.chrony.ChronyWatch;
 import io.lockstep.net.Addresses;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.SimulatedTimeSource;
@@ -71,6 +72,12 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
     @Option(names = "--no-dnssd", description = "Do not advertise over DNS-SD (the monitor then needs --scan or --devices).")
     boolean noDnsSd;
 
+    @Option(names = "--chronyc", paramLabel = "COMMAND",
+            description = "How to ask the local chronyd for its view of the system clock, reported beside the agent's own "
+                    + "(default: 'chronyc -c -n tracking' when chronyc is installed; words split at spaces, e.g. "
+                    + "'chronyc -c -n -h /run/chrony/chronyd.sock tracking'; 'none' to not ask).")
+    String chronyc;
+
     @Option(names = "--duration", paramLabel = "DURATION", converter = Cli.DurationConverter.class,
             description = "Stop after this long (default: run until interrupted).")
     Long durationNanos;
@@ -126,6 +133,12 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
                     + ": " + String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT), e);
         }
         try (Agent agent = started; AgentTriggerOptions.Desk desk = triggers.install(agent, loaded, out, err)) {
+            java.util.List<String> chronyCommand = chronyc == null ? ChronyWatch.defaultCommand()
+                    : chronyc.isBlank() || chronyc.trim().equals("none") ? null : java.util.List.of(chronyc.trim().split("\\s+"));
+            if (chronyCommand != null) {
+                // Every 10 s: chrony's view changes slowly, and a process per status request would cost a Pi.
+                agent.watchChrony(ChronyWatch.start(chronyCommand, 10_000_000_000L));
+            }
             running = agent;
             err.println(desk.desk().schedulerMode());
             out.println("http " + Addresses.format(agent.httpAddress()));

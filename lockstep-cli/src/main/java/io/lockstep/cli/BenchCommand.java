@@ -20,7 +20,7 @@ import picocli.CommandLine;
                 BenchCommand.Track.class, BenchCommand.Correct.class, BenchCommand.Attack.class,
                 BenchCommand.SchedulerLateness.class,
                 BenchCommand.Neon.class,
-                BenchCommand.FleetFire.class, BenchCommand.Calibration.class})
+                BenchCommand.FleetFire.class, BenchCommand.Calibration.class, BenchFleetCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec

@@ -28,7 +28,7 @@ final class DeviceOptions {
 
     @Option(names = "--devices", paramLabel = "FILE",
             description = "Fleet file: one device a line, '[NAME] TARGET' with TARGET agent://HOST[:PORT], "
-                    + "ntp://HOST[:PORT] or neon://HOST[:PORT]; '#' starts a comment.")
+                    + "ntp://HOST[:PORT], echo://HOST:PORT or neon://HOST[:PORT]; '#' starts a comment.")
     Path devicesFile;
 
     @Option(names = "--scan", paramLabel = "CIDR",
@@ -121,7 +121,7 @@ final class DeviceOptions {
     /** Adds devices not listed yet (by address), so a file and a scan may name the same agent. */
     private static void addNew(List<Device> all, List<Device> found) throws IOException {
         for (Device d : found) {
-            boolean known = all.stream().anyMatch(a -> a.kind() == d.kind() && a.authority().equals(d.authority()));
+            boolean known = all.stream().anyMatch(a -> a.via().equals(d.via()) && a.authority().equals(d.authority()));
             if (!known) {
                 all.add(d);
             }

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 FleetDashboardCommand.class,
                 FleetKeygenCommand.class,
                 FleetFireCommand.class,
+                FleetTargetsCommand.class,
         })
 final class FleetCommand implements java.util.concurrent.Callable<Integer> {
 

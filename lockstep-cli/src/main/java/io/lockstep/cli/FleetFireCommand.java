@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Locale;
 
 import io.lockstep.fleet.Device;
-import io.lockstep.fleet.trigger.FiringReport;
+import io.lockstep.fleet.FiringReport;
 import io.lockstep.fleet.trigger.FleetFire;
 import io.lockstep.fleet.trigger.FleetKey;
 import io.lockstep.fleet.trigger.Trigger;
@@ -210,9 +210,10 @@ final class FleetFireCommand implements java.util.concurrent.Callable<Integer> {
         for (FleetFire.DeviceOutcome o : r.devices()) {
             long ok = o.firings().stream().filter(FiringReport::fired).count();
             String result = switch (o.status()) {
-                case "fired", "failed" -> (o.status().equals("fired") ? "fired " : "FAILED ") + ok + "/" + count;
-                case "skipped" -> "skipped";
-                default -> o.status().toUpperCase(Locale.ROOT);
+                case FIRED -> "fired " + ok + "/" + count;
+                case FAILED -> "FAILED " + ok + "/" + count;
+                case SKIPPED -> "skipped";
+                default -> o.status().name();
             };
             String detail;
             Long late = o.worstLatenessNanos();

@@ -152,6 +152,7 @@ final class FleetStatusCommand implements java.util.concurrent.Callable<Integer>
             String detail;
             if (r.offsetNanos() != null && r.errorBoundNanos() != null) {
                 detail = String.format(Locale.ROOT, "%s ± %s", signed(r.offsetNanos()), Durations.format(r.errorBoundNanos()));
+                detail += yearsOff(r.offsetNanos());
                 if (r.driftPpm() != null) {
                     detail += String.format(Locale.ROOT, "  drift %+.3f ppm", r.driftPpm());
                 }
@@ -161,6 +162,7 @@ final class FleetStatusCommand implements java.util.concurrent.Callable<Integer>
                 if (r.error() != null) {
                     detail += "  (" + r.error() + ")";
                 }
+                detail += chronyDetail(r);
             } else {
                 detail = r.error() == null ? "-" : r.error();
             }
@@ -168,6 +170,36 @@ final class FleetStatusCommand implements java.util.concurrent.Callable<Integer>
         }
         sb.append(s.fleetLine()).append(System.lineSeparator());
         return sb.toString();
+    }
+
+    /**
+     * A clock a day or more off (a Pi without an RTC that booted at 1970 or its last shutdown)
+     * is said in days or years: a ten-digit number of seconds hides what happened.
+     */
+    static String yearsOff(long offsetNanos) {
+        double days = Math.abs(offsetNanos) / 86_400e9;
+        if (days < 1) {
+            return "";
+        }
+        String how = offsetNanos < 0 ? "behind" : "ahead";
+        return days < 365 ? String.format(Locale.ROOT, " (%.1f days %s)", days, how)
+                : String.format(Locale.ROOT, " (%.1f years %s)", days / 365.25, how);
+    }
+
+    /** The device's chronyd beside its agent: "chrony +12 µs ± 40 µs", flagged when they disagree. */
+    static String chronyDetail(DeviceRow r) {
+        if (r.chrony() == null) {
+            return "";
+        }
+        if (!r.chrony().synced()) {
+            return "  chrony UNSYNCHRONISED";
+        }
+        String s = "  chrony " + signed(r.chrony().offsetNanos()) + " ± " + Durations.format(r.chrony().errorBoundNanos());
+        if (r.chronyDisagrees()) {
+            s += " DISAGREES (agent: system " + signed(r.chrony().systemOffsetNanos()) + " ± "
+                    + Durations.format(r.chrony().systemErrorBoundNanos()) + ")";
+        }
+        return s;
     }
 
     private static String signed(long nanos) {

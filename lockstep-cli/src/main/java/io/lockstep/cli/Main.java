@@ -30,6 +30,7 @@ import picocli.CommandLine.Option;
                 BenchCommand.class,
                 AgentCommand.class,
                 FleetCommand.class,
+                ChronyConfCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements java.util.concurrent.Callable<Integer> {

@@ -15,6 +15,8 @@ import io.lockstep.clock.ClockReading;
 import io.lockstep.clock.ClockState;
 import io.lockstep.clock.SampleVerdict;
 import io.lockstep.clock.SyncedClock;
+import io.lockstep.fleet.chrony.ChronyView;
+import io.lockstep.fleet.chrony.ChronyWatch;
 import io.lockstep.log.OffsetLog;
 import io.lockstep.net.EchoServer;
 import io.lockstep.net.NtpServer;
@@ -33,6 +35,7 @@ import io.lockstep.track.TrackingOptions;
 public final class Agent implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(Agent.class.getName());
+    private static final TimeSource SYSTEM = TimeSource.system();
 
     private final AgentConfig config;
     private final String host;
@@ -46,6 +49,7 @@ public final class Agent implements AutoCloseable {
     private EchoServer echo;
     private DnsSd.Advertisement advertisement;
     private boolean closed;
+    private volatile ChronyWatch chrony;
 
     private Agent(AgentConfig config, Tracker tracker, OffsetLog log, GuardedHttpServer http) {
         this.config = config;
@@ -168,6 +172,18 @@ public final class Agent implements AutoCloseable {
     }
 
     /**
+     * Shows the system clock as chronyd sees it beside the agent's own measurement in
+     * {@link #status()} and the metrics, from now on; the agent closes the watch when it closes.
+     */
+    public void watchChrony(ChronyWatch watch) {
+        ChronyWatch old = chrony;
+        chrony = watch;
+        if (old != null && old != watch) {
+            old.close();
+        }
+    }
+
+    /**
      * The status now: one clock view and one local clock reading, so offset, bound, drift, state
      * and sample age all describe the same instant and the same model.
      */
@@ -177,13 +193,38 @@ public final class Agent implements AutoCloseable {
         long uptime = System.nanoTime() - startMonoNanos;
         String failure = tracker.lastFailure();
         if (r.state() == ClockState.UNSYNCED) {
-            return new AgentStatus(config.name(), FleetApi.softwareVersion(), FleetApi.API_VERSION, host,
+            return withChrony(new AgentStatus(config.name(), FleetApi.softwareVersion(), FleetApi.API_VERSION, host,
                     config.reference().text(), ClockState.UNSYNCED, null, null, null, null, tracker.samples(),
-                    tracker.dropped(), uptime, localWall, failure);
+                    tracker.dropped(), uptime, localWall, failure), null, null, localWall);
         }
-        return new AgentStatus(config.name(), FleetApi.softwareVersion(), FleetApi.API_VERSION, host,
+        return withChrony(new AgentStatus(config.name(), FleetApi.softwareVersion(), FleetApi.API_VERSION, host,
                 config.reference().text(), r.state(), r.offsetNanos(), r.errorBoundNanos(), r.driftPpm(),
-                r.sampleAgeNanos(), tracker.samples(), tracker.dropped(), uptime, localWall, failure);
+                r.sampleAgeNanos(), tracker.samples(), tracker.dropped(), uptime, localWall, failure), r.offsetNanos(),
+                r.errorBoundNanos(), localWall);
+    }
+
+    /**
+     * Adds chrony's view, if a chronyd is watched and answered lately, beside the agent's own
+     * measurement of the system clock: the agent's clock − reference plus system clock − agent's
+     * clock, read at (nearly) the same instant.
+     */
+    private AgentStatus withChrony(AgentStatus s, Long offsetNanos, Long boundNanos, long localWallNanos) {
+        ChronyWatch w = chrony;
+        ChronyWatch.Reading r = w == null ? null : w.latest();
+        if (r == null) {
+            return s;
+        }
+        Long systemOffset = null;
+        Long systemBound = null;
+        if (offsetNanos != null) {
+            long systemMinusLocal = SYSTEM.wallNanos() - localWallNanos;
+            systemOffset = offsetNanos + systemMinusLocal;
+            // The two reads are microseconds apart; a thread descheduled between them is not, so
+            // that gap (measured again, after) widens the bound.
+            long afterGap = Math.abs(SYSTEM.wallNanos() - config.local().wallNanos() - systemMinusLocal);
+            systemBound = boundNanos + afterGap;
+        }
+        return s.withChrony(ChronyView.of(r.tracking(), System.nanoTime() - r.readMonoNanos(), systemOffset, systemBound));
     }
 
     /** The metrics text served at {@code /metrics}. */
@@ -208,6 +249,11 @@ public final class Agent implements AutoCloseable {
     /** Where Time Echo serves the local clock, or null. */
     public InetSocketAddress echoAddress() {
         return echo == null ? null : echo.address();
+    }
+
+    /** The HTTP server's limits (connections, deadlines, sizes). */
+    public HttpLimits httpLimits() {
+        return http.limits();
     }
 
     /** Connections the HTTP server holds open right now (benches and tests). */
@@ -248,6 +294,10 @@ public final class Agent implements AutoCloseable {
             a.close();
         }
         http.close();
+        ChronyWatch w = chrony;
+        if (w != null) {
+            w.close();
+        }
         closeServers();
         tracker.close();
         if (log != null) {

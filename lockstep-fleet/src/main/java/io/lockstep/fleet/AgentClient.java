@@ -3,6 +3,7 @@ package io.lockstep.fleet;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
@@ -12,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -25,16 +27,21 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.lockstep.time.Durations;
 
 /**
- * The monitor's one HTTP client for agents, used by {@code fleet status} (and its scan),
- * {@code fleet fire} and the dashboard's firing watcher: every request has an overall deadline
- * (connecting, headers and the whole body; an agent that trickles its answer is cut off) and a
- * size limit on the answer (an agent that floods is hung up on after that many bytes, which are
- * all the monitor ever holds), and every failure (refused, silent, too slow, too large, not HTTP,
- * garbled, another version) becomes a one-line reason instead of an exception. Uses the JDK's
- * HTTP client. Thread-safe.
+ * The monitor's one client of the agent API, used by {@code fleet status} (and its scan),
+ * {@code fleet fire} and the dashboard's firing watcher: it speaks every endpoint the monitor
+ * reads ({@link #status}, {@link #trigger}, {@link #report}, {@link #triggers}) and is the one
+ * home of their limits: every request has an overall deadline (connecting, headers and the whole
+ * body; an agent that trickles its answer is cut off) and a size limit on the answer (an agent
+ * that floods is hung up on after that many bytes, which are all the monitor ever holds), every
+ * answer is read by its one parser ({@link AgentStatus#parse}, {@link TriggerReport#parse},
+ * {@link TriggerSummary#parseList}), and every failure (refused, silent, too slow, too large, not
+ * HTTP, garbled, another version) becomes a one-line reason instead of an exception. Uses the
+ * JDK's HTTP client. Thread-safe.
  */
 public final class AgentClient {
 
+    /** Largest status document read; a real one is a few hundred bytes. */
+    public static final int MAX_STATUS_BYTES = 16 * 1024;
     /** Largest acknowledgement or refusal of a trigger read; a real one is a few hundred bytes. */
     public static final int MAX_ACK_BYTES = 16 * 1024;
     /** Largest trigger list ({@code GET /api/triggers}) read: 256 summaries of about 300 bytes, with room. */
@@ -50,17 +57,55 @@ public final class AgentClient {
     }
 
     /**
-     * The outcome of one request: the answer's HTTP status and body (UTF-8), or why there is none.
+     * The outcome of one request: the answer's HTTP status and body (UTF-8), or why there is none;
+     * the typed requests turn it into what the endpoint means.
      *
      * @param statusCode the HTTP status, or -1 with an error
      * @param body       the whole body, at most the limit asked for; null with an error
      * @param error      {@code unreachable: ...} (refused, no complete answer in time, too large), or null
      * @param tooLarge   whether the error is an answer over the limit
      */
-    public record Answer(int statusCode, String body, String error, boolean tooLarge) {
+    record Answer(int statusCode, String body, String error, boolean tooLarge) {
         static Answer failed(String error, boolean tooLarge) {
             return new Answer(-1, null, error, tooLarge);
         }
+    }
+
+    /**
+     * An agent's answer to a trigger.
+     *
+     * @param state               {@link FiringState#SCHEDULED} (accepted), {@code REFUSED}, {@code FAILED}
+     *                            (an answer that is not one) or {@code UNREACHABLE}
+     * @param predictedBoundNanos the bound the agent predicted at the first instant, when accepted
+     * @param reason              why not accepted, printable; null when accepted
+     * @param refusalCode         the agent's refusal code ({@code replay}, ...), printable, or null
+     */
+    public record Ack(FiringState state, Long predictedBoundNanos, String reason, String refusalCode) {
+        public Ack {
+            reason = SafeText.printable(reason);
+            refusalCode = SafeText.printable(refusalCode);
+        }
+    }
+
+    /**
+     * An agent's answer to {@code GET /api/triggers/ID}: its report, or why there is none.
+     *
+     * @param report   the report, or null with an error
+     * @param error    {@code unreachable: ...}, {@code HTTP 404 ...} or {@code unreadable report: ...}; null with a report
+     * @param tooLarge whether the error is an answer over {@link #MAX_REPORT_BYTES} (no use asking again)
+     * @param waited   whether the agent held its answer for the wait asked (it knows {@code wait_ms});
+     *                 false for an agent that predates it, whose answers come at once
+     */
+    public record ReportAnswer(TriggerReport report, String error, boolean tooLarge, boolean waited) {
+    }
+
+    /**
+     * An agent's trigger list, {@code GET /api/triggers}.
+     *
+     * @param triggers its recent triggers, or null with an error
+     * @param error    why there is no list, or null
+     */
+    public record ListAnswer(List<TriggerSummary> triggers, String error) {
     }
 
     /** Raised inside the client when an answer passes its limit. */
@@ -104,9 +149,9 @@ public final class AgentClient {
     /** Requests the status of the agent at {@code host:port}; the future never fails. */
     public CompletableFuture<Result> status(String host, int port) {
         String authority = (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
-        return get(authority, FleetApi.STATUS_PATH, AgentStatus.MAX_BYTES, timeoutNanos).thenApply(a -> {
+        return send(authority, FleetApi.STATUS_PATH, null, MAX_STATUS_BYTES, timeoutNanos).thenApply(a -> {
             if (a.error() != null) {
-                return Result.failed(a.tooLarge() ? "garbled status: more than " + AgentStatus.MAX_BYTES + " bytes"
+                return Result.failed(a.tooLarge() ? "garbled status: more than " + MAX_STATUS_BYTES + " bytes"
                         : a.error());
             }
             if (a.statusCode() != 200) {
@@ -124,16 +169,84 @@ public final class AgentClient {
     }
 
     /**
-     * {@code GET http://AUTHORITY PATH}, reading at most {@code maxBytes} of the answer within
-     * {@code timeoutNanos} in all; the future never fails.
+     * Sends a signed trigger ({@code POST /api/triggers}, its JSON body as written by the fleet's
+     * trigger codec) and reads the agent's acknowledgement or refusal; the future never fails.
      */
-    public CompletableFuture<Answer> get(String authority, String path, int maxBytes, long timeoutNanos) {
-        return send(authority, path, null, maxBytes, timeoutNanos);
+    public CompletableFuture<Ack> trigger(String authority, String signedTriggerJson) {
+        return send(authority, FleetApi.TRIGGERS_PATH, Objects.requireNonNull(signedTriggerJson, "signedTriggerJson"),
+                MAX_ACK_BYTES, timeoutNanos).thenApply(AgentClient::acknowledgement);
     }
 
-    /** {@code POST} of a JSON body, otherwise as {@link #get}. */
-    public CompletableFuture<Answer> post(String authority, String path, String json, int maxBytes, long timeoutNanos) {
-        return send(authority, path, Objects.requireNonNull(json, "json"), maxBytes, timeoutNanos);
+    /** What an answer to a trigger says; pure, so it is tested without sockets. */
+    static Ack acknowledgement(Answer r) {
+        if (r.error() != null) {
+            return new Ack(FiringState.UNREACHABLE, null, r.error(), null);
+        }
+        Map<String, Object> answer;
+        try {
+            answer = JsonText.object(r.body());
+        } catch (IOException e) {
+            return new Ack(FiringState.FAILED, null, "HTTP " + r.statusCode()
+                    + " with an unreadable answer (not a lockstep agent?)", null);
+        }
+        if (r.statusCode() == 202 && Boolean.TRUE.equals(answer.get("accepted"))
+                && answer.get("predicted_bound_ns") instanceof Long bound) {
+            return new Ack(FiringState.SCHEDULED, bound, null, null);
+        }
+        Object error = answer.get("error");
+        Object code = answer.get("code");
+        if (r.statusCode() >= 400 && r.statusCode() < 500 && error != null) {
+            return new Ack(FiringState.REFUSED, null, String.valueOf(error), code == null ? null : String.valueOf(code));
+        }
+        return new Ack(FiringState.FAILED, null, "HTTP " + r.statusCode() + (error == null ? "" : ": " + error), null);
+    }
+
+    /**
+     * Asks for the report of trigger {@code id}, letting the agent hold its answer up to
+     * {@code waitNanos} (capped at {@link FleetApi#MAX_REPORT_WAIT_NANOS}; 0: answer at once)
+     * until the trigger is done, all within {@code requestNanos}; the future never fails.
+     */
+    public CompletableFuture<ReportAnswer> report(String authority, String id, long waitNanos, long requestNanos) {
+        long waitMillis = Math.max(0, Math.min(waitNanos, FleetApi.MAX_REPORT_WAIT_NANOS)) / 1_000_000L;
+        String path = FleetApi.TRIGGERS_PATH + "/" + URLEncoder.encode(id, StandardCharsets.UTF_8)
+                + (waitMillis > 0 ? "?wait_ms=" + waitMillis : "");
+        long sentMono = System.nanoTime();
+        return send(authority, path, null, MAX_REPORT_BYTES, requestNanos).thenApply(r -> {
+            if (r.error() != null) {
+                return new ReportAnswer(null, r.error(), r.tooLarge(), false);
+            }
+            if (r.statusCode() != 200) {
+                return new ReportAnswer(null, "HTTP " + r.statusCode() + " asking for the report of trigger "
+                        + SafeText.printable(id), false, false);
+            }
+            try {
+                TriggerReport report = TriggerReport.parse(r.body());
+                // An agent that knows wait_ms answers an unfinished trigger only when the wait is over.
+                boolean waited = waitMillis > 0 && (report.done()
+                        || System.nanoTime() - sentMono >= waitMillis * 1_000_000L / 2);
+                return new ReportAnswer(report, null, false, waited);
+            } catch (IOException e) {
+                return new ReportAnswer(null, "unreadable report: " + firstLine(String.valueOf(e.getMessage())), false,
+                        false);
+            }
+        });
+    }
+
+    /** Asks for the agent's recent triggers; the future never fails. */
+    public CompletableFuture<ListAnswer> triggers(String authority) {
+        return send(authority, FleetApi.TRIGGERS_PATH, null, MAX_LIST_BYTES, timeoutNanos).thenApply(r -> {
+            if (r.error() != null) {
+                return new ListAnswer(null, r.error());
+            }
+            if (r.statusCode() != 200) {
+                return new ListAnswer(null, "HTTP " + r.statusCode() + " asking for the triggers");
+            }
+            try {
+                return new ListAnswer(TriggerSummary.parseList(r.body()), null);
+            } catch (IOException e) {
+                return new ListAnswer(null, "unreadable trigger list: " + firstLine(String.valueOf(e.getMessage())));
+            }
+        });
     }
 
     private CompletableFuture<Answer> send(String authority, String path, String json, int maxBytes, long timeoutNanos) {

@@ -6,10 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-
 import io.lockstep.clock.ClockState;
+import io.lockstep.fleet.chrony.ChronyView;
 
 /**
  * An agent's status document, {@code GET /api/status}: who the agent is and one consistent
@@ -36,14 +34,30 @@ import io.lockstep.clock.ClockState;
  * @param uptimeNanos       time since the agent started
  * @param localWallNanos    the agent's local wall time of the reading
  * @param lastFailure       why the latest exchange failed, or null
+ * @param chrony            the system clock as chronyd sees it beside the agent's own view, or null
+ *                          where no chronyd runs (the {@code chrony} object, absent then)
  */
 public record AgentStatus(String name, String version, int apiVersion, String host, String reference,
                           ClockState state, Long offsetNanos, Long errorBoundNanos, Double driftPpm,
                           Long lastSampleAgeNanos, long samples, long dropped, long uptimeNanos, long localWallNanos,
-                          String lastFailure) {
+                          String lastFailure, ChronyView chrony) {
 
-    /** Largest status document a monitor reads; a real one is a few hundred bytes. */
-    public static final int MAX_BYTES = 16 * 1024;
+    /** A status without chrony's view (no chronyd on the device). */
+    public AgentStatus(String name, String version, int apiVersion, String host, String reference, ClockState state,
+                       Long offsetNanos, Long errorBoundNanos, Double driftPpm, Long lastSampleAgeNanos, long samples,
+                       long dropped, long uptimeNanos, long localWallNanos, String lastFailure) {
+        this(name, version, apiVersion, host, reference, state, offsetNanos, errorBoundNanos, driftPpm,
+                lastSampleAgeNanos, samples, dropped, uptimeNanos, localWallNanos, lastFailure, null);
+    }
+
+    /** This status with chrony's view beside it. */
+    public AgentStatus withChrony(ChronyView view) {
+        return new AgentStatus(name, version, apiVersion, host, reference, state, offsetNanos, errorBoundNanos,
+                driftPpm, lastSampleAgeNanos, samples, dropped, uptimeNanos, localWallNanos, lastFailure, view);
+    }
+
+    /** Largest status document a monitor reads: {@link AgentClient#MAX_STATUS_BYTES}. */
+    public static final int MAX_BYTES = AgentClient.MAX_STATUS_BYTES;
 
     /** The document's fields in their documented order; null values are written as null. */
     public Map<String, Object> toJson() {
@@ -63,6 +77,10 @@ public record AgentStatus(String name, String version, int apiVersion, String ho
         m.put("uptime_ns", uptimeNanos);
         m.put("local_wall_ns", localWallNanos);
         m.put("last_failure", lastFailure);
+        if (chrony != null) {
+            // Added in 0.1 without a version bump: monitors skip objects they do not know.
+            m.put("chrony", chrony.toJson());
+        }
         return m;
     }
 
@@ -93,27 +111,9 @@ public record AgentStatus(String name, String version, int apiVersion, String ho
         if (json.length() > MAX_BYTES) {
             throw new GarbledException("garbled status: " + json.length() + " bytes, more than " + MAX_BYTES);
         }
-        Map<String, Object> fields = new HashMap<>();
-        try (JsonParser p = JsonText.FACTORY.createParser(json)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new GarbledException("garbled status: not a JSON object");
-            }
-            JsonToken t;
-            while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken v = p.nextToken();
-                switch (v) {
-                    case VALUE_STRING -> fields.put(field, p.getText());
-                    case VALUE_NUMBER_INT -> fields.put(field, p.getNumberValue());
-                    case VALUE_NUMBER_FLOAT -> fields.put(field, p.getDoubleValue());
-                    case VALUE_NULL -> fields.put(field, null);
-                    case VALUE_TRUE, VALUE_FALSE -> fields.put(field, v == JsonToken.VALUE_TRUE);
-                    default -> p.skipChildren();
-                }
-            }
-            if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
-                throw new GarbledException("garbled status: trailing data after the JSON object");
-            }
+        Map<String, Object> fields;
+        try {
+            fields = JsonText.object(json);
         } catch (IOException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
             int nl = why.indexOf('\n');
@@ -155,12 +155,35 @@ public record AgentStatus(String name, String version, int apiVersion, String ho
         if (drift != null && !(drift instanceof Number)) {
             throw new GarbledException("garbled status: drift_ppm is not a number");
         }
+        ChronyView chrony = null;
+        Map<String, Object> chronyFields = scalarFields(fields.get("chrony"));
+        if (chronyFields != null) {
+            try {
+                chrony = ChronyView.fromJson(chronyFields);
+            } catch (IllegalArgumentException e) {
+                throw new GarbledException("garbled status: " + e.getMessage());
+            }
+        }
         return new AgentStatus(string(fields, "name", true), version, api, string(fields, "host", false),
                 string(fields, "reference", false), state, offset, bound,
                 drift == null ? null : ((Number) drift).doubleValue(), nullableInteger(fields, "last_sample_age_ns"),
                 integer(fields, "samples", false, 0), integer(fields, "dropped", false, 0),
                 integer(fields, "uptime_ns", false, 0), integer(fields, "local_wall_ns", true, 0),
-                string(fields, "last_failure", false));
+                string(fields, "last_failure", false), chrony);
+    }
+
+    /** The scalar fields of {@code value} when it is an object (nested values left out); otherwise null. */
+    private static Map<String, Object> scalarFields(Object value) {
+        if (!(value instanceof Map<?, ?> object)) {
+            return null;
+        }
+        Map<String, Object> out = new HashMap<>();
+        object.forEach((k, v) -> {
+            if (!(v instanceof Map<?, ?>) && !(v instanceof java.util.List<?>)) {
+                out.put(String.valueOf(k), v);
+            }
+        });
+        return out;
     }
 
     private static String string(Map<String, Object> fields, String name, boolean required) throws GarbledException {

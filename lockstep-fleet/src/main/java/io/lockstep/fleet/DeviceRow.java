@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.lockstep.clock.ClockState;
+import io.lockstep.fleet.chrony.ChronyView;
 
 /**
  * One device in a {@link FleetSnapshot}: how it was measured and its clock against the
@@ -25,10 +26,28 @@ import io.lockstep.clock.ClockState;
  * @param sampleAgeNanos  age of the newest sample behind the offset, or null
  * @param version         the agent's software version, or null
  * @param error           why the device is unreachable or unusable, or null
+ * @param chrony          the device's system clock as its chronyd sees it, beside its agent's view; null
+ *                        when the agent reports none (no chronyd there, or not an agent)
  */
 public record DeviceRow(String name, String target, String via, boolean reachable, ClockState state,
                         Long offsetNanos, Long errorBoundNanos, Double driftPpm, Long sampleAgeNanos,
-                        String version, String error) {
+                        String version, String error, ChronyView chrony) {
+
+    /** A row without chrony's view. */
+    public DeviceRow(String name, String target, String via, boolean reachable, ClockState state, Long offsetNanos,
+                     Long errorBoundNanos, Double driftPpm, Long sampleAgeNanos, String version, String error) {
+        this(name, target, via, reachable, state, offsetNanos, errorBoundNanos, driftPpm, sampleAgeNanos, version,
+                error, null);
+    }
+
+    /**
+     * Whether the device's chronyd and its agent disagree about the system clock beyond both their
+     * bounds (one of them is wrong): flagged in every view, not counted against the fleet's
+     * verdict, which rests on the agents' own clocks.
+     */
+    public boolean chronyDisagrees() {
+        return chrony != null && Boolean.TRUE.equals(chrony.disagrees());
+    }
 
     public DeviceRow {
         // An agent's version and reasons quoting its answer reach the terminal and logs.
@@ -54,20 +73,25 @@ public record DeviceRow(String name, String target, String via, boolean reachabl
                 || offsetNanos < -FleetApi.MAX_PLAUSIBLE_OFFSET_NANOS));
     }
 
-    /** The state word shown: the clock state, or UNREACHABLE / ERROR. */
-    public String stateWord() {
+    /** The state shown: the clock state, or UNREACHABLE / ERROR. */
+    public DeviceState shownState() {
         if (!reachable) {
-            return "UNREACHABLE";
+            return DeviceState.UNREACHABLE;
         }
         if (state == null || impossible()) {
-            return "ERROR";
+            return DeviceState.ERROR;
         }
-        return state.name();
+        return DeviceState.of(state);
+    }
+
+    /** The state word shown, {@link #shownState()}'s name. */
+    public String stateWord() {
+        return shownState().name();
     }
 
     /** A row for a device that could not be read. */
     public static DeviceRow failed(Device d, boolean reachable, String error) {
-        return new DeviceRow(d.name(), d.target(), d.kind().word(), reachable, null, null, null, null, null, null, error);
+        return new DeviceRow(d.name(), d.target(), d.via(), reachable, null, null, null, null, null, null, error);
     }
 
     /** The row as JSON fields, in the documented order. */
@@ -84,6 +108,9 @@ public record DeviceRow(String name, String target, String via, boolean reachabl
         m.put("last_sample_age_ns", sampleAgeNanos);
         m.put("version", version);
         m.put("error", error);
+        if (chrony != null) {
+            m.put("chrony", chrony.toJson());
+        }
         return m;
     }
 }

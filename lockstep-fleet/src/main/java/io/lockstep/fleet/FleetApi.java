@@ -22,6 +22,17 @@ public final class FleetApi {
     /** Path of the agent's status document. */
     public static final String STATUS_PATH = "/api/status";
 
+    /**
+     * Path of the agent's triggers: {@code POST} one, {@code GET} the recent ones, {@code GET
+     * PATH/ID} one's report; {@code GET PATH/ID?wait_ms=N} holds the answer until the trigger is
+     * done or N ms have passed (at most {@link #MAX_REPORT_WAIT_NANOS}), so a monitor learns of
+     * the last firing without polling. An agent that predates the parameter answers at once.
+     */
+    public static final String TRIGGERS_PATH = "/api/triggers";
+
+    /** Longest an agent holds a report answer for {@code wait_ms}: well inside its response deadline. */
+    public static final long MAX_REPORT_WAIT_NANOS = 5_000_000_000L;
+
     /** Path of the agent's Prometheus metrics. */
     public static final String METRICS_PATH = "/metrics";
 

@@ -89,7 +89,7 @@ public final class FleetFile {
             if (!names.add(d.name())) {
                 throw new FormatException(where + "the name '" + d.name() + "' is used twice");
             }
-            if (!targets.add(d.kind() + " " + d.authority())) {
+            if (!targets.add(d.via() + " " + d.authority())) {
                 throw new FormatException(where + d.target() + " is listed twice");
             }
             if (devices.size() >= MAX_DEVICES) {

@@ -353,7 +353,8 @@ public final class FleetMonitor implements AutoCloseable {
         }
         return new DeviceRow(d.name(), d.target(), "agent", true, s.state(), s.offsetNanos(), s.errorBoundNanos(),
                 s.driftPpm(), s.lastSampleAgeNanos(), s.version(),
-                s.state() == ClockState.UNSYNCED && s.lastFailure() != null ? "reference: " + s.lastFailure() : null);
+                s.state() == ClockState.UNSYNCED && s.lastFailure() != null ? "reference: " + s.lastFailure() : null,
+                s.chrony());
     }
 
     /**
@@ -386,7 +387,7 @@ public final class FleetMonitor implements AutoCloseable {
     }
 
     private DeviceRow agentlessRow(Device d, ReadingPair dev, ReadingPair ref) {
-        String via = d.kind().word();
+        String via = d.via();
         if (!dev.synced()) {
             if (dev.error() != null) {
                 return DeviceRow.failed(d, false, dev.error());

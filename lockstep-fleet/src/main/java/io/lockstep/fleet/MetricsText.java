@@ -15,7 +15,12 @@ import io.lockstep.clock.SampleVerdict;
  * {@code lockstep_drift_ppm} (reference relative to the device), {@code lockstep_state} (a state
  * set: one series per state, 1 for the current one), {@code lockstep_samples_total{verdict}},
  * {@code lockstep_last_sample_age_seconds}, {@code lockstep_uptime_seconds} and
- * {@code lockstep_agent_info{name,version,reference}}.
+ * {@code lockstep_agent_info{name,version,reference}}. Where the agent watches a chronyd (see
+ * {@link io.lockstep.fleet.chrony.ChronyView}), also {@code lockstep_system_offset_seconds} (the
+ * system clock − reference by the agent), {@code lockstep_chrony_offset_seconds} (the same by
+ * chronyd), {@code lockstep_chrony_error_bound_seconds}, {@code lockstep_chrony_root_delay_seconds},
+ * {@code lockstep_chrony_root_dispersion_seconds}, {@code lockstep_chrony_stratum},
+ * {@code lockstep_chrony_synced} and {@code lockstep_chrony_disagrees}; absent without one.
  */
 public final class MetricsText {
 
@@ -61,7 +66,33 @@ public final class MetricsText {
                 s.lastSampleAgeNanos() == null ? Double.NaN : s.lastSampleAgeNanos() * 1e-9);
         header(sb, "lockstep_uptime_seconds", "gauge", "Time since the agent started, in seconds.");
         sample(sb, "lockstep_uptime_seconds", s.uptimeNanos() * 1e-9);
+        if (s.chrony() != null) {
+            chrony(sb, s.chrony());
+        }
         return sb.toString();
+    }
+
+    private static void chrony(StringBuilder sb, io.lockstep.fleet.chrony.ChronyView c) {
+        header(sb, "lockstep_system_offset_seconds", "gauge",
+                "The system clock minus the reference by this agent's own measurement, in seconds; NaN while unsynced.");
+        sample(sb, "lockstep_system_offset_seconds", c.systemOffsetNanos() == null ? Double.NaN : c.systemOffsetNanos() * 1e-9);
+        header(sb, "lockstep_chrony_offset_seconds", "gauge",
+                "The system clock minus its NTP reference as chronyd sees it (chronyc tracking), in seconds.");
+        sample(sb, "lockstep_chrony_offset_seconds", c.offsetNanos() * 1e-9);
+        header(sb, "lockstep_chrony_error_bound_seconds", "gauge",
+                "chrony's own bound on that offset: root dispersion plus half the root delay, in seconds.");
+        sample(sb, "lockstep_chrony_error_bound_seconds", c.errorBoundNanos() * 1e-9);
+        header(sb, "lockstep_chrony_root_delay_seconds", "gauge", "chronyd's root delay, in seconds.");
+        sample(sb, "lockstep_chrony_root_delay_seconds", c.rootDelayNanos() * 1e-9);
+        header(sb, "lockstep_chrony_root_dispersion_seconds", "gauge", "chronyd's root dispersion, in seconds.");
+        sample(sb, "lockstep_chrony_root_dispersion_seconds", c.rootDispersionNanos() * 1e-9);
+        header(sb, "lockstep_chrony_stratum", "gauge", "chronyd's stratum (0 while unsynchronised).");
+        sample(sb, "lockstep_chrony_stratum", c.stratum());
+        header(sb, "lockstep_chrony_synced", "gauge", "1 when chronyd's leap status is anything but unsynchronised.");
+        sample(sb, "lockstep_chrony_synced", c.synced() ? 1 : 0);
+        header(sb, "lockstep_chrony_disagrees", "gauge",
+                "1 when chronyd and this agent disagree about the system clock beyond both bounds; NaN when either is unsynced.");
+        sample(sb, "lockstep_chrony_disagrees", c.disagrees() == null ? Double.NaN : c.disagrees() ? 1 : 0);
     }
 
     private static void header(StringBuilder sb, String name, String type, String help) {

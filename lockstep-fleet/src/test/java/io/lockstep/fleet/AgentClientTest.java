@@ -1,5 +1,7 @@
 package io.lockstep.fleet;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -18,6 +20,27 @@ import com.sun.net.httpserver.HttpServer;
 class AgentClientTest {
 
     private static final long ENDLESS_BYTES = 48L << 20;
+
+    /** What each kind of answer to a trigger means, without sockets. */
+    @Test
+    void anAnswerToATriggerIsAcceptedRefusedFailedOrUnreachable() {
+        AgentClient.Ack ok = AgentClient.acknowledgement(new AgentClient.Answer(202,
+                "{\"accepted\":true,\"predicted_bound_ns\":1500}", null, false));
+        assertEquals(new AgentClient.Ack(FiringState.SCHEDULED, 1500L, null, null), ok);
+        AgentClient.Ack refused = AgentClient.acknowledgement(new AgentClient.Answer(409,
+                "{\"error\":\"trigger x was already accepted\\u001b[2J\",\"code\":\"replay\"}", null, false));
+        assertEquals(FiringState.REFUSED, refused.state());
+        assertEquals("trigger x was already accepted?[2J", refused.reason());
+        assertEquals("replay", refused.refusalCode());
+        assertEquals(FiringState.FAILED, AgentClient.acknowledgement(new AgentClient.Answer(200, "<html>", null, false))
+                .state());
+        assertEquals("HTTP 500: boom", AgentClient.acknowledgement(new AgentClient.Answer(500, "{\"error\":\"boom\"}",
+                null, false)).reason());
+        AgentClient.Ack gone = AgentClient.acknowledgement(new AgentClient.Answer(-1, null,
+                "unreachable: connection refused", false));
+        assertEquals(FiringState.UNREACHABLE, gone.state());
+        assertNull(gone.predictedBoundNanos());
+    }
 
     @Test
     void anEndlessStatusIsCutOffNotReadIntoMemory() throws Exception {

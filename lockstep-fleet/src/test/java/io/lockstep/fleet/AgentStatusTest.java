@@ -26,6 +26,22 @@ class AgentStatusTest {
     }
 
     @Test
+    void chronyViewRoundTripsAndIsAbsentWithoutOne() throws Exception {
+        io.lockstep.fleet.chrony.ChronyView view = io.lockstep.fleet.chrony.ChronyView.of(
+                io.lockstep.fleet.chrony.ChronyTracking.parse(io.lockstep.fleet.chrony.ChronyTrackingTest.SYNCED),
+                2_000_000_000L, -3_000_010L, 40_000L);
+        AgentStatus withChrony = SAMPLE.withChrony(view);
+        String json = JsonText.write(withChrony.toJson());
+        assertEquals(withChrony, AgentStatus.parse(json));
+        assertTrue(!JsonText.write(SAMPLE.toJson()).contains("chrony"), "absent where no chronyd runs");
+        // A monitor of the previous version skipped objects it did not know: the rest reads the same.
+        assertEquals(SAMPLE, AgentStatus.parse(json).withChrony(null));
+        AgentStatus.GarbledException e = assertThrows(AgentStatus.GarbledException.class,
+                () -> AgentStatus.parse(json.replace("\"leap\":\"normal\"", "\"leap\":7")));
+        assertTrue(e.getMessage().contains("chrony.leap"), e.getMessage());
+    }
+
+    @Test
     void unknownFieldsAreIgnored() throws Exception {
         String json = JsonText.write(SAMPLE.toJson()).replace("{\"name\"", "{\"future\":{\"x\":[1,2]},\"name\"");
         assertEquals(SAMPLE, AgentStatus.parse(json));

@@ -30,14 +30,25 @@ class FleetFileTest {
                 null), d.get(0));
         assertEquals("10.0.0.12:9000", d.get(1).name());
         assertEquals(9000, d.get(1).port());
-        assertEquals(Device.Kind.NTP, d.get(2).kind());
+        assertEquals(Device.Kind.MEASURED, d.get(2).kind());
+        assertEquals("ntp", d.get(2).via());
         assertEquals(123, d.get(2).port());
         assertEquals("ntp://192.168.1.1", d.get(2).clock().text());
-        assertEquals(Device.Kind.NEON, d.get(3).kind());
+        assertEquals(Device.Kind.MEASURED, d.get(3).kind());
+        assertEquals("neon", d.get(3).via());
         assertEquals("fd00::7", d.get(3).host());
         assertEquals("[fd00::7]:8080", d.get(3).authority());
         assertEquals(11123, d.get(4).port());
         assertNull(d.get(0).clock());
+    }
+
+    @Test
+    void anyRegisteredProtocolIsADevice() throws Exception {
+        List<Device> d = FleetFile.parse("room.fleet", List.of("stim echo://127.0.0.1:9999", "ntp://127.0.0.1:9999"));
+        assertEquals("echo", d.get(0).via());
+        assertEquals("echo://127.0.0.1:9999", d.get(0).clock().text());
+        // Same authority, another protocol: two devices, not one listed twice.
+        assertEquals("ntp", d.get(1).via());
     }
 
     @Test
@@ -58,7 +69,7 @@ class FleetFileTest {
                 {"just-a-name", "room line 1: 'just-a-name' is not a device"},
                 {"a agent://h1\na agent://h2", "room line 2: the name 'a' is used twice"},
                 {"agent://h1\nother agent://h1:7474", "room line 2: agent://h1:7474 is listed twice"},
-                {"e echo://h:1", "unknown device scheme 'echo'"},
+                {"e echo://h", "echo://HOST:PORT"},
         };
         for (String[] c : cases) {
             FleetFile.FormatException e = assertThrows(FleetFile.FormatException.class,

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.sun.net.httpserver.HttpServer;
 
 import io.lockstep.clock.ClockState;
+import io.lockstep.net.EchoServer;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.sim.FakeCompanion;
@@ -192,6 +193,30 @@ class FleetMonitorTest {
                 }
                 assertEquals("ntp", s.devices().get(0).via());
                 assertEquals("neon", s.devices().get(1).via());
+            }
+        }
+    }
+
+    /**
+     * Issue 17: a device of any registered protocol, here Time Echo, is accepted in a fleet file
+     * and measured from the monitor like NTP and Neon ones (Device.parse used to refuse echo://).
+     */
+    @Test
+    @Order(3)
+    void anEchoDeviceInAFleetFileIsAcceptedAndPolled() throws Exception {
+        SimulatedTimeSource echoClock = new SimulatedTimeSource(TimeSource.system(), 25_000_000L, 3);
+        try (EchoServer echo = EchoServer.start(echoClock, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            List<Device> devices = FleetFile.parse("room.fleet", List.of("stim echo://127.0.0.1:" + echo.port()));
+            assertEquals("echo", devices.get(0).via());
+            try (FleetMonitor m = FleetMonitor.open(FleetMonitor.Config.of(() -> devices, fleet.referenceTarget))) {
+                m.awaitSettled(60_000_000_000L);
+                awaitAllSynced(m);
+                long before = echoClock.aheadOfReferenceNanos();
+                DeviceRow r = m.pollOnce().devices().get(0);
+                long after = echoClock.aheadOfReferenceNanos();
+                assertEquals("echo", r.via());
+                assertEquals(ClockState.SYNCED, r.state(), r.toString());
+                assertWithinBoundOfTruth(r, before, after);
             }
         }
     }

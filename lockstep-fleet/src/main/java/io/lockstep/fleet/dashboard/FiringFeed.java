@@ -4,13 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import io.lockstep.fleet.FiringReport;
+import io.lockstep.fleet.FiringState;
 import io.lockstep.fleet.FleetMonitor;
-import io.lockstep.fleet.trigger.FiringReport;
+import io.lockstep.fleet.trigger.FiringWatcher;
 import io.lockstep.fleet.trigger.FleetFire;
 
 /**
  * Feeds a {@link Dashboard}'s "last firing" from the agents themselves: every few seconds it
- * asks the monitor's agents for their triggers ({@link FleetFire#lastFiring}) and shows the
+ * asks the monitor's agents for their triggers ({@link FiringWatcher#lastFiring}) and shows the
  * newest one that every agent has finished, so a firing made by {@code lockstep fleet fire} from
  * any machine appears on the page. Thread-safe; one daemon thread polls until {@link #close()}.
  */
@@ -22,7 +24,7 @@ public final class FiringFeed implements AutoCloseable {
     private volatile boolean closed;
 
     private FiringFeed(FleetMonitor monitor, Dashboard dashboard, long pollNanos) {
-        FleetFire watcher = FleetFire.watcher(monitor.config().timeoutNanos());
+        FiringWatcher watcher = new FiringWatcher(monitor.config().timeoutNanos());
         long tolerance = monitor.config().toleranceNanos();
         this.thread = new Thread(() -> {
             String shown = null;
@@ -60,7 +62,7 @@ public final class FiringFeed implements AutoCloseable {
     static LastFiring toLastFiring(FleetFire.Result r) {
         List<LastFiring.Device> devices = new ArrayList<>();
         for (FleetFire.DeviceOutcome o : r.devices()) {
-            if (o.status().equals("skipped")) {
+            if (o.status() == FiringState.SKIPPED) {
                 continue;
             }
             FiringReport worst = null;
@@ -69,8 +71,8 @@ public final class FiringFeed implements AutoCloseable {
                     worst = f;
                 }
             }
-            boolean fired = o.status().equals("fired") && worst != null;
-            devices.add(new LastFiring.Device(o.name(), o.status(), fired, fired ? worst.firedReferenceNanos() : 0,
+            boolean fired = o.status() == FiringState.FIRED && worst != null;
+            devices.add(new LastFiring.Device(o.name(), o.status().word(), fired, fired ? worst.firedReferenceNanos() : 0,
                     fired ? worst.errorBoundNanos() : 0, fired ? worst.latenessNanos() : 0, o.reason()));
         }
         Long spread = r.spreadNanos();

@@ -8,24 +8,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.lockstep.fleet.AgentClient;
 import io.lockstep.fleet.Device;
+import io.lockstep.fleet.FiringReport;
+import io.lockstep.fleet.FiringState;
+import io.lockstep.fleet.FleetApi;
 import io.lockstep.fleet.JsonText;
 import io.lockstep.fleet.SafeText;
 import io.lockstep.time.Durations;
 
 /**
- * The monitor's side of {@code lockstep fleet fire}: it signs one trigger, sends it to every
- * agent at once, collects each acknowledgement or refusal, waits past the last instant, fetches
- * each agent's firing report, and judges the fleet: the fire spread of each firing (max − min of
- * the devices' fired reference times) with its bound (the two largest error bounds among the
- * devices, since each device's true firing time lies within its own bound), and this machine's
- * own clock readings when the actions ran ({@code host_wall_ns}), which are the truth when every
- * agent runs on this machine (tests, benches, the demo). Devices that are not agents cannot fire
- * and are listed as skipped. Thread-safe: each {@link #fire} call works on its own.
+ * The monitor's side of {@code lockstep fleet fire}, the orchestration: it signs one trigger,
+ * sends it to every agent at once through the {@link AgentClient}, collects each
+ * acknowledgement or refusal, and near the last instant asks each agent that accepted for its
+ * report, which the agent holds until the trigger is done ({@code wait_ms}), so the monitor
+ * learns of the last firing when it happens instead of polling (an agent that predates
+ * {@code wait_ms} is asked again every {@value #RETRY_PAUSE_MILLIS} ms, as before). What each
+ * answer means and the verdict over the fleet are {@link FireJudge}'s, a pure function of the
+ * answers; the dashboard reads past firings through a {@link FiringWatcher}, which needs no key.
+ * Devices that are not agents cannot fire and are listed as skipped. Thread-safe: each
+ * {@link #fire} call works on its own.
  */
 public final class FleetFire {
 
@@ -62,21 +68,22 @@ public final class FleetFire {
      *
      * @param name                the device's name
      * @param target              as written, e.g. {@code agent://127.0.0.1:7474}
-     * @param status              {@code fired} (every firing ran), {@code refused}, {@code failed} (some
-     *                            firing did not run or failed), {@code unreachable}, or {@code skipped} (not an
-     *                            agent); {@code scheduled} only while {@link #fire} still waits for the report
+     * @param status              {@code FIRED} (every firing ran), {@code REFUSED}, {@code FAILED} (some
+     *                            firing did not run or failed), {@code UNREACHABLE}, or {@code SKIPPED} (not an
+     *                            agent); {@code SCHEDULED} only while {@link #fire} still waits for the report
      * @param reason              why, for anything but {@code fired}; null otherwise
      * @param refusalCode         the agent's refusal code ({@code replay}, ...), or null
      * @param predictedBoundNanos the bound the agent predicted at the first instant, or null
      * @param firings             the agent's reports, by index (empty unless accepted)
      */
-    public record DeviceOutcome(String name, String target, String status, String reason, String refusalCode,
+    public record DeviceOutcome(String name, String target, FiringState status, String reason, String refusalCode,
                                 Long predictedBoundNanos, List<FiringReport> firings) {
 
         public DeviceOutcome {
             // The reason and code may quote an agent's answer: they reach the terminal and logs.
             reason = SafeText.printable(reason);
             refusalCode = SafeText.printable(refusalCode);
+            Objects.requireNonNull(status, "status");
             Objects.requireNonNull(firings, "firings");
         }
 
@@ -94,7 +101,7 @@ public final class FleetFire {
         public Long worstLatenessNanos() {
             Long worst = null;
             for (FiringReport f : firings) {
-                if (f.fired() && (worst == null || absSaturated(f.latenessNanos()) > absSaturated(worst))) {
+                if (f.fired() && (worst == null || FireJudge.absSaturated(f.latenessNanos()) > FireJudge.absSaturated(worst))) {
                     worst = f.latenessNanos();
                 }
             }
@@ -109,14 +116,15 @@ public final class FleetFire {
 
         /** The status and reason in one line, the status said once ({@code unreachable: no answer within 2s}). */
         public String summary() {
-            return reason != null && reason.startsWith(status + ":") ? reason : status + ": " + reason;
+            String word = status.word();
+            return reason != null && reason.startsWith(word + ":") ? reason : word + ": " + reason;
         }
 
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", name);
             m.put("target", target);
-            m.put("status", status);
+            m.put("status", status.word());
             m.put("reason", reason);
             m.put("refusal", refusalCode);
             m.put("predicted_bound_ns", predictedBoundNanos);
@@ -207,6 +215,18 @@ public final class FleetFire {
      */
     public static final long REPORT_GRACE_NANOS = 1_500_000_000L;
 
+    /** How long before the last instant the monitor starts asking for reports (the agents hold them). */
+    static final long ASK_AHEAD_NANOS = 1_000_000_000L;
+
+    /** Pause before asking again an agent that answered at once (one that predates {@code wait_ms}, or a failure). */
+    static final long RETRY_PAUSE_MILLIS = 100;
+
+    /** Less time than this left: no new request is sent. */
+    private static final long MIN_ASK_NANOS = 50_000_000L;
+
+    private static final Executor RETRY_PAUSE = CompletableFuture.delayedExecutor(RETRY_PAUSE_MILLIS,
+            TimeUnit.MILLISECONDS);
+
     private final FleetKey key;
     private final long timeoutNanos;
     private final AgentClient agents;
@@ -216,162 +236,12 @@ public final class FleetFire {
      * @param timeoutNanos how long one request to an agent may take
      */
     public FleetFire(FleetKey key, long timeoutNanos) {
-        this(Objects.requireNonNull(key, "key"), timeoutNanos, true);
-    }
-
-    private FleetFire(FleetKey key, long timeoutNanos, boolean unused) {
-        this.key = key;
+        this.key = Objects.requireNonNull(key, "key");
         if (timeoutNanos <= 0) {
             throw new IllegalArgumentException("the timeout must be positive");
         }
         this.timeoutNanos = timeoutNanos;
         this.agents = new AgentClient(timeoutNanos);
-    }
-
-    /**
-     * A FleetFire that only reads what agents fired ({@link #lastFiring}), for a dashboard: it
-     * holds no key and cannot {@link #fire}.
-     */
-    public static FleetFire watcher(long timeoutNanos) {
-        return new FleetFire(null, timeoutNanos, true);
-    }
-
-    /**
-     * The most recent trigger any of {@code devices} accepted (by instant), judged as
-     * {@link #fire} judges it; empty when no agent has one, or while an agent that accepted it
-     * has not finished it. Agents that have no record of it are listed as refused (they refused
-     * it, or were not sent it). Never throws for an unreachable agent: it becomes that device's row.
-     */
-    public java.util.Optional<Result> lastFiring(List<Device> devices, long toleranceNanos) {
-        List<Device> list = devices.stream().filter(d -> d.kind() == Device.Kind.AGENT).toList();
-        List<CompletableFuture<List<Map<String, Object>>>> asks = new ArrayList<>();
-        for (Device d : list) {
-            asks.add(agents.get(d.authority(), TriggerDesk.PATH, AgentClient.MAX_LIST_BYTES, timeoutNanos).thenApply(r -> {
-                if (r.error() != null || r.statusCode() != 200) {
-                    return null;
-                }
-                try {
-                    return parseTriggerList(r.body());
-                } catch (IOException e) {
-                    return null;
-                }
-            }));
-        }
-        Map<String, Object> newest = null;
-        List<List<Map<String, Object>>> lists = new ArrayList<>();
-        for (CompletableFuture<List<Map<String, Object>>> a : asks) {
-            List<Map<String, Object>> triggers = a.join();
-            lists.add(triggers);
-            for (Map<String, Object> t : triggers == null ? List.<Map<String, Object>>of() : triggers) {
-                if (t.get("at_ns") instanceof Long at && (newest == null || at > (Long) newest.get("at_ns"))) {
-                    newest = t;
-                }
-            }
-        }
-        if (newest == null) {
-            return java.util.Optional.empty();
-        }
-        Trigger trigger;
-        try {
-            trigger = new Trigger(String.valueOf(newest.get("id")), String.valueOf(newest.get("action")),
-                    (Long) newest.get("at_ns"), (Long) newest.get("expires_ns"), (Long) newest.get("every_ns"),
-                    ((Long) newest.get("count")).intValue(), 0, null);
-        } catch (RuntimeException e) {
-            return java.util.Optional.empty();
-        }
-        Plan plan = new Plan(trigger.action(), trigger.atNanos(), trigger.everyNanos(), trigger.count(), toleranceNanos, 0);
-        DeviceOutcome[] outcomes = new DeviceOutcome[list.size()];
-        List<CompletableFuture<Void>> reports = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-            Device d = list.get(i);
-            List<Map<String, Object>> triggers = lists.get(i);
-            int slot = i;
-            if (triggers == null) {
-                outcomes[i] = new DeviceOutcome(d.name(), d.target(), "unreachable", "unreachable", null, null, List.of());
-            } else if (triggers.stream().noneMatch(t -> trigger.id().equals(t.get("id")))) {
-                outcomes[i] = new DeviceOutcome(d.name(), d.target(), "refused", "no record of trigger " + trigger.id()
-                        + " (refused, or not sent to this agent)", null, null, List.of());
-            } else {
-                reports.add(report(d, trigger, timeoutNanos).thenAccept(o -> outcomes[slot] = o));
-            }
-        }
-        CompletableFuture.allOf(reports.toArray(CompletableFuture[]::new)).join();
-        for (int i = 0; i < outcomes.length; i++) {
-            DeviceOutcome o = outcomes[i];
-            if (o.status().equals("scheduled") && o.reason() != null) {
-                // Its report could not be read: that agent is one unreachable row, not a firing never shown.
-                outcomes[i] = new DeviceOutcome(o.name(), o.target(), "unreachable", o.reason(), null,
-                        o.predictedBoundNanos(), o.firings());
-            } else if (o.status().equals("scheduled")) {
-                return java.util.Optional.empty();
-            }
-        }
-        return java.util.Optional.of(judge(trigger, plan, Arrays.asList(outcomes)));
-    }
-
-    /**
-     * An agent's report of one trigger, {@code GET /api/triggers/ID}, as the monitor reads it.
-     *
-     * @param done                whether the agent has finished the trigger
-     * @param predictedBoundNanos the bound it predicted, or null
-     * @param firings             its firing reports, printable
-     */
-    public record TriggerReport(boolean done, Long predictedBoundNanos, List<FiringReport> firings) {
-        public TriggerReport {
-            firings = List.copyOf(firings);
-        }
-    }
-
-    /**
-     * Reads a trigger report from an agent's answer (at most {@link AgentClient#MAX_REPORT_BYTES});
-     * the entry point a fuzz target of firing reports calls.
-     *
-     * @throws IOException for anything but a well-formed report, with a one-line reason
-     */
-    public static TriggerReport parseReport(String json) throws IOException {
-        try {
-            Map<String, Object> m = JsonTree.object(json);
-            List<FiringReport> firings = new ArrayList<>();
-            Object list = m.getOrDefault("firings", List.of());
-            if (!(list instanceof List<?> items)) {
-                throw new IOException("firings is not a list");
-            }
-            for (Object o : items) {
-                if (!(o instanceof Map<?, ?> f)) {
-                    throw new IOException("a firing is not an object");
-                }
-                @SuppressWarnings("unchecked")
-                Map<String, Object> fields = (Map<String, Object>) f;
-                firings.add(FiringReport.fromJson(fields));
-            }
-            return new TriggerReport("done".equals(m.get("state")),
-                    m.get("predicted_bound_ns") instanceof Long b ? b : null, firings);
-        } catch (RuntimeException e) {
-            throw new IOException(SafeText.printable(String.valueOf(e.getMessage())), e);
-        }
-    }
-
-    /**
-     * Reads the trigger summaries of {@code GET /api/triggers} (at most
-     * {@link AgentClient#MAX_LIST_BYTES}); the entry point a fuzz target of trigger lists calls.
-     *
-     * @throws IOException for anything but an object with a list of objects under {@code triggers}
-     */
-    public static List<Map<String, Object>> parseTriggerList(String json) throws IOException {
-        Object list = JsonTree.object(json).get("triggers");
-        if (!(list instanceof List<?> items)) {
-            throw new IOException("no list of triggers");
-        }
-        List<Map<String, Object>> triggers = new ArrayList<>();
-        for (Object o : items) {
-            if (!(o instanceof Map<?, ?> t)) {
-                throw new IOException("a trigger summary is not an object");
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> m = (Map<String, Object>) t;
-            triggers.add(m);
-        }
-        return triggers;
     }
 
     /**
@@ -398,7 +268,7 @@ public final class FleetFire {
                     return null;
                 }
                 // Saturated: an agent's local_wall_ns is its own word, and must not wrap around.
-                return new long[] {subtractSaturated(r.status().localWallNanos(), r.status().offsetNanos()),
+                return new long[] {FireJudge.subtractSaturated(r.status().localWallNanos(), r.status().offsetNanos()),
                         sent + (received - sent) / 2};
             }));
         }
@@ -406,7 +276,7 @@ public final class FleetFire {
         for (CompletableFuture<long[]> a : asks) {
             long[] v = a.join();
             if (v != null) {
-                nows.add(addSaturated(v[0], System.nanoTime() - v[1]));
+                nows.add(FireJudge.addSaturated(v[0], System.nanoTime() - v[1]));
             }
         }
         if (nows.isEmpty()) {
@@ -425,9 +295,6 @@ public final class FleetFire {
      */
     public Result fire(List<Device> devices, Plan plan, long referenceNowNanos, Consumer<String> progress)
             throws InterruptedException {
-        if (key == null) {
-            throw new IllegalStateException("a watcher has no key and cannot fire");
-        }
         long startMono = System.nanoTime();
         Consumer<String> say = progress == null ? s -> { } : progress;
         Object sayLock = new Object();
@@ -442,261 +309,67 @@ public final class FleetFire {
             Device d = devices.get(i);
             int slot = i;
             if (d.kind() != Device.Kind.AGENT) {
-                outcomes[i] = new DeviceOutcome(d.name(), d.target(), "skipped", "not an agent: only agents fire actions",
-                        null, null, List.of());
+                outcomes[i] = new DeviceOutcome(d.name(), d.target(), FiringState.SKIPPED,
+                        "not an agent: only agents fire actions", null, null, List.of());
                 continue;
             }
-            sends.add(agents.post(d.authority(), TriggerDesk.PATH, body, AgentClient.MAX_ACK_BYTES, timeoutNanos)
-                    .thenApply(r -> {
-                DeviceOutcome o = acknowledged(d, r);
+            sends.add(agents.trigger(d.authority(), body).thenAccept(ack -> {
+                DeviceOutcome o = FireJudge.acknowledged(d, ack);
                 outcomes[slot] = o;
                 synchronized (sayLock) {
-                    say.accept(o.status().equals("scheduled")
+                    say.accept(o.status() == FiringState.SCHEDULED
                             ? d.name() + ": accepted, predicted bound " + Durations.format(o.predictedBoundNanos())
                             : d.name() + ": " + o.summary());
                 }
-                return null;
             }));
         }
         CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
 
-        // Wait past the last instant (on this machine's monotonic clock, from the reference "now"),
-        // then ask each agent that accepted for its report until all are done or time is up.
-        boolean anyAccepted = false;
-        for (DeviceOutcome o : outcomes) {
-            anyAccepted |= o.status().equals("scheduled");
-        }
+        // On this machine's monotonic clock, from the reference "now": the last instant, and the
+        // deadline for reports (one request timeout plus a grace after it; no request outlives
+        // it, so a trickling agent cannot stretch the wait).
         long lastInstantMono = startMono + (trigger.lastInstantNanos() - referenceNowNanos);
-        long sleep = lastInstantMono - System.nanoTime() + 20_000_000L;
+        long deadline = lastInstantMono + timeoutNanos + REPORT_GRACE_NANOS;
+        boolean anyAccepted = Arrays.stream(outcomes).anyMatch(o -> o.status() == FiringState.SCHEDULED);
+        long sleep = lastInstantMono - ASK_AHEAD_NANOS - System.nanoTime();
         if (anyAccepted && sleep > 0) {
+            // One sleep until shortly before the last instant; from there the agents say when they are done.
             Thread.sleep(sleep / 1_000_000L, (int) (sleep % 1_000_000L));
         }
-        // Reports are awaited one request timeout plus a grace after the last instant, and no
-        // request outlives that: a trickling agent cannot stretch the wait.
-        long deadline = lastInstantMono + timeoutNanos + REPORT_GRACE_NANOS;
-        boolean pending = true;
-        while (pending) {
-            pending = false;
-            List<CompletableFuture<Void>> asks = new ArrayList<>();
-            long requestNanos = Math.min(timeoutNanos, deadline - System.nanoTime());
-            for (int i = 0; i < n; i++) {
-                if (outcomes[i].status().equals("scheduled")) {
-                    int slot = i;
-                    asks.add(report(devices.get(i), trigger, requestNanos).thenAccept(o -> outcomes[slot] = o));
-                }
-            }
-            CompletableFuture.allOf(asks.toArray(CompletableFuture[]::new)).join();
-            for (DeviceOutcome o : outcomes) {
-                pending |= o.status().equals("scheduled");
-            }
-            if (pending) {
-                if (deadline - System.nanoTime() < 100_000_000L) {
-                    for (int i = 0; i < n; i++) {
-                        if (outcomes[i].status().equals("scheduled")) {
-                            DeviceOutcome o = outcomes[i];
-                            outcomes[i] = o.reason() != null && o.reason().startsWith("unreachable")
-                                    ? new DeviceOutcome(o.name(), o.target(), "unreachable", o.reason(), null,
-                                            o.predictedBoundNanos(), o.firings())
-                                    : new DeviceOutcome(o.name(), o.target(), "failed",
-                                            "no report of every firing after the last instant (" + o.firings().size()
-                                                    + " of " + trigger.count() + ")", null, o.predictedBoundNanos(),
-                                            o.firings());
-                        }
-                    }
-                    break;
-                }
-                Thread.sleep(100);
+        List<CompletableFuture<Void>> reports = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            if (outcomes[i].status() == FiringState.SCHEDULED) {
+                int slot = i;
+                reports.add(awaitReport(devices.get(i), trigger, outcomes[i], deadline)
+                        .thenAccept(o -> outcomes[slot] = o));
             }
         }
-        return judge(trigger, plan, Arrays.asList(outcomes));
-    }
-
-    private static DeviceOutcome acknowledged(Device d, AgentClient.Answer r) {
-        if (r.error() != null) {
-            return new DeviceOutcome(d.name(), d.target(), "unreachable", r.error(), null, null, List.of());
-        }
-        Map<String, Object> answer;
-        try {
-            answer = JsonTree.object(r.body());
-        } catch (IOException e) {
-            return new DeviceOutcome(d.name(), d.target(), "failed", "HTTP " + r.statusCode()
-                    + " with an unreadable answer (not a lockstep agent?)", null, null, List.of());
-        }
-        if (r.statusCode() == 202 && Boolean.TRUE.equals(answer.get("accepted"))
-                && answer.get("predicted_bound_ns") instanceof Long bound) {
-            return new DeviceOutcome(d.name(), d.target(), "scheduled", null, null, bound, List.of());
-        }
-        Object error = answer.get("error");
-        Object code = answer.get("code");
-        if (r.statusCode() >= 400 && r.statusCode() < 500 && error != null) {
-            return new DeviceOutcome(d.name(), d.target(), "refused", String.valueOf(error),
-                    code == null ? null : String.valueOf(code), null, List.of());
-        }
-        return new DeviceOutcome(d.name(), d.target(), "failed", "HTTP " + r.statusCode()
-                + (error == null ? "" : ": " + error), null, null, List.of());
+        CompletableFuture.allOf(reports.toArray(CompletableFuture[]::new)).join();
+        return FireJudge.judge(trigger, plan, Arrays.asList(outcomes));
     }
 
     /**
-     * Fetches a report; stays "scheduled" until the agent says the trigger is done (with the
-     * reason when the report could not be read, which the caller's deadline turns final), except
-     * for an answer over the limit, which ends that agent's part at once.
+     * Asks {@code d} for its report of {@code t} until it is final or {@code deadlineMono}
+     * passes: each request lets the agent hold its answer until the trigger is done, leaving one
+     * request timeout before the deadline for the answer to arrive. The future never fails.
      */
-    private CompletableFuture<DeviceOutcome> report(Device d, Trigger t, long requestNanos) {
-        return agents.get(d.authority(), TriggerDesk.PATH + "/" + t.id(), AgentClient.MAX_REPORT_BYTES, requestNanos)
-                .thenApply(r -> {
-            String problem = null;
-            List<FiringReport> firings = new ArrayList<>();
-            boolean done = false;
-            Long bound = null;
-            if (r.tooLarge()) {
-                return new DeviceOutcome(d.name(), d.target(), "unreachable", r.error() + " (after accepting the trigger)",
-                        null, null, List.of());
+    private CompletableFuture<DeviceOutcome> awaitReport(Device d, Trigger t, DeviceOutcome last, long deadlineMono) {
+        long left = deadlineMono - System.nanoTime();
+        if (left < MIN_ASK_NANOS) {
+            return CompletableFuture.completedFuture(FireJudge.gaveUp(last, t));
+        }
+        long waitNanos = Math.min(Math.max(0, left - timeoutNanos), FleetApi.MAX_REPORT_WAIT_NANOS);
+        long requestNanos = Math.min(left, waitNanos + timeoutNanos);
+        return agents.report(d.authority(), t.id(), waitNanos, requestNanos).thenCompose(answer -> {
+            DeviceOutcome o = FireJudge.reported(d, t, answer);
+            if (o.status() != FiringState.SCHEDULED) {
+                return CompletableFuture.completedFuture(o);
             }
-            if (r.error() != null) {
-                problem = r.error() + " (after accepting the trigger)";
-            } else if (r.statusCode() != 200) {
-                problem = "HTTP " + r.statusCode() + " asking for the report of trigger " + t.id();
-            } else {
-                try {
-                    TriggerReport report = parseReport(r.body());
-                    done = report.done();
-                    bound = report.predictedBoundNanos();
-                    firings.addAll(report.firings());
-                } catch (IOException e) {
-                    problem = "unreadable report: " + message(e);
-                }
-            }
-            if (problem != null) {
-                // A transient failure: keep waiting (the deadline decides), but remember why.
-                return new DeviceOutcome(d.name(), d.target(), "scheduled", problem, null, bound, firings);
-            }
-            if (!done) {
-                return new DeviceOutcome(d.name(), d.target(), "scheduled", null, null, bound, firings);
-            }
-            long ok = firings.stream().filter(FiringReport::fired).count();
-            if (ok == t.count() && firings.size() == t.count()) {
-                return new DeviceOutcome(d.name(), d.target(), "fired", null, null, bound, firings);
-            }
-            String why = firings.stream().filter(f -> !f.fired()).findFirst()
-                    .map(f -> "firing #" + f.index() + " " + f.outcome().toLowerCase(java.util.Locale.ROOT)
-                            + (f.detail().isEmpty() ? "" : ": " + f.detail()))
-                    .orElse(firings.size() + " of " + t.count() + " firings reported");
-            return new DeviceOutcome(d.name(), d.target(), "failed", ok + "/" + t.count() + " fired; " + why, null,
-                    bound, firings);
+            // The agent held the answer for the wait: ask again at once. It answered at once (it
+            // predates wait_ms, or the request failed): pause first, so it is not asked in a loop.
+            CompletableFuture<Void> pause = answer.waited() ? CompletableFuture.completedFuture(null)
+                    : CompletableFuture.runAsync(() -> { }, RETRY_PAUSE);
+            return pause.thenCompose(x -> awaitReport(d, t, o, deadlineMono));
         });
-    }
-
-    /**
-     * Spreads per firing and the verdict, in one pass over the reports (linear in their number,
-     * whatever count the trigger claims); agent-supplied numbers are added and subtracted with
-     * saturation, and an impossible bound is a problem, never a pass.
-     */
-    static Result judge(Trigger t, Plan plan, List<DeviceOutcome> outcomes) {
-        List<String> problems = new ArrayList<>();
-        java.util.TreeMap<Integer, SpreadSum> byIndex = new java.util.TreeMap<>();
-        for (DeviceOutcome o : outcomes) {
-            switch (o.status()) {
-                case "fired", "skipped" -> { }
-                default -> problems.add(o.name() + " " + o.summary());
-            }
-            Long late = o.worstLatenessNanos();
-            if (late != null && absSaturated(late) > plan.toleranceNanos()) {
-                problems.add(o.name() + " fired " + Durations.format(late) + " from the instant, outside the tolerance of "
-                        + Durations.format(plan.toleranceNanos()));
-            }
-            java.util.Set<Integer> seen = new java.util.HashSet<>();
-            boolean impossible = false;
-            for (FiringReport f : o.firings()) {
-                // The first report of an index counts, as FiringReport lookups by index do.
-                if (f.index() < 0 || f.index() >= t.count() || !seen.add(f.index()) || !f.fired()) {
-                    continue;
-                }
-                if (!f.plausible()) {
-                    impossible = true;
-                }
-                byIndex.computeIfAbsent(f.index(), k -> new SpreadSum()).add(f);
-            }
-            if (impossible) {
-                problems.add(o.name() + " reported an impossible error bound or instant (broken or hostile agent)");
-            }
-        }
-        List<Spread> spreads = new ArrayList<>();
-        for (Map.Entry<Integer, SpreadSum> e : byIndex.entrySet()) {
-            SpreadSum a = e.getValue();
-            Spread s = new Spread(e.getKey(), a.ran, subtractSaturated(a.max, a.min),
-                    a.ran > 1 ? addSaturated(a.bound1, a.bound2) : 0,
-                    a.hostMax >= a.hostMin ? subtractSaturated(a.hostMax, a.hostMin) : 0);
-            spreads.add(s);
-            if (s.spreadNanos() > plan.toleranceNanos()) {
-                problems.add("firing #" + s.index() + ": fire spread " + Durations.format(s.spreadNanos())
-                        + " exceeds the tolerance of " + Durations.format(plan.toleranceNanos()));
-            }
-        }
-        return new Result(t, plan, List.copyOf(outcomes), List.copyOf(spreads), List.copyOf(problems));
-    }
-
-    /** One firing index across the devices: extremes and the two largest bounds. Not thread-safe. */
-    private static final class SpreadSum {
-        long min = Long.MAX_VALUE;
-        long max = Long.MIN_VALUE;
-        long hostMin = Long.MAX_VALUE;
-        long hostMax = Long.MIN_VALUE;
-        long bound1;
-        long bound2;
-        int ran;
-
-        void add(FiringReport f) {
-            ran++;
-            min = Math.min(min, f.firedReferenceNanos());
-            max = Math.max(max, f.firedReferenceNanos());
-            if (f.hostWallNanos() != null) {
-                hostMin = Math.min(hostMin, f.hostWallNanos());
-                hostMax = Math.max(hostMax, f.hostWallNanos());
-            }
-            // A negative bound is impossible; counted as the largest so the spread is never proved by it.
-            long b = f.errorBoundNanos() < 0 ? Long.MAX_VALUE : f.errorBoundNanos();
-            if (b > bound1) {
-                bound2 = bound1;
-                bound1 = b;
-            } else if (b > bound2) {
-                bound2 = b;
-            }
-        }
-    }
-
-    static long absSaturated(long v) {
-        return v == Long.MIN_VALUE ? Long.MAX_VALUE : Math.abs(v);
-    }
-
-    static long addSaturated(long a, long b) {
-        long r = a + b;
-        // Overflow only when both operands have the sign the result lacks.
-        if (((a ^ r) & (b ^ r)) < 0) {
-            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-        return r;
-    }
-
-    static long subtractSaturated(long a, long b) {
-        long d = a - b;
-        if (((a ^ b) & (a ^ d)) < 0) {
-            return a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-        }
-        return d;
-    }
-
-    private static String message(Throwable t) {
-        Throwable c = t;
-        while (c instanceof CompletionException && c.getCause() != null) {
-            c = c.getCause();
-        }
-        String m = c.getMessage();
-        if (c instanceof java.net.ConnectException) {
-            return "connection refused";
-        }
-        if (c instanceof java.net.http.HttpTimeoutException) {
-            return "no answer in time";
-        }
-        return m == null || m.isBlank() ? c.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
     }
 }

@@ -15,9 +15,12 @@ import com.sun.net.httpserver.HttpExchange;
 
 import io.lockstep.clock.SyncedClock;
 import io.lockstep.fleet.Agent;
+import io.lockstep.fleet.FiringReport;
+import io.lockstep.fleet.FleetApi;
 import io.lockstep.fleet.HttpReplies;
 import io.lockstep.fleet.LineLimiter;
 import io.lockstep.fleet.SafeText;
+import io.lockstep.fleet.TriggerReport;
 import io.lockstep.fleet.action.Action;
 import io.lockstep.fleet.action.ActionKind;
 import io.lockstep.fleet.action.ActionRunner;
@@ -42,7 +45,9 @@ import io.lockstep.time.TimeSource;
  * <p>HTTP ({@link #install}): {@code POST /api/triggers} takes a trigger and answers 202 with an
  * {@link Acknowledgement}, or a 4xx {@code {"error": REASON, "code": CODE}};
  * {@code GET /api/triggers} lists recent triggers; {@code GET /api/triggers/ID} reports one with
- * its firings.
+ * its firings, and with {@code ?wait_ms=N} holds the answer until the trigger is done or N ms
+ * (at most {@link FleetApi#MAX_REPORT_WAIT_NANOS}, and half the server's response deadline) have
+ * passed, so a monitor need not poll for the last firing.
  *
  * <p>Thread-safe: acceptance is serialised (so a trigger and its replay cannot both pass), and
  * the reports are read under the same lock; actions run on the scheduler's one thread.
@@ -52,7 +57,7 @@ public final class TriggerDesk implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(TriggerDesk.class.getName());
 
     /** Path of the trigger resource. */
-    public static final String PATH = "/api/triggers";
+    public static final String PATH = FleetApi.TRIGGERS_PATH;
     /** Largest trigger body read; a real one is about 300 bytes. */
     public static final int MAX_BODY_BYTES = 4096;
     /** Firings kept per trigger report (the latest ones); a long periodic trigger counts the rest. */
@@ -140,6 +145,8 @@ public final class TriggerDesk implements AutoCloseable {
     public static final int REFUSAL_LINES_PER_SECOND = 10;
     private final LineLimiter refusalLines = new LineLimiter(REFUSAL_LINES_PER_SECOND, 1_000_000_000L, "refusals",
             this::writeRefusal);
+    /** Longest a report answer is held for {@code wait_ms}. */
+    private volatile long maxReportWaitNanos = FleetApi.MAX_REPORT_WAIT_NANOS;
     /** False for a {@link FiringWarmup}'s throwaway desk, whose firings are nobody's business. */
     private final boolean logged;
 
@@ -191,6 +198,8 @@ public final class TriggerDesk implements AutoCloseable {
     public static TriggerDesk install(Agent agent, ActionRunner runner, FleetKey key, Limits limits,
                                       SchedulerOptions options) {
         TriggerDesk desk = new TriggerDesk(agent.config().name(), agent.clock(), runner, key, limits, options);
+        // A held answer must leave before the server's response deadline closes the connection.
+        desk.maxReportWaitNanos = Math.min(FleetApi.MAX_REPORT_WAIT_NANOS, agent.httpLimits().responseDeadlineNanos() / 2);
         agent.route(PATH, desk::handle);
         return desk;
     }
@@ -376,7 +385,7 @@ public final class TriggerDesk implements AutoCloseable {
             long firedLocal = ran == null ? f.actualLocalNanos() : ran[3];
             long bound = ran == null ? f.errorBoundNanos() : ran[4];
             report = new FiringReport(index, due, firedReference, firedLocal, bound, firedReference - due,
-                    ran == null ? null : ran[0], ran == null ? null : ran[1], f.outcome().name(), f.detail());
+                    ran == null ? null : ran[0], ran == null ? null : ran[1], f.outcome(), f.detail());
             entry.firingsDone++;
             if (report.fired()) {
                 entry.firingsOk++;
@@ -387,6 +396,10 @@ public final class TriggerDesk implements AutoCloseable {
             entry.firings.addLast(report);
             kept.addLast(new Kept(entry, report, System.nanoTime()));
             forgetOld();
+            if (entry.done()) {
+                // Wakes the report requests held for wait_ms.
+                notifyAll();
+            }
         }
         String line = "fired " + t.action() + " " + t.id() + " #" + index + " " + f.outcome() + " reference "
                 + report.firedReferenceNanos() + " lateness " + Durations.format(report.latenessNanos()) + " bound "
@@ -459,6 +472,24 @@ public final class TriggerDesk implements AutoCloseable {
         return e == null ? Optional.empty() : Optional.of(toJson(e, true));
     }
 
+    /**
+     * The report of trigger {@code id} once it is done, or as it stands when {@code waitNanos}
+     * have passed (the desk's lock is released while waiting; each firing that ends the trigger
+     * wakes the waiters).
+     */
+    public synchronized Optional<Map<String, Object>> report(String id, long waitNanos) throws InterruptedException {
+        long deadline = System.nanoTime() + Math.min(waitNanos, maxReportWaitNanos);
+        Entry e;
+        while ((e = history.get(id)) != null && !e.done()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            wait(Math.max(1, left / 1_000_000L));
+        }
+        return report(id);
+    }
+
     /** Summaries of the triggers in the history, newest first. */
     public synchronized List<Map<String, Object>> recent() {
         forgetOld();
@@ -500,7 +531,7 @@ public final class TriggerDesk implements AutoCloseable {
         m.put("count", t.count());
         m.put("expires_ns", t.expiresNanos());
         m.put("predicted_bound_ns", e.predictedBoundNanos);
-        m.put("state", e.done() ? "done" : "scheduled");
+        m.put("state", (e.done() ? TriggerReport.State.DONE : TriggerReport.State.SCHEDULED).word());
         m.put("firings_done", e.firingsDone);
         m.put("firings_ok", e.firingsOk);
         if (withFirings) {
@@ -534,12 +565,34 @@ public final class TriggerDesk implements AutoCloseable {
             HttpReplies.error(ex, 405, method + " not allowed on " + path);
             return;
         }
-        Optional<Map<String, Object>> r = report(id);
+        Optional<Map<String, Object>> r;
+        try {
+            r = report(id, waitNanos(ex.getRequestURI().getRawQuery()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while holding the report of " + id, e);
+        }
         if (r.isPresent()) {
             HttpReplies.json(ex, 200, r.get());
         } else {
             HttpReplies.error(ex, 404, "no trigger " + id + " on this agent");
         }
+    }
+
+    /** The {@code wait_ms} of a query, in ns; 0 when absent or not a number. */
+    static long waitNanos(String query) {
+        if (query == null) {
+            return 0;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.startsWith("wait_ms=")) {
+                String v = pair.substring("wait_ms=".length());
+                if (v.matches("[0-9]{1,9}")) {
+                    return Long.parseLong(v) * 1_000_000L;
+                }
+            }
+        }
+        return 0;
     }
 
     private void post(HttpExchange ex) throws IOException {

@@ -4,23 +4,19 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
+
+import io.lockstep.fleet.JsonText;
 
 /**
  * A trigger on the wire: the JSON body of {@code POST /api/triggers}, with the field names
  * {@code id, action, at_ns, expires_ns, every_ns, count, max_bound_ns, signature}. Parsing is
  * strict (numbers must be integers, unknown fields are refused) because a field the agent does
- * not understand is one the signature may not cover. Stateless and thread-safe.
+ * not understand is one the signature may not cover; the parser and its limits are
+ * {@link JsonText#triggerParser}'s. Stateless and thread-safe.
  */
 public final class TriggerJson {
-
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(4).maxStringLength(1024)
-                    .maxNumberLength(32).build())
-            .build();
 
     private TriggerJson() {
     }
@@ -55,7 +51,7 @@ public final class TriggerJson {
         long every = 0;
         long count = 1;
         long maxBound = 0;
-        try (JsonParser p = FACTORY.createParser(json)) {
+        try (JsonParser p = JsonText.triggerParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw malformed("a trigger is a JSON object");
             }

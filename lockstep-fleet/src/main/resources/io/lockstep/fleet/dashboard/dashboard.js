@@ -141,7 +141,20 @@
   function rowTexts(r) {
     return [null, r.name, r.target, r.via || '', r.state || '', signedMs(r.offset_ns), ms(r.error_bound_ns),
       r.drift_ppm == null ? '—' : r.drift_ppm.toFixed(2) + ' ppm', seconds(r.last_sample_age_ns),
-      statusText(r)];
+      statusText(r) + chronyText(r)];
+  }
+
+  // The device's chronyd beside its agent (absent where none runs), flagged when they disagree.
+  function chronyText(r) {
+    const c = r.chrony;
+    if (!c) {
+      return '';
+    }
+    if (c.leap === 'unsynchronised') {
+      return ' · chrony unsynchronised';
+    }
+    return ' · chrony ' + signedMs(c.offset_ns) + ' ± ' + ms(c.error_bound_ns)
+      + (c.disagrees ? ' DISAGREES with the agent (' + signedMs(c.system_offset_ns) + ')' : '');
   }
 
   // Rows are kept per target and updated in place, so a selection or a hover survives the

@@ -8,24 +8,26 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.lockstep.fleet.trigger.FiringReport;
+import io.lockstep.fleet.FiringReport;
+import io.lockstep.fleet.FiringState;
 import io.lockstep.fleet.trigger.FleetFire;
 import io.lockstep.fleet.trigger.Trigger;
+import io.lockstep.schedule.Firing;
 
 class FiringFeedTest {
 
     @Test
     void aFleetFireResultBecomesTheDashboardsLastFiring() {
         Trigger t = new Trigger("t1", "blink", 1_000_000_000L, 1_000_000_000L, 500_000_000L, 2, 0, null);
-        FiringReport a0 = new FiringReport(0, 1_000_000_000L, 1_000_000_100L, 5, 2_000, 100, 7L, 9L, "FIRED", "");
-        FiringReport a1 = new FiringReport(1, 1_500_000_000L, 1_500_000_900L, 5, 3_000, 900, 7L, 9L, "FIRED", "");
-        FiringReport b0 = new FiringReport(0, 1_000_000_000L, 999_999_800L, 5, 1_000, -200, 7L, 9L, "FIRED", "");
-        FiringReport b1 = new FiringReport(1, 1_500_000_000L, 1_500_000_100L, 5, 1_000, 100, 7L, 9L, "FIRED", "");
+        FiringReport a0 = new FiringReport(0, 1_000_000_000L, 1_000_000_100L, 5, 2_000, 100, 7L, 9L, Firing.Outcome.FIRED, "");
+        FiringReport a1 = new FiringReport(1, 1_500_000_000L, 1_500_000_900L, 5, 3_000, 900, 7L, 9L, Firing.Outcome.FIRED, "");
+        FiringReport b0 = new FiringReport(0, 1_000_000_000L, 999_999_800L, 5, 1_000, -200, 7L, 9L, Firing.Outcome.FIRED, "");
+        FiringReport b1 = new FiringReport(1, 1_500_000_000L, 1_500_000_100L, 5, 1_000, 100, 7L, 9L, Firing.Outcome.FIRED, "");
         FleetFire.Result r = new FleetFire.Result(t, new FleetFire.Plan("blink", t.atNanos(), t.everyNanos(), 2, 41_700_000L, 0),
-                List.of(new FleetFire.DeviceOutcome("a", "agent://a", "fired", null, null, 5_000L, List.of(a0, a1)),
-                        new FleetFire.DeviceOutcome("b", "agent://b", "fired", null, null, 5_000L, List.of(b0, b1)),
-                        new FleetFire.DeviceOutcome("c", "agent://c", "refused", "replay: x", "replay", null, List.of()),
-                        new FleetFire.DeviceOutcome("n", "ntp://n", "skipped", "not an agent", null, null, List.of())),
+                List.of(new FleetFire.DeviceOutcome("a", "agent://a", FiringState.FIRED, null, null, 5_000L, List.of(a0, a1)),
+                        new FleetFire.DeviceOutcome("b", "agent://b", FiringState.FIRED, null, null, 5_000L, List.of(b0, b1)),
+                        new FleetFire.DeviceOutcome("c", "agent://c", FiringState.REFUSED, "replay: x", "replay", null, List.of()),
+                        new FleetFire.DeviceOutcome("n", "ntp://n", FiringState.SKIPPED, "not an agent", null, null, List.of())),
                 List.of(new FleetFire.Spread(0, 2, 300, 3_000, 0), new FleetFire.Spread(1, 2, 800, 4_000, 0)),
                 List.of("c refused: replay: x"));
         Map<String, Object> json = FiringFeed.toLastFiring(r).toJson();

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.lockstep.fleet.FiringReport;
 import io.lockstep.fleet.action.ActionsFile;
 import io.lockstep.time.TimeSource;
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -12,15 +13,19 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Timeout;
 
+import io.lockstep.fleet.AgentClient;
+import io.lockstep.fleet.FiringReport;
 import io.lockstep.fleet.JsonText;
+import io.lockstep.fleet.TriggerReport;
+import io.lockstep.fleet.TriggerSummary;
 
 /**
  * Coverage-guided fuzzing of how {@code fleet fire} and the dashboard's watcher read an agent's
- * trigger answers: {@code GET /api/triggers/ID} (a report with its firings, each through
- * {@link FiringReport#fromJson}) and {@code GET /api/triggers} (a list of summaries), both read
- * with {@link JsonTree}. Any body gives a value, an {@link IOException} (not JSON, or the wrong
- * shape) or, for one firing, an {@link IllegalArgumentException} naming the bad field; never
- * another exception. A firing read and written back reads the same. Corpus under
+ * trigger answers, through the very functions {@link AgentClient} calls:
+ * {@link TriggerReport#parse} ({@code GET /api/triggers/ID}) and {@link TriggerSummary#parseList}
+ * ({@code GET /api/triggers}). Any body gives a value or an {@link IOException} with a printable
+ * one-line reason, never another exception; every string that comes out is printable; a report
+ * written back reads the same. Corpus under
  * {@code src/test/resources/io/lockstep/fleet/trigger/FiringReportFuzzTestInputs/}.
  */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
@@ -29,51 +34,45 @@ class FiringReportFuzzTest {
     @FuzzTest
     void anyReportBody(FuzzedDataProvider data) {
         String body = data.consumeRemainingAsString();
-        Map<String, Object> report;
+        TriggerReport report;
         try {
-            report = JsonTree.object(body);
-        } catch (IOException notAnObject) {
+            report = TriggerReport.parse(body);
+        } catch (IOException refused) {
+            assertPrintable(String.valueOf(refused.getMessage()));
             return;
         }
-        if (!(report.getOrDefault("firings", List.of()) instanceof List<?> firings)) {
-            return; // the monitor refuses the report: firings is not a list
+        for (FiringReport f : report.firings()) {
+            assertTrue(f.index() >= 0, "index " + f.index());
+            assertPrintable(f.detail());
         }
-        for (Object o : firings) {
-            if (!(o instanceof Map<?, ?> f)) {
-                continue; // refused: a firing is not an object
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> fields = (Map<String, Object>) f;
-            FiringReport r;
-            try {
-                r = FiringReport.fromJson(fields);
-            } catch (IllegalArgumentException expected) {
-                assertTrue(expected.getMessage() != null && !expected.getMessage().isBlank());
-                continue;
-            }
-            assertTrue(r.index() >= 0, "index " + r.index());
-            try {
-                assertEquals(r, FiringReport.fromJson(JsonTree.object(JsonText.write(r.toJson()))));
-            } catch (IOException e) {
-                throw new AssertionError("a report written back is not JSON: " + r, e);
-            }
+        Map<String, Object> back = new LinkedHashMap<>();
+        back.put("state", report.state().word());
+        back.put("predicted_bound_ns", report.predictedBoundNanos());
+        back.put("firings", report.firings().stream().map(FiringReport::toJson).toList());
+        try {
+            assertEquals(report, TriggerReport.parse(JsonText.write(back)));
+        } catch (IOException e) {
+            throw new AssertionError("a report written back does not read: " + report, e);
         }
     }
 
     @FuzzTest
     void anyTriggerList(FuzzedDataProvider data) {
         String body = data.consumeRemainingAsString();
+        List<TriggerSummary> list;
         try {
-            Object triggers = JsonTree.object(body).get("triggers");
-            if (triggers instanceof List<?> list) {
-                for (Object t : list) {
-                    if (t instanceof Map<?, ?> m) {
-                        assertTrue(m.keySet().stream().allMatch(k -> k instanceof String));
-                    }
-                }
-            }
-        } catch (IOException expected) {
-            assertTrue(expected.getMessage() != null);
+            list = TriggerSummary.parseList(body);
+        } catch (IOException refused) {
+            assertPrintable(String.valueOf(refused.getMessage()));
+            return;
         }
+        for (TriggerSummary t : list) {
+            assertPrintable(t.id());
+            assertPrintable(t.action());
+        }
+    }
+
+    private static void assertPrintable(String s) {
+        assertTrue(s.codePoints().noneMatch(Character::isISOControl), s);
     }
 }

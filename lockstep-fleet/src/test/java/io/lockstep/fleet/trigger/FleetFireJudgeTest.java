@@ -11,6 +11,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import io.lockstep.fleet.FiringReport;
+import io.lockstep.fleet.FiringState;
+import io.lockstep.schedule.Firing;
+
 /**
  * Judging a firing from agents' reports (issue 16): linear in the reports whatever count the
  * trigger claims, and agent-supplied numbers at the edges of a long never judged within tolerance.
@@ -42,7 +46,7 @@ class FleetFireJudgeTest {
     }
 
     private static FiringReport fired(int index, long reference, long firedReference, long bound) {
-        return new FiringReport(index, reference, firedReference, 0, bound, firedReference - reference, 1L, 1L, "FIRED", "");
+        return new FiringReport(index, reference, firedReference, 0, bound, firedReference - reference, 1L, 1L, Firing.Outcome.FIRED, "");
     }
 
     @Test
@@ -60,10 +64,10 @@ class FleetFireJudgeTest {
                 firings.add(fired(k, at, at + d * 1_000L, 500));
                 reports++;
             }
-            outcomes.add(new FleetFire.DeviceOutcome("d" + d, "agent://d" + d, "fired", null, null, 500L,
+            outcomes.add(new FleetFire.DeviceOutcome("d" + d, "agent://d" + d, FiringState.FIRED, null, null, 500L,
                     new CountingList(firings, reads)));
         }
-        FleetFire.Result r = FleetFire.judge(t, new FleetFire.Plan("blink", t.atNanos(), t.everyNanos(), count, TOLERANCE, 0),
+        FleetFire.Result r = FireJudge.judge(t, new FleetFire.Plan("blink", t.atNanos(), t.everyNanos(), count, TOLERANCE, 0),
                 outcomes);
         assertEquals(1_000, r.spreads().size());
         assertEquals(3_000L, r.spreadNanos());
@@ -75,11 +79,11 @@ class FleetFireJudgeTest {
         Trigger t = new Trigger("t", "blink", 1_000_000_000L, 1_000_000_000L, 0, 1, 0, null);
         FleetFire.Plan plan = new FleetFire.Plan("blink", t.atNanos(), 0, 1, TOLERANCE, 0);
         List<FleetFire.DeviceOutcome> wide = List.of(
-                new FleetFire.DeviceOutcome("a", "agent://a", "fired", null, null, 1L,
-                        List.of(new FiringReport(0, 0, Long.MAX_VALUE, 0, 1, 0, 1L, 1L, "FIRED", ""))),
-                new FleetFire.DeviceOutcome("b", "agent://b", "fired", null, null, 1L,
-                        List.of(new FiringReport(0, 0, Long.MIN_VALUE, 0, Long.MAX_VALUE, Long.MIN_VALUE, 1L, 1L, "FIRED", ""))));
-        FleetFire.Result r = FleetFire.judge(t, plan, wide);
+                new FleetFire.DeviceOutcome("a", "agent://a", FiringState.FIRED, null, null, 1L,
+                        List.of(new FiringReport(0, 0, Long.MAX_VALUE, 0, 1, 0, 1L, 1L, Firing.Outcome.FIRED, ""))),
+                new FleetFire.DeviceOutcome("b", "agent://b", FiringState.FIRED, null, null, 1L,
+                        List.of(new FiringReport(0, 0, Long.MIN_VALUE, 0, Long.MAX_VALUE, Long.MIN_VALUE, 1L, 1L, Firing.Outcome.FIRED, ""))));
+        FleetFire.Result r = FireJudge.judge(t, plan, wide);
         assertFalse(r.ok(), r.toJson().toString());
         assertTrue(r.spreadNanos() >= 0 && r.spreadBoundNanos() >= 0, r.toJson().toString());
     }

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.fleet.Device;
+import io.lockstep.fleet.FiringReport;
+import io.lockstep.fleet.FiringState;
 import io.lockstep.fleet.action.ActionsFile;
 import io.lockstep.schedule.SchedulerOptions;
 
@@ -61,13 +63,16 @@ class FleetFireTest {
             FleetFire.Plan plan = new FleetFire.Plan("blink", now + 5_000 * MS, 300 * MS, 3, tolerance,
                     FleetFire.Plan.boundLimitFor(tolerance));
             List<String> progress = new ArrayList<>();
+            long startMono = System.nanoTime();
             FleetFire.Result result = fire.fire(devices, plan, now, progress::add);
-            System.out.println("fleet fire, 10 agents: " + result.spreads());
+            long lastInstantMono = startMono + (plan.atNanos() + 2 * plan.everyNanos() - now);
+            System.out.println("fleet fire, 10 agents: " + result.spreads() + "; returned "
+                    + (System.nanoTime() - lastInstantMono) / 1_000 + " us after the last instant");
 
             assertTrue(result.ok(), result.problems().toString());
             assertEquals(10, progress.size(), progress.toString());
             assertEquals(11, result.devices().size());
-            assertEquals("skipped", result.devices().get(10).status());
+            assertEquals(FiringState.SKIPPED, result.devices().get(10).status());
             assertEquals(3, result.spreads().size());
             for (FleetFire.Spread s : result.spreads()) {
                 assertEquals(10, s.devices());
@@ -78,7 +83,7 @@ class FleetFireTest {
             }
             for (int i = 0; i < 10; i++) {
                 FleetFire.DeviceOutcome o = result.devices().get(i);
-                assertEquals("fired", o.status(), o.toString());
+                assertEquals(FiringState.FIRED, o.status(), o.toString());
                 assertEquals(3, o.firings().size());
                 for (FiringReport f : o.firings()) {
                     assertNotNull(f.hostWallNanos());
@@ -110,21 +115,21 @@ class FleetFireTest {
             long now = fire.referenceNowNanos(devices);
             FleetFire.Result r = fire.fire(devices, new FleetFire.Plan("blink", now + 3_000 * MS, 0, 1, 41_700_000L, 0),
                     now, null);
-            assertEquals("fired", r.devices().get(0).status(), r.devices().get(0).toString());
-            assertEquals("refused", r.devices().get(1).status());
+            assertEquals(FiringState.FIRED, r.devices().get(0).status(), r.devices().get(0).toString());
+            assertEquals(FiringState.REFUSED, r.devices().get(1).status());
             assertEquals("bad-signature", r.devices().get(1).refusalCode());
-            assertEquals("unreachable", r.devices().get(2).status());
+            assertEquals(FiringState.UNREACHABLE, r.devices().get(2).status());
             assertEquals(2, r.problems().size(), r.problems().toString());
             assertTrue(r.problems().get(0).startsWith("other-key refused: bad-signature: "), r.problems().toString());
 
             // A dashboard on another machine reads the same firing back from the agents.
-            FleetFire.Result seen = FleetFire.watcher(5_000 * MS).lastFiring(devices, 41_700_000L).orElseThrow();
+            FleetFire.Result seen = new FiringWatcher(5_000 * MS).lastFiring(devices, 41_700_000L).orElseThrow();
             assertEquals(r.trigger().id(), seen.trigger().id());
-            assertEquals("fired", seen.devices().get(0).status());
+            assertEquals(FiringState.FIRED, seen.devices().get(0).status());
             assertEquals(r.devices().get(0).firings(), seen.devices().get(0).firings());
-            assertEquals("refused", seen.devices().get(1).status());
+            assertEquals(FiringState.REFUSED, seen.devices().get(1).status());
             assertTrue(seen.devices().get(1).reason().startsWith("no record of trigger " + r.trigger().id()));
-            assertEquals("unreachable", seen.devices().get(2).status());
+            assertEquals(FiringState.UNREACHABLE, seen.devices().get(2).status());
         }
     }
 }

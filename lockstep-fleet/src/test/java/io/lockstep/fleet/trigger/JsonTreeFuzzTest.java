@@ -12,8 +12,10 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import org.junit.jupiter.api.Timeout;
 
+import io.lockstep.fleet.JsonText;
+
 /**
- * Coverage-guided fuzzing of {@link JsonTree}, which reads every answer an agent gives
+ * Coverage-guided fuzzing of {@link JsonText}'s reader, which reads every answer an agent gives
  * {@code fleet fire} and the dashboard's watcher (acknowledgements, refusals, trigger lists,
  * firing reports): whatever the network sends, it returns one of its documented types or throws
  * {@link IOException}, and parsing is deterministic. Corpus under
@@ -27,12 +29,12 @@ class JsonTreeFuzzTest {
         String text = data.consumeRemainingAsString();
         Object value;
         try {
-            value = JsonTree.parse(text);
+            value = JsonText.parse(text);
         } catch (IOException expected) {
             return;
         }
         assertTrue(documentedType(value, 0), () -> "unexpected type or depth " + value);
-        assertEquals(value, JsonTree.parse(text), "the same text parses to the same value");
+        assertEquals(value, JsonText.parse(text), "the same text parses to the same value");
     }
 
     private static boolean documentedType(Object v, int depth) {

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Timeout;
 
 import io.lockstep.clock.ClockModel;
 import io.lockstep.clock.SyncedClock;
+import io.lockstep.fleet.JsonText;
 import io.lockstep.fleet.action.ActionRunner;
 import io.lockstep.fleet.action.ActionsFile;
 import io.lockstep.schedule.SchedulerOptions;
@@ -96,7 +97,7 @@ class TriggerDeskFuzzTest {
         assertTrue(ex.closed(), "the exchange is closed");
         assertTrue(status == 200 || status == 202 || (status >= 400 && status < 500), () -> "status " + status);
         if (!"HEAD".equals(ex.getRequestMethod())) {
-            Map<String, Object> answer = JsonTree.object(ex.answer());
+            Map<String, Object> answer = JsonText.object(ex.answer());
             if (status >= 400) {
                 assertTrue(answer.get("error") instanceof String, () -> "no error in " + ex.answer());
             }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.lockstep.clock.ClockState;
+import io.lockstep.fleet.FiringReport;
 import io.lockstep.fleet.JsonText;
 import io.lockstep.fleet.action.ActionsFile;
 import io.lockstep.net.NtpRateLimit;
@@ -89,7 +90,7 @@ class TriggerDeskHttpTest {
     private void assertRefused(TriggerRig.Member m, String body, Refusal refusal, String reasonPart) throws Exception {
         HttpResponse<String> r = rig.post(m, body);
         assertEquals(refusal.httpStatus(), r.statusCode(), r.body());
-        Map<String, Object> answer = JsonTree.object(r.body());
+        Map<String, Object> answer = JsonText.object(r.body());
         assertEquals(refusal.code(), answer.get("code"), r.body());
         String error = (String) answer.get("error");
         assertTrue(error.startsWith(refusal.code() + ": ") && error.contains(reasonPart), error);
@@ -232,7 +233,7 @@ class TriggerDeskHttpTest {
         Trigger t = Trigger.create("count", at, at, 0, 1, 0).signedWith(KEY);
         HttpResponse<String> r = rig.post(agent, json(t));
         assertEquals(202, r.statusCode(), r.body());
-        Map<String, Object> ack = JsonTree.object(r.body());
+        Map<String, Object> ack = JsonText.object(r.body());
         assertEquals(Boolean.TRUE, ack.get("accepted"));
         assertEquals("a1", ack.get("agent"));
         assertEquals(t.id(), ack.get("id"));
@@ -303,13 +304,41 @@ class TriggerDeskHttpTest {
         assertEquals(404, rig.get(agent, TriggerDesk.PATH + "/nosuchid").statusCode());
     }
 
+    /**
+     * Issue 17: a monitor learns of the last firing without polling: with {@code wait_ms} the
+     * agent holds the report until the trigger is done, so one request asked before the instant
+     * answers "done" with the firing (an agent that ignored wait_ms would answer "scheduled").
+     * The wait asked (4 s) is far beyond the instant (0.8 s ahead), so the answer cannot have
+     * come because the wait ran out.
+     */
+    @Test
+    void aReportAskedWithWaitIsHeldUntilTheTriggerIsDone() throws Exception {
+        long at = now() + 800 * MS;
+        Trigger t = Trigger.create("led", at, at, 0, 1, 0).signedWith(KEY);
+        assertEquals(202, rig.post(agent, json(t)).statusCode());
+        HttpResponse<String> r = rig.get(agent, TriggerDesk.PATH + "/" + t.id() + "?wait_ms=4000");
+        assertEquals(200, r.statusCode(), r.body());
+        Map<String, Object> report = JsonText.object(r.body());
+        assertEquals("done", report.get("state"), r.body());
+        assertEquals(1, ((List<?>) report.get("firings")).size(), r.body());
+        // Without wait_ms the answer comes at once, as before.
+        long far = now() + 60_000 * MS;
+        Trigger later = Trigger.create("led", far, far, 0, 1, 0).signedWith(KEY);
+        assertEquals(202, rig.post(agent, json(later)).statusCode());
+        assertEquals("scheduled", JsonText.object(rig.get(agent, TriggerDesk.PATH + "/" + later.id()).body())
+                .get("state"));
+        // A wait that runs out answers the report as it stands.
+        assertEquals("scheduled", JsonText.object(rig.get(agent, TriggerDesk.PATH + "/" + later.id() + "?wait_ms=200")
+                .body()).get("state"));
+    }
+
     private Map<String, Object> awaitDone(TriggerRig.Member m, String id) throws Exception {
         Map<String, Object> report = null;
         long deadline = System.nanoTime() + ActionRunnerTestSupport.DEADLINE_NANOS;
         while (System.nanoTime() - deadline < 0) {
             HttpResponse<String> r = rig.get(m, TriggerDesk.PATH + "/" + id);
             assertEquals(200, r.statusCode(), r.body());
-            report = JsonTree.object(r.body());
+            report = JsonText.object(r.body());
             if ("done".equals(report.get("state"))) {
                 return report;
             }

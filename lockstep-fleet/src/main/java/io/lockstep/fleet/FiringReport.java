@@ -1,10 +1,9 @@
-package io.lockstep.fleet.trigger;
+package io.lockstep.fleet;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
-import io.lockstep.fleet.FleetApi;
-import io.lockstep.fleet.SafeText;
 import io.lockstep.schedule.Firing;
 
 /**
@@ -26,16 +25,16 @@ import io.lockstep.schedule.Firing;
  * @param latenessNanos        {@code firedReferenceNanos − referenceNanos} (so it includes half the action's run)
  * @param hostWallNanos        this machine's system clock when the action was called; null when it did not run
  * @param actionNanos          how long the action took (a process start, a pipe write); null when it did not run
- * @param outcome              {@code FIRED}, {@code FAILED}, {@code MISSED}, {@code REFUSED} or {@code CANCELLED}
+ * @param outcome              what became of the firing ({@code FIRED}, {@code FAILED}, ... on the wire)
  * @param detail               why, for anything but {@code FIRED}; the action's own report otherwise
  */
 public record FiringReport(int index, long referenceNanos, long firedReferenceNanos, long localNanos,
                            long errorBoundNanos, long latenessNanos, Long hostWallNanos, Long actionNanos,
-                           String outcome, String detail) {
+                           Firing.Outcome outcome, String detail) {
 
     public FiringReport {
-        // The outcome and detail may come from an agent's answer (or an action's output) and reach terminals and logs.
-        outcome = SafeText.printable(outcome);
+        Objects.requireNonNull(outcome, "outcome");
+        // The detail may come from an agent's answer (or an action's output) and reaches terminals and logs.
         detail = SafeText.printable(detail);
     }
 
@@ -51,7 +50,7 @@ public record FiringReport(int index, long referenceNanos, long firedReferenceNa
 
     /** Whether the action ran and succeeded. */
     public boolean fired() {
-        return "FIRED".equals(outcome);
+        return outcome == Firing.Outcome.FIRED;
     }
 
     /** The report as JSON fields, in documented order. */
@@ -65,7 +64,7 @@ public record FiringReport(int index, long referenceNanos, long firedReferenceNa
         m.put("lateness_ns", latenessNanos);
         m.put("host_wall_ns", hostWallNanos);
         m.put("action_ns", actionNanos);
-        m.put("outcome", outcome);
+        m.put("outcome", outcome.name());
         m.put("detail", detail);
         return m;
     }
@@ -73,7 +72,7 @@ public record FiringReport(int index, long referenceNanos, long firedReferenceNa
     /**
      * Reads a report from the fields of {@link #toJson()} (numbers as parsed JSON gives them).
      *
-     * @throws IllegalArgumentException for a missing or mistyped field, or an index outside an int
+     * @throws IllegalArgumentException for a missing or mistyped field, an unknown outcome, or an index outside an int
      */
     public static FiringReport fromJson(Map<String, Object> m) {
         long index = num(m, "index");
@@ -82,8 +81,20 @@ public record FiringReport(int index, long referenceNanos, long firedReferenceNa
         }
         return new FiringReport((int) index, num(m, "reference_ns"), num(m, "fired_reference_ns"),
                 num(m, "local_ns"), num(m, "error_bound_ns"), num(m, "lateness_ns"), optNum(m, "host_wall_ns"),
-                optNum(m, "action_ns"), String.valueOf(m.get("outcome")),
+                optNum(m, "action_ns"), outcome(m.get("outcome")),
                 m.get("detail") == null ? "" : String.valueOf(m.get("detail")));
+    }
+
+    private static Firing.Outcome outcome(Object v) {
+        if (v instanceof String s) {
+            for (Firing.Outcome o : Firing.Outcome.values()) {
+                if (o.name().equals(s)) {
+                    return o;
+                }
+            }
+        }
+        throw new IllegalArgumentException("firing report with an unknown outcome "
+                + SafeText.printable(String.valueOf(v)));
     }
 
     private static long num(Map<String, Object> m, String key) {
