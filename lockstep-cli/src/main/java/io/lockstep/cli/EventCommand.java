@@ -29,7 +29,8 @@ final class EventCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "TARGET... NAME", arity = "2..*",
+    // "1..*", the rest checked in call(): picocli's own message for "2..*" names indexes, not what is missing.
+    @Parameters(paramLabel = "TARGET... NAME", arity = "1..*",
             description = "One or more neon://HOST[:PORT], then the event's name.")
     List<String> words;
 
@@ -47,6 +48,10 @@ final class EventCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
+        if (words.size() == 1) {
+            throw Cli.usage(cl, words.get(0).contains("://") ? "the event's NAME is missing after the targets"
+                    : "give one or more neon://HOST[:PORT] targets before the event's NAME " + words.get(0));
+        }
         String name = words.get(words.size() - 1);
         List<String> targets = words.subList(0, words.size() - 1);
         if (name.isBlank()) {
