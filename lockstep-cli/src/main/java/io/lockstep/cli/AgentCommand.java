@@ -123,7 +123,16 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
             throw new Cli.BadInput("--name: " + e.getMessage());
         }
         AgentTriggerOptions.Loaded loaded = triggers.load();
-        try (Agent agent = Agent.start(config); AgentTriggerOptions.Desk desk = triggers.install(agent, loaded, out, err)) {
+        Agent started;
+        try {
+            started = Agent.start(config);
+        } catch (java.net.BindException e) {
+            // The JDK says only "Address already in use"; say which of the agent's listeners it was.
+            throw new java.io.IOException("cannot start the agent on --http " + http
+                    + (ntpPort == null ? "" : ", --ntp-port " + ntpPort) + (echoPort == null ? "" : ", --echo-port " + echoPort)
+                    + ": " + String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT), e);
+        }
+        try (Agent agent = started; AgentTriggerOptions.Desk desk = triggers.install(agent, loaded, out, err)) {
             java.util.List<String> chronyCommand = chronyc == null ? ChronyWatch.defaultCommand()
                     : chronyc.isBlank() || chronyc.trim().equals("none") ? null : java.util.List.of(chronyc.trim().split("\\s+"));
             if (chronyCommand != null) {

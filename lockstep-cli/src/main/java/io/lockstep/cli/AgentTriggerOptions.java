@@ -68,6 +68,13 @@ final class AgentTriggerOptions {
         if (maxAheadNanos <= 0) {
             throw new Cli.BadInput("--max-ahead must be positive");
         }
+        // A missing file is the user's input (exit 2), named with the option that gave it.
+        if (keyFile != null && !java.nio.file.Files.exists(keyFile)) {
+            throw new Cli.BadInput("--key " + keyFile + ": no such file (make one with `lockstep fleet keygen --out FILE`)");
+        }
+        if (actionsFile != null && !java.nio.file.Files.exists(actionsFile)) {
+            throw new Cli.BadInput("--actions " + actionsFile + ": no such file");
+        }
         FleetKey key = null;
         ActionsFile actions = ActionsFile.empty();
         try {

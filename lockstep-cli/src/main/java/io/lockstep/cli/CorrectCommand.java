@@ -188,6 +188,32 @@ final class CorrectCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * The header's names when the first line is plain (no quotes, under 64 KiB), else null: only
+     * for telling a misspelt column from one whose unit its name does not say.
+     */
+    private static List<String> plainHeader(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (var reader = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
+            char[] buf = new char[1 << 16];
+            int n = reader.read(buf);
+            if (n <= 0) {
+                return null;
+            }
+            String text = new String(buf, 0, n);
+            int end = text.indexOf('\n');
+            if (end < 0 && n == buf.length) {
+                return null;
+            }
+            String line = (end < 0 ? text : text.substring(0, end)).replace("\r", "").replace("\uFEFF", "");
+            return line.indexOf('"') >= 0 ? null : List.of(line.split(",", -1));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private Integer correctFile(ClockDirection direction, OutsidePolicy policy, boolean failOnBad) throws IOException {
         if (columns == null || columns.isEmpty()) {
             throw new Cli.BadInput("--in needs --column NAME (the header name of the timestamp column)");
@@ -200,6 +226,10 @@ final class CorrectCommand implements Callable<Integer> {
             TimestampUnit guessed = unit != null ? option("--unit", () -> TimestampUnit.parse(unit))
                     : TimestampUnit.fromColumnName(column);
             if (guessed == null) {
+                List<String> header = plainHeader(in);
+                if (header != null && !header.contains(column)) {
+                    throw new Cli.BadInput("no column named '" + column + "' in " + in + "; the header has " + header);
+                }
                 throw new Cli.BadInput("cannot tell the unit of column '" + column + "'; pass --unit ns|us|ms|s");
             }
             if (u != null && guessed != u) {

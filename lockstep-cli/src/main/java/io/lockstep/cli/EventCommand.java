@@ -30,7 +30,8 @@ final class EventCommand implements java.util.concurrent.Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Parameters(paramLabel = "[TARGET...] NAME", arity = "1..*",
+    // "1..*", the rest checked in call(): picocli's own message for "2..*" names indexes, not what is missing.
+    @Parameters(paramLabel = "TARGET... NAME", arity = "1..*",
             description = "One or more neon://HOST[:PORT] (none with --browse or --scan), then the event's name.")
     List<String> words;
 
@@ -52,11 +53,12 @@ final class EventCommand implements java.util.concurrent.Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        String name = words.get(words.size() - 1);
-        if (words.size() < 2 && !phoneOptions.discovering()) {
-            throw Cli.usage(cl, "name at least one neon://HOST[:PORT] before the event's name, or find phones with "
-                    + "--browse or --scan CIDR");
+        if (words.size() == 1 && (words.get(0).contains("://") || !phoneOptions.discovering())) {
+            throw Cli.usage(cl, words.get(0).contains("://") ? "the event's NAME is missing after the targets"
+                    : "give one or more neon://HOST[:PORT] targets before the event's NAME " + words.get(0)
+                    + ", or find the phones with --browse or --scan CIDR");
         }
+        String name = words.get(words.size() - 1);
         if (name.isBlank()) {
             throw Cli.usage(cl, "the event name is empty");
         }

@@ -109,6 +109,9 @@ final class FleetFireCommand implements java.util.concurrent.Callable<Integer> {
         }
         java.util.function.LongUnaryOperator instant = instant();
         var config = devices.config(false);
+        if (!java.nio.file.Files.exists(keyFile)) {
+            throw new Cli.BadInput("--key " + keyFile + ": no such file (make one with `lockstep fleet keygen --out FILE`)");
+        }
         FleetKey key;
         try {
             key = FleetKey.load(keyFile);

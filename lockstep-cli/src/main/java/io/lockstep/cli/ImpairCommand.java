@@ -122,7 +122,12 @@ final class ImpairCommand implements Callable<Integer> {
                 throw new Cli.BadInput("--profile sets delay, jitter, loss and asymmetry itself;"
                         + " give either --profile or those options");
             }
-            return LinkModel.profile(profile.toLowerCase(Locale.ROOT));
+            try {
+                return LinkModel.profile(profile.toLowerCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                // A misspelt profile is the user's input: exit 2, not a failure.
+                throw new Cli.BadInput("--profile: " + e.getMessage(), e);
+            }
         }
         double loss = lossPercent == null ? 0 : lossPercent;
         if (!(loss >= 0 && loss < 100)) {

@@ -132,6 +132,10 @@ class AgentCommandTest {
                 {"agent", "--reference", "ntp://127.0.0.1:1", "--ntp-port", "-3"},
                 {"agent", "--reference", "ntp://127.0.0.1:1", "--name", ""},
                 {"agent"},
+                {"agent", "--reference", "ntp://127.0.0.1:1", "--http", "127.0.0.1:0", "--no-dnssd",
+                        "--key", "/nonexistent-lockstep-dir/fleet.key"},
+                {"agent", "--reference", "ntp://127.0.0.1:1", "--http", "127.0.0.1:0", "--no-dnssd",
+                        "--actions", "/nonexistent-lockstep-dir/actions"},
         };
         for (String[] c : cases) {
             ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -139,6 +143,31 @@ class AgentCommandTest {
             String e = err.toString(StandardCharsets.UTF_8);
             assertEquals(2, code, String.join(" ", c) + ": " + e);
             assertTrue(e.startsWith("lockstep: ") && e.strip().lines().count() == 1, e);
+        }
+    }
+
+    @Test
+    void aMissingFileIsNamedWithItsOption() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new PrintStream(OutputStream.nullOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8),
+                "agent", "--reference", "ntp://127.0.0.1:1", "--http", "127.0.0.1:0", "--no-dnssd",
+                "--key", "/nonexistent-lockstep-dir/fleet.key");
+        assertEquals(2, code);
+        assertEquals("lockstep: --key /nonexistent-lockstep-dir/fleet.key: no such file (make one with "
+                + "`lockstep fleet keygen --out FILE`)", err.toString(StandardCharsets.UTF_8).strip());
+    }
+
+    @Test
+    void aBusyHttpPortNamesTheAddress() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            String addr = "127.0.0.1:" + taken.getLocalPort();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = Main.run(new PrintStream(OutputStream.nullOutputStream()),
+                    new PrintStream(err, true, StandardCharsets.UTF_8),
+                    "agent", "--reference", "ntp://127.0.0.1:1", "--http", addr, "--no-dnssd", "--duration", "1s");
+            String e = err.toString(StandardCharsets.UTF_8);
+            assertEquals(1, code, e);
+            assertTrue(e.contains("lockstep: cannot start the agent on --http " + addr + ": address already in use"), e);
         }
     }
 }

@@ -124,6 +124,15 @@ class CorrectCommandTest {
         assertTrue(e.getMessage().contains("--unit"), e.getMessage());
     }
 
+    @Test
+    void aMisspeltColumnIsNamedAsMissingNotAsAnUnknownUnit() throws IOException {
+        // Before, a column name without a unit in it got "cannot tell the unit", sending the user
+        // after --unit when the real mistake was the name.
+        badInput("no column named 'timestamp' in " + gaze() + "; the header has [timestamp [ns], x]",
+                "--log", log.toString(), "--from", "local", "--to", "tracked",
+                "--in", gaze().toString(), "--column", "timestamp", "--out", dir.resolve("o.csv").toString());
+    }
+
     /** Runs `lockstep correct` through Main and checks it is a one-line error with exit code 2. */
     private static MainTest.Result badInput(String contains, String... args) {
         String[] full = new String[args.length + 1];

@@ -68,6 +68,9 @@ class FleetFireCommandTest {
         assertOneLine(run("fleet", "fire", "blink", "--in", "3s", "--key", key.toString(), "--devices", devices),
                 "lockstep: key file " + key + " is accessible by group or others (mode rw-r--r--); make it owner-only: "
                         + "chmod 600 " + key);
+        assertOneLine(run("fleet", "fire", "blink", "--in", "3s", "--key", dir.resolve("missing.key").toString(),
+                "--devices", devices), "lockstep: --key " + dir.resolve("missing.key")
+                        + ": no such file (make one with `lockstep fleet keygen --out FILE`)");
         Files.writeString(dir.resolve("actions.txt"), "blink blink /bin/true\n");
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
         assertOneLine(run("agent", "--reference", "ntp://127.0.0.1:9", "--http", "127.0.0.1:0", "--no-dnssd",

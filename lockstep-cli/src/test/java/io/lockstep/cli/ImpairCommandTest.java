@@ -42,6 +42,14 @@ class ImpairCommandTest {
     }
 
     @Test
+    void anUnknownProfileIsBadInputNotAFailure() {
+        // Bad input exits 2 (Cli.BadInput); a plain IllegalArgumentException from the link model exited 1.
+        Cli.BadInput e = assertThrows(Cli.BadInput.class, () -> parse("--listen", "127.0.0.1:0", "--target",
+                "127.0.0.1:1", "--profile", "nosuch").model());
+        assertEquals("--profile: unknown link profile 'nosuch'; use lan, busy-wifi or asymmetric", e.getMessage());
+    }
+
+    @Test
     void listensAndStopsAfterTheDuration() throws Exception {
         ImpairCommand cmd = new ImpairCommand();
         CommandLine cl = new CommandLine(cmd);

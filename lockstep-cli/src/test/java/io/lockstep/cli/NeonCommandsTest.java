@@ -334,6 +334,17 @@ class NeonCommandsTest {
     }
 
     @Test
+    void eventWithoutTargetsOrNameSaysWhatIsMissing() {
+        // picocli's own words were "positional parameter at index 0..* (TARGET... NAME) requires at least 2 values".
+        MainTest.Result none = run("event");
+        assertEquals(2, none.code());
+        MainTest.assertOneLineError(none, "Missing required parameter: 'TARGET... NAME'");
+        MainTest.Result noName = run("event", "neon://127.0.0.1");
+        assertEquals(2, noName.code());
+        MainTest.assertOneLineError(noName, "the event's NAME is missing after the targets");
+    }
+
+    @Test
     void serveRunsAFakeCompanionAndPrintsEachEvent() throws Exception {
         // No --duration: the fake companion serves until the test is done with it.
         try (ServingCommand serve = ServingCommand.start("serve-companion-under-test", "serve", "--companion-port", "0",
