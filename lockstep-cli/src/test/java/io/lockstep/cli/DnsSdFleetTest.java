@@ -28,28 +28,9 @@ class DnsSdFleetTest {
 
     @Test
     void tenAgentsAreFoundOverDnsSdInANamespace() throws Exception {
-        boolean ci = "true".equals(System.getenv("CI"));
-        boolean canUnshare = Files.isExecutable(Path.of("/usr/bin/unshare")) && Files.isExecutable(Path.of("/usr/sbin/ip"))
-                && new ProcessBuilder("unshare", "-n", "true").start().waitFor() == 0;
-        if (!canUnshare) {
-            assumeTrue(ci, "cannot create a network namespace here (unshare -n failed): skipping the DNS-SD test");
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String script = "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo && exec \""
-                + java + "\" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp \"$CP\" " + DnsSdFleetMain.class.getName();
-        Path errFile = Files.createTempFile("lockstep-dnssd", ".err");
-        ProcessBuilder pb = new ProcessBuilder("unshare", "-n", "sh", "-c", script).redirectError(errFile.toFile());
-        pb.environment().put("CP", System.getProperty("java.class.path"));
-        Process p = pb.start();
-        String out;
-        try {
-            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the namespace run did not finish");
-        } finally {
-            p.destroyForcibly();
-        }
-        String errText = Files.readString(errFile);
-        Files.delete(errFile);
+        NamespaceRun.Result run = NamespaceRun.run(DnsSdFleetMain.class, "DNS-SD test", 240);
+        String out = run.out();
+        String errText = run.err();
         List<String> lines = out.lines().toList();
         assertTrue(lines.size() >= 11, "out:\n" + out + "\nerr:\n" + errText);
         Map<String, Long> truth = new HashMap<>();
@@ -74,6 +55,6 @@ class DnsSdFleetTest {
             long slack = 200_000;
             assertTrue(Math.abs(offset - truth.get(name)) <= bound + slack, d + " truth " + truth.get(name));
         }
-        assertEquals(0, p.exitValue(), out + errText);
+        assertEquals(0, run.exitCode(), out + errText);
     }
 }

@@ -29,28 +29,9 @@ class PhoneDiscoveryTest {
     @Test
     @SuppressWarnings("unchecked")
     void phonesAreFoundOverMdnsAndByAScanInANamespace() throws Exception {
-        boolean ci = "true".equals(System.getenv("CI"));
-        boolean canUnshare = Files.isExecutable(Path.of("/usr/bin/unshare")) && Files.isExecutable(Path.of("/usr/sbin/ip"))
-                && new ProcessBuilder("unshare", "-n", "true").start().waitFor() == 0;
-        if (!canUnshare) {
-            assumeTrue(ci, "cannot create a network namespace here (unshare -n failed): skipping the phone discovery test");
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String script = "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo && exec \""
-                + java + "\" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp \"$CP\" " + PhoneDiscoveryMain.class.getName();
-        Path errFile = Files.createTempFile("lockstep-phones", ".err");
-        ProcessBuilder pb = new ProcessBuilder("unshare", "-n", "sh", "-c", script).redirectError(errFile.toFile());
-        pb.environment().put("CP", System.getProperty("java.class.path"));
-        Process p = pb.start();
-        String out;
-        try {
-            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(240, TimeUnit.SECONDS), "the namespace run did not finish");
-        } finally {
-            p.destroyForcibly();
-        }
-        String errText = Files.readString(errFile);
-        Files.delete(errFile);
+        NamespaceRun.Result run = NamespaceRun.run(PhoneDiscoveryMain.class, "phone discovery test", 240);
+        String out = run.out();
+        String errText = run.err();
         String all = out + "\nerr:\n" + errText;
         Map<String, String> runs = new HashMap<>();
         Map<String, Integer> codes = new HashMap<>();
@@ -94,6 +75,6 @@ class PhoneDiscoveryTest {
         }
         assertTrue(runs.get("browse").contains("\"name\":\"Neon Ada\"") && runs.get("browse").contains("\"name\":\"Neon Bob\""),
                 "browsed phones are named as they advertise: " + runs.get("browse"));
-        assertEquals(0, p.exitValue(), all);
+        assertEquals(0, run.exitCode(), all);
     }
 }

@@ -1,4 +1,4 @@
-package io.lockstep.sim;
+package io.lockstep.cli;
 
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import javax.jmdns.JmDNS;
 import javax.jmdns.ServiceInfo;
 
+import io.lockstep.sim.FakeCompanion;
 import io.lockstep.time.TimeSource;
 
 /**
@@ -33,7 +34,7 @@ public final class CompanionMdnsMain {
             try (JmDNS browser = JmDNS.create(loopback, "lockstep-browser")) {
                 // list() waits up to the timeout for answers; a bounded loop covers a slow start.
                 for (int attempt = 0; attempt < 5; attempt++) {
-                    ServiceInfo[] infos = browser.list(CompanionAdvert.SERVICE_TYPE, 3_000);
+                    ServiceInfo[] infos = browser.list("_http._tcp.local.", 3_000);
                     boolean seen = false;
                     for (ServiceInfo info : infos) {
                         System.out.println("jmdns " + info.getName() + "|" + info.getServer() + "|" + info.getPort() + "|"

@@ -1,4 +1,4 @@
-package io.lockstep.sim;
+package io.lockstep.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,29 +29,11 @@ class CompanionMdnsTest {
     @Test
     void anMdnsBrowseForHttpFindsTheAppUnderItsPiMonitorName() throws Exception {
         boolean ci = "true".equals(System.getenv("CI"));
-        boolean canUnshare = Files.isExecutable(Path.of("/usr/bin/unshare")) && Files.isExecutable(Path.of("/usr/sbin/ip"))
-                && new ProcessBuilder("unshare", "-n", "true").start().waitFor() == 0;
-        if (!canUnshare) {
-            assumeTrue(ci, "cannot create a network namespace here (unshare -n failed): skipping the mDNS test");
-        }
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String script = "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo && exec \""
-                + java + "\" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp \"$CP\" " + CompanionMdnsMain.class.getName();
-        Path errFile = Files.createTempFile("lockstep-companion-mdns", ".err");
-        ProcessBuilder pb = new ProcessBuilder("unshare", "-n", "sh", "-c", script).redirectError(errFile.toFile());
-        pb.environment().put("CP", System.getProperty("java.class.path"));
-        Process p = pb.start();
-        String out;
-        try {
-            out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(200, TimeUnit.SECONDS), "the namespace run did not finish");
-        } finally {
-            p.destroyForcibly();
-        }
-        String err = Files.readString(errFile);
-        Files.delete(errFile);
+        NamespaceRun.Result run = NamespaceRun.run(CompanionMdnsMain.class, "mDNS test", 200);
+        String out = run.out();
+        String err = run.err();
         String all = "out:\n" + out + "\nerr:\n" + err;
-        assertEquals(0, p.exitValue(), all);
+        assertEquals(0, run.exitCode(), all);
         List<String> lines = out.lines().toList();
         String name = "PI monitor:Neon Companion:d55a33b5ab845785";
         String advertised = lines.stream().filter(l -> l.startsWith("advertised ")).findFirst().orElseThrow();
