@@ -262,6 +262,17 @@ class MainTest {
     }
 
     @Test
+    void anOutputFileInAMissingDirectoryIsBadInputNamingTheOption() {
+        Result track = run("track", "ntp://127.0.0.1:1", "--log", "/nonexistent-lockstep-dir/x.csv", "--count", "1");
+        assertEquals(2, track.code(), track.err());
+        assertOneLineError(track, "--log /nonexistent-lockstep-dir/x.csv: ");
+        Result keygen = run("fleet", "keygen", "--out", "/nonexistent-lockstep-dir/x.key");
+        assertEquals(2, keygen.code(), keygen.err());
+        assertOneLineError(keygen, "--out /nonexistent-lockstep-dir/x.key: ");
+        assertTrue(keygen.err().contains("no such directory /nonexistent-lockstep-dir"), keygen.err());
+    }
+
+    @Test
     void withoutAMajorityOffsetStillShowsEachServer() throws IOException {
         // Two servers 1 s apart (their bounds are microseconds) and one that is not there: no majority.
         try (io.lockstep.net.NtpServer a = io.lockstep.net.NtpServer.start(
