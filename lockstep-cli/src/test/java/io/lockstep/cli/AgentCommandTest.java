@@ -162,7 +162,7 @@ class AgentCommandTest {
         java.nio.file.Path actions = java.nio.file.Files.createTempFile("lockstep-actions", ".txt");
         try {
             java.nio.file.Files.writeString(actions, "blink exec /nonexistent-lockstep-dir/gpioset gpiochip0 17=1\n"
-                    + "ok exec sh -c true\n");
+                    + "ok exec sh -c true\n" + "loop line no-such-lockstep-led-loop --pin 17\n");
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             int code = Main.run(new PrintStream(OutputStream.nullOutputStream()),
                     new PrintStream(err, true, StandardCharsets.UTF_8),
@@ -170,7 +170,9 @@ class AgentCommandTest {
                     "--actions", actions.toString(), "--duration", "1s");
             String e = err.toString(StandardCharsets.UTF_8);
             assertEquals(0, code, e);
-            assertEquals(1, e.lines().filter(l -> l.contains("not found or not executable")).count(), e);
+            assertEquals(2, e.lines().filter(l -> l.contains("loop") || l.contains("blink")).count(), e);
+            assertTrue(e.lines().anyMatch(l -> l.equals(
+                    "lockstep: action 'loop': program no-such-lockstep-led-loop not found or not executable")), e);
             assertTrue(e.lines().anyMatch(l -> l.equals(
                     "lockstep: action 'blink': program /nonexistent-lockstep-dir/gpioset not found or not executable")), e);
         } finally {
