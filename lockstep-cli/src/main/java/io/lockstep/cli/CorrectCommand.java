@@ -59,8 +59,17 @@ final class CorrectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--log", required = true, paramLabel = "FILE", description = "Offset log from `lockstep track --log`.")
+    @Option(names = "--log", required = true, paramLabel = "[PHONE=]FILE",
+            description = "Offset log from `lockstep track --log`. For a Pupil Cloud download of recordings from several "
+                    + "phones (--export), one 'PHONE=FILE' per phone, PHONE as the recording's info.json names it "
+                    + "(android_device_name, or android_device_id, module_serial_number, glasses_serial_number).")
+    List<String> logOptions;
+
+    /** The one offset log (the first, with several), for messages and single-log corrections. */
     Path log;
+
+    /** Per phone, its offset log, when the logs were given as PHONE=FILE; empty otherwise. */
+    private final Map<String, Path> logsByPhone = new LinkedHashMap<>();
 
     @Option(names = "--in", paramLabel = "FILE", description = "CSV file with a header line (with --column).")
     Path in;
@@ -126,9 +135,30 @@ final class CorrectCommand implements Callable<Integer> {
             case "keep" -> false;
             default -> throw new Cli.BadInput("--bad-rows: unknown policy '" + badRows + "'; use fail or keep");
         };
-        if (!Files.isRegularFile(log)) {
-            throw new Cli.BadInput(Files.isDirectory(log) ? "--log " + log + " is a directory, not an offset log"
-                    : "no such offset log: " + log);
+        for (String value : logOptions) {
+            Path file = Path.of(value);
+            int eq = value.indexOf('=');
+            if (!Files.exists(file) && eq > 0) {
+                String phone = value.substring(0, eq).strip();
+                file = Path.of(value.substring(eq + 1));
+                if (logsByPhone.put(phone, file) != null) {
+                    throw new Cli.BadInput("two --log options name phone '" + phone + "'");
+                }
+            } else if (logOptions.size() > 1) {
+                throw new Cli.BadInput("several --log options each name their phone: --log 'PHONE=FILE' (got '" + value
+                        + "')");
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new Cli.BadInput(Files.isDirectory(file) ? "--log " + file + " is a directory, not an offset log"
+                        : "no such offset log: " + file);
+            }
+            if (log == null) {
+                log = file;
+            }
+        }
+        if (!logsByPhone.isEmpty() && export == null) {
+            throw new Cli.BadInput("--log PHONE=FILE is for --export (a download of several phones' recordings); "
+                    + "--in takes one --log FILE");
         }
         ClockDirection direction = direction();
         return export != null ? correctExport(direction, policy, failOnBad) : correctFile(direction, policy, failOnBad);
@@ -276,6 +306,22 @@ final class CorrectCommand implements Callable<Integer> {
             throw new Cli.BadInput("--out " + out + " exists and is not empty; pass --force to write into it "
                     + "(files of the same name are replaced)");
         }
+        List<Path> recordings = recordingFolders(source);
+        if (!logsByPhone.isEmpty()) {
+            return correctDownload(source, target, recordings, direction, policy, failOnBad);
+        }
+        java.util.Set<String> phones = new java.util.TreeSet<>();
+        for (Path rec : recordings) {
+            String phone = phone(rec);
+            if (phone != null) {
+                phones.add(phone);
+            }
+        }
+        if (phones.size() > 1) {
+            throw new Cli.BadInput("--export " + export + " holds recordings from " + phones.size() + " phones ("
+                    + String.join(", ", phones) + "): one offset log cannot correct them all; give one --log "
+                    + "'PHONE=FILE' per phone");
+        }
         List<ExportCorrector.FileResult> results;
         CorrectionModel model;
         long started = System.nanoTime();
@@ -294,7 +340,7 @@ final class CorrectCommand implements Callable<Integer> {
             } catch (OffsetLog.FormatException | CsvCorrector.CorrectionException e) {
                 throw new Cli.BadInput(e.getMessage(), e);
             }
-            text = reportText(results, model, direction, target);
+            text = reportText(results, logLine(log, model), direction, target);
             Files.writeString(staged.path().resolve(ExportCorrector.REPORT_FILE), text, StandardCharsets.UTF_8);
             staged.commit();
         }
@@ -309,8 +355,164 @@ final class CorrectCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** One log's line of the report: its file, its span and segments. */
+    private static String logLine(Path file, CorrectionModel model) {
+        return file.toAbsolutePath().normalize() + ", " + java.time.Instant.ofEpochSecond(0, model.spanStartNanos())
+                + " to " + java.time.Instant.ofEpochSecond(0, model.spanEndNanos()) + " (local clock), "
+                + model.segments() + (model.segments() == 1 ? " segment" : " segments");
+    }
+
+    /** The folders holding an info.json (one per recording in a Pupil Cloud download), in path order. */
+    private static List<Path> recordingFolders(Path source) throws IOException {
+        try (java.util.stream.Stream<Path> walk = Files.walk(source)) {
+            return walk.filter(p -> p.getFileName() != null && p.getFileName().toString().equals(ExportCorrector.INFO_FILE)
+                            && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .map(Path::getParent).sorted().toList();
+        }
+    }
+
+    private static String phone(Path recording) throws IOException {
+        try {
+            return ExportCorrector.phoneOf(recording.resolve(ExportCorrector.INFO_FILE));
+        } catch (CsvCorrector.CorrectionException e) {
+            throw new Cli.BadInput(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A download of several phones' recordings: each recording folder corrected with the log of
+     * the phone its info.json names; nothing is written when a recording has no log. Files outside
+     * every recording folder are copied byte for byte, and any of them with timestamp columns is
+     * named in the report as not corrected (no one phone's log applies to it).
+     */
+    private Integer correctDownload(Path source, Path target, List<Path> recordings, ClockDirection direction,
+                                    OutsidePolicy policy, boolean failOnBad) throws IOException {
+        if (recordings.isEmpty()) {
+            throw new Cli.BadInput("--export " + export + " holds no recording folder (one with " + ExportCorrector.INFO_FILE
+                    + "), so no phone to match a --log PHONE=FILE to; for one export give --log FILE");
+        }
+        List<String> phones = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (Path rec : recordings) {
+            String phone = phone(rec);
+            String rel = source.relativize(rec).toString();
+            phones.add(phone);
+            if (phone == null) {
+                missing.add(rel + " (its " + ExportCorrector.INFO_FILE + " names no phone)");
+            } else if (!logsByPhone.containsKey(phone)) {
+                missing.add(rel + " (phone '" + phone + "')");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new Cli.BadInput("no offset log for " + missing.size() + (missing.size() == 1 ? " recording: " : " recordings: ")
+                    + String.join(", ", missing) + "; give --log 'PHONE=FILE' for each phone (logs given for: "
+                    + String.join(", ", logsByPhone.keySet()) + ")");
+        }
+        Map<String, CorrectionModel> models = new LinkedHashMap<>();
+        long started = System.nanoTime();
+        PrintWriter err = spec.commandLine().getErr();
+        List<ExportCorrector.FileResult> results = new ArrayList<>();
+        List<Map<String, Object>> perRecording = new ArrayList<>();
+        List<String> notCorrected = new ArrayList<>();
+        StringBuilder logLines = new StringBuilder();
+        String text;
+        try (StagedFolder staged = StagedFolder.create(target)) {
+            try {
+                for (Map.Entry<String, Path> e : logsByPhone.entrySet()) {
+                    CorrectionModel m = CorrectionModel.fromLog(e.getValue());
+                    models.put(e.getKey(), m);
+                    logLines.append(logLines.length() == 0 ? "" : "\n            ").append(e.getKey()).append(": ")
+                            .append(logLine(e.getValue(), m));
+                }
+                Progress progress = new Progress(err);
+                try {
+                    for (int i = 0; i < recordings.size(); i++) {
+                        Path rec = recordings.get(i);
+                        String rel = source.relativize(rec).toString().replace(java.io.File.separatorChar, '/');
+                        Path into = Files.createDirectories(staged.path().resolve(rel));
+                        List<ExportCorrector.FileResult> got = new ExportCorrector(models.get(phones.get(i)), direction,
+                                policy, failOnBad).correct(rec, into, progress);
+                        long maxBound = 0;
+                        for (ExportCorrector.FileResult f : got) {
+                            results.add(new ExportCorrector.FileResult(rel + "/" + f.file(), f.bytes(), f.report()));
+                            if (f.report() != null) {
+                                maxBound = Math.max(maxBound, f.report().maxBoundNanos());
+                            }
+                        }
+                        Map<String, Object> r = new LinkedHashMap<>();
+                        r.put("folder", rel);
+                        r.put("phone", phones.get(i));
+                        r.put("log", logsByPhone.get(phones.get(i)).toString());
+                        r.put("max_error_bound_ns", maxBound);
+                        perRecording.add(r);
+                    }
+                } finally {
+                    progress.finish();
+                }
+            } catch (OffsetLog.FormatException | CsvCorrector.CorrectionException e) {
+                throw new Cli.BadInput(e.getMessage(), e);
+            }
+            // Whatever lies outside the recording folders is copied as it is.
+            try (java.util.stream.Stream<Path> walk = Files.walk(source)) {
+                for (Path p : walk.filter(p -> !p.equals(source)).sorted().toList()) {
+                    if (recordings.stream().anyMatch(p::startsWith)) {
+                        continue;
+                    }
+                    String rel = source.relativize(p).toString().replace(java.io.File.separatorChar, '/');
+                    Path to = staged.path().resolve(rel);
+                    if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                        Files.createDirectories(to);
+                        continue;
+                    }
+                    Files.copy(p, to, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    results.add(new ExportCorrector.FileResult(rel, Files.size(p), null));
+                    if (rel.toLowerCase(Locale.ROOT).endsWith(".csv") && Files.isRegularFile(p)) {
+                        try (java.io.InputStream in = Files.newInputStream(p)) {
+                            if (!ExportCorrector.timestampColumns(CsvCorrector.headerNames(in)).isEmpty()) {
+                                notCorrected.add(rel);
+                            }
+                        } catch (CsvCorrector.CorrectionException headerless) {
+                            // nothing to correct in it
+                        }
+                    }
+                }
+            }
+            StringBuilder head = new StringBuilder();
+            for (Map<String, Object> r : perRecording) {
+                head.append(String.format(Locale.ROOT, "recording   %s: phone %s, log %s%n", r.get("folder"), r.get("phone"),
+                        r.get("log")));
+            }
+            text = reportText(results, logLines.toString(), direction, target).replaceFirst("\n\n", "\n" + head + "\n");
+            if (!notCorrected.isEmpty()) {
+                text += "NOT corrected (outside every recording folder, so no one phone's log applies): "
+                        + String.join(", ", notCorrected) + "\n";
+            }
+            Files.writeString(staged.path().resolve(ExportCorrector.REPORT_FILE), text, StandardCharsets.UTF_8);
+            staged.commit();
+        }
+        if (!notCorrected.isEmpty()) {
+            err.println("lockstep: not corrected (outside every recording folder): " + String.join(", ", notCorrected));
+            err.flush();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        PrintWriter w = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> m = exportJson(results, direction, target, seconds);
+            Map<String, Object> logs = new LinkedHashMap<>();
+            logsByPhone.forEach((phone, file) -> logs.put(phone, file.toString()));
+            m.put("logs", logs);
+            m.put("recordings", perRecording);
+            m.put("not_corrected", notCorrected);
+            w.println(JsonOutput.write(m));
+        } else {
+            w.print(text);
+        }
+        w.flush();
+        return 0;
+    }
+
     /** The report, written to the output folder and printed: one line per corrected file, then what was copied. */
-    private String reportText(List<ExportCorrector.FileResult> results, CorrectionModel model, ClockDirection direction,
+    private String reportText(List<ExportCorrector.FileResult> results, String logLines, ClockDirection direction,
                               Path target) {
         StringBuilder sb = new StringBuilder();
         sb.append("Lockstep correction of ").append(export.toAbsolutePath().normalize()).append('\n');
@@ -318,10 +520,7 @@ final class CorrectCommand implements Callable<Integer> {
         sb.append("direction   ").append(direction).append(direction == ClockDirection.TRACKED_TO_LOCAL
                 ? " (stamped by the device track followed, now in the clock of the host that ran track)"
                 : " (stamped by the host that ran track, now in the clock of the device it followed)").append('\n');
-        sb.append("offset log  ").append(log.toAbsolutePath().normalize()).append(", ")
-                .append(java.time.Instant.ofEpochSecond(0, model.spanStartNanos())).append(" to ")
-                .append(java.time.Instant.ofEpochSecond(0, model.spanEndNanos())).append(" (local clock), ")
-                .append(model.segments()).append(model.segments() == 1 ? " segment" : " segments").append('\n');
+        sb.append(logsByPhone.isEmpty() ? "offset log  " : "offset logs ").append(logLines).append('\n');
         sb.append("outside     ").append(outside.toLowerCase(Locale.ROOT)).append(", bad rows ")
                 .append(badRows.toLowerCase(Locale.ROOT)).append('\n');
         sb.append('\n');

@@ -13,6 +13,7 @@ import io.lockstep.fleet.DnsSd;
 import io.lockstep.fleet.FleetApi;
 import io.lockstep.fleet.FleetFile;
 import io.lockstep.fleet.FleetMonitor;
+import io.lockstep.fleet.PhoneDiscovery;
 import io.lockstep.protocol.Target;
 import io.lockstep.time.Durations;
 import picocli.CommandLine.Option;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Option;
 /**
  * The device options every {@code fleet} verb shares (a picocli mixin): where the devices come
  * from ({@code --devices FILE}, {@code --scan CIDR}, {@code --browse}; DNS-SD browsing when
- * neither a file nor a scan is given), the reference for agentless devices and the tolerance.
+ * neither a file nor a scan is given; a scan or browse finds agents and Companion phones, the
+ * phones as {@code neon://} devices), the reference for agentless devices and the tolerance.
  * {@link #config} turns them into a {@link FleetMonitor.Config}; the sources may be combined.
  * Not thread-safe; one instance per invocation.
  */
@@ -32,16 +34,22 @@ final class DeviceOptions {
     Path devicesFile;
 
     @Option(names = "--scan", paramLabel = "CIDR",
-            description = "Probe every address of this range (at most 1024, a /22) for an agent on --agent-port, "
-                    + "for networks that block multicast. Nothing outside the range is probed.")
+            description = "Probe every address of this range (at most 1024, a /22) for an agent on --agent-port and a "
+                    + "Companion phone on --phone-port, for networks that block multicast. Nothing outside the range "
+                    + "is probed.")
     String scan;
+
+    @Option(names = "--phone-port", paramLabel = "N", defaultValue = "" + PhoneDiscovery.DEFAULT_PORT,
+            description = "Companion app HTTP port --scan probes (default ${DEFAULT-VALUE}).")
+    int phonePort;
 
     @Option(names = "--agent-port", paramLabel = "N", defaultValue = "" + FleetApi.DEFAULT_HTTP_PORT,
             description = "Agent HTTP port --scan probes (default ${DEFAULT-VALUE}).")
     int agentPort;
 
     @Option(names = "--browse",
-            description = "Find agents over DNS-SD (_lockstep._tcp); the default when neither --devices nor --scan is given.")
+            description = "Find agents (_lockstep._tcp) and Companion phones (_http._tcp, 'PI monitor:...') over "
+                    + "DNS-SD; the default when neither --devices nor --scan is given.")
     boolean browse;
 
     @Option(names = "--browse-time", paramLabel = "DURATION", defaultValue = "3s", converter = Cli.DurationConverter.class,
@@ -69,6 +77,14 @@ final class DeviceOptions {
      * @throws Cli.BadInput for an oversized or malformed range, a bad target or port
      */
     FleetMonitor.Config config(boolean rediscover) {
+        return config(rediscover, note -> { });
+    }
+
+    /**
+     * {@link #config(boolean)}; phones found by a scan or browse without a {@code --reference}
+     * to compare them with are left out, and {@code notes} hears so once.
+     */
+    FleetMonitor.Config config(boolean rediscover, java.util.function.Consumer<String> notes) {
         if (toleranceNanos < 0) {
             throw new Cli.BadInput("--tolerance must not be negative, got " + Durations.format(toleranceNanos));
         }
@@ -77,6 +93,9 @@ final class DeviceOptions {
         }
         if (agentPort < 1 || agentPort > 65535) {
             throw new Cli.BadInput("--agent-port " + agentPort + " is out of range 1-65535");
+        }
+        if (phonePort < 1 || phonePort > 65535) {
+            throw new Cli.BadInput("--phone-port " + phonePort + " is out of range 1-65535");
         }
         if (browseNanos <= 0) {
             throw new Cli.BadInput("--browse-time must be positive");
@@ -91,7 +110,9 @@ final class DeviceOptions {
         boolean useBrowse = browse || (devicesFile == null && scan == null);
         Path file = devicesFile;
         int port = agentPort;
+        int phones = phonePort;
         long timeout = timeoutNanos;
+        java.util.concurrent.atomic.AtomicBoolean noted = new java.util.concurrent.atomic.AtomicBoolean();
         long browseMillis = Math.max(1, browseNanos / 1_000_000);
         FleetMonitor.DeviceSource source = () -> {
             List<Device> all = new ArrayList<>();
@@ -102,15 +123,43 @@ final class DeviceOptions {
                     throw new Cli.BadInput(e.getMessage(), e);
                 }
             }
+            List<Device> foundPhones = new ArrayList<>();
             if (range != null) {
                 addNew(all, AgentScan.scan(range, port, new AgentClient(timeout)));
+                foundPhones.addAll(PhoneDiscovery.scan(range, phones, timeout));
             }
             if (useBrowse) {
+                // Agents and phones advertise different types: both browses listen at once.
+                java.util.concurrent.CompletableFuture<List<Device>> phoneBrowse =
+                        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                            try {
+                                return PhoneDiscovery.browse(null, browseMillis);
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
                 List<Device> found = new ArrayList<>();
                 for (DnsSd.Found f : DnsSd.browse(null, browseMillis)) {
                     found.add(f.device());
                 }
                 addNew(all, found);
+                try {
+                    foundPhones.addAll(phoneBrowse.join());
+                } catch (java.util.concurrent.CompletionException e) {
+                    notes.accept("lockstep: browsing for Companion phones failed: " + e.getCause().getMessage());
+                }
+            }
+            if (ref != null) {
+                addNew(all, foundPhones);
+            } else {
+                List<String> names = new ArrayList<>();
+                foundPhones.stream().filter(d -> all.stream().noneMatch(a -> a.authority().equals(d.authority())))
+                        .forEach(d -> names.add(d.name() + " (" + d.target() + ")"));
+                if (!names.isEmpty() && noted.compareAndSet(false, true)) {
+                    notes.accept("lockstep: found " + names.size() + " Companion phone" + (names.size() == 1 ? "" : "s")
+                            + " (" + String.join(", ", names) + "); give --reference TARGET to watch "
+                            + (names.size() == 1 ? "it" : "them") + " too");
+                }
             }
             return all;
         };

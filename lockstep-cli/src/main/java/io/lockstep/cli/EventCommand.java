@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "event", mixinStandardHelpOptions = true,
         description = {"Post an event to Pupil Labs Companion phones, stamped in each phone's clock at one local instant.",
                 "The offset comes from --log (an offset log a `lockstep track neon://...` writes, one per target)",
-                "or else from a fresh Time Echo burst. A failure on any phone exits 1."})
+                "or else from a fresh Time Echo burst. A phone that is not recording is not posted to (the app would drop",
+                "the event) unless --even-if-not-recording. A failure on any phone exits 1."})
 final class EventCommand implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
@@ -31,7 +32,7 @@ final class EventCommand implements java.util.concurrent.Callable<Integer> {
 
     // "1..*", the rest checked in call(): picocli's own message for "2..*" names indexes, not what is missing.
     @Parameters(paramLabel = "TARGET... NAME", arity = "1..*",
-            description = "One or more neon://HOST[:PORT], then the event's name.")
+            description = "One or more neon://HOST[:PORT] (none with --browse or --scan), then the event's name.")
     List<String> words;
 
     @Option(names = "--at", paramLabel = "TIME",
@@ -42,18 +43,22 @@ final class EventCommand implements java.util.concurrent.Callable<Integer> {
     @Mixin
     NeonPhoneOptions phoneOptions;
 
+    @Option(names = "--even-if-not-recording",
+            description = "Post to phones that report no running recording too (the app drops such events).")
+    boolean evenIfNotRecording;
+
     @Option(names = "--json", description = "Print one JSON object.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        if (words.size() == 1) {
+        if (words.size() == 1 && (words.get(0).contains("://") || !phoneOptions.discovering())) {
             throw Cli.usage(cl, words.get(0).contains("://") ? "the event's NAME is missing after the targets"
-                    : "give one or more neon://HOST[:PORT] targets before the event's NAME " + words.get(0));
+                    : "give one or more neon://HOST[:PORT] targets before the event's NAME " + words.get(0)
+                    + ", or find the phones with --browse or --scan CIDR");
         }
         String name = words.get(words.size() - 1);
-        List<String> targets = words.subList(0, words.size() - 1);
         if (name.isBlank()) {
             throw Cli.usage(cl, "the event name is empty");
         }
@@ -62,10 +67,11 @@ final class EventCommand implements java.util.concurrent.Callable<Integer> {
         }
         long nowNanos = TimeSource.system().wallNanos();
         long instant = at == null ? nowNanos : NeonTargets.instant(cl, at, nowNanos);
+        List<String> targets = phoneOptions.targets(cl, words.subList(0, words.size() - 1), cl.getErr());
         List<Neon> phones = phoneOptions.open(cl, targets);
         Phones.GroupResult r;
         try {
-            r = Phones.markAll(phones, name, instant);
+            r = Phones.markAll(phones, name, instant, evenIfNotRecording);
         } finally {
             phones.forEach(Neon::close);
         }

@@ -55,7 +55,10 @@ final class FleetDashboardCommand implements java.util.concurrent.Callable<Integ
         if (windowNanos < 10_000_000_000L || windowNanos > 24 * 3_600_000_000_000L) {
             throw new Cli.BadInput("--window must be between 10s and 24h, got " + Durations.format(windowNanos));
         }
-        FleetMonitor.Config config = devices.config(true);
+        FleetMonitor.Config config = devices.config(true, note -> {
+            err.println(note);
+            err.flush();
+        });
         FleetMonitor monitor;
         try {
             monitor = FleetMonitor.open(config);

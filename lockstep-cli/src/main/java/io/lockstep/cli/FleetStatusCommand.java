@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code lockstep fleet status}: one row per device (name, target, how measured, state, offset to
- * the reference ± bound, drift, sample age), then the fleet line with the spread and the
+ * the reference ± bound, drift, sample age; under a {@code neon://} phone a line with its battery,
+ * storage, glasses, recording and warnings), then the fleet line with the spread and the
  * verdict; exits 0 only when every device is reachable, synced and the spread is proved within
  * the tolerance. {@code --watch} redraws every second. The monitor does the work. Not
  * thread-safe; one instance per invocation.
@@ -72,7 +73,10 @@ final class FleetStatusCommand implements java.util.concurrent.Callable<Integer>
         if (settleNanos <= 0) {
             throw new Cli.BadInput("--settle must be positive");
         }
-        FleetMonitor.Config config = devices.config(watch);
+        FleetMonitor.Config config = devices.config(watch, note -> {
+            err.println(note);
+            err.flush();
+        });
         FleetMonitor monitor;
         try {
             monitor = FleetMonitor.open(config);
@@ -167,6 +171,12 @@ final class FleetStatusCommand implements java.util.concurrent.Callable<Integer>
                 detail = r.error() == null ? "-" : r.error();
             }
             sb.append(String.format(Locale.ROOT, format, r.name(), r.target(), r.via(), r.stateWord(), detail));
+            if (r.phone() != null) {
+                // A Companion phone's health goes on its own line under the row, beside nothing else.
+                sb.append(" ".repeat(nameWidth + 2)).append("phone: ")
+                        .append(r.phone().line(r.offsetNanos() == null ? null : r.sampleAgeNanos()))
+                        .append(System.lineSeparator());
+            }
         }
         sb.append(s.fleetLine()).append(System.lineSeparator());
         return sb.toString();

@@ -152,7 +152,7 @@ final class NeonTargets {
                             : "  in recording " + e.recordingId());
         } else {
             out.printf(Locale.ROOT, "%s  failed%s%n", o.target(),
-                    recording && o.recordingId() != null ? "  recording " + o.recordingId() : "");
+                    !recording ? "" : o.recordingId() != null ? "  recording " + o.recordingId() : "  no recording");
         }
     }
 

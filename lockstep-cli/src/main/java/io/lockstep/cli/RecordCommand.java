@@ -34,8 +34,9 @@ final class RecordCommand implements java.util.concurrent.Callable<Integer> {
     @Parameters(index = "0", paramLabel = "start|stop", description = "What to do.")
     String action;
 
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "TARGET", description = "neon://HOST[:PORT] of each phone.")
-    List<String> targets;
+    @Parameters(index = "1..*", arity = "0..*", paramLabel = "TARGET",
+            description = "neon://HOST[:PORT] of each phone (none needed with --browse or --scan).")
+    List<String> targets = new java.util.ArrayList<>();
 
     @Mixin
     NeonPhoneOptions phoneOptions;
@@ -51,7 +52,10 @@ final class RecordCommand implements java.util.concurrent.Callable<Integer> {
             case "stop" -> false;
             default -> throw Cli.usage(cl, "'" + action + "' is not start or stop");
         };
-        List<Neon> phones = phoneOptions.open(cl, targets);
+        if (targets.isEmpty() && !phoneOptions.discovering()) {
+            throw Cli.usage(cl, "name at least one neon://HOST[:PORT], or find phones with --browse or --scan CIDR");
+        }
+        List<Neon> phones = phoneOptions.open(cl, phoneOptions.targets(cl, targets, cl.getErr()));
         Phones.GroupResult r;
         try {
             r = start ? Phones.startRecordings(phones, TimeSource.system())

@@ -95,10 +95,14 @@ class CorrectExportTest {
         assertEquals("tracked", m.get("from"));
         assertEquals("local", m.get("to"));
         List<Map<String, Object>> files = (List<Map<String, Object>>) m.get("files");
-        assertEquals(fixture.truth.keySet().size(), files.size(), files.toString());
         StringBuilder numbers = new StringBuilder();
+        assertEquals(fixture.truth.keySet().size() + 1, files.size(), files.toString());
         for (Map<String, Object> f : files) {
             String file = (String) f.get("file");
+            if (file.endsWith("/info.json")) {
+                assertStartTime(export.resolve(file), out.resolve(file), fixture.startTimeTruth, (Long) f.get("max_error_bound_ns"));
+                continue;
+            }
             Map<String, List<Long>> truth = fixture.truth.get(file);
             assertTrue(truth != null, "corrected only files with timestamp columns: " + file);
             assertEquals(new ArrayList<>(truth.keySet()), f.get("columns"), file);
@@ -123,6 +127,93 @@ class CorrectExportTest {
                 dir.resolve("twice").toString(), "--from", "tracked", "--to", "local");
         MainTest.assertOneLineError(again, "already corrected");
         assertEquals(2, again.code());
+    }
+
+    /** info.json's start_time moved to within {@code bound} of the truth, every other byte kept. */
+    private static void assertStartTime(Path in, Path out, long truth, long bound) throws IOException {
+        String before = Files.readString(in);
+        String after = Files.readString(out);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"start_time\": (\\d+)").matcher(after);
+        assertTrue(m.find(), after);
+        long corrected = Long.parseLong(m.group(1));
+        assertTrue(bound > 0 && Math.abs(corrected - truth) <= bound, out + ": start_time " + corrected + " truth " + truth
+                + " bound " + bound);
+        assertEquals(before.replaceFirst("\"start_time\": \\d+", ""), after.replaceFirst("\"start_time\": \\d+", ""),
+                "only start_time changes in " + out);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aCloudDownloadOfThreeRecordingsFromTwoPhonesIsCorrectedEachWithItsOwnPhonesLog() throws IOException {
+        // A second phone, tracked as the first: its own clock, drift and log.
+        Path logB = dir.resolve("neon-b-offsets.csv");
+        ScenarioRun runB = new ScenarioRun(new Scenario("neon-b", LinkModel.busyWifi(), -800_000_000L, -13, 0.0002,
+                1_000_000, -1, 0, -1, 0, 1200 * S, S, 11));
+        SimulatedProbe probeB = runB.simulatedProbe();
+        long firstLocalB;
+        try (OffsetLog offsets = OffsetLog.openAppend(logB)) {
+            ClockTracker tracker = new ClockTracker(runB.probe(), runB.localClock(), S, offsets.nextSegment());
+            firstLocalB = runB.localClock().wallNanos();
+            for (int i = 0; i < 1200; i++) {
+                runB.truth().advance(i * S - runB.truth().monoNanos());
+                offsets.append(tracker.sampleOnce());
+            }
+        }
+        long b0 = firstLocalB;
+        java.util.function.LongUnaryOperator phoneB = t -> b0 + t - probeB.trueOffsetAtNanos(t);
+        java.util.function.LongUnaryOperator pcB = t -> b0 + t;
+
+        Path download = dir.resolve("Cloud download");
+        List<NeonExportFixture> recordings = List.of(
+                new NeonExportFixture(download, CorrectExportTest::phoneAt, CorrectExportTest::pcAt)
+                        .recording("2026-11-30_10-02-00-aaaa0001", "Neon A").write(120 * S, 240 * S),
+                new NeonExportFixture(download, phoneB, pcB)
+                        .recording("2026-11-30_10-05-00-bbbb0001", "Neon B").write(300 * S, 420 * S),
+                new NeonExportFixture(download, CorrectExportTest::phoneAt, CorrectExportTest::pcAt)
+                        .recording("2026-11-30_10-10-00-aaaa0002", "Neon A").write(600 * S, 720 * S));
+        Files.writeString(download.resolve("enrichment_info.txt"), "not a recording\n");
+
+        // One log for two phones' recordings would silently bend one of them: refused, naming both phones.
+        MainTest.Result oneLog = MainTest.run("correct", "--log", log.toString(), "--export", download.toString(), "--out",
+                dir.resolve("one").toString(), "--from", "tracked", "--to", "local");
+        MainTest.assertOneLineError(oneLog, "holds recordings from 2 phones (Neon A, Neon B)");
+        assertEquals(2, oneLog.code());
+        // A phone without a log: the recording is named, nothing is written.
+        MainTest.Result missing = MainTest.run("correct", "--log", "Neon A=" + log, "--export", download.toString(),
+                "--out", dir.resolve("missing").toString(), "--from", "tracked", "--to", "local");
+        MainTest.assertOneLineError(missing, "no offset log for 1 recording: 2026-11-30_10-05-00-bbbb0001 (phone 'Neon B')");
+        assertEquals(2, missing.code());
+        assertFalse(Files.exists(dir.resolve("missing")));
+
+        Path out = dir.resolve("Cloud download (PC clock)");
+        Map<String, Object> m = json(MainTest.run("correct", "--log", "Neon A=" + log, "--log", "Neon B=" + logB,
+                "--export", download.toString(), "--out", out.toString(), "--from", "tracked", "--to", "local", "--json"));
+        List<Map<String, Object>> recs = (List<Map<String, Object>>) m.get("recordings");
+        assertEquals(List.of("Neon A", "Neon B", "Neon A"), recs.stream().map(r -> r.get("phone")).toList());
+        // The fixture's enrichment sits beside the recordings and holds rows of several of them: copied as it
+        // is and named, since no one phone's log applies to it.
+        assertEquals(List.of("enrichments/marker-mapper_poster/sections.csv",
+                "enrichments/marker-mapper_poster/surface_positions.csv"), m.get("not_corrected"));
+        List<Map<String, Object>> files = (List<Map<String, Object>>) m.get("files");
+        int checked = 0;
+        for (Map<String, Object> f : files) {
+            String file = (String) f.get("file");
+            long bound = (Long) f.get("max_error_bound_ns");
+            NeonExportFixture fixture = recordings.stream().filter(r -> file.startsWith(r.folderName() + "/"))
+                    .findFirst().orElseThrow();
+            if (file.endsWith("/info.json")) {
+                assertStartTime(download.resolve(file), out.resolve(file), fixture.startTimeTruth, bound);
+            } else {
+                assertTrue(bound > 0 && bound < 5_000_000L, file + " bound " + bound);
+                compare(download.resolve(file), out.resolve(file), fixture.truth.get(file), bound, 0);
+            }
+            checked++;
+        }
+        assertEquals(recordings.stream().mapToLong(r -> r.truth.keySet().stream()
+                .filter(k -> k.startsWith(r.folderName() + "/")).count() + 1).sum(), checked);
+        assertEquals(-1, Files.mismatch(download.resolve("enrichment_info.txt"), out.resolve("enrichment_info.txt")));
+        String report = Files.readString(out.resolve("correction_report.txt"));
+        assertTrue(report.contains("recording   2026-11-30_10-05-00-bbbb0001: phone Neon B, log " + logB), report);
     }
 
     /**
@@ -189,6 +280,9 @@ class CorrectExportTest {
         long offsetAtEvent = probe.trueOffsetAtNanos(180 * S);
         for (Map<String, Object> f : (List<Map<String, Object>>) m.get("files")) {
             String file = (String) f.get("file");
+            if (file.endsWith("/info.json")) {
+                continue; // its start_time is checked the right way round in the first test
+            }
             long bound = (Long) f.get("max_error_bound_ns");
             // The drift over the recording (21 ppm × 120 s = 2.5 ms, twice) is allowed on top of the bound.
             long worst = compare(export.resolve(file), out.resolve(file), fixture.truth.get(file), 2 * bound + 30_000_000L,

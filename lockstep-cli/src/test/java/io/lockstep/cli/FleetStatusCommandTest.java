@@ -147,6 +147,48 @@ class FleetStatusCommandTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aPhonesBatteryStorageAndRecordingAreInTheJsonAndTheTable() throws Exception {
+        SimulatedTimeSource phoneClock = new SimulatedTimeSource(TimeSource.system(), 4_000_000L, 8.0);
+        try (io.lockstep.sim.FakeCompanion phone = io.lockstep.sim.FakeCompanion.start(phoneClock)) {
+            String target = "neon://127.0.0.1:" + phone.httpPort();
+            new io.lockstep.net.NeonClient("127.0.0.1", phone.httpPort(), 2_000_000_000L).startRecording();
+            Path fleet = fleetFile("pi-1 agent://127.0.0.2:" + port, "glasses-1 " + target);
+            String ref = "ntp://127.0.0.1:" + reference.port();
+            // The monitor tracks the phone itself: on a busy machine it may take a while to sync.
+            Run r = run("fleet", "status", "--devices", fleet.toString(), "--reference", ref, "--settle", "120s", "--json");
+            assertEquals(0, r.code(), r.out() + r.err());
+            Map<String, Object> json = (Map<String, Object>) TestJson.parse(r.out().strip());
+            List<Map<String, Object>> devices = (List<Map<String, Object>>) json.get("devices");
+            assertFalse(devices.get(0).containsKey("phone"), "an agent has no phone health");
+            Map<String, Object> d = devices.get(1);
+            assertEquals("neon", d.get("via"));
+            long truth = phoneClock.aheadOfReferenceNanos();
+            assertTrue(Math.abs((Long) d.get("offset_ns") - truth) <= (Long) d.get("error_bound_ns") + 200_000,
+                    d + " truth " + truth);
+            Map<String, Object> health = (Map<String, Object>) d.get("phone");
+            assertTrue(health.get("battery_percent") instanceof Long b && b >= 0 && b <= 100, health.toString());
+            assertTrue(health.get("battery_state") instanceof String, health.toString());
+            assertTrue(health.get("storage_free_bytes") instanceof Long, health.toString());
+            assertTrue(health.get("storage_state") instanceof String, health.toString());
+            assertEquals(Boolean.TRUE, health.get("recording"), health.toString());
+            assertEquals(phone.recordingId(), health.get("recording_id"));
+            assertTrue((Long) health.get("recording_duration_ns") >= 0, health.toString());
+            assertTrue(health.containsKey("glasses_connected") && health.containsKey("app_version")
+                    && health.containsKey("hardware") && health.containsKey("last_event"), health.toString());
+            assertTrue(health.get("warnings") instanceof List<?>, health.toString());
+            assertFalse(((List<?>) health.get("warnings")).contains("stale_offset"), health.toString());
+
+            Run text = run("fleet", "status", "--devices", fleet.toString(), "--reference", ref, "--settle", "120s");
+            assertEquals(0, text.code(), text.out() + text.err());
+            List<String> lines = text.out().lines().toList();
+            assertTrue(lines.get(2).startsWith("glasses-1 "), text.out());
+            assertTrue(lines.get(3).matches(" +phone: .*battery \\d+%, [\\d.]+ GB free, .*recording \\d+:\\d\\d:\\d\\d.*"),
+                    text.out());
+        }
+    }
+
+    @Test
     void outOfToleranceFails() throws Exception {
         Run r = run("fleet", "status", "--devices", threeAgents().toString(), "--tolerance", "1ms");
         assertEquals(1, r.code(), r.out() + r.err());

@@ -59,7 +59,8 @@ class NeonCommandsTest {
         SimulatedTimeSource phone = new SimulatedTimeSource(LOCAL, -2_345_678_901L, 12.0);
         try (FakeCompanion app = FakeCompanion.start(phone)) {
             long at = LOCAL.wallNanos() - 3_000_000_000L;
-            MainTest.Result r = run("event", neon(app), "stim.onset", "--at", Long.toString(at), "--json", "--samples", "40");
+            MainTest.Result r = run("event", neon(app), "stim.onset", "--at", Long.toString(at), "--json", "--samples", "40",
+                    "--even-if-not-recording");
             assertEquals(0, r.code(), r.err());
             Map<String, Object> m = json(r);
             assertEquals(at, m.get("local_wall_ns"));
@@ -72,13 +73,14 @@ class NeonCommandsTest {
             assertEquals(ts, app.events().get(0).timestampNanos());
             assertTrue(((String) p.get("offset_source")).startsWith("time-echo burst"), p.toString());
 
-            MainTest.Result human = run("event", neon(app), "second", "--at", "-1.5s", "--samples", "20");
+            MainTest.Result human = run("event", neon(app), "second", "--at", "-1.5s", "--samples", "20",
+                    "--even-if-not-recording");
             assertEquals(0, human.code(), human.err());
             assertTrue(human.out().contains(neon(app) + "  phone ") && human.out().contains(" ± ")
                     && human.out().contains("from time-echo burst") && human.out().contains("no recording running"),
                     human.out());
             MainTest.Result iso = run("event", neon(app), "third", "--at", "2026-11-30T10:15:30.25+01:00", "--json",
-                    "--samples", "20");
+                    "--samples", "20", "--even-if-not-recording");
             assertEquals(1_796_030_130_250_000_000L, json(iso).get("local_wall_ns"));
         }
     }
@@ -93,7 +95,7 @@ class NeonCommandsTest {
             assertEquals(0, tracked.code(), tracked.err());
             long at = LOCAL.wallNanos();
             MainTest.Result r = run("event", neon(app), "from.log", "--log", log.toString(), "--at", Long.toString(at),
-                    "--json");
+                    "--json", "--even-if-not-recording");
             assertEquals(0, r.code(), r.err());
             Map<String, Object> p = phones(json(r)).get(0);
             assertTrue(((String) p.get("offset_source")).startsWith("log " + log), p.toString());
@@ -112,7 +114,8 @@ class NeonCommandsTest {
                     log.toString());
             assertEquals(0, tracked.code(), tracked.err());
             for (String at : List.of("+0s", "+1s", "+5s", "+30s", "-2s")) {
-                MainTest.Result r = run("event", neon(app), "past.log", "--log", log.toString(), "--at", at, "--json");
+                MainTest.Result r = run("event", neon(app), "past.log", "--log", log.toString(), "--at", at, "--json",
+                        "--even-if-not-recording");
                 assertEquals(0, r.code(), r.err());
                 Map<String, Object> m = json(r);
                 long instant = (Long) m.get("local_wall_ns");
@@ -161,7 +164,8 @@ class NeonCommandsTest {
         SimulatedTimeSource b = new SimulatedTimeSource(LOCAL, -600_000_000L, 0);
         try (FakeCompanion appA = FakeCompanion.start(a); FakeCompanion appB = FakeCompanion.start(b)) {
             String dead = "neon://127.0.0.1:" + closedPort();
-            MainTest.Result r = run("event", neon(appA), dead, neon(appB), "onset", "--json", "--samples", "20");
+            MainTest.Result r = run("event", neon(appA), dead, neon(appB), "onset", "--json", "--samples", "20",
+                    "--even-if-not-recording");
             assertEquals(1, r.code());
             Map<String, Object> m = json(r);
             long instant = (Long) m.get("local_wall_ns");
@@ -261,6 +265,38 @@ class NeonCommandsTest {
     }
 
     @Test
+    void anEventToAPhoneThatIsNotRecordingIsRefusedWithOneLineUnlessAskedFor() throws IOException {
+        try (FakeCompanion idle = FakeCompanion.start(new SimulatedTimeSource(LOCAL, 3_000_000L, 0));
+             FakeCompanion busy = FakeCompanion.start(new SimulatedTimeSource(LOCAL, -3_000_000L, 0))) {
+            assertEquals(0, run("record", "start", neon(busy), "--samples", "10").code());
+            MainTest.Result r = run("event", neon(idle), neon(busy), "onset", "--samples", "10");
+            assertEquals(1, r.code(), r.out() + r.err());
+            assertEquals(List.of("lockstep: " + neon(idle) + ": not recording: the app would drop this event"),
+                    r.err().lines().toList());
+            assertTrue(idle.events().isEmpty(), "nothing was posted to the phone that would drop it");
+            assertEquals(1, busy.events().stream().filter(e -> e.name().equals("onset")).count(),
+                    "the recording phone still got the event");
+            MainTest.Result forced = run("event", neon(idle), "onset", "--samples", "10", "--even-if-not-recording");
+            assertEquals(0, forced.code(), forced.err());
+            assertEquals(1, idle.events().size());
+        }
+    }
+
+    @Test
+    void recordStartSaysWhichPhoneDidNotReportRecordingAndMarksOnlyTheOthers() throws IOException {
+        try (FakeCompanion good = FakeCompanion.start(new SimulatedTimeSource(LOCAL, 3_000_000L, 0));
+             StuckPhone stuck = new StuckPhone()) {
+            MainTest.Result r = run("record", "start", neon(good), stuck.target(), "--samples", "10");
+            assertEquals(1, r.code(), r.out() + r.err());
+            assertEquals(1, r.err().lines().count(), r.err());
+            assertTrue(r.err().startsWith("lockstep: " + stuck.target() + ": started, but did not report recording"),
+                    r.err());
+            assertTrue(stuck.events().isEmpty(), "no shared event on a phone that does not report recording");
+            assertEquals(Phones.RECORD_START_EVENT, good.events().get(0).name());
+        }
+    }
+
+    @Test
     void everyErrorIsOneLineWithANonZeroExit() throws IOException {
         String dead = "neon://127.0.0.1:" + closedPort();
         MainTest.Result unreachable = run("event", dead, "x");
@@ -273,10 +309,10 @@ class NeonCommandsTest {
              FakeCompanion broken = FakeCompanion.builder(LOCAL).failWith(500, "Internal error: camera not connected")
                      .start();
              FakeCompanion teapot = FakeCompanion.builder(LOCAL).failWith(418, "I'm a teapot").start()) {
-            MainTest.Result tooOld = run("event", neon(old), "x");
+            MainTest.Result tooOld = run("event", neon(old), "x", "--even-if-not-recording");
             MainTest.assertOneLineError(tooOld, "Companion app too old");
             assertEquals(1, tooOld.code());
-            MainTest.Result serverError = run("event", neon(broken), "x", "--samples", "10");
+            MainTest.Result serverError = run("event", neon(broken), "x", "--samples", "10", "--even-if-not-recording");
             MainTest.assertOneLineError(serverError, "refused event: Internal error: camera not connected (HTTP 500)");
             assertEquals(1, serverError.code());
             MainTest.assertOneLineError(run("record", "start", neon(teapot), "--samples", "10"),
@@ -315,7 +351,7 @@ class NeonCommandsTest {
                 "--simulate-offset", "1.5s")) {
             Matcher m = serve.await(Pattern.compile("(?m)^neon 127\\.0\\.0\\.1:(\\d+)$"));
             String target = "neon://127.0.0.1:" + m.group(1);
-            MainTest.Result r = run("event", target, "rehearsal", "--json", "--samples", "20");
+            MainTest.Result r = run("event", target, "rehearsal", "--json", "--samples", "20", "--even-if-not-recording");
             assertEquals(0, r.code(), r.err());
             Map<String, Object> phone = phones(json(r)).get(0);
             long ts = (Long) phone.get("phone_timestamp_ns");

@@ -32,6 +32,12 @@ final class NeonExportFixture {
     /** Files that must come out byte for byte. */
     final List<String> untouched = new ArrayList<>();
 
+    /** The recording's folder in the download, and the phone its info.json names (null: none). */
+    private String folder = "2026-11-30_10-00-00-5b1e7c4d";
+    private String phone;
+    /** The truth of info.json's start_time: the other clock's reading at the recording's start. */
+    long startTimeTruth;
+
     private final Path dir;
     private final LongUnaryOperator stampedAt;
     private final LongUnaryOperator truthAt;
@@ -48,9 +54,21 @@ final class NeonExportFixture {
         this.truthAt = truthAt;
     }
 
+    /** The recording goes into {@code folderName} of the download, its info.json naming {@code phoneName}. */
+    NeonExportFixture recording(String folderName, String phoneName) {
+        this.folder = folderName;
+        this.phone = phoneName;
+        return this;
+    }
+
+    /** The recording's folder in the download. */
+    String folderName() {
+        return folder;
+    }
+
     /** Writes a recording from {@code fromNanos} to {@code toNanos} of true time. */
     NeonExportFixture write(long fromNanos, long toNanos) throws IOException {
-        Path rec = Files.createDirectories(dir.resolve("2026-11-30_10-00-00-5b1e7c4d"));
+        Path rec = Files.createDirectories(dir.resolve(folder));
         String ids = "5b1e7c4d-aaaa-4bbb-8ccc-0123456789ab,9f0a2b3c-dddd-4eee-8fff-ba9876543210,";
         String rid = "9f0a2b3c-dddd-4eee-8fff-ba9876543210,";
         try (Table gaze = new Table(rec, "gaze.csv", "section id,recording id,timestamp [ns],gaze x [px],gaze y [px],"
@@ -126,8 +144,12 @@ final class NeonExportFixture {
         raw(enrichment.resolve("aoi_metrics.csv"), "aoi id,aoi name,total fixation duration [ms],time to first fixation [ms]\n"
                 + "1,poster,12345,678\r\n2,\"title, big\",2345,91\n");
         raw(enrichment.resolve("enrichment_info.txt"), "Marker Mapper\nhttps://docs.pupil-labs.com/\nversion 3\n");
-        raw(rec.resolve("info.json"), "{\"recording_id\": \"9f0a2b3c-dddd-4eee-8fff-ba9876543210\", \"start_time\": "
-                + stampedAt.applyAsLong(fromNanos) + ", \"duration\": " + (toNanos - fromNanos) + "}\n");
+        // info.json's start_time is mapped too: not among the untouched files.
+        Files.writeString(rec.resolve("info.json"), "{\"recording_id\": \"9f0a2b3c-dddd-4eee-8fff-ba9876543210\", "
+                + (phone == null ? "" : "\"android_device_name\": \"" + phone + "\", ") + "\"start_time\": "
+                + stampedAt.applyAsLong(fromNanos) + ", \"duration\": " + (toNanos - fromNanos) + "}\n",
+                StandardCharsets.UTF_8);
+        startTimeTruth = truthAt.applyAsLong(fromNanos);
         raw(rec.resolve("scene_camera.json"), "{\"camera_matrix\": [[892.1, 0.0, 815.3], [0.0, 891.8, 601.2], [0.0, 0.0, 1.0]]}");
         raw(rec.resolve("empty.csv"), "");
         byte[] video = new byte[300_000];

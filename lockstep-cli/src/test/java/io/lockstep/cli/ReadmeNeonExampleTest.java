@@ -40,6 +40,8 @@ class ReadmeNeonExampleTest {
         assertTrue(m.find(), "docs/neon.md has the ```java snippet with Neon.connect(tracker)");
         SimulatedTimeSource phone = new SimulatedTimeSource(TimeSource.system(), 30_000_000L, 0);
         try (FakeCompanion app = FakeCompanion.start(phone)) {
+            // The app keeps events only inside a recording, and Neon refuses to post outside one.
+            new io.lockstep.net.NeonClient("127.0.0.1", app.httpPort(), 2_000_000_000L).startRecording();
             String snippet = m.group(1).replace("neon://192.168.1.23", "neon://127.0.0.1:" + app.httpPort());
             String source = "import io.lockstep.Lockstep;\nimport io.lockstep.neon.Neon;\nimport io.lockstep.track.Tracker;\n"
                     + "import java.time.Duration;\n\npublic class StimulusMarkers {\n"

@@ -22,9 +22,10 @@ import java.util.stream.Stream;
  * and {@code end timestamp [ns]} in fixations.csv, blinks.csv, saccades.csv), or that is one of
  * {@link #SECTION_COLUMNS} (an enrichment's sections.csv), has those columns mapped by a
  * {@link CsvCorrector}, in every subfolder; every other file and folder is copied
- * byte for byte (symbolic links as links). Durations ({@code duration [ms]}) are differences of
- * one clock and stay as they are; so do times outside CSV columns (info.json's
- * {@code start_time}, the times in a scene video's file name). The headers are read first, so an export with nothing to
+ * byte for byte (symbolic links as links). A recording's {@value #INFO_FILE} has its
+ * {@code start_time} (ns, the phone's clock) mapped too, the rest of its text kept byte for
+ * byte. Durations ({@code duration [ms]}, info.json's {@code duration}) are differences of
+ * one clock and stay as they are; so do the times in a scene video's file name. The headers are read first, so an export with nothing to
  * correct is refused before anything is copied, and an export that already holds a
  * {@value #REPORT_FILE} (this tool's output) is refused because correcting it again would apply
  * the offset twice. Streams every file, so memory does not grow with its size. Not thread-safe;
@@ -40,6 +41,16 @@ public final class ExportCorrector {
 
     /** The report a corrected export carries; its presence marks a folder as already corrected. */
     public static final String REPORT_FILE = "correction_report.txt";
+
+    /** A recording's metadata file, whose {@code start_time} is mapped as well. */
+    public static final String INFO_FILE = "info.json";
+
+    /** The fields of a recording's info.json that name the phone that recorded it, most specific first. */
+    public static final List<String> PHONE_FIELDS = List.of("android_device_name", "android_device_id",
+            "module_serial_number", "glasses_serial_number");
+
+    private static final java.util.regex.Pattern START_TIME =
+            java.util.regex.Pattern.compile("(\"start_time\"\\s*:\\s*)(-?\\d{1,19})(?![\\d.eE])");
 
     /** Bytes read between two {@link Listener#progress} calls for one file. */
     public static final long PROGRESS_EVERY_BYTES = 16L << 20;
@@ -148,6 +159,13 @@ public final class ExportCorrector {
                         + "remove it from the export or copy the export without it");
             }
             long bytes = Files.size(p);
+            if (p.getFileName().toString().equals(INFO_FILE) && bytes <= (1 << 20)) {
+                FileResult info = correctInfo(p, target, rel, bytes);
+                if (info != null) {
+                    results.add(info);
+                    continue;
+                }
+            }
             if (columns.get(i).isEmpty()) {
                 Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
                 results.add(new FileResult(rel, bytes, null));
@@ -165,6 +183,77 @@ public final class ExportCorrector {
             results.add(new FileResult(rel, bytes, report));
         }
         return results;
+    }
+
+    /**
+     * Maps an info.json's {@code start_time}, keeping every other byte; null when it has none
+     * (then it is copied as any other file).
+     */
+    private FileResult correctInfo(Path p, Path target, String rel, long bytes) throws IOException {
+        String text = Files.readString(p, java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher m = START_TIME.matcher(text);
+        if (!m.find()) {
+            return null;
+        }
+        long value;
+        try {
+            value = Long.parseLong(m.group(2));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        CorrectionReport report = new CorrectionReport(List.of("start_time"));
+        report.row();
+        CorrectionModel.Cursor cursor = model.cursor();
+        long mapped;
+        boolean covered;
+        if (direction == ClockDirection.TRACKED_TO_LOCAL) {
+            mapped = cursor.toLocal(value);
+            covered = cursor.covered();
+        } else {
+            covered = cursor.locate(value);
+            mapped = cursor.toReference(value);
+        }
+        long bound = cursor.boundNanos();
+        String out;
+        if (covered || outsidePolicy == OutsidePolicy.EXTRAPOLATE) {
+            if (!covered) {
+                report.outside(1);
+            }
+            report.corrected(bound);
+            out = text.substring(0, m.start(2)) + mapped + text.substring(m.end(2));
+        } else {
+            report.outside(1);
+            if (outsidePolicy == OutsidePolicy.FAIL) {
+                throw new CsvCorrector.CorrectionException(rel + ": start_time " + value + " is outside the offset log's "
+                        + "span; pass --outside extrapolate, keep or blank to go on");
+            }
+            // keep, or blank (a JSON number cannot be blanked without breaking readers): unchanged, reported.
+            out = text;
+        }
+        Files.writeString(target, out, java.nio.charset.StandardCharsets.UTF_8);
+        return new FileResult(rel, bytes, report);
+    }
+
+    /**
+     * The phone that recorded the recording whose {@value #INFO_FILE} is given: the first of
+     * {@link #PHONE_FIELDS} it holds as a non-blank string; null when it names none.
+     */
+    public static String phoneOf(Path infoJson) throws IOException {
+        String text = Files.readString(infoJson, java.nio.charset.StandardCharsets.UTF_8);
+        Object root;
+        try {
+            root = io.lockstep.internal.Json.parse(text);
+        } catch (RuntimeException e) {
+            throw new CsvCorrector.CorrectionException(infoJson + " is not JSON: " + e.getMessage());
+        }
+        if (root instanceof java.util.Map<?, ?> m) {
+            for (String field : PHONE_FIELDS) {
+                if (m.get(field) instanceof String v && !v.isBlank()) {
+                    return v;
+                }
+            }
+        }
+        return null;
     }
 
     private static String relative(Path root, Path p) {

@@ -23,7 +23,9 @@ import io.lockstep.track.Tracker;
  * local clock at the call, queues the event (bounded, {@link #QUEUE_CAPACITY}) and returns a
  * future at once; one background thread converts and posts the events in order. It never blocks
  * and never throws into the frame loop: a full queue, an unreachable phone or a refusal
- * completes the future exceptionally.
+ * completes the future exceptionally. Every event is posted only after the phone reported a
+ * running recording ({@link NotRecordingException} otherwise), since the app silently drops
+ * events outside one; {@link #sendEvent(String, long, boolean)} can skip that check.
  *
  * <pre>{@code
  * try (Neon phone = Neon.connect("neon://192.168.1.20")) {
@@ -103,16 +105,45 @@ public final class Neon implements AutoCloseable {
 
     /**
      * Posts event {@code name} marking local wall instant {@code localWallNanos}, converted into
-     * the phone's clock. Blocks until the phone answered.
+     * the phone's clock, after checking that the phone records (the app drops events outside a
+     * recording). Blocks until the phone answered.
      *
-     * @throws IOException with a one-line message when no offset is available or the phone
-     *                     cannot be reached or refuses the event
+     * @throws NotRecordingException when the phone reports no running recording; nothing was posted
+     * @throws IOException           with a one-line message when no offset is available or the phone
+     *                               cannot be reached or refuses the event
      */
     public MarkedEvent sendEvent(String name, long localWallNanos) throws IOException {
+        return sendEvent(name, localWallNanos, false);
+    }
+
+    /**
+     * {@link #sendEvent(String, long)}, or with {@code evenIfNotRecording} posting without asking
+     * the phone whether it records (the app then drops the event unless it does).
+     */
+    public MarkedEvent sendEvent(String name, long localWallNanos, boolean evenIfNotRecording) throws IOException {
+        if (!evenIfNotRecording) {
+            requireRecording();
+        }
         return post(name, offsets.at(localWallNanos));
     }
 
-    /** Posts event {@code name} marking now; blocks until the phone answered. */
+    /**
+     * Asks the phone whether it records.
+     *
+     * @throws NotRecordingException when it reports no running recording
+     */
+    public void requireRecording() throws IOException {
+        if (!recording()) {
+            throw new NotRecordingException();
+        }
+    }
+
+    /** The phone's health and recording state, from {@code GET /api/status}. */
+    public PhoneStatus status() throws IOException {
+        return PhoneStatus.parse(client.statusBody(), "http://" + client.authority() + "/api/status");
+    }
+
+    /** Posts event {@code name} marking now, if the phone records; blocks until the phone answered. */
     public MarkedEvent sendEvent(String name) throws IOException {
         return sendEvent(name, local.wallNanos());
     }

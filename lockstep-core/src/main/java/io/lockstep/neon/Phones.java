@@ -57,9 +57,28 @@ public final class Phones {
     private Phones() {
     }
 
-    /** Marks local instant {@code localWallNanos} as event {@code name} on every phone, each in its own clock. */
+    /**
+     * Marks local instant {@code localWallNanos} as event {@code name} on every phone, each in its
+     * own clock; a phone that reports no running recording is not posted to and its outcome says
+     * {@value NotRecordingException#MESSAGE}.
+     */
     public static GroupResult markAll(List<Neon> phones, String name, long localWallNanos) {
+        return markAll(phones, name, localWallNanos, false);
+    }
+
+    /**
+     * {@link #markAll(List, String, long)}; with {@code evenIfNotRecording} every phone is posted
+     * to without asking whether it records.
+     */
+    public static GroupResult markAll(List<Neon> phones, String name, long localWallNanos, boolean evenIfNotRecording) {
         List<Outcome> outcomes = parallel(phones, phone -> {
+            if (!evenIfNotRecording) {
+                try {
+                    phone.requireRecording();
+                } catch (Exception e) {
+                    return new Outcome(phone.target().text(), null, null, null, message(e));
+                }
+            }
             PhoneOffset offset;
             try {
                 offset = phone.offsetAt(localWallNanos);
@@ -76,29 +95,83 @@ public final class Phones {
         return new GroupResult(localWallNanos, name, outcomes);
     }
 
+    /** How long {@link #startRecordings} waits for every phone to report its recording running. */
+    public static final long RECORDING_CONFIRM_NANOS = 5_000_000_000L;
+
     /**
-     * Starts every phone's recording, then marks one shared local instant, taken after the last
-     * start returned (so it lies inside every recording), as {@link #RECORD_START_EVENT}. Offsets
-     * are fetched first, so the starts land close together.
+     * Starts every phone's recording, confirms that each reports it running (asking its status
+     * for up to {@link #RECORDING_CONFIRM_NANOS}), then marks one shared local instant, taken
+     * after the last confirmation (so it lies inside every recording), as
+     * {@link #RECORD_START_EVENT} on the phones that confirmed. A phone that did not is not
+     * marked and its outcome says so. Offsets are fetched first, so the starts land close together.
      */
     public static GroupResult startRecordings(List<Neon> phones, TimeSource local) {
         List<String> offsetErrors = prepare(phones, local);
+        boolean[] recordingNow = new boolean[phones.size()];
         List<Outcome> started = parallel(phones, phone -> {
+            int index = phones.indexOf(phone);
+            String id;
             try {
-                return new Outcome(phone.target().text(), null, null, phone.startRecording(), null);
+                id = phone.startRecording();
             } catch (Exception e) {
+                // Refused (already recording, say): the shared event still belongs in a recording that runs.
+                try {
+                    recordingNow[index] = phone.recording();
+                } catch (Exception ignored) {
+                    recordingNow[index] = false;
+                }
                 return new Outcome(phone.target().text(), null, null, null, message(e));
             }
+            String unconfirmed = awaitRecording(phone);
+            recordingNow[index] = unconfirmed == null;
+            return new Outcome(phone.target().text(), null, null, id, unconfirmed);
         });
         long instant = local.wallNanos();
-        GroupResult marked = markAll(phones, RECORD_START_EVENT, instant);
-        return new GroupResult(instant, RECORD_START_EVENT, merge(offsetErrors, started, marked.phones(), true));
+        List<Neon> confirmed = new ArrayList<>();
+        for (int i = 0; i < phones.size(); i++) {
+            if (recordingNow[i]) {
+                confirmed.add(phones.get(i));
+            }
+        }
+        GroupResult markedConfirmed = markAll(confirmed, RECORD_START_EVENT, instant, true);
+        List<Outcome> marked = new ArrayList<>();
+        for (int i = 0, k = 0; i < phones.size(); i++) {
+            marked.add(recordingNow[i] ? markedConfirmed.phones().get(k++)
+                    : new Outcome(phones.get(i).target().text(), null, null, null, "not marked"));
+        }
+        return new GroupResult(instant, RECORD_START_EVENT, merge(offsetErrors, started, marked, true));
+    }
+
+    /** Null once the phone reports its recording running; else why it did not within the wait. */
+    private static String awaitRecording(Neon phone) {
+        long deadline = System.nanoTime() + RECORDING_CONFIRM_NANOS;
+        String last = null;
+        while (true) {
+            try {
+                if (phone.recording()) {
+                    return null;
+                }
+                last = null;
+            } catch (Exception e) {
+                last = message(e);
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                return "started, but did not report recording within " + RECORDING_CONFIRM_NANOS / 1_000_000_000L
+                        + " s" + (last == null ? "" : " (" + last + ")") + ": the shared event was not marked on it";
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return "interrupted while waiting for it to report recording";
+            }
+        }
     }
 
     /**
-     * Marks one shared local instant as {@link #RECORD_STOP_EVENT} on every phone, then stops and
-     * saves every recording. The event comes first because the Companion app keeps events only
-     * while it records.
+     * Marks one shared local instant as {@link #RECORD_STOP_EVENT} on every phone that records,
+     * then stops and saves every recording. The event comes first because the Companion app
+     * keeps events only while it records.
      */
     public static GroupResult stopRecordings(List<Neon> phones, TimeSource local) {
         List<String> offsetErrors = prepare(phones, local);
@@ -136,7 +209,9 @@ public final class Phones {
             Outcome m = marked.get(i);
             String error = offsetErrors.get(i);
             if (error == null) {
-                error = recordingFirst ? (r.error() != null ? r.error() : m.error())
+                // Stopping a phone that is not recording: the app's own refusal says more than "would drop".
+                boolean markSaysNotRecording = NotRecordingException.MESSAGE.equals(m.error()) && r.error() != null;
+                error = recordingFirst || markSaysNotRecording ? (r.error() != null ? r.error() : m.error())
                         : (m.error() != null ? m.error() : r.error());
             }
             String id = r.recordingId() != null ? r.recordingId() : m.event() == null ? null : m.event().recordingId();

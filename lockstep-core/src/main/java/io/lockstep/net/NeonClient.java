@@ -78,9 +78,19 @@ public final class NeonClient {
      * @param recordingAction that recording's last action (START, STOP, SAVE, DISCARD, ERROR), or null
      */
     public record CompanionStatus(int timeEchoPort, String recordingId, String recordingAction) {
-        /** True while a recording runs. */
+        /**
+         * True while a recording runs: a {@code Recording} component is listed and its last
+         * action does not end it (a real app lists it only while recording).
+         */
         public boolean recording() {
-            return "START".equals(recordingAction);
+            if (recordingId == null || recordingAction == null) {
+                return false;
+            }
+            return switch (recordingAction.toUpperCase(java.util.Locale.ROOT)) {
+                case "STOP", "STOPPED", "SAVE", "SAVED", "DISCARD", "DISCARDED", "CANCEL", "CANCELED", "CANCELLED",
+                     "ERROR" -> false;
+                default -> true;
+            };
         }
     }
 
@@ -164,9 +174,14 @@ public final class NeonClient {
         return recordingId(request("POST", "/api/recording:cancel", null, "recording:cancel"), "recording:cancel");
     }
 
+    /** The body of {@code GET /api/status}, unparsed. */
+    public String statusBody() throws IOException {
+        return request("GET", "/api/status", null, "status");
+    }
+
     /** Reads {@code /api/status}. */
     public CompanionStatus status() throws IOException {
-        String body = request("GET", "/api/status", null, "status");
+        String body = statusBody();
         String where = "http://" + authority() + "/api/status";
         int echoPort;
         try {

@@ -28,16 +28,31 @@ import io.lockstep.fleet.chrony.ChronyView;
  * @param error           why the device is unreachable or unusable, or null
  * @param chrony          the device's system clock as its chronyd sees it, beside its agent's view; null
  *                        when the agent reports none (no chronyd there, or not an agent)
+ * @param phone           for a {@code neon://} device, the phone's health; null for other devices
  */
 public record DeviceRow(String name, String target, String via, boolean reachable, ClockState state,
                         Long offsetNanos, Long errorBoundNanos, Double driftPpm, Long sampleAgeNanos,
-                        String version, String error, ChronyView chrony) {
+                        String version, String error, ChronyView chrony, PhoneHealth phone) {
 
-    /** A row without chrony's view. */
+    /** A row without chrony's view or a phone's health. */
     public DeviceRow(String name, String target, String via, boolean reachable, ClockState state, Long offsetNanos,
                      Long errorBoundNanos, Double driftPpm, Long sampleAgeNanos, String version, String error) {
         this(name, target, via, reachable, state, offsetNanos, errorBoundNanos, driftPpm, sampleAgeNanos, version,
-                error, null);
+                error, null, null);
+    }
+
+    /** A row with chrony's view (an agent's), without a phone's health. */
+    public DeviceRow(String name, String target, String via, boolean reachable, ClockState state, Long offsetNanos,
+                     Long errorBoundNanos, Double driftPpm, Long sampleAgeNanos, String version, String error,
+                     ChronyView chrony) {
+        this(name, target, via, reachable, state, offsetNanos, errorBoundNanos, driftPpm, sampleAgeNanos, version,
+                error, chrony, null);
+    }
+
+    /** This row with the phone's health added. */
+    public DeviceRow withPhone(PhoneHealth health) {
+        return new DeviceRow(name, target, via, reachable, state, offsetNanos, errorBoundNanos, driftPpm,
+                sampleAgeNanos, version, error, chrony, health);
     }
 
     /**
@@ -110,6 +125,9 @@ public record DeviceRow(String name, String target, String via, boolean reachabl
         m.put("error", error);
         if (chrony != null) {
             m.put("chrony", chrony.toJson());
+        }
+        if (phone != null) {
+            m.put("phone", phone.toJson(offsetNanos == null ? null : sampleAgeNanos));
         }
         return m;
     }

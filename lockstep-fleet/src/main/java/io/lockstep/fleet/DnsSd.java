@@ -107,6 +107,51 @@ public final class DnsSd {
     }
 
     /**
+     * One service instance found by {@link #list}: its instance name, preferred address and port.
+     *
+     * @param instanceName the service instance name as advertised (not made printable)
+     * @param host         an IPv4 address when it has one, else its first address
+     * @param port         the advertised port
+     */
+    public record Service(String instanceName, String host, int port) {
+    }
+
+    /**
+     * Lists the instances of any service type for about {@code timeoutMillis}, reading only what
+     * the multicast answers carry; instances without an address are left out. The agents' browse
+     * and the Companion phones' ({@link PhoneDiscovery}) share it.
+     *
+     * @param address the interface address to browse on, or null for JmDNS's choice
+     * @param type    e.g. {@code _http._tcp.local.}
+     */
+    public static List<Service> list(InetAddress address, String type, long timeoutMillis) throws IOException {
+        try (JmDNS jmdns = address == null ? JmDNS.create() : JmDNS.create(address, "lockstep-monitor")) {
+            List<Service> out = new ArrayList<>();
+            for (ServiceInfo info : jmdns.list(type, timeoutMillis)) {
+                InetAddress a = preferred(info);
+                if (a != null) {
+                    out.add(new Service(info.getName(), a.getHostAddress(), info.getPort()));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** An IPv4 address when there is one (link-local IPv6 needs a zone the monitor may not know), else the first; null with none. */
+    private static InetAddress preferred(ServiceInfo info) {
+        InetAddress[] addrs = info.getInetAddresses();
+        if (addrs.length == 0) {
+            return null;
+        }
+        for (InetAddress candidate : addrs) {
+            if (!(candidate instanceof Inet6Address)) {
+                return candidate;
+            }
+        }
+        return addrs[0];
+    }
+
+    /**
      * One advertisement as the monitor uses it, or null when it cannot be an agent (a port out
      * of range, a name no device can carry): anyone on the LAN may advertise, and one bad
      * advertisement must cost its own row, not the whole browse.

@@ -131,8 +131,18 @@ public final class FleetMonitor implements AutoCloseable {
 
     private final Config config;
     private final AgentClient client;
+    /** Reads phones' {@code /api/status} off the polling thread (the Companion client blocks); daemon threads. */
+    private final java.util.concurrent.ExecutorService phoneReads = java.util.concurrent.Executors.newFixedThreadPool(8,
+            r -> {
+                Thread t = new Thread(r, "lockstep-fleet-phone-status");
+                t.setDaemon(true);
+                return t;
+            });
     private final Tracked referenceTracker;
     private final Map<String, Tracked> agentless = new HashMap<>();
+    /** Per phone target, the follower of its status WebSocket (for its last event); guarded by this. */
+    private final Map<String, PhoneEvents> phoneEvents = new HashMap<>();
+    private java.net.http.HttpClient phoneSockets;
     private final List<Consumer<FleetSnapshot>> listeners = new CopyOnWriteArrayList<>();
     private volatile List<Device> devices;
     private volatile FleetSnapshot latest;
@@ -283,8 +293,10 @@ public final class FleetMonitor implements AutoCloseable {
     public FleetSnapshot pollOnce() throws InterruptedException {
         List<Device> list = devices;
         List<CompletableFuture<AgentClient.Result>> pending = new ArrayList<>(list.size());
+        List<CompletableFuture<PhoneHealth>> phones = new ArrayList<>(list.size());
         for (Device d : list) {
             pending.add(d.kind() == Device.Kind.AGENT ? client.status(d.host(), d.port()) : null);
+            phones.add("neon".equals(d.via()) ? readPhone(d) : null);
         }
         long localWall = config.local().wallNanos();
         ReadingPair reference = referenceTracker == null ? null : read(referenceTracker, localWall);
@@ -300,7 +312,11 @@ public final class FleetMonitor implements AutoCloseable {
                     t = agentless.get(d.clock().text());
                 }
                 t.ensureOpen();
-                rows.add(agentlessRow(d, read(t, localWall), reference));
+                DeviceRow row = agentlessRow(d, read(t, localWall), reference);
+                if ("neon".equals(d.via())) {
+                    row = row.withPhone(withLastEvent(d, phoneHealth(phones.get(i), deadline)));
+                }
+                rows.add(row);
             }
         }
         FleetSnapshot s = FleetSnapshot.of(localWall, config.reference() == null ? null : config.reference().text(),
@@ -355,6 +371,57 @@ public final class FleetMonitor implements AutoCloseable {
                 s.driftPpm(), s.lastSampleAgeNanos(), s.version(),
                 s.state() == ClockState.UNSYNCED && s.lastFailure() != null ? "reference: " + s.lastFailure() : null,
                 s.chrony());
+    }
+
+    /** Starts reading a phone's health from its {@code /api/status}; never fails (a failure is the health's reason). */
+    private CompletableFuture<PhoneHealth> readPhone(Device d) {
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                io.lockstep.net.NeonClient phone = new io.lockstep.net.NeonClient(d.host(), d.port(), config.timeoutNanos());
+                try {
+                    return new PhoneHealth(io.lockstep.neon.PhoneStatus.parse(phone.statusBody(),
+                            "http://" + phone.authority() + "/api/status"), null, null, null);
+                } catch (IOException | RuntimeException e) {
+                    return PhoneHealth.unreadable(String.valueOf(e.getMessage()));
+                }
+            }, phoneReads);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            return CompletableFuture.completedFuture(PhoneHealth.unreadable("monitor closed"));
+        }
+    }
+
+    /** The health with the last event the phone pushed on its WebSocket, which is followed from the first poll on. */
+    private PhoneHealth withLastEvent(Device d, PhoneHealth health) {
+        PhoneEvents events;
+        synchronized (this) {
+            if (closed) {
+                return health;
+            }
+            if (phoneSockets == null) {
+                phoneSockets = java.net.http.HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5))
+                        .proxy(java.net.http.HttpClient.Builder.NO_PROXY).build();
+            }
+            java.net.http.HttpClient http = phoneSockets;
+            events = phoneEvents.computeIfAbsent(d.target(), t -> new PhoneEvents(http, d.host(), d.port()));
+        }
+        PhoneEvents.Last last = events.last();
+        if (last == null) {
+            return health;
+        }
+        return new PhoneHealth(health.status(), health.statusError(), last.name(),
+                Math.max(0, System.nanoTime() - last.arrivedMonoNanos()));
+    }
+
+    private static PhoneHealth phoneHealth(CompletableFuture<PhoneHealth> pending, long deadline)
+            throws InterruptedException {
+        try {
+            return pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            return PhoneHealth.unreadable("no answer in time");
+        } catch (java.util.concurrent.ExecutionException e) {
+            return PhoneHealth.unreadable(String.valueOf(e.getCause()));
+        }
     }
 
     /**
@@ -432,10 +499,14 @@ public final class FleetMonitor implements AutoCloseable {
     @Override
     public void close() {
         List<Tracked> all;
+        List<PhoneEvents> sockets;
         synchronized (this) {
             closed = true;
             all = new ArrayList<>(agentless.values());
+            sockets = new ArrayList<>(phoneEvents.values());
+            phoneEvents.clear();
         }
+        sockets.forEach(PhoneEvents::close);
         if (poller != null) {
             poller.interrupt();
         }
@@ -448,5 +519,6 @@ public final class FleetMonitor implements AutoCloseable {
         if (referenceTracker != null) {
             referenceTracker.close();
         }
+        phoneReads.shutdownNow();
     }
 }

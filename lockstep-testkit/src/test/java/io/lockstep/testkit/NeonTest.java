@@ -21,6 +21,7 @@ import io.lockstep.neon.EventEstimator;
 import io.lockstep.neon.EventMethod;
 import io.lockstep.neon.MarkedEvent;
 import io.lockstep.neon.Neon;
+import io.lockstep.neon.NotRecordingException;
 import io.lockstep.neon.OffsetSource;
 import io.lockstep.neon.Phones;
 import io.lockstep.net.NeonClient;
@@ -52,6 +53,10 @@ class NeonTest {
         SimulatedTimeSource phone = new SimulatedTimeSource(LOCAL, 1_234_567_891L, 18.0);
         try (FakeCompanion app = FakeCompanion.start(phone); Neon neon = timeEcho(app)) {
             long instant = LOCAL.wallNanos() - 1_500_000_000L;
+            NotRecordingException idle = assertThrows(NotRecordingException.class, () -> neon.sendEvent("stimulus", instant));
+            assertEquals("not recording: the app would drop this event", idle.getMessage());
+            assertTrue(app.events().isEmpty(), "nothing was posted to a phone that would drop it");
+            neon.startRecording();
             MarkedEvent e = neon.sendEvent("stimulus", instant);
             long truth = truePhoneNanos(phone, instant);
             assertTrue(Math.abs(e.phoneTimestampNanos() - truth) <= e.errorBoundNanos(),
@@ -75,6 +80,7 @@ class NeonTest {
                      io.lockstep.track.TrackingOptions.defaults().withIntervalNanos(100_000_000L));
              Neon neon = Neon.connect(tracker)) {
             tracker.awaitSynced(java.time.Duration.ofSeconds(60));
+            neon.startRecording();
             MarkedEvent e = neon.mark("onset").get(30, TimeUnit.SECONDS);
             assertTrue(e.offsetSource().startsWith("tracker neon://"), e.offsetSource());
             long truth = truePhoneNanos(phone, e.localWallNanos());
@@ -86,6 +92,7 @@ class NeonTest {
     void markNeverBlocksTakesTheInstantAtTheCallAndReportsFailuresThroughTheFuture() throws Exception {
         SimulatedTimeSource phone = new SimulatedTimeSource(LOCAL, -80_000_000L, 0);
         try (FakeCompanion app = FakeCompanion.start(phone); Neon neon = timeEcho(app)) {
+            neon.startRecording();
             List<CompletableFuture<MarkedEvent>> marks = new ArrayList<>();
             List<Long> calledAt = new ArrayList<>();
             List<Long> returnedAt = new ArrayList<>();
@@ -240,7 +247,11 @@ class NeonTest {
              FakeCompanion old = FakeCompanion.startTooOld();
              Neon a = timeEcho(good); Neon b = timeEcho(busy); Neon c = timeEcho(old)) {
             long instant = LOCAL.wallNanos();
-            Phones.GroupResult r = Phones.markAll(List.of(a, b, c), "onset", instant);
+            Phones.GroupResult idle = Phones.markAll(List.of(a), "onset", instant);
+            assertEquals("not recording: the app would drop this event", idle.phones().get(0).error());
+            assertEquals(0, good.events().size());
+            // Posted regardless of recording: each phone's own refusal is what is reported.
+            Phones.GroupResult r = Phones.markAll(List.of(a, b, c), "onset", instant, true);
             assertFalse(r.ok());
             assertTrue(r.phones().get(0).ok(), r.toString());
             assertNotNull(r.phones().get(0).event());

@@ -129,6 +129,59 @@
   const COLUMNS = ['swatch', 'name', 'target', 'via', 'state', 'num offset', 'num bound', 'num drift', 'num age',
     'status'];
 
+  const WARNING_TEXT = { low_battery: 'LOW BATTERY', low_storage: 'LOW STORAGE', stale_offset: 'STALE OFFSET',
+    status_unreadable: 'STATUS UNREADABLE' };
+
+  function clockText(ns) {
+    const s = Math.max(0, Math.floor(ns / 1e9));
+    const two = function (n) { return (n < 10 ? '0' : '') + n; };
+    return Math.floor(s / 3600) + ':' + two(Math.floor(s / 60) % 60) + ':' + two(s % 60);
+  }
+
+  // A Companion phone's health in one line; the warnings go in their own span, so they can stand out.
+  function phoneText(p) {
+    if (!p) {
+      return { text: '', warnings: '' };
+    }
+    const parts = [];
+    if (p.status_error) {
+      parts.push('status: ' + p.status_error);
+    } else {
+      if (p.device_name) { parts.push(p.device_name); }
+      parts.push('battery ' + (p.battery_percent == null ? '?' : p.battery_percent + '%'));
+      parts.push(p.storage_free_bytes == null ? 'storage ?' : (p.storage_free_bytes / 1e9).toFixed(1) + ' GB free');
+      if (p.hardware) { parts.push(p.hardware + (p.app_version ? ' app ' + p.app_version : '')); }
+      if (p.glasses_connected != null) { parts.push(p.glasses_connected ? 'glasses connected' : 'no glasses'); }
+      parts.push(p.recording ? '● REC ' + (p.recording_duration_ns == null ? '' : clockText(p.recording_duration_ns))
+        : 'not recording');
+    }
+    if (p.last_event) {
+      parts.push('last event ' + p.last_event.name
+        + (p.last_event.age_ns == null ? '' : ' ' + Math.round(p.last_event.age_ns / 1e9) + ' s ago'));
+    }
+    const warnings = (p.warnings || []).filter(function (w) { return w !== 'status_unreadable'; })
+      .map(function (w) { return WARNING_TEXT[w] || w; }).join(' · ');
+    return { text: parts.join(' · '), warnings: warnings };
+  }
+
+  function renderPhone(td, p) {
+    const t = phoneText(p);
+    const key = t.text + '|' + t.warnings;
+    if (td.dataset.key === key) {
+      return;
+    }
+    td.dataset.key = key;
+    td.textContent = t.text;
+    if (t.warnings) {
+      const w = document.createElement('span');
+      w.className = 'warn';
+      w.textContent = t.warnings;
+      td.appendChild(document.createTextNode(' '));
+      td.appendChild(w);
+    }
+    td.classList.toggle('recording', !!(p && p.recording));
+  }
+
   function statusText(r) {
     const word = STATUS_TEXT[r.mark] || r.mark;
     if (!r.error) {
@@ -158,13 +211,29 @@
   }
 
   // Rows are kept per target and updated in place, so a selection or a hover survives the
-  // next second's update.
+  // next second's update. A Companion phone's health goes in a row of its own under its device.
   const tableRows = new Map();
+  const phoneRows = new Map();
+
+  function phoneRow(target) {
+    let pr = phoneRows.get(target);
+    if (!pr) {
+      pr = document.createElement('tr');
+      pr.className = 'phone-row';
+      pr.dataset.phoneOf = target;
+      cell(pr, '', 'swatch');
+      const td = cell(pr, '', 'phone');
+      td.colSpan = COLUMNS.length - 1;
+      phoneRows.set(target, pr);
+    }
+    return pr;
+  }
 
   function renderTable(f) {
     const tbody = el('devices').tBodies[0];
     const present = new Set();
-    f.devices.forEach(function (r, index) {
+    let next = tbody.firstChild;
+    f.devices.forEach(function (r) {
       present.add(r.target);
       let tr = tableRows.get(r.target);
       if (!tr) {
@@ -176,21 +245,38 @@
         tr.cells[0].appendChild(span);
         tableRows.set(r.target, tr);
       }
-      tr.className = 'device mark-' + r.mark;
+      tr.className = 'device mark-' + r.mark + (r.phone ? ' has-phone' : '');
       tr.dataset.mark = r.mark;
       rowTexts(r).forEach(function (text, i) {
         if (text !== null && tr.cells[i].textContent !== text) {
           tr.cells[i].textContent = text;
         }
       });
-      if (tbody.children[index] !== tr) {
-        tbody.insertBefore(tr, tbody.children[index] || null);
+      if (next !== tr) {
+        tbody.insertBefore(tr, next);
+      }
+      next = tr.nextSibling;
+      if (r.phone) {
+        const pr = phoneRow(r.target);
+        pr.className = 'phone-row mark-' + r.mark;
+        renderPhone(pr.cells[1], r.phone);
+        if (next !== pr) {
+          tbody.insertBefore(pr, next);
+        }
+        next = pr.nextSibling;
+      } else if (phoneRows.has(r.target)) {
+        phoneRows.get(r.target).remove();
+        phoneRows.delete(r.target);
       }
     });
     tableRows.forEach(function (tr, target) {
       if (!present.has(target)) {
         tr.remove();
         tableRows.delete(target);
+        if (phoneRows.has(target)) {
+          phoneRows.get(target).remove();
+          phoneRows.delete(target);
+        }
       }
     });
   }

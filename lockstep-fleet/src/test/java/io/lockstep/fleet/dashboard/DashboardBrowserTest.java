@@ -39,10 +39,12 @@ import io.lockstep.fleet.Agent;
 import io.lockstep.fleet.AgentConfig;
 import io.lockstep.fleet.Device;
 import io.lockstep.fleet.FleetMonitor;
+import io.lockstep.net.NeonClient;
 import io.lockstep.net.NtpRateLimit;
 import io.lockstep.net.NtpServer;
 import io.lockstep.net.NtpServerConfig;
 import io.lockstep.protocol.Target;
+import io.lockstep.sim.FakeCompanion;
 import io.lockstep.time.SimulatedTimeSource;
 import io.lockstep.time.TimeSource;
 
@@ -133,6 +135,17 @@ class DashboardBrowserTest {
                         + "return out;", target);
     }
 
+    /** The text of a row's phone cell, or "" when the row is absent. */
+    private static String phoneCell(WebDriver d, String target) {
+        Object text = ((JavascriptExecutor) d).executeScript(
+                "const target = arguments[0];"
+                        + "const tr = Array.from(document.querySelectorAll('#devices tbody tr.phone-row'))"
+                        + ".find(function (r) { return r.dataset.phoneOf === target; });"
+                        + "const td = tr && tr.querySelector('td.phone');"
+                        + "return td ? td.textContent : '';", target);
+        return text == null ? "" : text.toString();
+    }
+
     @Test
     void showsTheFleetLiveInHeadlessChromium() throws Exception {
         requireBrowser();
@@ -153,11 +166,22 @@ class DashboardBrowserTest {
             clocks.add(clock);
             devices.add(Device.parse(name, "agent://127.0.0.1:" + agent.httpAddress().getPort()));
         }
+        // Two Companion phones, tracked from the monitor: one recording, one with a low battery and storage.
+        FakeCompanion recordingPhone = FakeCompanion.start(new SimulatedTimeSource(TimeSource.system(), 1_000_000L, 5.0));
+        open.add(recordingPhone);
+        new NeonClient("127.0.0.1", recordingPhone.httpPort(), 2_000_000_000L).startRecording();
+        String recordingTarget = "neon://127.0.0.1:" + recordingPhone.httpPort();
+        devices.add(Device.parse("neon-rec", recordingTarget));
+        FakeCompanion tiredPhone = FakeCompanion.builder(new SimulatedTimeSource(TimeSource.system(), -500_000L, -4.0))
+                .deviceName("Neon tired").battery(12).memory(400_000_000L).start();
+        open.add(tiredPhone);
+        String tiredTarget = "neon://127.0.0.1:" + tiredPhone.httpPort();
+        devices.add(Device.parse("neon-tired", tiredTarget));
         // A device listed but never started: the page must say it does not answer.
         String goneTarget = "agent://127.0.0.1:" + unusedPort();
         devices.add(Device.parse("headset-gone", goneTarget));
 
-        FleetMonitor monitor = FleetMonitor.open(FleetMonitor.Config.of(() -> devices, null)
+        FleetMonitor monitor = FleetMonitor.open(FleetMonitor.Config.of(() -> devices, referenceTarget)
                 .withToleranceNanos(TOLERANCE_NANOS));
         open.add(monitor);
         Dashboard dashboard = Dashboard.start(monitor, new InetSocketAddress("127.0.0.1", 0), 120_000_000_000L);
@@ -170,7 +194,7 @@ class DashboardBrowserTest {
         driver.get(url);
 
         // Rows appear, one per device.
-        wait.until(d -> d.findElements(By.cssSelector("#devices tbody tr")).size() == devices.size());
+        wait.until(d -> d.findElements(By.cssSelector("#devices tbody tr.device")).size() == devices.size());
         assertEquals("live", driver.findElement(By.id("connection")).getText());
         assertEquals("unreachable", row(driver, goneTarget).get("mark"));
         assertTrue(row(driver, goneTarget).get("status").startsWith("unreachable"), row(driver, goneTarget).toString());
@@ -188,6 +212,18 @@ class DashboardBrowserTest {
             assertTrue(Math.abs(shown - truth) <= bound + 2_000_000,
                     devices.get(i).name() + ": shown " + shown + " ns ± " + bound + ", truth " + truth);
         }
+
+        // The phones' health: the recording one shows its recording, the tired one its warnings.
+        wait.until(d -> phoneCell(d, recordingTarget).contains("● REC")
+                && phoneCell(d, tiredTarget).contains("LOW BATTERY"));
+        String tired = phoneCell(driver, tiredTarget);
+        assertTrue(tired.contains("battery 12%") && tired.contains("0.4 GB free") && tired.contains("LOW STORAGE")
+                && tired.contains("Neon") && tired.contains("not recording"), tired);
+        assertTrue(phoneCell(driver, recordingTarget).contains("battery "), phoneCell(driver, recordingTarget));
+        assertEquals("", phoneCell(driver, firstTarget), "an agent has no phone health");
+        // An event another tool posts into the recording reaches the page through the phone's status WebSocket.
+        new NeonClient("127.0.0.1", recordingPhone.httpPort(), 2_000_000_000L).postEvent("stim.onset", null);
+        wait.until(d -> phoneCell(d, recordingTarget).contains("last event stim.onset"));
 
         // headset-01 runs 20 ms ahead with a 5 ms tolerance: the fleet is out, and it is the one marked.
         wait.until(d -> "out_of_tolerance".equals(row(d, firstTarget).get("mark")));
