@@ -92,6 +92,11 @@ final class AgentTriggerOptions {
 
     /** Starts the actions' programs and adds the trigger resource to {@code agent}. */
     Desk install(Agent agent, Loaded loaded, PrintWriter out, PrintWriter err) throws IOException {
+        // Warn, but start: the program may be installed before the first trigger.
+        for (String missing : loaded.actions().missingPrograms(System.getenv("PATH"))) {
+            err.println("lockstep: " + missing);
+        }
+        err.flush();
         ActionRunner runner = ActionRunner.start(loaded.actions(), ProcessBuilder.Redirect.INHERIT);
         if (loaded.key() != null && !loaded.actions().actions().isEmpty()) {
             // Before the trigger resource exists: the first real firing finds the path warm.

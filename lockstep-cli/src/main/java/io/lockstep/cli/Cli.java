@@ -51,6 +51,35 @@ final class Cli {
         }
     }
 
+    /**
+     * Opens an output file the user named with {@code option}; a path that cannot be created
+     * (missing or non-directory parent, no permission) is the user's input, so {@link BadInput}
+     * naming the option, not a failure. Other I/O errors pass through.
+     */
+    static <T> T openOutput(String option, java.nio.file.Path file, IoOpener<T> open) throws java.io.IOException {
+        try {
+            return open.open();
+        } catch (java.nio.file.NoSuchFileException | java.nio.file.NotDirectoryException e) {
+            java.nio.file.Path parent = file.toAbsolutePath().getParent();
+            throw new BadInput(option + " " + file + ": " + (parent != null && java.nio.file.Files.isDirectory(parent)
+                    ? "cannot create a file in " + parent : "no such directory " + parent), e);
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new BadInput(option + " " + file + ": permission denied", e);
+        } catch (java.nio.file.FileSystemException e) {
+            // ENOTDIR (a parent is a file) arrives as a plain FileSystemException with this reason.
+            if ("Not a directory".equals(e.getReason())) {
+                throw new BadInput(option + " " + file + ": " + file.toAbsolutePath().getParent() + " is not a directory", e);
+            }
+            throw e;
+        }
+    }
+
+    /** Opens or creates something, as {@link #openOutput} wraps it. */
+    @FunctionalInterface
+    interface IoOpener<T> {
+        T open() throws java.io.IOException;
+    }
+
     /** Parses a target, turning the library's complaint into {@link BadInput}. */
     static io.lockstep.protocol.Target target(String text) {
         try {

@@ -30,7 +30,7 @@ final class FleetKeygenCommand implements java.util.concurrent.Callable<Integer>
     public Integer call() throws Exception {
         PrintWriter w = spec.commandLine().getOut();
         try {
-            FleetKey.generate(out);
+            Cli.openOutput("--out", out, () -> FleetKey.generate(out));
         } catch (FileAlreadyExistsException e) {
             throw new Cli.BadInput(out + " already exists; a new key would lock the fleet out until every agent "
                     + "has it, so remove the file first if you mean it");

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import io.lockstep.measure.OffsetMeter;
+import io.lockstep.measure.SourceSelection;
 import io.lockstep.measure.Survey;
 import io.lockstep.neon.EventEstimator;
 import io.lockstep.neon.EventMethod;
@@ -132,7 +133,17 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
         int n = samples == null ? meter.defaultSamples(protocol) : samples;
         PrintWriter out = cl.getOut();
         if (parsed.size() > 1) {
-            Survey survey = meter.measureAll(parsed, n);
+            Survey survey;
+            try {
+                survey = meter.measureAll(parsed, n);
+            } catch (SourceSelection.NoMajorityException e) {
+                if (!json) {
+                    // The rows are what show which server is off; the error line follows them.
+                    printRows(out, e.estimates(), e.failures(), n, est -> "server");
+                    out.flush();
+                }
+                throw e;
+            }
             if (json) {
                 out.println(JsonOutput.write(toJson(survey, n)));
                 for (OffsetEstimate e : survey.estimates()) {
@@ -243,23 +254,29 @@ final class OffsetCommand implements java.util.concurrent.Callable<Integer> {
     }
 
     static void printHuman(PrintWriter out, Survey survey, int requested) {
-        for (OffsetEstimate e : survey.estimates()) {
-            out.printf(Locale.ROOT, "%-12s %-28s %s ± %s  delay %s%s%n",
-                    survey.selection().isFalseticker(e) ? "falseticker" : "truechimer", e.target(),
+        printRows(out, survey.estimates(), survey.failures(), requested,
+                e -> survey.selection().isFalseticker(e) ? "falseticker" : "truechimer");
+        OffsetEstimate c = survey.combined();
+        out.printf(Locale.ROOT, "combined     offset %s ± %s   (local − remote; remote = local − offset)%n",
+                Cli.ms(c.offsetNanos()), Cli.ms(c.errorBoundNanos()));
+        out.printf(Locale.ROOT, "             [%s]%n", c.method());
+    }
+
+    /** One row per server (labelled by {@code label}), its shortfall warnings, then the unreachable ones. */
+    private static void printRows(PrintWriter out, List<OffsetEstimate> estimates, Map<String, String> failures,
+            int requested, java.util.function.Function<OffsetEstimate, String> label) {
+        for (OffsetEstimate e : estimates) {
+            out.printf(Locale.ROOT, "%-12s %-28s %s ± %s  delay %s%s%n", label.apply(e), e.target(),
                     Cli.ms(e.offsetNanos()), Cli.ms(e.errorBoundNanos()), Cli.ms(e.roundTripNanos()),
                     e.samples() < requested ? "  (" + e.samples() + " of " + requested + " samples)" : "");
         }
-        for (OffsetEstimate e : survey.estimates()) {
+        for (OffsetEstimate e : estimates) {
             String shortfall = shortfall(e, requested);
             if (shortfall != null) {
                 out.printf(Locale.ROOT, "%-12s %-28s %s%n", "warning", e.target(), shortfall);
             }
         }
-        survey.failures().forEach((target, why) -> out.printf(Locale.ROOT, "%-12s %-28s %s%n", "unreachable", target, why));
-        OffsetEstimate c = survey.combined();
-        out.printf(Locale.ROOT, "combined     offset %s ± %s   (local − remote; remote = local − offset)%n",
-                Cli.ms(c.offsetNanos()), Cli.ms(c.errorBoundNanos()));
-        out.printf(Locale.ROOT, "             [%s]%n", c.method());
+        failures.forEach((target, why) -> out.printf(Locale.ROOT, "%-12s %-28s %s%n", "unreachable", target, why));
     }
 
     /** {@link #toJson(OffsetEstimate)} plus {@code requested}: compare it with {@code samples}. */

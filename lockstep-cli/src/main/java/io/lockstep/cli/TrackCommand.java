@@ -102,7 +102,8 @@ final class TrackCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         boolean live = !json && System.console() != null;
-        try (OffsetLog offsets = log == null ? null : OffsetLog.openAppend(log)) {
+        OffsetLog opened = log == null ? null : Cli.openOutput("--log", log, () -> OffsetLog.openAppend(log));
+        try (OffsetLog offsets = opened) {
             TrackingOptions options = TrackingOptions.defaults().withIntervalNanos(intervalNanos)
                     .withTimeoutNanos(timeoutNanos == null ? 0 : timeoutNanos)
                     .withExchangesPerSample(burst == null ? 0 : burst).withLocal(local)

@@ -158,6 +158,29 @@ class AgentCommandTest {
     }
 
     @Test
+    void anActionWhoseProgramIsMissingIsNamedAtStartAndTheAgentRuns() throws Exception {
+        java.nio.file.Path actions = java.nio.file.Files.createTempFile("lockstep-actions", ".txt");
+        try {
+            java.nio.file.Files.writeString(actions, "blink exec /nonexistent-lockstep-dir/gpioset gpiochip0 17=1\n"
+                    + "ok exec sh -c true\n" + "loop line no-such-lockstep-led-loop --pin 17\n");
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int code = Main.run(new PrintStream(OutputStream.nullOutputStream()),
+                    new PrintStream(err, true, StandardCharsets.UTF_8),
+                    "agent", "--reference", "ntp://127.0.0.1:1", "--http", "127.0.0.1:0", "--no-dnssd",
+                    "--actions", actions.toString(), "--duration", "1s");
+            String e = err.toString(StandardCharsets.UTF_8);
+            assertEquals(0, code, e);
+            assertEquals(2, e.lines().filter(l -> l.contains("loop") || l.contains("blink")).count(), e);
+            assertTrue(e.lines().anyMatch(l -> l.equals(
+                    "lockstep: action 'loop': program no-such-lockstep-led-loop not found or not executable")), e);
+            assertTrue(e.lines().anyMatch(l -> l.equals(
+                    "lockstep: action 'blink': program /nonexistent-lockstep-dir/gpioset not found or not executable")), e);
+        } finally {
+            java.nio.file.Files.delete(actions);
+        }
+    }
+
+    @Test
     void aBusyHttpPortNamesTheAddress() throws Exception {
         try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             String addr = "127.0.0.1:" + taken.getLocalPort();

@@ -262,6 +262,37 @@ class MainTest {
     }
 
     @Test
+    void anOutputFileInAMissingDirectoryIsBadInputNamingTheOption() {
+        Result track = run("track", "ntp://127.0.0.1:1", "--log", "/nonexistent-lockstep-dir/x.csv", "--count", "1");
+        assertEquals(2, track.code(), track.err());
+        assertOneLineError(track, "--log /nonexistent-lockstep-dir/x.csv: ");
+        Result keygen = run("fleet", "keygen", "--out", "/nonexistent-lockstep-dir/x.key");
+        assertEquals(2, keygen.code(), keygen.err());
+        assertOneLineError(keygen, "--out /nonexistent-lockstep-dir/x.key: ");
+        assertTrue(keygen.err().contains("no such directory /nonexistent-lockstep-dir"), keygen.err());
+    }
+
+    @Test
+    void withoutAMajorityOffsetStillShowsEachServer() throws IOException {
+        // Two servers 1 s apart (their bounds are microseconds) and one that is not there: no majority.
+        try (io.lockstep.net.NtpServer a = io.lockstep.net.NtpServer.start(
+                     io.lockstep.net.NtpServerConfig.builder(TimeSource.system()).port(0).build());
+             io.lockstep.net.NtpServer b = io.lockstep.net.NtpServer.start(io.lockstep.net.NtpServerConfig.builder(
+                     new SimulatedTimeSource(TimeSource.system(), 1_000_000_000L, 0)).port(0).build())) {
+            String targetA = "ntp://127.0.0.1:" + a.port();
+            String targetB = "ntp://127.0.0.1:" + b.port();
+            Result r = run("offset", targetA, targetB, "ntp://127.0.0.1:1", "--own-server", "--samples", "4");
+            assertEquals(1, r.code(), r.err() + r.out());
+            assertOneLineError(r, "no majority of the 2 servers agree");
+            java.util.List<String> lines = r.out().lines().toList();
+            assertTrue(lines.stream().anyMatch(l -> l.contains(targetA) && l.contains(" ± ")), r.out());
+            assertTrue(lines.stream().anyMatch(l -> l.contains(targetB) && l.matches(".* -(999|1000)\\.\\d{3} ms ± .*")),
+                    r.out());
+            assertTrue(lines.stream().anyMatch(l -> l.startsWith("unreachable") && l.contains("ntp://127.0.0.1:1 ")), r.out());
+        }
+    }
+
+    @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS) // the headsets blink in real time, and a busy CI machine is slow
     void demoShowsTruthAndBothEstimates() {
         Result r = run("demo");

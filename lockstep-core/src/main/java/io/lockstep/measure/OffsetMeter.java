@@ -207,7 +207,12 @@ public final class OffsetMeter {
             if (estimates.isEmpty()) {
                 throw new IOException("no server could be measured: " + String.join("; ", failures.values()));
             }
-            SelectedSources selection = SourceSelection.select(estimates);
+            SelectedSources selection;
+            try {
+                selection = SourceSelection.select(estimates);
+            } catch (SourceSelection.NoMajorityException e) {
+                throw e.withFailures(failures);
+            }
             return new Survey(estimates, failures, selection);
         } finally {
             pool.shutdownNow();

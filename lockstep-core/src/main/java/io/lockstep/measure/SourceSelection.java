@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 import io.lockstep.protocol.OffsetEstimate;
 import io.lockstep.protocol.Stats;
@@ -25,10 +26,44 @@ public final class SourceSelection {
     private SourceSelection() {
     }
 
-    /** Thrown when no strict majority of the estimates agree. */
+    /**
+     * Thrown when no strict majority of the estimates agree. Carries the estimates (and, from
+     * {@link OffsetMeter#measureAll}, the servers that could not be measured) so a caller can
+     * still show each server: without a majority, the rows are what tell the user which is off.
+     */
     public static final class NoMajorityException extends Exception {
+        private final transient List<OffsetEstimate> estimates;
+        private final transient Map<String, String> failures;
+
         public NoMajorityException(String message) {
+            this(message, List.of(), Map.of());
+        }
+
+        /**
+         * @param estimates one per reachable server, in the order the targets were given
+         * @param failures  target text → one-line error, for servers that gave no usable reply
+         */
+        public NoMajorityException(String message, List<OffsetEstimate> estimates, Map<String, String> failures) {
             super(message);
+            this.estimates = List.copyOf(estimates);
+            this.failures = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(failures));
+        }
+
+        /** Each reachable server's estimate, in the order given (empty if not known). */
+        public List<OffsetEstimate> estimates() {
+            return estimates;
+        }
+
+        /** Target text → one-line error, for servers that could not be measured. */
+        public Map<String, String> failures() {
+            return failures;
+        }
+
+        /** The same failure, also naming the servers that could not be measured. */
+        NoMajorityException withFailures(Map<String, String> unreachable) {
+            NoMajorityException e = new NoMajorityException(getMessage(), estimates, unreachable);
+            e.setStackTrace(getStackTrace());
+            return e;
         }
     }
 
@@ -78,7 +113,7 @@ public final class SourceSelection {
             }
         }
         throw new NoMajorityException("no majority of the " + n + " servers agree on the time: "
-                + "their confidence intervals (offset ± error bound) do not overlap");
+                + "their confidence intervals (offset ± error bound) do not overlap", estimates, Map.of());
     }
 
     private static SelectedSources combine(List<OffsetEstimate> estimates, long low, long high) {

@@ -247,8 +247,8 @@ public final class NtpProbe implements TimeProbe {
     }
 
     private IOException unreachable() {
-        return new IOException("no NTP reply from " + label + " within " + io.lockstep.time.Durations.formatCompact(timeoutNanos)
-                + ": port unreachable (is an NTP server running there?)");
+        // An ICMP port unreachable arrives at once, so the timeout plays no part in it.
+        return new IOException("no NTP reply from " + label + ": port unreachable (ICMP); is an NTP server running there?");
     }
 
     @Override

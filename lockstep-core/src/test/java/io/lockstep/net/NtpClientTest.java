@@ -103,8 +103,9 @@ class NtpClientTest {
             port = s.getLocalPort();
         }
         IOException e = assertThrows(IOException.class, () -> measure(FAST, 8, target(port)));
-        assertTrue(e.getMessage().startsWith("no NTP reply from 127.0.0.1:" + port + " within 200ms"), e.getMessage());
-        assertFalse(e.getMessage().contains("\n"));
+        // Loopback answers with an ICMP port unreachable at once: that is no timeout, so no "within".
+        assertEquals("no NTP reply from 127.0.0.1:" + port + ": port unreachable (ICMP); is an NTP server running there?",
+                e.getMessage());
     }
 
     @Test

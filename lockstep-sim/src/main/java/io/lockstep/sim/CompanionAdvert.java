@@ -58,9 +58,31 @@ final class CompanionAdvert implements AutoCloseable {
         return serviceName;
     }
 
+    /** How long {@link #close} waits for the goodbye before leaving it to a daemon thread. */
+    static final long CLOSE_DEADLINE_MILLIS = 500;
+
+    /**
+     * Withdraws the service, waiting at most {@link #CLOSE_DEADLINE_MILLIS}: JmDNS's unregister
+     * and close each wait seconds for their goodbye packets and its timers, which held
+     * {@code serve --duration} 4+ s past its end. The rest finishes on a daemon thread (or dies
+     * with the JVM); a browser that misses the goodbye drops the service when its TTL expires.
+     */
     @Override
-    public void close() throws IOException {
-        jmdns.unregisterAllServices();
-        jmdns.close();
+    public void close() {
+        Thread closer = new Thread(() -> {
+            try {
+                jmdns.unregisterAllServices();
+                jmdns.close();
+            } catch (IOException | RuntimeException e) {
+                // Withdrawing is best effort: the advert expires with its TTL anyway.
+            }
+        }, "companion-mdns-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(CLOSE_DEADLINE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -52,7 +51,8 @@ public final class ActionRunner implements AutoCloseable {
 
     private final ActionsFile actions;
     private final ProcessBuilder.Redirect output;
-    private final Map<String, Feed> feeds = new LinkedHashMap<>();
+    // Concurrent: a program missing at launch is started at its first firing, on a firing thread.
+    private final Map<String, Feed> feeds = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private ActionRunner(ActionsFile actions, ProcessBuilder.Redirect output) {
@@ -65,19 +65,23 @@ public final class ActionRunner implements AutoCloseable {
      * actions and returns a runner for all of them.
      *
      * @param output where the programs' stdout and stderr go (the agent's own, or discarded)
-     * @throws IOException when one of the programs cannot be started (the others are stopped again)
+     * A program that cannot be started now (not installed yet, say) is logged and started at its
+     * action's first firing instead, so the agent still comes up.
+     *
+     * @throws IOException never for a program that cannot start (kept for callers' compatibility)
      */
     public static ActionRunner start(ActionsFile actions, ProcessBuilder.Redirect output) throws IOException {
         ActionRunner runner = new ActionRunner(actions, output);
-        try {
-            for (Action a : actions.actions()) {
-                if (a.kind().longRunning()) {
+        for (Action a : actions.actions()) {
+            if (a.kind().longRunning()) {
+                try {
                     runner.feeds.put(a.name(), new Feed(runner.process(a).start()));
+                } catch (IOException e) {
+                    // INFO: the agent already printed one warning per missing program (ActionsFile.missingPrograms).
+                    LOG.log(System.Logger.Level.INFO, "action " + a.name() + ": cannot start " + a.args().get(0)
+                            + " (" + e.getMessage() + "); trying again at its first firing");
                 }
             }
-        } catch (IOException e) {
-            runner.close();
-            throw new IOException("cannot start the program of action at " + actions.source() + ": " + e.getMessage(), e);
         }
         return runner;
     }
@@ -118,7 +122,8 @@ public final class ActionRunner implements AutoCloseable {
             p.getOutputStream().close();
             p.onExit().thenAccept(done -> {
                 if (done.exitValue() != 0) {
-                    LOG.log(System.Logger.Level.WARNING, "action " + action.name() + ": " + action.args().get(0)
+                    // INFO: the agent already printed one warning per missing program (ActionsFile.missingPrograms).
+                    LOG.log(System.Logger.Level.INFO, "action " + action.name() + ": " + action.args().get(0)
                             + " exited with code " + done.exitValue());
                 }
             });
@@ -142,7 +147,14 @@ public final class ActionRunner implements AutoCloseable {
     private Outcome line(Action action, String line) {
         Feed feed = feeds.get(action.name());
         if (feed == null) {
-            return Outcome.failed("no program running for action " + action.name());
+            try {
+                feed = startLate(action);
+            } catch (IOException e) {
+                return Outcome.failed("cannot start " + action.args().get(0) + ": " + e.getMessage());
+            }
+            if (feed == null) {
+                return Outcome.failed("the agent is shutting down");
+            }
         }
         if (!feed.process.isAlive()) {
             return Outcome.failed(action.args().get(0) + " exited with code " + feed.process.exitValue());
@@ -159,6 +171,22 @@ public final class ActionRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the program of a {@code line} or {@code tick} action that could not start at launch;
+     * null once closing. This firing pays the start-up; later ones find it running.
+     */
+    private synchronized Feed startLate(Action action) throws IOException {
+        if (closed) {
+            return null;
+        }
+        Feed feed = feeds.get(action.name());
+        if (feed == null) {
+            feed = new Feed(process(action).start());
+            feeds.put(action.name(), feed);
+        }
+        return feed;
+    }
+
     /** Whether the long-running program of {@code actionName} is still running (false for other kinds). */
     public boolean running(String actionName) {
         Feed feed = feeds.get(actionName);
@@ -171,7 +199,10 @@ public final class ActionRunner implements AutoCloseable {
      */
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            // Under the lock startLate takes, so no program starts after the loops below.
+            closed = true;
+        }
         for (Feed feed : feeds.values()) {
             synchronized (feed) {
                 try {

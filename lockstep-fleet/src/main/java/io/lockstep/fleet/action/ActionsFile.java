@@ -173,6 +173,53 @@ public final class ActionsFile {
         return kinds;
     }
 
+    /**
+     * One message per {@code exec}, {@code line} or {@code tick} action whose program is not an
+     * executable file now, so the agent can say so at start instead of failing at the first
+     * firing. A program with a slash is taken as a path (relative ones against the working
+     * directory, as the process is started); a bare name is looked up in {@code searchPath}.
+     * Only a warning: the program may be installed before the first trigger.
+     *
+     * @param searchPath the PATH to resolve bare names in ({@code :}-separated; null for none)
+     */
+    public List<String> missingPrograms(String searchPath) {
+        List<String> missing = new ArrayList<>();
+        for (Action a : actions()) {
+            if (a.kind() == ActionKind.WRITE) {
+                continue;
+            }
+            String program = a.args().get(0);
+            if (!isRunnable(program, searchPath)) {
+                missing.add("action '" + a.name() + "': program " + program + " not found or not executable");
+            }
+        }
+        return missing;
+    }
+
+    private static boolean isRunnable(String program, String searchPath) {
+        if (program.contains("/")) {
+            return runnableFile(Path.of(program));
+        }
+        if (searchPath == null) {
+            return false;
+        }
+        for (String dir : searchPath.split(java.io.File.pathSeparator, -1)) {
+            // An empty PATH entry means the working directory, as execvp reads it.
+            if (runnableFile(Path.of(dir.isEmpty() ? "." : dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean runnableFile(Path p) {
+        try {
+            return Files.isRegularFile(p) && Files.isExecutable(p);
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
     /** Where the actions came from, for messages. */
     public String source() {
         return source;

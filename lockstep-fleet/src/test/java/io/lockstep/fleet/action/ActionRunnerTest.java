@@ -73,4 +73,23 @@ class ActionRunnerTest {
             assertEquals("sh exited with code 3", o.detail());
         }
     }
+
+    @Test
+    void aLineProgramInstalledAfterStartIsStartedAtItsFirstFiring() throws Exception {
+        // The agent starts without it (it warned); once the program is there, the firing starts it.
+        Path program = dir.resolve("led-loop");
+        ActionsFile f = ActionsFile.parse("blink line " + program + "\n", "actions", dir);
+        try (ActionRunner runner = ActionRunner.start(f, ProcessBuilder.Redirect.DISCARD)) {
+            assertFalse(runner.running("blink"));
+            ActionRunner.Outcome missing = runner.run(f.find("blink").orElseThrow(), "blink t1 0 0");
+            assertFalse(missing.ok());
+            assertTrue(missing.detail().startsWith("cannot start " + program + ": "), missing.detail());
+
+            Files.writeString(program, "#!/bin/sh\nwhile read l; do echo \"$l\" >> " + dir.resolve("line.out") + "; done\n");
+            assertTrue(program.toFile().setExecutable(true));
+            ActionRunner.Outcome late = runner.run(f.find("blink").orElseThrow(), "blink t1 1 1");
+            assertTrue(late.ok(), late.toString());
+            waitFor(dir.resolve("line.out"), List.of("blink t1 1 1"));
+        }
+    }
 }

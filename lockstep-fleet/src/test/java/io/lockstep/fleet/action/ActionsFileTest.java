@@ -35,6 +35,26 @@ class ActionsFileTest {
     }
 
     @Test
+    void programsThatAreNotThereAreNamedOncePerAction() {
+        // Bare names are looked up on the PATH given; write actions name no program.
+        ActionsFile f = ActionsFile.parse("""
+                blink exec /usr/bin/no-such-gpioset-here gpiochip0 17=1
+                loop  line no-such-led-loop --pin 17
+                beat  tick /no/such/metronome
+                ok    exec sh -c true
+                abs   exec /bin/sh -c true
+                led   write gpio/value 1
+                """, "a", DIR);
+        assertEquals(List.of(
+                "action 'blink': program /usr/bin/no-such-gpioset-here not found or not executable",
+                "action 'loop': program no-such-led-loop not found or not executable",
+                "action 'beat': program /no/such/metronome not found or not executable"),
+                f.missingPrograms("/nonexistent-dir:/bin:/usr/bin"));
+        assertEquals(List.of("action 'ok': program sh not found or not executable"),
+                ActionsFile.parse("ok exec sh -c true\n", "a", DIR).missingPrograms("/nonexistent-dir"));
+    }
+
+    @Test
     void absoluteWritePathsStayAsWritten() {
         ActionsFile f = ActionsFile.parse("led write /sys/class/gpio/gpio17/value 0\n", "a", DIR);
         assertEquals("/sys/class/gpio/gpio17/value", f.find("led").orElseThrow().args().get(0));
