@@ -22,6 +22,15 @@ public final class NeonProtocol implements Protocol {
     /** The registered instance. */
     public static final NeonProtocol INSTANCE = new NeonProtocol();
 
+    /**
+     * Least time the {@code /api/status} request that finds the Time Echo port may take (2 s,
+     * the Companion client's default). It is one-off set-up, not an exchange: a tracker's
+     * exchange timeout follows its interval (250 ms at {@code --interval 250ms}), and a loaded
+     * phone or host can take longer than that to answer HTTP while a dropped exchange costs
+     * nothing and a failed open ends {@code track}.
+     */
+    public static final long STATUS_TIMEOUT_MIN_NANOS = 2_000_000_000L;
+
     private NeonProtocol() {
     }
 
@@ -42,8 +51,8 @@ public final class NeonProtocol implements Protocol {
 
     @Override
     public TimeProbe open(Target target, TimeSource local, long timeoutNanos) throws IOException {
-        return EchoProtocol.connect(this, NeonClient.timeEchoAddress(target.host(), target.port(), timeoutNanos),
-                local, timeoutNanos);
+        return EchoProtocol.connect(this, NeonClient.timeEchoAddress(target.host(), target.port(),
+                Math.max(timeoutNanos, STATUS_TIMEOUT_MIN_NANOS)), local, timeoutNanos);
     }
 
     @Override
