@@ -81,7 +81,11 @@ public final class SampleFilter {
             // Too little history to know the path's floor: fall back on the causality bound.
             return Math.max(Math.max(rttNanos / 2.0, resolutionNanos / Math.sqrt(12)), 1);
         }
-        long fastest = sorted[(count - 1) / 50];
+        // The spread among the fastest exchanges (the 2nd percentile's excess over the minimum),
+        // measured against at least the second fastest: below 51 samples the 2nd percentile is
+        // the minimum itself, a spread of zero, which weighted the fastest exchange as exact to
+        // 1 ns and collapsed the slope's uncertainty of short logs to thousandths of a ppm.
+        long fastest = sorted[Math.max(1, (count - 1) / 50)];
         double floor = Math.max(Math.max((fastest - sorted[0]) / SQRT12, resolutionNanos / SQRT12), 1);
         double excess = Math.max(0, rttNanos - Math.min(minRoundTripNanos, sorted[0])) / SQRT12;
         return Math.sqrt(floor * floor + excess * excess);
